@@ -1,0 +1,169 @@
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import { Command, Option } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { exportThreads } from '../core/conversations/export.ts';
+import { ConfigError, LonghandError } from '../core/errors.ts';
+import { importMail } from '../core/mail/import.ts';
+import { listMailboxes } from '../core/mailboxes/mailboxes.ts';
+import { createToken } from '../core/users/tokens.ts';
+import { countUsers, createUser, findUserByEmail, ROLES, setPassword } from '../core/users/users.ts';
+import type { Role } from '../core/db/schema.ts';
+import { createApp } from '../server/app.ts';
+import { startWorkers, type RunningWorkers } from '../workers/index.ts';
+import { setUpDemo, startCapture, type DemoCapture } from './demo.ts';
+import { openRuntime, type Runtime } from './runtime.ts';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+/** Runs a one-off command with the database (no queues) and closes everything after. */
+async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>, queues = false): Promise<T> {
+  const rt = await openRuntime({ queues, logDestination: process.stderr });
+  try {
+    return await fn(rt);
+  } finally {
+    await rt.close();
+  }
+}
+
+/** web, workers or both in one process; stops cleanly on SIGINT/SIGTERM. */
+async function serve(parts: { web: boolean; workers: boolean; demo: boolean }): Promise<void> {
+  const rt = await openRuntime({ queues: true });
+  const { ctx } = rt;
+  let capture: DemoCapture | null = null;
+  let workers: RunningWorkers | null = null;
+  let server: Server | null = null;
+  if (parts.demo) {
+    capture = await startCapture();
+    const { imported } = await setUpDemo(ctx, capture.port);
+    ctx.log.info({ imported }, 'demo data ready; replies go to the built-in capture server, nothing leaves this machine');
+  }
+  if (parts.workers) workers = await startWorkers(ctx, { connection: rt.redis!, redis: rt.redis!, queues: rt.queues!, prefix: ctx.config.queuePrefix });
+  if (parts.web) {
+    const app = createApp(ctx, { sessionSecret: rt.sessionSecret, ...(capture ? { capturedMail: () => capture!.mails } : {}) });
+    server = await new Promise<Server>((resolve) => {
+      const s = app.listen(ctx.config.port, ctx.config.host, () => resolve(s));
+    });
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : ctx.config.port;
+    const url = `http://${ctx.config.host === '0.0.0.0' ? 'localhost' : ctx.config.host}:${port}`;
+    const mailboxes = await listMailboxes(ctx);
+    ctx.log.info({ url }, 'Longhand is up');
+    const lines = [`Longhand is up at ${url}`];
+    if ((await countUsers(ctx)) === 0 || (parts.demo && !(await ctx.db.selectFrom('users').select('id').where('password_hash', 'is not', null).executeTakeFirst()))) {
+      lines.push(`Open ${url}/setup to create your owner account.`);
+    }
+    if (mailboxes.length === 0) {
+      lines.push('No mailbox yet: set LONGHAND_IMAP_URL, LONGHAND_SMTP_URL and LONGHAND_FROM (see README), or try `npm run demo`.');
+    }
+    process.stderr.write(`\n${lines.join('\n')}\n\n`);
+  }
+  const stop = async () => {
+    ctx.log.info('stopping');
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await workers?.close();
+    await capture?.close();
+    await rt.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+export function buildCli(): Command {
+  const program = new Command('longhand').description('Answer customers personally.').showHelpAfterError();
+
+  program.command('start').description('web and all workers in one process (the embedded default)').option('--demo', 'import sample conversations and capture outgoing mail locally').action((o: { demo?: boolean }) => serve({ web: true, workers: true, demo: Boolean(o.demo) }));
+  program.command('web').description('the web server alone (needs DATABASE_URL to run beside workers)').action(() => serve({ web: true, workers: false, demo: false }));
+  program.command('worker').description('the queue workers and mailbox sync alone (needs DATABASE_URL to run beside web)').action(() => serve({ web: false, workers: true, demo: false }));
+
+  program.command('migrate').description('bring the database schema up to date').action(() => withRuntime(async () => {
+    process.stdout.write('database is up to date\n');
+  }));
+
+  const user = program.command('user').description('manage staff accounts');
+  user
+    .command('add')
+    .requiredOption('--email <email>')
+    .requiredOption('--name <name>')
+    .addOption(new Option('--role <role>').choices(ROLES).default('agent'))
+    .option('--password-stdin', 'read the password from standard input')
+    .action((o: { email: string; name: string; role: Role; passwordStdin?: boolean }) => withRuntime(async ({ ctx }) => {
+      const password = o.passwordStdin ? await readStdin() : null;
+      const created = await createUser(ctx, { email: o.email, name: o.name, role: o.role, password });
+      process.stdout.write(`added ${created.email} as ${created.role}${password ? '' : ' (no password yet: set one with `longhand user password`)'}\n`);
+    }));
+  user
+    .command('password')
+    .description('set or reset a password (read from standard input)')
+    .requiredOption('--email <email>')
+    .action((o: { email: string }) => withRuntime(async ({ ctx }) => {
+      await setPassword(ctx, o.email, await readStdin(), null);
+      process.stdout.write(`password set for ${o.email}\n`);
+    }));
+
+  program
+    .command('token')
+    .description('API tokens')
+    .command('create')
+    .requiredOption('--user <email>')
+    .option('--name <name>', 'what the token is for', 'cli')
+    .action((o: { user: string; name: string }) => withRuntime(async ({ ctx }) => {
+      const found = await findUserByEmail(ctx, o.user);
+      if (!found) throw new LonghandError('not_found', `No user has the address ${o.user}.`);
+      process.stdout.write(`${await createToken(ctx, found.id, o.name)}\n`);
+    }));
+
+  program
+    .command('import')
+    .description('import an mbox file or a folder of .eml files (the same path as IMAP)')
+    .argument('<path>')
+    .option('--mailbox <email>', 'the mailbox these messages belong to')
+    .action((path: string, o: { mailbox?: string }) => withRuntime(async ({ ctx }) => {
+      const mailboxes = await listMailboxes(ctx);
+      const wanted = o.mailbox?.toLowerCase();
+      const mailbox = wanted ? mailboxes.find((m) => m.email === wanted) : mailboxes[0];
+      if (o.mailbox && !mailbox) throw new LonghandError('not_found', `No mailbox ${o.mailbox}.`);
+      // Without a terminal the bar still reports now and then and at the end, for logs and scripts.
+      const bar = new SingleBar({ format: 'importing [{bar}] {value}/{total} messages', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 2_000 }, Presets.shades_classic);
+      let started = false;
+      const result = await importMail(ctx, path, {
+        mailboxId: mailbox?.id ?? null,
+        historical: true,
+        onProgress: (done, total) => {
+          if (!started) bar.start(total, 0);
+          started = true;
+          bar.update(done);
+        },
+      });
+      if (started) bar.stop();
+      process.stdout.write(`imported ${result.imported} messages (${result.duplicates} already there)\n`);
+    }, true));
+
+  program
+    .command('export')
+    .description('export data')
+    .command('threads')
+    .description('one conversation a line (JSON Lines): id, customer, subject, and the Message-ID of every message')
+    .action(() => withRuntime(async ({ ctx }) => {
+      for await (const line of exportThreads(ctx)) {
+        if (!process.stdout.write(`${JSON.stringify(line)}\n`)) await new Promise((r) => process.stdout.once('drain', r));
+      }
+    }));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv);
+  } catch (err) {
+    const message = err instanceof ConfigError || err instanceof LonghandError ? err.message : err instanceof Error ? err.stack ?? err.message : String(err);
+    fs.writeSync(2, `longhand: ${message}\n`);
+    process.exit(1);
+  }
+}

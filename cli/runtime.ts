@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { systemClock, type Clock } from '../core/clock.ts';
+import { loadConfig, type Config } from '../core/config.ts';
+import type { Ctx } from '../core/context.ts';
+import { openPglite, openPostgres, type Database } from '../core/db/database.ts';
+import { migrateToLatest } from '../core/db/migrate.ts';
+import { noJobs } from '../core/jobs.ts';
+import { createLogger } from '../core/logger.ts';
+import { organizationNameFromDomain } from '../core/customers/addresses.ts';
+import { upsertMailbox } from '../core/mailboxes/mailboxes.ts';
+import { createSecretBox, loadSecretKey } from '../core/secrets.ts';
+import { createQueues, queueScheduler, type Queues } from '../workers/queues.ts';
+import { ensureRedis } from './redis.ts';
+
+export interface Runtime {
+  ctx: Ctx;
+  database: Database;
+  redis: Redis | null;
+  queues: Queues | null;
+  sessionSecret: string;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Connect Redis and the queues (not needed by migrate, user, token, export). */
+  queues: boolean;
+  config?: Config;
+  clock?: Clock;
+  logDestination?: NodeJS.WritableStream;
+  /** An open database to use instead of the configured one (tests: an in-memory PGlite). */
+  database?: Database;
+}
+
+/** Wires the outside world together once, for every command: config, logger, database, secrets, queues. */
+export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const config = options.config ?? loadConfig();
+  const log = createLogger(config.logLevel, options.logDestination);
+  const database = options.database ?? (config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(config.dataDir));
+  try {
+    const applied = await migrateToLatest(database.db);
+    if (applied.length) log.info({ applied }, 'database migrated');
+    const key = loadSecretKey(config.secret, config.dataDir);
+    let redis: Redis | null = null;
+    let queues: Queues | null = null;
+    if (options.queues) {
+      await ensureRedis(config.redisUrl, config.dataDir, log);
+      redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+      redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection problem'));
+      queues = createQueues(redis, config.queuePrefix);
+    }
+    const ctx: Ctx = { db: database.db, config, clock: options.clock ?? systemClock, log, secrets: createSecretBox(key), jobs: queues ? queueScheduler(queues) : noJobs };
+    if (config.mailbox) {
+      const domain = config.mailbox.from.split('@')[1]!;
+      await upsertMailbox(ctx, { name: organizationNameFromDomain(domain), email: config.mailbox.from, imap: config.mailbox.imap, smtp: config.mailbox.smtp, source: 'env' });
+    }
+    return {
+      ctx,
+      database,
+      redis,
+      queues,
+      sessionSecret: createHash('sha256').update(key).update('sessions').digest('hex'),
+      close: async () => {
+        await queues?.close();
+        redis?.disconnect();
+        await database.close();
+      },
+    };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}

@@ -1,0 +1,88 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+import { parseServerUrl, type ServerSettings } from './mail/server-url.ts';
+
+const ADDRESS = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+
+const envSchema = z.object({
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LONGHAND_HOST: z.string().min(1).default('127.0.0.1'),
+  LONGHAND_DATA_DIR: z.string().min(1).default('./data'),
+  LONGHAND_SECRET: z.string().min(32, 'must be at least 32 characters (try: openssl rand -hex 32)').optional(),
+  LONGHAND_IMAP_URL: z.string().optional(),
+  LONGHAND_SMTP_URL: z.string().optional(),
+  LONGHAND_FROM: z.string().regex(ADDRESS, 'must be an email address, e.g. support@example.com').optional(),
+  LONGHAND_UNDO_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
+  LONGHAND_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+  LONGHAND_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'may hold letters, digits, dot, dash and underscore').default('longhand'),
+  LONGHAND_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LONGHAND_HISTORY_DAYS: z.coerce.number().int().min(0).max(3650).default(14),
+  LONGHAND_THREAD_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  LONGHAND_PLUS_TAG_DOMAINS: z.string().default('').transform((v) => v.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean)),
+});
+
+export interface MailboxFromEnv {
+  imap: ServerSettings;
+  smtp: ServerSettings;
+  from: string;
+}
+
+export interface Config {
+  databaseUrl: string | null;
+  redisUrl: string;
+  port: number;
+  host: string;
+  dataDir: string;
+  secret: string | null;
+  mailbox: MailboxFromEnv | null;
+  undoSeconds: number;
+  trustProxy: boolean;
+  queuePrefix: string;
+  logLevel: string;
+  historyDays: number;
+  threadWindowDays: number;
+  plusTagDomains: string[];
+}
+
+/** Reads and validates the environment; throws one ConfigError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  const problems: string[] = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`);
+  const e = parsed.success ? parsed.data : null;
+
+  const mailboxVars = ['LONGHAND_IMAP_URL', 'LONGHAND_SMTP_URL', 'LONGHAND_FROM'] as const;
+  const present = mailboxVars.filter((k) => cleaned[k]);
+  if (present.length > 0 && present.length < mailboxVars.length) {
+    const missing = mailboxVars.filter((k) => !cleaned[k]);
+    problems.push(`${missing.join(' and ')} must be set too: a mailbox needs LONGHAND_IMAP_URL, LONGHAND_SMTP_URL and LONGHAND_FROM together`);
+  }
+  const imap = cleaned.LONGHAND_IMAP_URL ? parseServerUrl(cleaned.LONGHAND_IMAP_URL, 'imap') : null;
+  if (typeof imap === 'string') problems.push(`LONGHAND_IMAP_URL ${imap}`);
+  const smtp = cleaned.LONGHAND_SMTP_URL ? parseServerUrl(cleaned.LONGHAND_SMTP_URL, 'smtp') : null;
+  if (typeof smtp === 'string') problems.push(`LONGHAND_SMTP_URL ${smtp}`);
+  if (cleaned.DATABASE_URL && !cleaned.LONGHAND_SECRET) {
+    problems.push('LONGHAND_SECRET must be set when DATABASE_URL is: every process must share the key that encrypts mailbox passwords');
+  }
+  if (problems.length > 0 || !e) throw new ConfigError(problems);
+
+  return {
+    databaseUrl: e.DATABASE_URL ?? null,
+    redisUrl: e.REDIS_URL,
+    port: e.PORT,
+    host: e.LONGHAND_HOST,
+    dataDir: path.resolve(e.LONGHAND_DATA_DIR),
+    secret: e.LONGHAND_SECRET ?? null,
+    mailbox: imap && smtp && typeof imap !== 'string' && typeof smtp !== 'string' && e.LONGHAND_FROM ? { imap, smtp, from: e.LONGHAND_FROM.toLowerCase() } : null,
+    undoSeconds: e.LONGHAND_UNDO_SECONDS,
+    trustProxy: e.LONGHAND_TRUST_PROXY,
+    queuePrefix: e.LONGHAND_QUEUE_PREFIX,
+    logLevel: e.LONGHAND_LOG_LEVEL,
+    historyDays: e.LONGHAND_HISTORY_DAYS,
+    threadWindowDays: e.LONGHAND_THREAD_WINDOW_DAYS,
+    plusTagDomains: e.LONGHAND_PLUS_TAG_DOMAINS,
+  };
+}

@@ -1,0 +1,16 @@
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { Db } from './db/database.ts';
+import type { JobScheduler } from './jobs.ts';
+import type { Logger } from './logger.ts';
+import type { SecretBox } from './secrets.ts';
+
+/** Everything domain code needs from the outside world, passed in explicitly. */
+export interface Ctx {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  log: Logger;
+  secrets: SecretBox;
+  jobs: JobScheduler;
+}

@@ -1,0 +1,64 @@
+import type { Ctx } from '../context.ts';
+import { NotFoundError } from '../errors.ts';
+import { shorten } from '../drafts/templates.ts';
+
+export interface CustomerCard {
+  id: number;
+  name: string | null;
+  addresses: string[];
+  organization: { id: number; name: string; domain: string } | null;
+  notes: string;
+  tags: string[];
+  doNotFollowUp: boolean;
+  firstContactAt: Date | null;
+  lastInboundAt: Date | null;
+  lastOutboundAt: Date | null;
+  lastOutboundBy: string | null;
+  daysSinceWeWrote: number | null;
+  conversationCount: number;
+  openConversations: number;
+  history: Array<{ conversationId: number; subject: string; status: string; lastMessageAt: Date; gist: string }>;
+}
+
+/** Who this customer is and their story with us, at a glance: shown beside every conversation. */
+export async function customerCard(ctx: Ctx, id: number): Promise<CustomerCard> {
+  const customer = await ctx.db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!customer) throw new NotFoundError('Customer', id);
+  const [addresses, organization, conversations, lastBy] = await Promise.all([
+    ctx.db.selectFrom('customer_addresses').select('address').where('customer_id', '=', id).orderBy('created_at').execute(),
+    customer.organization_id ? ctx.db.selectFrom('organizations').selectAll().where('id', '=', customer.organization_id).executeTakeFirst() : undefined,
+    ctx.db.selectFrom('conversations').select(['id', 'subject', 'status', 'last_message_at']).where('customer_id', '=', id).orderBy('last_message_at', 'desc').execute(),
+    customer.last_outbound_user_id ? ctx.db.selectFrom('users').select('name').where('id', '=', customer.last_outbound_user_id).executeTakeFirst() : undefined,
+  ]);
+  // The gist of each conversation: the first lines of the customer's own words in it.
+  const firsts = conversations.length
+    ? await ctx.db
+        .selectFrom('messages')
+        .select(['conversation_id', 'new_text'])
+        .distinctOn('conversation_id')
+        .where('conversation_id', 'in', conversations.map((c) => c.id))
+        .where('direction', '=', 'in')
+        .orderBy('conversation_id')
+        .orderBy('date')
+        .execute()
+    : [];
+  const gist = new Map(firsts.map((f) => [f.conversation_id, shorten(f.new_text, 140)]));
+  const now = ctx.clock.now();
+  return {
+    id: customer.id,
+    name: customer.name,
+    addresses: addresses.map((a) => a.address),
+    organization: organization ? { id: organization.id, name: organization.name, domain: organization.domain } : null,
+    notes: customer.notes,
+    tags: customer.tags,
+    doNotFollowUp: customer.do_not_follow_up,
+    firstContactAt: customer.first_contact_at,
+    lastInboundAt: customer.last_inbound_at,
+    lastOutboundAt: customer.last_outbound_at,
+    lastOutboundBy: lastBy?.name ?? null,
+    daysSinceWeWrote: customer.last_outbound_at ? Math.floor((now.getTime() - customer.last_outbound_at.getTime()) / 86_400_000) : null,
+    conversationCount: conversations.length,
+    openConversations: conversations.filter((c) => c.status === 'waiting_on_us').length,
+    history: conversations.map((c) => ({ conversationId: c.id, subject: c.subject, status: c.status, lastMessageAt: c.last_message_at, gist: gist.get(c.id) ?? '' })),
+  };
+}

@@ -1,0 +1,311 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+/** jsonb: written as a JSON string, read back parsed. */
+type Json<T> = ColumnType<T, string, string>;
+type Bytes = ColumnType<Uint8Array, Uint8Array, Uint8Array>;
+
+export type Role = 'owner' | 'approver' | 'agent';
+export type ConversationStatus = 'waiting_on_us' | 'waiting_on_them' | 'done';
+export type DraftStatus = 'pending' | 'approved' | 'sending' | 'sent' | 'failed' | 'uncertain' | 'discarded';
+export type OutboxState = 'queued' | 'sending' | 'sent' | 'failed' | 'uncertain' | 'cancelled';
+export type Direction = 'in' | 'out';
+export interface AddressJson { address: string; name: string }
+export interface ServerJson { host: string; port: number; secure: boolean; user: string }
+
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  role: Role;
+  password_hash: string | null;
+  signature: string;
+  created_at: CreatedAt;
+  disabled_at: Timestamp | null;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface SessionsTable {
+  sid: string;
+  user_id: number | null;
+  data: Json<Record<string, unknown>>;
+  expires_at: Timestamp;
+}
+
+export interface MailboxesTable {
+  id: Generated<number>;
+  name: string;
+  email: string;
+  imap: Json<ServerJson>;
+  imap_password: string;
+  smtp: Json<ServerJson>;
+  smtp_password: string;
+  source: 'env' | 'ui' | 'demo';
+  enabled: Generated<boolean>;
+  state: Generated<string>;
+  last_error: string | null;
+  last_error_at: Timestamp | null;
+  last_synced_at: Timestamp | null;
+  initial_sync_done: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface FoldersTable {
+  id: Generated<number>;
+  mailbox_id: number;
+  path: string;
+  role: 'inbox' | 'sent' | 'other';
+  uidvalidity: string | null;
+  uidnext: number | null;
+  highestmodseq: string | null;
+  /** Highest UID stored; the sync resumes after it. */
+  synced_uid: Generated<number>;
+  messages_on_server: Generated<number>;
+  state: Generated<string>;
+  last_error: string | null;
+  last_synced_at: Timestamp | null;
+}
+
+export interface OrganizationsTable {
+  id: Generated<number>;
+  domain: string;
+  name: string;
+}
+
+export interface CustomersTable {
+  id: Generated<number>;
+  name: string | null;
+  organization_id: number | null;
+  person_user_id: number | null;
+  notes: Generated<string>;
+  tags: Generated<string[]>;
+  do_not_follow_up: Generated<boolean>;
+  first_contact_at: Timestamp | null;
+  last_inbound_at: Timestamp | null;
+  last_outbound_at: Timestamp | null;
+  last_outbound_user_id: number | null;
+  utc_offset_minutes: number | null;
+  created_at: CreatedAt;
+}
+
+export interface CustomerAddressesTable {
+  address: string;
+  customer_id: number;
+  names_seen: Generated<string[]>;
+  created_at: CreatedAt;
+}
+
+export interface ConversationsTable {
+  id: Generated<number>;
+  mailbox_id: number | null;
+  customer_id: number | null;
+  subject: string;
+  normalized_subject: string;
+  status: ConversationStatus;
+  assignee_id: number | null;
+  priority: Generated<number>;
+  intent: string | null;
+  first_message_at: Timestamp;
+  last_message_at: Timestamp;
+  last_inbound_at: Timestamp | null;
+  last_outbound_at: Timestamp | null;
+  /** The inbound message that still wants a draft: the durable to-do the drafter and the sweep read. */
+  draft_wanted_for: number | null;
+  /** Bumped on every change a person must see before approving (new message, note, reply). */
+  version: Generated<number>;
+  snoozed_until: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ThreadKeysTable {
+  key: string;
+  conversation_id: number;
+}
+
+export interface MessagesTable {
+  id: Generated<number>;
+  conversation_id: number;
+  customer_id: number | null;
+  mailbox_id: number | null;
+  message_id: string;
+  synthetic_message_id: boolean;
+  in_reply_to: string | null;
+  references: string[];
+  subject: string;
+  from_address: string | null;
+  from_name: string | null;
+  to: Json<AddressJson[]>;
+  cc: Json<AddressJson[]>;
+  reply_to: Json<AddressJson[]>;
+  date: Timestamp;
+  utc_offset_minutes: number | null;
+  direction: Direction;
+  origin: 'imap' | 'import' | 'outbox';
+  text: string;
+  new_text: string;
+  html: string | null;
+  automated_reason: string | null;
+  historical: boolean;
+  warnings: string[];
+  size_bytes: number;
+  source_sha256: string;
+  sent_by_user_id: number | null;
+  created_at: CreatedAt;
+}
+
+export interface MessageLocationsTable {
+  id: Generated<number>;
+  message_id: number;
+  mailbox_id: number;
+  folder_id: number;
+  uidvalidity: string;
+  uid: number;
+  flags: string[];
+  modseq: string | null;
+  expunged_at: Timestamp | null;
+}
+
+export interface MessageSourcesTable {
+  message_id: number;
+  source: Bytes;
+}
+
+export interface BlobsTable {
+  sha256: string;
+  size: number;
+  content: Bytes;
+}
+
+export interface AttachmentsTable {
+  id: Generated<number>;
+  message_id: number;
+  blob_sha256: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  content_id: string | null;
+  inline: boolean;
+}
+
+export interface DraftsTable {
+  id: Generated<number>;
+  conversation_id: number;
+  kind: 'reply' | 'followup';
+  status: DraftStatus;
+  subject: string;
+  body: string;
+  template_name: string | null;
+  template_body: string | null;
+  to: Json<AddressJson[]>;
+  cc: Json<AddressJson[]>;
+  author_id: number | null;
+  answers_message_id: number | null;
+  customer_wrote_again: Generated<boolean>;
+  touch_score: number | null;
+  version: Generated<number>;
+  approved_by: number | null;
+  approved_at: Timestamp | null;
+  send_after: Timestamp | null;
+  sent_at: Timestamp | null;
+  discarded_by: number | null;
+  discard_reason: string | null;
+  failure: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface DraftRevisionsTable {
+  id: Generated<number>;
+  draft_id: number;
+  author_id: number | null;
+  subject: string;
+  body: string;
+  created_at: CreatedAt;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  draft_id: number;
+  mailbox_id: number;
+  message_id: string;
+  state: OutboxState;
+  attempts: Generated<number>;
+  send_after: Timestamp;
+  raw: Bytes | null;
+  envelope_from: string | null;
+  envelope_to: string[] | null;
+  smtp_response: string | null;
+  last_error: string | null;
+  filed_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Timestamp;
+  actor_user_id: number | null;
+  action: string;
+  subject_type: string | null;
+  subject_id: number | null;
+  details: Json<Record<string, unknown>>;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: Json<unknown>;
+}
+
+export interface TemplatesTable {
+  name: string;
+  body: string;
+  updated_by: number | null;
+  updated_at: Timestamp;
+}
+
+export interface DB {
+  users: UsersTable;
+  api_tokens: ApiTokensTable;
+  sessions: SessionsTable;
+  mailboxes: MailboxesTable;
+  folders: FoldersTable;
+  organizations: OrganizationsTable;
+  customers: CustomersTable;
+  customer_addresses: CustomerAddressesTable;
+  conversations: ConversationsTable;
+  thread_keys: ThreadKeysTable;
+  messages: MessagesTable;
+  message_locations: MessageLocationsTable;
+  message_sources: MessageSourcesTable;
+  blobs: BlobsTable;
+  attachments: AttachmentsTable;
+  drafts: DraftsTable;
+  draft_revisions: DraftRevisionsTable;
+  outbox: OutboxTable;
+  audit_log: AuditLogTable;
+  settings: SettingsTable;
+  templates: TemplatesTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type Mailbox = Selectable<MailboxesTable>;
+export type Folder = Selectable<FoldersTable>;
+export type Customer = Selectable<CustomersTable>;
+export type Conversation = Selectable<ConversationsTable>;
+export type Message = Selectable<MessagesTable>;
+export type NewMessage = Insertable<MessagesTable>;
+export type Draft = Selectable<DraftsTable>;
+export type DraftUpdate = Updateable<DraftsTable>;
+export type OutboxRow = Selectable<OutboxTable>;

@@ -1,0 +1,102 @@
+import type { Kysely } from 'kysely';
+import { audit } from '../audit.ts';
+import type { Ctx } from '../context.ts';
+import type { DB, Message } from '../db/schema.ts';
+import { ourAddresses } from '../mailboxes/mailboxes.ts';
+import { firstNameOf } from '../customers/addresses.ts';
+import { chooseReplyTemplate, type ConversationFacts } from './template-choice.ts';
+import { TemplateError, TemplateLibrary, shorten } from './templates.ts';
+import { replyRecipients, replySubject } from './recipients.ts';
+import { touchCheck } from './touch-check.ts';
+
+export type DraftOutcome = { drafted: true; draftId: number } | { drafted: false; reason: string };
+
+/**
+ * Prepares the reply draft a conversation is waiting for. Idempotent: it acts only while the
+ * conversation's draft_wanted_for is set, and the database allows one open draft per conversation.
+ * It never sends anything.
+ */
+export async function prepareReplyDraft(ctx: Ctx, conversationId: number): Promise<DraftOutcome> {
+  const ours = await ourAddresses(ctx);
+  return ctx.db.transaction().execute(async (tx): Promise<DraftOutcome> => {
+    const conversation = await tx.selectFrom('conversations').selectAll().where('id', '=', conversationId).forUpdate().executeTakeFirst();
+    if (!conversation?.draft_wanted_for) return { drafted: false, reason: 'nothing to draft' };
+    const done = (reason: string) => clearWanted(tx, conversationId).then((): DraftOutcome => ({ drafted: false, reason }));
+    if (conversation.status !== 'waiting_on_us') return done('not waiting on us');
+    const open = await tx.selectFrom('drafts').select('id').where('conversation_id', '=', conversationId).where('status', 'in', ['pending', 'approved', 'sending']).executeTakeFirst();
+    if (open) return done('a draft is open already');
+    const message = await tx.selectFrom('messages').selectAll().where('id', '=', conversation.draft_wanted_for).executeTakeFirst();
+    if (!message) return done('the message is gone');
+
+    const context = await templateContext(tx, conversation.customer_id, conversation.id, conversation.subject, message, conversation.mailbox_id);
+    const facts: ConversationFacts = { intent: (conversation.intent ?? 'other') as ConversationFacts['intent'], earlierConversations: context.customer.earlierConversations };
+    const templateName = `replies/${chooseReplyTemplate(facts)}`;
+    let body: string;
+    try {
+      // Inside the transaction: the embedded database has one connection, and this transaction holds it.
+      body = (await new TemplateLibrary(tx).render(templateName, context)).body;
+    } catch (err) {
+      // A broken template must never stop the queue: fall back to a bare scaffold and say why.
+      if (!(err instanceof TemplateError)) throw err;
+      ctx.log.warn({ err: err.message, template: templateName }, 'template failed; using a bare scaffold');
+      body = `Hi ${context.customer.firstName ?? '[[their name]]'},\n\n[[your reply (the template ${templateName} failed: ${err.message.replace(/[\[\]]/g, '')})]]\n`;
+    }
+    const { to, cc } = replyRecipients(message, ours);
+    const now = ctx.clock.now();
+    const touch = touchCheck({ text: body, templateText: body, customer: { firstName: context.customer.firstName }, customerText: message.new_text });
+    const draft = await tx
+      .insertInto('drafts')
+      .values({
+        conversation_id: conversationId,
+        kind: 'reply',
+        status: 'pending',
+        subject: replySubject(conversation.subject),
+        body,
+        template_name: templateName,
+        template_body: body,
+        to: JSON.stringify(to),
+        cc: JSON.stringify(cc),
+        author_id: context.personUserId ?? conversation.assignee_id,
+        answers_message_id: message.id,
+        touch_score: touch.score,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    await clearWanted(tx, conversationId);
+    if (!draft) return { drafted: false, reason: 'a draft is open already' };
+    await tx.insertInto('draft_revisions').values({ draft_id: draft.id, author_id: null, subject: replySubject(conversation.subject), body }).execute();
+    await audit(tx, now, { actorUserId: null, action: 'draft.prepared', subjectType: 'draft', subjectId: draft.id, details: { template: templateName, conversationId } });
+    return { drafted: true, draftId: draft.id };
+  });
+}
+
+async function clearWanted(tx: Kysely<DB>, conversationId: number): Promise<void> {
+  await tx.updateTable('conversations').set({ draft_wanted_for: null }).where('id', '=', conversationId).execute();
+}
+
+/** What templates can say about the customer and the conversation. */
+export async function templateContext(tx: Kysely<DB>, customerId: number | null, conversationId: number, subject: string, message: Message, mailboxId: number | null) {
+  const customer = customerId ? await tx.selectFrom('customers').selectAll().where('id', '=', customerId).executeTakeFirst() : undefined;
+  const earlier = customerId
+    ? await tx.selectFrom('conversations').select(['subject', 'last_message_at']).where('customer_id', '=', customerId).where('id', '!=', conversationId).orderBy('last_message_at', 'desc').limit(5).execute()
+    : [];
+  const mailbox = mailboxId ? await tx.selectFrom('mailboxes').select('name').where('id', '=', mailboxId).executeTakeFirst() : undefined;
+  const name = customer?.name ?? message.from_name ?? null;
+  return {
+    customer: {
+      name,
+      firstName: firstNameOf(name, message.from_address ?? ''),
+      email: message.from_address,
+      since: customer?.first_contact_at ?? null,
+      earlierConversations: earlier.length,
+      previousTopics: earlier.map((c) => c.subject),
+    },
+    personUserId: customer?.person_user_id ?? null,
+    message: { subject: message.subject, text: message.new_text, quote: shorten(message.new_text, 200) },
+    conversation: { subject },
+    company: { name: mailbox?.name ?? '' },
+    daysSinceWeLastWrote: customer?.last_outbound_at ? Math.floor((message.date.getTime() - customer.last_outbound_at.getTime()) / 86_400_000) : null,
+  };
+}

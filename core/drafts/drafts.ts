@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { audit } from '../audit.ts';
+import type { Ctx } from '../context.ts';
+import type { AddressJson, DB, Draft, DraftStatus, User } from '../db/schema.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { findSlots } from './slots.ts';
+
+export const DRAFT_STATUSES: DraftStatus[] = ['pending', 'approved', 'sending', 'sent', 'failed', 'uncertain', 'discarded'];
+const EDITABLE: DraftStatus[] = ['pending'];
+const ADDRESS = /^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/;
+
+export async function listDrafts(ctx: Ctx, filter: { status?: DraftStatus; kind?: Draft['kind'] } = {}): Promise<Draft[]> {
+  let q = ctx.db.selectFrom('drafts').selectAll();
+  if (filter.status) q = q.where('status', '=', filter.status);
+  if (filter.kind) q = q.where('kind', '=', filter.kind);
+  return q.orderBy('created_at').orderBy('id').execute();
+}
+
+export async function getDraft(ctx: Ctx | { db: Kysely<DB> }, id: number): Promise<Draft> {
+  const draft = await ctx.db.selectFrom('drafts').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!draft) throw new NotFoundError('Draft', id);
+  return draft;
+}
+
+export interface DraftEdit {
+  subject?: string;
+  body?: string;
+  to?: AddressJson[];
+  cc?: AddressJson[];
+  /** The draft version the editor started from; a different current version means someone else edited. */
+  baseVersion?: number;
+}
+
+/** Saves a person's edit as a new revision; refuses to overwrite an edit they have not seen. */
+export async function editDraft(ctx: Ctx, id: number, edit: DraftEdit, actor: User): Promise<Draft> {
+  if (edit.subject !== undefined && /[\r\n]/.test(edit.subject)) throw new ValidationError('The subject cannot contain line breaks.', 'subject');
+  for (const field of ['to', 'cc'] as const) {
+    for (const a of edit[field] ?? []) {
+      if (!ADDRESS.test(a.address) || /[\r\n]/.test(a.name)) throw new ValidationError(`"${a.address}" is not a valid recipient.`, field);
+    }
+  }
+  return ctx.db.transaction().execute(async (tx) => {
+    const draft = await tx.selectFrom('drafts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!draft) throw new NotFoundError('Draft', id);
+    if (!EDITABLE.includes(draft.status)) throw new ConflictError('draft_not_editable', `This draft is ${draft.status}; only pending drafts can be edited.`, { status: draft.status });
+    if (edit.baseVersion !== undefined && edit.baseVersion !== draft.version) {
+      throw new ConflictError('draft_edited_elsewhere', 'Someone else changed this draft since you opened it. Reload to see their edit; your text was not saved.', { version: draft.version });
+    }
+    const now = ctx.clock.now();
+    const updated = await tx
+      .updateTable('drafts')
+      .set((eb) => ({
+        ...(edit.subject !== undefined ? { subject: edit.subject.trim() } : {}),
+        ...(edit.body !== undefined ? { body: edit.body } : {}),
+        ...(edit.to !== undefined ? { to: JSON.stringify(edit.to) } : {}),
+        ...(edit.cc !== undefined ? { cc: JSON.stringify(edit.cc) } : {}),
+        version: eb('version', '+', 1),
+        updated_at: now,
+      }))
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordRevision(tx, updated, actor.id, now);
+    return updated;
+  });
+}
+
+/** Autosave writes often: consecutive saves by one person within two minutes fold into one revision. */
+async function recordRevision(tx: Kysely<DB>, draft: Draft, authorId: number, now: Date): Promise<void> {
+  const last = await tx.selectFrom('draft_revisions').selectAll().where('draft_id', '=', draft.id).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  if (last && last.author_id === authorId && now.getTime() - last.created_at.getTime() < 120_000) {
+    await tx.updateTable('draft_revisions').set({ subject: draft.subject, body: draft.body }).where('id', '=', last.id).execute();
+  } else {
+    await tx.insertInto('draft_revisions').values({ draft_id: draft.id, author_id: authorId, subject: draft.subject, body: draft.body, created_at: now }).execute();
+  }
+}
+
+export interface ApproveOptions {
+  /** The conversation version the person last saw; when stale, approval waits until they have seen the change. */
+  seenVersion?: number;
+}
+
+/**
+ * Approves a draft: in one transaction the draft enters its undo window and an outbox row is written;
+ * the send job is only a pointer to that row. Approving an approved draft changes nothing.
+ */
+export async function approveDraft(ctx: Ctx, id: number, actor: User, options: ApproveOptions = {}): Promise<Draft> {
+  const undoMs = ctx.config.undoSeconds * 1000;
+  const result = await ctx.db.transaction().execute(async (tx) => {
+    const draft = await tx.selectFrom('drafts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!draft) throw new NotFoundError('Draft', id);
+    if (['approved', 'sending', 'sent'].includes(draft.status)) return { draft, outbox: null };
+    if (draft.status !== 'pending') throw new ConflictError('draft_not_pending', `This draft is ${draft.status} and cannot be approved.`, { status: draft.status });
+    const conversation = await tx.selectFrom('conversations').selectAll().where('id', '=', draft.conversation_id).executeTakeFirstOrThrow();
+    if (options.seenVersion !== undefined && options.seenVersion !== conversation.version) {
+      throw new ConflictError('conversation_changed', 'The conversation changed since you loaded it (a new message, reply or note). Look at it again, then approve.', { version: conversation.version });
+    }
+    const slots = findSlots(draft.body).map((s) => s.hint);
+    if (slots.length > 0) {
+      throw new ConflictError('unfilled_slots', `Fill in the personal parts first: ${slots.map((s) => `"${s}"`).join(', ')}.`, { slots });
+    }
+    if (!draft.body.trim()) throw new ConflictError('empty_draft', 'The reply is empty.');
+    if (draft.to.length === 0) throw new ConflictError('no_recipient', 'The reply has no recipient.');
+    const mailbox = await mailboxFor(tx, conversation.mailbox_id);
+    const now = ctx.clock.now();
+    const sendAfter = new Date(now.getTime() + undoMs);
+    const approved = await tx
+      .updateTable('drafts')
+      .set({ status: 'approved', approved_by: actor.id, approved_at: now, send_after: sendAfter, author_id: draft.author_id ?? actor.id, updated_at: now })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const outbox = await tx
+      .insertInto('outbox')
+      .values({ draft_id: id, mailbox_id: mailbox.id, message_id: `${randomUUID()}@${mailbox.email.split('@')[1]}`, state: 'queued', send_after: sendAfter, updated_at: now })
+      .returning(['id', 'send_after'])
+      .executeTakeFirstOrThrow();
+    await audit(tx, now, { actorUserId: actor.id, action: 'draft.approved', subjectType: 'draft', subjectId: id, details: { outboxId: outbox.id, sendAfter: sendAfter.toISOString() } });
+    return { draft: approved, outbox };
+  });
+  if (result.outbox) await ctx.jobs.sendApproved(result.outbox.id, result.outbox.send_after);
+  return result.draft;
+}
+
+async function mailboxFor(tx: Kysely<DB>, mailboxId: number | null) {
+  const mailbox = mailboxId
+    ? await tx.selectFrom('mailboxes').select(['id', 'email']).where('id', '=', mailboxId).executeTakeFirst()
+    : await tx.selectFrom('mailboxes').select(['id', 'email']).where('enabled', '=', true).orderBy('id').limit(1).executeTakeFirst();
+  if (!mailbox) throw new ConflictError('no_mailbox', 'There is no mailbox to send from. Add one first (LONGHAND_IMAP_URL, LONGHAND_SMTP_URL and LONGHAND_FROM).');
+  return mailbox;
+}
+
+/** Takes an approval back while its undo window is open; after that the send has started. */
+export async function undoApproval(ctx: Ctx, id: number, actor: User): Promise<Draft> {
+  const result = await ctx.db.transaction().execute(async (tx) => {
+    const draft = await tx.selectFrom('drafts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!draft) throw new NotFoundError('Draft', id);
+    const now = ctx.clock.now();
+    const cancelled = await tx
+      .updateTable('outbox')
+      .set({ state: 'cancelled', updated_at: now })
+      .where('draft_id', '=', id)
+      .where('state', '=', 'queued')
+      .where('send_after', '>', now)
+      .returning('id')
+      .executeTakeFirst();
+    if (draft.status !== 'approved' || !cancelled) {
+      throw new ConflictError('undo_too_late', draft.status === 'approved' || draft.status === 'sending' || draft.status === 'sent' ? 'Too late to undo: the reply is on its way.' : `This draft is ${draft.status}; there is nothing to undo.`, { status: draft.status });
+    }
+    const reopened = await tx
+      .updateTable('drafts')
+      .set((eb) => ({ status: 'pending', approved_by: null, approved_at: null, send_after: null, version: eb('version', '+', 1), updated_at: now }))
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await audit(tx, now, { actorUserId: actor.id, action: 'draft.undone', subjectType: 'draft', subjectId: id, details: { outboxId: cancelled.id } });
+    return { draft: reopened, outboxId: cancelled.id };
+  });
+  await ctx.jobs.sendCancelled(result.outboxId);
+  return result.draft;
+}
+
+export async function discardDraft(ctx: Ctx, id: number, actor: User, reason: string | null): Promise<Draft> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const now = ctx.clock.now();
+    const draft = await tx
+      .updateTable('drafts')
+      .set({ status: 'discarded', discarded_by: actor.id, discard_reason: reason?.trim() || null, updated_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'pending')
+      .returningAll()
+      .executeTakeFirst();
+    if (!draft) {
+      const current = await getDraft({ db: tx }, id);
+      throw new ConflictError('draft_not_pending', `This draft is ${current.status} and cannot be discarded.`, { status: current.status });
+    }
+    await audit(tx, now, { actorUserId: actor.id, action: 'draft.discarded', subjectType: 'draft', subjectId: id, details: { reason } });
+    return draft;
+  });
+}

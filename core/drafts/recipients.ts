@@ -1,0 +1,29 @@
+import type { AddressJson } from '../db/schema.ts';
+
+export interface Recipients {
+  to: AddressJson[];
+  cc: AddressJson[];
+}
+
+/**
+ * Reply-all without leaking: the reply goes to the customer (their Reply-To if they set one), Cc keeps
+ * the other outside people who were on their message, and never any address of ours.
+ */
+export function replyRecipients(message: { from_address: string | null; from_name: string | null; reply_to: AddressJson[]; to: AddressJson[]; cc: AddressJson[] }, ours: Set<string>): Recipients {
+  const seen = new Set<string>();
+  const keep = (a: AddressJson) => {
+    const key = a.address.toLowerCase();
+    if (!key || ours.has(key) || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
+  const primary = message.reply_to.length > 0 ? message.reply_to : message.from_address ? [{ address: message.from_address, name: message.from_name ?? '' }] : [];
+  const to = primary.filter(keep);
+  const cc = [...message.to, ...message.cc].filter(keep);
+  return { to, cc };
+}
+
+export function replySubject(subject: string): string {
+  const s = subject.trim();
+  return /^re\s*:/i.test(s) ? s : `Re: ${s || '(no subject)'}`;
+}

@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { LonghandError } from '../errors.ts';
+import { findSlots } from './slots.ts';
+
+export const SHIPPED_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+export class TemplateError extends LonghandError {
+  constructor(readonly template: string, message: string, readonly line: number | null) {
+    super('template_error', `Template ${template}${line ? ` line ${line}` : ''}: ${message}`, { template, line });
+  }
+}
+
+export interface RenderedTemplate {
+  body: string;
+  slots: string[];
+}
+
+export interface TemplateSource {
+  name: string;
+  body: string;
+  overridden: boolean;
+}
+
+/**
+ * Reply templates: the shipped files in templates/, each overridable by a database row of the same name
+ * (`replies/complaint`, `partials/greeting`). Output is plain text, so nothing is HTML-escaped here;
+ * the HTML part of a reply escapes when it is built. Handlebars' default refusal of prototype access holds.
+ */
+export class TemplateLibrary {
+  constructor(private readonly db: Kysely<DB>, private readonly dir = SHIPPED_TEMPLATES_DIR) {}
+
+  async sources(): Promise<TemplateSource[]> {
+    const shipped = new Map<string, string>();
+    for (const kind of ['replies', 'partials']) {
+      const folder = path.join(this.dir, kind);
+      for (const file of fs.existsSync(folder) ? fs.readdirSync(folder) : []) {
+        if (file.endsWith('.hbs')) shipped.set(`${kind}/${file.slice(0, -4)}`, fs.readFileSync(path.join(folder, file), 'utf8'));
+      }
+    }
+    const rows = await this.db.selectFrom('templates').select(['name', 'body']).execute();
+    const overrides = new Map(rows.map((r) => [r.name, r.body]));
+    const names = [...new Set([...shipped.keys(), ...overrides.keys()])].sort();
+    return names.map((name) => ({ name, body: overrides.get(name) ?? shipped.get(name)!, overridden: overrides.has(name) }));
+  }
+
+  async render(name: string, context: Record<string, unknown>): Promise<RenderedTemplate> {
+    const sources = await this.sources();
+    const env = createEnvironment();
+    for (const s of sources) {
+      if (s.name.startsWith('partials/')) env.registerPartial(s.name.slice('partials/'.length), s.body);
+    }
+    const source = sources.find((s) => s.name === name);
+    if (!source) throw new TemplateError(name, 'no such template', null);
+    const body = renderWith(env, name, source.body, context);
+    return { body, slots: findSlots(body).map((s) => s.hint) };
+  }
+}
+
+function renderWith(env: typeof Handlebars, name: string, body: string, context: Record<string, unknown>): string {
+  try {
+    const template = env.compile(body, { noEscape: true, strict: false });
+    return tidy(template(context));
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const line = /line (\d+)/i.exec(message)?.[1];
+    throw new TemplateError(name, message.split('\n')[0] ?? message, line ? Number(line) : null);
+  }
+}
+
+/** Collapses the blank lines that conditional blocks leave behind. */
+function tidy(text: string): string {
+  return text.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim() + '\n';
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+function createEnvironment(): typeof Handlebars {
+  const env = Handlebars.create();
+  // A hole for the person to fill, shown with its hint. A draft with one left cannot be approved.
+  env.registerHelper('personal', function (hint: unknown) {
+    const text = typeof hint === 'string' && hint.trim() ? hint.trim().replace(/[\[\]\n]/g, ' ').slice(0, 200) : 'write this part yourself';
+    return `[[${text}]]`;
+  });
+  env.registerHelper('monthYear', (d: unknown) => (d instanceof Date ? `${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}` : ''));
+  env.registerHelper('short', (text: unknown, max: unknown) => shorten(typeof text === 'string' ? text : '', typeof max === 'number' ? max : 160));
+  env.registerHelper('quoteLines', (text: unknown) => (typeof text === 'string' ? text.trim().split('\n').map((l) => `> ${l}`.trimEnd()).join('\n') : ''));
+  env.registerHelper('list', (items: unknown) => joinList(Array.isArray(items) ? items.map(String) : []));
+  env.registerHelper('plural', (n: unknown, one: unknown, many: unknown) => (n === 1 ? one : many));
+  return env;
+}
+
+export function shorten(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max);
+  const end = Math.max(cut.lastIndexOf('. '), cut.lastIndexOf('? '), cut.lastIndexOf('! '));
+  return end > max / 2 ? cut.slice(0, end + 1) : `${cut.slice(0, cut.lastIndexOf(' ') > 0 ? cut.lastIndexOf(' ') : max)}…`;
+}
+
+export function joinList(items: string[]): string {
+  if (items.length <= 1) return items[0] ?? '';
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}

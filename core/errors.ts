@@ -1,0 +1,76 @@
+/**
+ * One error type per failure kind. `code` is stable (clients and tests rely on it);
+ * the HTTP layer maps kinds to statuses, the domain never speaks HTTP.
+ */
+export class LonghandError extends Error {
+  readonly code: string;
+  readonly details: Record<string, unknown> | undefined;
+  constructor(code: string, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Configuration is wrong; `problems` lists every one of them. */
+export class ConfigError extends LonghandError {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super('config_invalid', `Longhand cannot start, the configuration has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.problems = problems;
+  }
+}
+
+/** Input from a person or client is malformed; names the field. */
+export class ValidationError extends LonghandError {
+  constructor(message: string, readonly field?: string, details?: Record<string, unknown>) {
+    super('invalid_input', message, { ...details, ...(field ? { field } : {}) });
+  }
+}
+
+export class NotFoundError extends LonghandError {
+  constructor(what: string, id: string | number) {
+    super('not_found', `${what} ${id} does not exist`);
+  }
+}
+
+/** The request is valid but the current state forbids it (unfilled slots, stale view, already sent...). */
+export class ConflictError extends LonghandError {
+  constructor(code: string, message: string, details?: Record<string, unknown>) {
+    super(code, message, details);
+  }
+}
+
+export class AuthenticationError extends LonghandError {
+  constructor(message = 'Sign in first, or send a valid API token as "Authorization: Bearer TOKEN".') {
+    super('unauthenticated', message);
+  }
+}
+
+export class PermissionError extends LonghandError {
+  constructor(message: string) {
+    super('forbidden', message);
+  }
+}
+
+/** An IMAP server refused or failed; names the mailbox and carries the server's own words. */
+export class ImapError extends LonghandError {
+  constructor(readonly mailbox: string, readonly serverResponse: string, readonly authFailed: boolean, options?: { cause?: unknown }) {
+    super(authFailed ? 'imap_auth_failed' : 'imap_failed', `Mailbox ${mailbox}: ${authFailed ? 'the IMAP server refused the login' : 'IMAP failed'}: ${serverResponse}`, { mailbox, serverResponse }, options);
+  }
+}
+
+/** An SMTP server refused or failed. `permanent` is true for 5xx answers. */
+export class SmtpError extends LonghandError {
+  constructor(message: string, readonly responseCode: number | null, readonly permanent: boolean, readonly ambiguous: boolean, options?: { cause?: unknown }) {
+    super(permanent ? 'smtp_rejected' : 'smtp_failed', message, { responseCode }, options);
+  }
+}
+
+/** The embedded database is in use by another process (PGlite allows one). */
+export class DatabaseLockedError extends LonghandError {
+  constructor(dir: string, pid: number) {
+    super('database_locked', `The embedded database in ${dir} is in use by another Longhand process (pid ${pid}). PGlite allows one process: stop that one, or set DATABASE_URL to a PostgreSQL server to run web and workers as separate processes.`);
+  }
+}

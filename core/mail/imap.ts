@@ -1,0 +1,85 @@
+import { ImapFlow, type ListResponse } from 'imapflow';
+import { ImapError } from '../errors.ts';
+import type { ServerSettings } from './server-url.ts';
+
+type ImapFailure = Error & { authenticationFailed?: boolean; responseText?: string; response?: string; code?: string; serverResponseCode?: string };
+
+export function createImapClient(settings: ServerSettings): ImapFlow {
+  return new ImapFlow({
+    host: settings.host,
+    port: settings.port,
+    secure: settings.secure,
+    auth: { user: settings.user, pass: settings.password },
+    logger: false,
+    connectionTimeout: 30_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 5 * 60_000,
+    // Push must be near-instant: IDLE starts as soon as the selected connection is quiet (imapflow waits 15 s by default).
+    autoIdleDelay: 250,
+  });
+}
+
+/** Connects, turning any failure into an ImapError that names the mailbox and quotes the server. */
+export async function connectImap(settings: ServerSettings, mailboxName: string): Promise<ImapFlow> {
+  const client = createImapClient(settings);
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return client;
+  } catch (err) {
+    client.close();
+    throw toImapError(err, mailboxName);
+  }
+}
+
+export function toImapError(err: unknown, mailboxName: string): ImapError {
+  if (err instanceof ImapError) return err;
+  const e = err as ImapFailure;
+  const words = e.responseText || e.response || (e.code ? `${e.code}: ${e.message}` : e.message) || String(err);
+  return new ImapError(mailboxName, words, Boolean(e.authenticationFailed), { cause: err });
+}
+
+const SENT_NAMES = ['sent', 'sent items', 'sent messages', 'sent mail', '[gmail]/sent mail', 'inbox.sent', 'gesendet', 'gesendete elemente', 'envoyés', 'enviados'];
+
+/** The Sent folder: by its special-use flag, then by common names; created when a fresh mailbox has none. */
+export async function sentFolderPath(client: ImapFlow, folders?: ListResponse[]): Promise<string> {
+  const list = folders ?? (await client.list());
+  const bySpecialUse = list.find((f) => f.specialUse === '\\Sent');
+  if (bySpecialUse) return bySpecialUse.path;
+  const byName = list.find((f) => SENT_NAMES.includes(f.path.toLowerCase()));
+  if (byName) return byName.path;
+  const created = await client.mailboxCreate('Sent');
+  return created.path;
+}
+
+/** Appends our sent copy as read, the way a mail program files what it sent. Returns the folder path. */
+export async function fileSentCopy(client: ImapFlow, raw: Buffer, date: Date): Promise<string> {
+  const path = await sentFolderPath(client);
+  await client.append(path, raw, ['\\Seen'], date);
+  return path;
+}
+
+/** True when a message with this Message-ID is in the Sent folder: how an interrupted send is settled. */
+export async function isInSent(client: ImapFlow, messageId: string): Promise<boolean> {
+  const path = await sentFolderPath(client);
+  const lock = await client.getMailboxLock(path, { readOnly: true });
+  try {
+    const found = await client.search({ header: { 'message-id': `<${messageId}>` } }, { uid: true });
+    return Array.isArray(found) && found.length > 0;
+  } finally {
+    lock.release();
+  }
+}
+
+/** Sets \Answered on the customer's message, the one change besides Sent we make on their server. */
+export async function markAnswered(client: ImapFlow, folderPath: string, uidvalidity: string, uid: number): Promise<void> {
+  const lock = await client.getMailboxLock(folderPath);
+  try {
+    // A changed UIDVALIDITY means the UID now names another message: leave it alone.
+    if (client.mailbox && String(client.mailbox.uidValidity) === uidvalidity) {
+      await client.messageFlagsAdd(String(uid), ['\\Answered'], { uid: true });
+    }
+  } finally {
+    lock.release();
+  }
+}

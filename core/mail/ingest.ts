@@ -1,0 +1,184 @@
+import type { Kysely } from 'kysely';
+import type { Ctx } from '../context.ts';
+import type { DB, Direction } from '../db/schema.ts';
+import { resolveCustomer, touchCustomer } from '../customers/customers.ts';
+import { placeMessage, refreshConversation } from '../conversations/conversations.ts';
+import { normalizeSubject, threadKeys } from '../conversations/threading.ts';
+import { detectIntent } from '../drafts/intent.ts';
+import { ourAddresses } from '../mailboxes/mailboxes.ts';
+import { classifyAutomated } from './automated.ts';
+import { parseMessage, type MailAddress, type ParsedMessage } from './parse.ts';
+import { extractNewText } from './quotes.ts';
+
+export interface MessageLocation {
+  folderId: number;
+  uidvalidity: string;
+  uid: number;
+  flags: string[];
+  modseq?: string | null;
+}
+
+export interface IngestInput {
+  source: Buffer;
+  origin: 'imap' | 'import' | 'outbox';
+  mailboxId: number | null;
+  location?: MessageLocation;
+  /** Old mail (first sync, import): stored and threaded, drafted only if still waiting on us recently. */
+  historical: boolean;
+  sentByUserId?: number | null;
+}
+
+export interface IngestResult {
+  messageId: number;
+  conversationId: number;
+  duplicate: boolean;
+  draftWanted: boolean;
+}
+
+/**
+ * Stores one message: customer, conversation, message, location, source and attachments in one
+ * transaction, so a crash leaves either all of it or none. The same message seen again (same
+ * Message-ID and bytes) only gains a location.
+ */
+export async function ingestMessage(ctx: Ctx, input: IngestInput, ours?: Set<string>): Promise<IngestResult> {
+  const parsed = await parseMessage(input.source);
+  const us = ours ?? (await ourAddresses(ctx));
+  const now = ctx.clock.now();
+  const warnings = [...parsed.warnings];
+  let date = parsed.date ?? now;
+  if (!parsed.date) warnings.push('no valid Date header: the time it reached us is used');
+  if (date.getTime() > now.getTime() + 86_400_000) {
+    warnings.push(`Date header ${date.toISOString()} is in the future: the time it reached us is used`);
+    date = now;
+  }
+  const fromAddress = parsed.from?.address.toLowerCase() ?? null;
+  const direction: Direction = input.origin === 'outbox' || (fromAddress !== null && us.has(fromAddress)) ? 'out' : 'in';
+  const counterpart = direction === 'in' ? parsed.from : [...parsed.to, ...parsed.cc].find((a) => !us.has(a.address.toLowerCase())) ?? null;
+  const automated = direction === 'in' ? classifyAutomated(parsed).reason : null;
+  const newText = extractNewText(parsed.text).newText;
+  const rules = { ours: us, plusTagDomains: ctx.config.plusTagDomains };
+  const senderId = direction === 'out' ? input.sentByUserId ?? (await userIdFor(ctx.db, fromAddress)) : null;
+
+  const result = await ctx.db.transaction().execute(async (tx): Promise<IngestResult> => {
+    const existing = await tx
+      .selectFrom('messages')
+      .select(['id', 'conversation_id'])
+      .where('message_id', '=', parsed.messageId)
+      .where('source_sha256', '=', parsed.sourceSha256)
+      .executeTakeFirst();
+    if (existing) {
+      if (input.location && input.mailboxId !== null) await addLocation(tx, existing.id, input.mailboxId, input.location);
+      return { messageId: existing.id, conversationId: existing.conversation_id, duplicate: true, draftWanted: false };
+    }
+
+    const customerId = counterpart ? await resolveCustomer(tx, counterpart, rules) : null;
+    const normalizedSubject = normalizeSubject(parsed.subject);
+    const conversationId = await placeMessage(tx, {
+      keys: threadKeys(parsed),
+      customerId,
+      mailboxId: input.mailboxId,
+      subject: parsed.subject,
+      normalizedSubject,
+      date,
+      subjectWindowDays: ctx.config.threadWindowDays,
+    });
+    const message = await tx
+      .insertInto('messages')
+      .values({
+        conversation_id: conversationId,
+        customer_id: customerId,
+        mailbox_id: input.mailboxId,
+        message_id: parsed.messageId,
+        synthetic_message_id: parsed.syntheticMessageId,
+        in_reply_to: parsed.inReplyTo,
+        references: parsed.references,
+        subject: parsed.subject,
+        from_address: fromAddress,
+        from_name: parsed.from?.name || null,
+        to: addressesJson(parsed.to),
+        cc: addressesJson(parsed.cc),
+        reply_to: addressesJson(parsed.replyTo),
+        date,
+        utc_offset_minutes: parsed.utcOffsetMinutes,
+        direction,
+        origin: input.origin,
+        text: parsed.text,
+        new_text: newText,
+        html: parsed.html,
+        automated_reason: automated,
+        historical: input.historical,
+        warnings,
+        size_bytes: parsed.sizeBytes,
+        source_sha256: parsed.sourceSha256,
+        sent_by_user_id: senderId,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await tx.insertInto('message_sources').values({ message_id: message.id, source: input.source }).execute();
+    await storeAttachments(tx, message.id, parsed);
+    if (input.location && input.mailboxId !== null) await addLocation(tx, message.id, input.mailboxId, input.location);
+    if (customerId !== null && !automated) {
+      await touchCustomer(tx, customerId, { date, direction, utcOffsetMinutes: parsed.utcOffsetMinutes, userId: senderId });
+    }
+
+    const conversation = await refreshConversation(tx, conversationId);
+    const isLatest = conversation.last_message_at.getTime() <= date.getTime();
+    const recentEnough = !input.historical || date.getTime() >= now.getTime() - ctx.config.historyDays * 86_400_000;
+    let draftWanted = false;
+    const changes: Record<string, unknown> = {};
+    if (conversation.customer_id === null && customerId !== null) changes.customer_id = customerId;
+    if (direction === 'in' && !automated && isLatest) {
+      const intent = detectIntent(newText, parsed.subject);
+      changes.intent = intent.kind;
+      if (intent.kind === 'complaint') changes.priority = 1;
+      const open = await tx
+        .updateTable('drafts')
+        .set((eb) => ({ customer_wrote_again: true, version: eb('version', '+', 1) }))
+        .where('conversation_id', '=', conversationId)
+        .where('status', 'in', ['pending', 'approved'])
+        .returning('id')
+        .executeTakeFirst();
+      draftWanted = !open && recentEnough && conversation.status === 'waiting_on_us';
+      changes.draft_wanted_for = draftWanted ? message.id : null;
+    } else if (direction === 'out' && isLatest) {
+      changes.draft_wanted_for = null;
+    }
+    await tx
+      .updateTable('conversations')
+      .set((eb) => ({ ...changes, version: eb('version', '+', 1), updated_at: now }))
+      .where('id', '=', conversationId)
+      .execute();
+    return { messageId: message.id, conversationId, duplicate: false, draftWanted };
+  });
+
+  if (result.draftWanted && !input.historical) await ctx.jobs.draftRequested(result.conversationId, result.messageId);
+  return result;
+}
+
+function addressesJson(list: MailAddress[]): string {
+  return JSON.stringify(list.map(({ address, name }) => ({ address, name })));
+}
+
+async function addLocation(tx: Kysely<DB>, messageId: number, mailboxId: number, loc: MessageLocation): Promise<void> {
+  await tx
+    .insertInto('message_locations')
+    .values({ message_id: messageId, mailbox_id: mailboxId, folder_id: loc.folderId, uidvalidity: loc.uidvalidity, uid: loc.uid, flags: loc.flags, modseq: loc.modseq ?? null })
+    .onConflict((oc) => oc.columns(['mailbox_id', 'folder_id', 'uidvalidity', 'uid']).doNothing())
+    .execute();
+}
+
+async function storeAttachments(tx: Kysely<DB>, messageId: number, parsed: ParsedMessage): Promise<void> {
+  for (const a of parsed.attachments) {
+    await tx.insertInto('blobs').values({ sha256: a.sha256, size: a.size, content: a.content }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
+    await tx
+      .insertInto('attachments')
+      .values({ message_id: messageId, blob_sha256: a.sha256, filename: a.filename, content_type: a.contentType, size: a.size, content_id: a.contentId, inline: a.inline })
+      .execute();
+  }
+}
+
+async function userIdFor(db: Kysely<DB>, address: string | null): Promise<number | null> {
+  if (!address) return null;
+  const row = await db.selectFrom('users').select('id').where('email', '=', address).executeTakeFirst();
+  return row?.id ?? null;
+}

@@ -1,0 +1,196 @@
+import type { ImapFlow } from 'imapflow';
+import { audit } from '../audit.ts';
+import type { Ctx } from '../context.ts';
+import type { Mailbox, OutboxRow, User } from '../db/schema.ts';
+import { LonghandError, SmtpError } from '../errors.ts';
+import { TemplateLibrary } from '../drafts/templates.ts';
+import { ingestMessage } from '../mail/ingest.ts';
+import { connectImap, fileSentCopy, isInSent, markAnswered } from '../mail/imap.ts';
+import { sendRaw } from '../mail/smtp.ts';
+import { getMailbox, mailboxServers } from '../mailboxes/mailboxes.ts';
+import { firstNameOfUser } from '../users/users.ts';
+import { buildReply } from './reply-message.ts';
+
+export const MAX_SEND_ATTEMPTS = 8;
+
+export type DeliveryOutcome =
+  | { kind: 'sent' }
+  | { kind: 'failed'; reason: string }
+  | { kind: 'uncertain'; reason: string }
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'later'; at: Date };
+
+/** A temporary failure: the queue should try again later with backoff. */
+export class RetryLater extends LonghandError {
+  constructor(message: string) {
+    super('retry_later', message);
+  }
+}
+
+/**
+ * Does whatever is left for one outbox row, so running it twice has the effect of running it once.
+ * The row is marked `sending` before the SMTP handoff and `sent` after it: a row found in `sending`
+ * means a worker died in between, and that is settled from the Sent folder or left to a person,
+ * never by sending blindly again.
+ */
+export async function deliverOutbox(ctx: Ctx, outboxId: number): Promise<DeliveryOutcome> {
+  const row = await ctx.db.selectFrom('outbox').selectAll().where('id', '=', outboxId).executeTakeFirst();
+  if (!row) return { kind: 'skipped', reason: 'no such outbox row' };
+  const now = ctx.clock.now();
+  switch (row.state) {
+    case 'cancelled':
+    case 'failed':
+    case 'uncertain':
+      return { kind: 'skipped', reason: row.state };
+    case 'sent':
+      if (!row.filed_at) await fileCopy(ctx, row);
+      return { kind: 'sent' };
+    case 'sending':
+      return settleInterrupted(ctx, row);
+    case 'queued':
+      if (row.send_after.getTime() > now.getTime()) return { kind: 'later', at: row.send_after };
+  }
+
+  const mailbox = await getMailbox(ctx, row.mailbox_id);
+  const draft = await ctx.db.selectFrom('drafts').selectAll().where('id', '=', row.draft_id).executeTakeFirstOrThrow();
+  const sender = draft.author_id ? await ctx.db.selectFrom('users').selectAll().where('id', '=', draft.author_id).executeTakeFirst() : undefined;
+  const answering = draft.answers_message_id ? await ctx.db.selectFrom('messages').selectAll().where('id', '=', draft.answers_message_id).executeTakeFirst() : undefined;
+  const raw = await buildReply({
+    messageId: row.message_id,
+    date: now,
+    from: { name: sender ? `${firstNameOfUser(sender)} at ${mailbox.name}` : mailbox.name, address: mailbox.email },
+    to: draft.to,
+    cc: draft.cc,
+    subject: draft.subject,
+    body: draft.body,
+    signature: await signatureFor(ctx, sender, mailbox),
+    answering: answering
+      ? { messageId: answering.message_id, references: answering.references, date: answering.date, fromName: answering.from_name, fromAddress: answering.from_address, text: answering.new_text }
+      : null,
+  });
+  const envelope = { from: mailbox.email, to: [...draft.to, ...draft.cc].map((a) => a.address) };
+
+  // Claim the row: only one worker moves it from queued to sending, and only once the undo window is over.
+  const claimed = await ctx.db.transaction().execute(async (tx) => {
+    const updated = await tx
+      .updateTable('outbox')
+      .set((eb) => ({ state: 'sending', attempts: eb('attempts', '+', 1), raw, envelope_from: envelope.from, envelope_to: envelope.to, updated_at: now }))
+      .where('id', '=', row.id)
+      .where('state', '=', 'queued')
+      .where('send_after', '<=', now)
+      .returning('attempts')
+      .executeTakeFirst();
+    if (updated) await tx.updateTable('drafts').set({ status: 'sending', updated_at: now }).where('id', '=', row.draft_id).where('status', '=', 'approved').execute();
+    return updated;
+  });
+  if (!claimed) return { kind: 'skipped', reason: 'another worker has it, or it was undone' };
+
+  let response: string;
+  try {
+    response = (await sendRaw(mailboxServers(ctx, mailbox).smtp, envelope, raw)).response;
+  } catch (err) {
+    if (!(err instanceof SmtpError)) throw err;
+    if (err.ambiguous) return markUncertain(ctx, row, `The connection broke while the message was being handed over; it may or may not have been delivered. (${err.message})`);
+    if (err.permanent || claimed.attempts >= MAX_SEND_ATTEMPTS) return markFailed(ctx, row, err.message);
+    await ctx.db.transaction().execute(async (tx) => {
+      await tx.updateTable('outbox').set({ state: 'queued', last_error: err.message, updated_at: ctx.clock.now() }).where('id', '=', row.id).execute();
+      await tx.updateTable('drafts').set({ status: 'approved', updated_at: ctx.clock.now() }).where('id', '=', row.draft_id).where('status', '=', 'sending').execute();
+    });
+    throw new RetryLater(err.message);
+  }
+
+  await markSent(ctx, row, response, draft.approved_by);
+  await finishSent(ctx, { ...row, raw });
+  return { kind: 'sent' };
+}
+
+/** After the handoff: our reply joins its conversation, then its copy is filed on the server. */
+async function finishSent(ctx: Ctx, row: OutboxRow): Promise<void> {
+  if (!row.raw) return;
+  const draft = await ctx.db.selectFrom('drafts').select('author_id').where('id', '=', row.draft_id).executeTakeFirstOrThrow();
+  await ingestMessage(ctx, { source: Buffer.from(row.raw), origin: 'outbox', mailboxId: row.mailbox_id, historical: false, sentByUserId: draft.author_id });
+  await fileCopy(ctx, row);
+}
+
+async function signatureFor(ctx: Ctx, sender: User | undefined, mailbox: Mailbox): Promise<string> {
+  const staff = sender ? { name: sender.name, firstName: firstNameOfUser(sender), signature: sender.signature } : { name: mailbox.name, firstName: mailbox.name, signature: '' };
+  const rendered = await new TemplateLibrary(ctx.db).render('partials/signature', { staff, company: { name: mailbox.name } }).catch(() => ({ body: staff.name }));
+  return rendered.body;
+}
+
+async function markSent(ctx: Ctx, row: OutboxRow, response: string, actorUserId: number | null): Promise<void> {
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (tx) => {
+    await tx.updateTable('outbox').set({ state: 'sent', smtp_response: response, last_error: null, updated_at: now }).where('id', '=', row.id).execute();
+    await tx.updateTable('drafts').set({ status: 'sent', sent_at: now, updated_at: now }).where('id', '=', row.draft_id).execute();
+    await audit(tx, now, { actorUserId, action: 'draft.sent', subjectType: 'draft', subjectId: row.draft_id, details: { outboxId: row.id, messageId: row.message_id, response } });
+  });
+}
+
+async function markFailed(ctx: Ctx, row: OutboxRow, reason: string): Promise<DeliveryOutcome> {
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (tx) => {
+    await tx.updateTable('outbox').set({ state: 'failed', last_error: reason, updated_at: now }).where('id', '=', row.id).execute();
+    await tx.updateTable('drafts').set({ status: 'failed', failure: reason, updated_at: now }).where('id', '=', row.draft_id).execute();
+    await audit(tx, now, { actorUserId: null, action: 'draft.send_failed', subjectType: 'draft', subjectId: row.draft_id, details: { outboxId: row.id, reason } });
+  });
+  return { kind: 'failed', reason };
+}
+
+async function markUncertain(ctx: Ctx, row: OutboxRow, reason: string): Promise<DeliveryOutcome> {
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (tx) => {
+    await tx.updateTable('outbox').set({ state: 'uncertain', last_error: reason, updated_at: now }).where('id', '=', row.id).execute();
+    await tx.updateTable('drafts').set({ status: 'uncertain', failure: reason, updated_at: now }).where('id', '=', row.draft_id).execute();
+    await audit(tx, now, { actorUserId: null, action: 'draft.send_uncertain', subjectType: 'draft', subjectId: row.draft_id, details: { outboxId: row.id, reason } });
+  });
+  return { kind: 'uncertain', reason };
+}
+
+/** A worker died between claiming and recording: the Sent folder tells whether the mail went out. */
+async function settleInterrupted(ctx: Ctx, row: OutboxRow): Promise<DeliveryOutcome> {
+  const mailbox = await getMailbox(ctx, row.mailbox_id);
+  const found = mailbox.source !== 'demo' && (await withImap(ctx, row.mailbox_id, (client) => isInSent(client, row.message_id)));
+  if (found) {
+    await markSent(ctx, row, 'found in the Sent folder after an interrupted send', null);
+    await finishSent(ctx, row);
+    return { kind: 'sent' };
+  }
+  return markUncertain(ctx, row, 'A worker stopped while handing this reply to the SMTP server, and it is not in the Sent folder. Check with the customer or your mail provider whether it arrived before sending again.');
+}
+
+/** Files our copy in Sent and flags the customer's message \Answered; retried until it succeeds. */
+async function fileCopy(ctx: Ctx, row: OutboxRow): Promise<void> {
+  if (!row.raw) return;
+  // The demo mailbox has no IMAP server to file into.
+  if ((await getMailbox(ctx, row.mailbox_id)).source === 'demo') return markFiled(ctx, row.id);
+  const raw = Buffer.from(row.raw);
+  const answered = await ctx.db
+    .selectFrom('drafts')
+    .innerJoin('message_locations', 'message_locations.message_id', 'drafts.answers_message_id')
+    .innerJoin('folders', 'folders.id', 'message_locations.folder_id')
+    .select(['folders.path', 'message_locations.uidvalidity', 'message_locations.uid', 'message_locations.id'])
+    .where('drafts.id', '=', row.draft_id)
+    .where('message_locations.mailbox_id', '=', row.mailbox_id)
+    .where('message_locations.expunged_at', 'is', null)
+    .execute();
+  await withImap(ctx, row.mailbox_id, async (client) => {
+    if (!(await isInSent(client, row.message_id))) await fileSentCopy(client, raw, row.updated_at);
+    for (const loc of answered) await markAnswered(client, loc.path, loc.uidvalidity, loc.uid);
+  });
+  await markFiled(ctx, row.id);
+}
+
+async function markFiled(ctx: Ctx, outboxId: number): Promise<void> {
+  await ctx.db.updateTable('outbox').set({ filed_at: ctx.clock.now() }).where('id', '=', outboxId).execute();
+}
+
+async function withImap<T>(ctx: Ctx, mailboxId: number, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
+  const mailbox = await getMailbox(ctx, mailboxId);
+  const client = await connectImap(mailboxServers(ctx, mailbox).imap, mailbox.name);
+  try {
+    return await fn(client);
+  } finally {
+    await client.logout().catch(() => client.close());
+  }
+}

@@ -1,0 +1,75 @@
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type { AddressJson } from '../db/schema.ts';
+
+export interface ReplyParts {
+  messageId: string;
+  date: Date;
+  from: { name: string; address: string };
+  to: AddressJson[];
+  cc: AddressJson[];
+  subject: string;
+  body: string;
+  signature: string;
+  /** The customer's message we answer: threading headers and the quote below our text. */
+  answering: { messageId: string; references: string[]; date: Date; fromName: string | null; fromAddress: string | null; text: string } | null;
+}
+
+/** Header values come only from validated fields: a line break in any of them would forge headers. */
+function headerSafe(value: string, field: string): string {
+  if (/[\r\n\0]/.test(value)) throw new Error(`${field} contains a line break`);
+  return value;
+}
+
+function attribution(a: NonNullable<ReplyParts['answering']>): string {
+  const when = a.date.toUTCString().replace(/ GMT$/, ' UTC');
+  const who = a.fromName ? `${a.fromName} <${a.fromAddress ?? ''}>` : a.fromAddress ?? 'you';
+  return `On ${when}, ${who} wrote:`;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function paragraphsHtml(text: string): string {
+  return text
+    .trim()
+    .split(/\n{2,}/)
+    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
+    .join('\n');
+}
+
+/**
+ * The reply as the customer will see it: the person's words, their signature, and the customer's
+ * message quoted below, in plain text and HTML, threaded with In-Reply-To and References.
+ */
+export async function buildReply(p: ReplyParts): Promise<Buffer> {
+  const quoteText = p.answering ? `\n\n${attribution(p.answering)}\n${p.answering.text.trim().split('\n').map((l) => `> ${l}`).join('\n')}\n` : '\n';
+  const text = `${p.body.trim()}\n\n${p.signature.trim()}${quoteText}`;
+  const html = [
+    '<!doctype html><html><body>',
+    paragraphsHtml(p.body),
+    `<p>${escapeHtml(p.signature.trim()).replace(/\n/g, '<br>')}</p>`,
+    p.answering
+      ? `<p>${escapeHtml(attribution(p.answering))}</p>\n<blockquote style="margin:0 0 0 .8ex;border-left:1px solid #ccc;padding-left:1ex">${paragraphsHtml(p.answering.text)}</blockquote>`
+      : '',
+    '</body></html>',
+  ].join('\n');
+  const references = p.answering ? [...p.answering.references, p.answering.messageId].slice(-20) : [];
+  const composer = new MailComposer({
+    messageId: `<${headerSafe(p.messageId, 'Message-ID')}>`,
+    date: p.date,
+    from: { name: headerSafe(p.from.name, 'From name'), address: headerSafe(p.from.address, 'From') },
+    replyTo: p.from.address,
+    to: p.to.map((a) => ({ name: headerSafe(a.name, 'To name'), address: headerSafe(a.address, 'To') })),
+    cc: p.cc.map((a) => ({ name: headerSafe(a.name, 'Cc name'), address: headerSafe(a.address, 'Cc') })),
+    subject: headerSafe(p.subject, 'Subject'),
+    inReplyTo: p.answering ? `<${headerSafe(p.answering.messageId, 'In-Reply-To')}>` : undefined,
+    references: references.map((r) => `<${headerSafe(r, 'References')}>`),
+    text,
+    html,
+  });
+  const built = await new Promise<Buffer>((resolve, reject) => composer.compile().build((err, message) => (err ? reject(err) : resolve(message))));
+  // The composer leaves our text's bare LFs as they are; the wire (and the Sent copy) has CRLF. One form
+  // everywhere keeps what we sent byte-identical to what the mail server files.
+  return Buffer.from(built.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
+}

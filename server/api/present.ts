@@ -1,0 +1,47 @@
+import type { Draft, Message } from '../../core/db/schema.ts';
+import type { AttachmentInfo } from '../../core/conversations/views.ts';
+import { findSlots } from '../../core/drafts/slots.ts';
+
+/** The JSON shapes of the API: stable names in camelCase, no internal columns. */
+export function draftJson(d: Draft) {
+  return {
+    id: d.id,
+    conversationId: d.conversation_id,
+    status: d.status,
+    kind: d.kind,
+    subject: d.subject,
+    body: d.body,
+    to: d.to,
+    cc: d.cc,
+    template: d.template_name,
+    slots: findSlots(d.body).map((s) => s.hint),
+    customerWroteAgain: d.customer_wrote_again,
+    touchScore: d.touch_score,
+    version: d.version,
+    approvedAt: d.approved_at,
+    sendAfter: d.send_after,
+    sentAt: d.sent_at,
+    failure: d.failure,
+    discardReason: d.discard_reason,
+    createdAt: d.created_at,
+    updatedAt: d.updated_at,
+  };
+}
+
+export function messageJson(m: Message & { attachments?: AttachmentInfo[] }) {
+  return {
+    id: m.id,
+    messageId: m.message_id,
+    direction: m.direction,
+    from: m.from_address ? { address: m.from_address, name: m.from_name ?? '' } : null,
+    to: m.to,
+    cc: m.cc,
+    date: m.date,
+    subject: m.subject,
+    text: m.text,
+    newText: m.new_text,
+    automated: m.automated_reason,
+    warnings: m.warnings,
+    attachments: m.attachments ?? [],
+  };
+}

@@ -1,0 +1,80 @@
+import { fileURLToPath } from 'node:url';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import { sql } from 'kysely';
+import type { Ctx } from '../core/context.ts';
+import { apiRoutes } from './api/routes.ts';
+import { checkCsrf, identify } from './auth.ts';
+import { apiErrorHandler, toHttpError } from './http-errors.ts';
+import { pageRoutes, type PageOptions } from './pages/routes.ts';
+import { DatabaseSessionStore } from './session-store.ts';
+import { createRenderer } from './views.ts';
+
+export interface AppOptions extends PageOptions {
+  sessionSecret: string;
+}
+
+const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
+
+/** The HTTP side: JSON API under /api, staff pages, health. It calls the domain and nothing else. */
+export function createApp(ctx: Ctx, options: AppOptions): Express {
+  const app = express();
+  const render = createRenderer();
+  app.disable('x-powered-by');
+  app.set('trust proxy', ctx.config.trustProxy ? 1 : false);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+        },
+      },
+    }),
+  );
+
+  app.get('/healthz', async (_req, res) => {
+    await sql`select 1`.execute(ctx.db);
+    res.json({ status: 'ok' });
+  });
+  app.use('/assets', express.static(fileURLToPath(new URL('./public/', import.meta.url)), { maxAge: '1h', index: false }));
+
+  app.use(
+    session({
+      store: new DatabaseSessionStore(ctx.db, SESSION_TTL_MS),
+      secret: options.sessionSecret,
+      name: 'longhand.sid',
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: SESSION_TTL_MS },
+    }),
+  );
+  app.use(express.json({ limit: '1mb' }));
+  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  app.use(identify(ctx));
+  app.use(checkCsrf);
+
+  app.use('/api', apiRoutes(ctx), apiErrorHandler(ctx.log));
+  app.use(pageRoutes(ctx, render, options));
+
+  app.use((req, res) => {
+    res.status(404).type('html').send(render('error', { title: 'Not found', status: 404, message: 'There is nothing at this address.', user: req.user }));
+  });
+  const pageErrors: ErrorRequestHandler = (err, req, res, _next) => {
+    const h = toHttpError(err);
+    if (h.status >= 500) ctx.log.error({ err, path: req.path }, 'page failed');
+    if (h.status === 401) return res.redirect(303, '/signin');
+    res.status(h.status).type('html').send(render('error', { title: 'Something is wrong', status: h.status, message: h.message, user: req.user }));
+  };
+  app.use(pageErrors);
+  return app;
+}

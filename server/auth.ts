@@ -1,0 +1,77 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Ctx } from '../core/context.ts';
+import type { Role, User } from '../core/db/schema.ts';
+import { AuthenticationError, LonghandError, PermissionError } from '../core/errors.ts';
+import { userForToken } from '../core/users/tokens.ts';
+import { getUser } from '../core/users/users.ts';
+
+declare module 'express-session' {
+  interface SessionData {
+    userId?: number;
+    csrf?: string;
+    flash?: { kind: 'ok' | 'error'; text: string };
+  }
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      user?: User;
+      authBy?: 'session' | 'token';
+    }
+  }
+}
+
+/** Finds the person behind a request: an API token in the Authorization header, else the session cookie. */
+export function identify(ctx: Ctx): RequestHandler {
+  return async (req, _res, next) => {
+    const header = req.get('authorization');
+    if (header) {
+      const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+      const user = token ? await userForToken(ctx, token) : null;
+      if (!user) return next(new AuthenticationError('The API token is not valid (or was revoked).'));
+      req.user = user;
+      req.authBy = 'token';
+      return next();
+    }
+    if (req.session?.userId) {
+      const user = await getUser(ctx, req.session.userId);
+      if (user && !user.disabled_at) {
+        req.user = user;
+        req.authBy = 'session';
+      }
+    }
+    next();
+  };
+}
+
+/** Roles in order of what they may do; each route names the least it needs. */
+const RANK: Record<Role, number> = { agent: 1, approver: 2, owner: 3 };
+
+export function requireRole(least: Role): RequestHandler {
+  return (req, _res, next) => {
+    if (!req.user) return next(new AuthenticationError());
+    if (RANK[req.user.role] < RANK[least]) return next(new PermissionError(`This needs the ${least} role; you are ${req.user.role}.`));
+    next();
+  };
+}
+
+export function csrfToken(req: Request): string {
+  req.session.csrf ??= randomBytes(24).toString('base64url');
+  return req.session.csrf;
+}
+
+/**
+ * Every state-changing request made with the session cookie must carry the session's CSRF token
+ * (a form field or the X-CSRF-Token header). Token-authenticated API calls carry no cookie, so need none.
+ */
+export const checkCsrf: RequestHandler = (req: Request, _res: Response, next: NextFunction) => {
+  if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.authBy === 'token') return next();
+  const sent = String((req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token') ?? '');
+  const expected = req.session?.csrf ?? '';
+  const ok = sent.length > 0 && sent.length === expected.length && timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
+  if (!ok) return next(new LonghandError('csrf_failed', 'This form has expired or did not come from Longhand. Reload the page and try again.'));
+  next();
+};

@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+
+const VIEWS = fileURLToPath(new URL('./views/', import.meta.url));
+
+export type Render = (view: string, data: Record<string, unknown>) => string;
+
+/**
+ * Compiles the staff pages once at start: views/*.hbs inside views/layouts/main.hbs, with views/partials.
+ * These escape HTML (unlike reply templates, which are plain text).
+ */
+export function createRenderer(): Render {
+  const env = Handlebars.create();
+  const read = (dir: string) => fs.readdirSync(path.join(VIEWS, dir)).filter((f) => f.endsWith('.hbs'));
+  for (const f of read('partials')) env.registerPartial(f.slice(0, -4), fs.readFileSync(path.join(VIEWS, 'partials', f), 'utf8'));
+  registerHelpers(env);
+  const layout = env.compile(fs.readFileSync(path.join(VIEWS, 'layouts', 'main.hbs'), 'utf8'), { strict: false });
+  const views = new Map(read('.').map((f) => [f.slice(0, -4), env.compile(fs.readFileSync(path.join(VIEWS, f), 'utf8'))]));
+  return (view, data) => {
+    const template = views.get(view);
+    if (!template) throw new Error(`no view ${view}`);
+    return layout({ ...data, body: template(data) });
+  };
+}
+
+function registerHelpers(env: typeof Handlebars): void {
+  env.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  env.registerHelper('json', (v: unknown) => JSON.stringify(v));
+  env.registerHelper('when', (d: unknown) => (d instanceof Date ? d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : ''));
+  env.registerHelper('iso', (d: unknown) => (d instanceof Date ? d.toISOString() : ''));
+  env.registerHelper('ago', (d: unknown, now: unknown) => (d instanceof Date && now instanceof Date ? ago(now.getTime() - d.getTime()) : ''));
+  env.registerHelper('addresses', (list: unknown) => (Array.isArray(list) ? list.map((a: { address: string; name?: string }) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(', ') : ''));
+  env.registerHelper('paragraphs', (text: unknown) => {
+    const escaped = Handlebars.escapeExpression(typeof text === 'string' ? text.trim() : '');
+    return new Handlebars.SafeString(escaped.split(/\n{2,}/).map((p) => `<p>${p.replace(/\n/g, '<br>')}</p>`).join(''));
+  });
+}
+
+function ago(ms: number): string {
+  const m = Math.round(ms / 60_000);
+  if (m < 1) return 'just now';
+  if (m < 60) return `${m} min`;
+  const h = Math.round(m / 60);
+  if (h < 48) return `${h} h`;
+  return `${Math.round(h / 24)} days`;
+}

@@ -1,0 +1,251 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CANNED_PHRASES, findCannedPhrases } from '../../core/drafts/canned-phrases.ts';
+import { TOUCH_WEIGHTS, touchCheck, type TouchCheckResult } from '../../core/drafts/touch-check.ts';
+
+const CUSTOMER_TEXT = 'Hi, my cast-iron pan arrived with a crack in the handle. Can I get a replacement before Friday? Anna';
+
+const CANNED_REPLY = `Dear valued customer,
+
+Thank you for reaching out. We apologize for any inconvenience.
+Rest assured that your call is important to us. Kindly allow 5-7 business days.
+
+Please do not hesitate to contact us.
+Customer Service Team
+`;
+
+const PERSONAL_REPLY = `Hi Anna,
+
+I'm so sorry the pan arrived with that crack in the handle; it was our packing, not you.
+A replacement went out this morning by express, so it reaches you on Thursday, well before Friday.
+Keep the cracked one for the garden or the campfire, no need to send it back.
+
+Tom
+`;
+
+const TEMPLATE = `Hi Anna,
+
+[[a line that shows you read what they wrote, in your own words]]
+
+[[the answer to what they asked]]
+`;
+
+function kinds(result: TouchCheckResult): string[] {
+  return result.findings.map((f) => f.kind);
+}
+
+function part(result: TouchCheckResult, name: string) {
+  const found = result.parts.find((p) => p.name === name);
+  if (!found) throw new Error(`no part ${name}`);
+  return found;
+}
+
+describe('touchCheck', () => {
+  it('has parts whose maxima add up to 100', () => {
+    const result = touchCheck({ text: PERSONAL_REPLY });
+    expect(result.parts.reduce((sum, p) => sum + p.max, 0)).toBe(100);
+    expect(Object.values(TOUCH_WEIGHTS).reduce((a, b) => a + b, 0)).toBe(100);
+    for (const p of result.parts) expect(p.explanation.length).toBeGreaterThan(10);
+  });
+
+  it('scores a canned reply low and finds every phrase where it is', () => {
+    const result = touchCheck({ text: CANNED_REPLY, customer: { firstName: 'Anna' }, customerText: CUSTOMER_TEXT, templateText: TEMPLATE, usualLength: 400 });
+    // No better than an unfinished draft can get.
+    expect(result.score).toBeLessThan(40);
+    const canned = result.findings.filter((f) => f.kind === 'canned-phrase');
+    expect(canned.map((f) => CANNED_REPLY.slice(f.start, f.end))).toEqual([
+      'Dear valued customer',
+      'Thank you for reaching out',
+      'We apologize for any inconvenience',
+      'Rest assured',
+      'your call is important to us',
+      'Kindly',
+      'do not hesitate to contact us',
+    ]);
+    for (const f of canned) expect(f.suggestion).toBeTruthy();
+    expect(part(result, 'No canned phrases').points).toBe(0);
+    expect(kinds(result)).toContain('no-greeting-by-name');
+    expect(kinds(result)).toContain('points-not-answered');
+    const points = result.findings.find((f) => f.kind === 'points-not-answered')!;
+    expect(points.message).toContain('"replacement"');
+    expect(points.message).toContain('Can I get a replacement before Friday?');
+    // Nothing the customer wrote is named as a point of theirs when it is only their name.
+    expect(points.message).not.toContain('"Anna"');
+  });
+
+  it('scores a personal reply by name that answers their question high, with nothing to fix', () => {
+    const result = touchCheck({ text: PERSONAL_REPLY, customer: { firstName: 'Anna' }, customerText: CUSTOMER_TEXT, templateText: TEMPLATE, usualLength: 350 });
+    expect(result.findings).toEqual([]);
+    expect(result.score).toBeGreaterThanOrEqual(90);
+    expect(part(result, 'Their points answered').explanation).toContain('They asked 1 question; your reply takes up 1.');
+    expect(part(result, 'Greeting by name').explanation).toBe('You greet Anna by name.');
+  });
+
+  it('flags a draft left as the template, and stops once a person writes in it', () => {
+    const template = 'Hi Anna,\n\nThanks for taking the time to write this up. We will look at it.\n\nTom\n';
+    const unchanged = touchCheck({ text: template, templateText: template, customer: { firstName: 'Anna' } });
+    expect(kinds(unchanged)).toEqual(['unchanged-template']);
+    expect(unchanged.findings[0]).toMatchObject({ start: 0, end: 0 });
+    expect(part(unchanged, 'Own words').points).toBe(0);
+
+    const barely = touchCheck({ text: template.replace('Tom', 'Cheers, Tom and the team'), templateText: template });
+    expect(kinds(barely)).toContain('unchanged-template');
+
+    const edited = template.replace('We will look at it.', 'The idea of a recipe card in the box is lovely; I am trying one with the autumn orders and will send you the first.');
+    const result = touchCheck({ text: edited, templateText: template, customer: { firstName: 'Anna' } });
+    expect(kinds(result)).not.toContain('unchanged-template');
+    expect(part(result, 'Own words').points).toBe(TOUCH_WEIGHTS.ownWords);
+  });
+
+  it('does not count words moved around from the template as own words', () => {
+    const template = 'Hi Anna,\n\nThanks for taking the time to write this up.\n';
+    const shuffled = 'Hi Anna,\n\nThe time to write this up: thanks for taking it.\n';
+    expect(kinds(touchCheck({ text: shuffled, templateText: template }))).toContain('unchanged-template');
+  });
+
+  it('keeps a draft with an unfilled slot at 40 or below and points at the slot', () => {
+    const text = PERSONAL_REPLY.replace('Tom', '[[sign with your first name]]');
+    const result = touchCheck({ text, customer: { firstName: 'Anna' }, customerText: CUSTOMER_TEXT, templateText: TEMPLATE, usualLength: 350 });
+    expect(result.score).toBeLessThanOrEqual(40);
+    const slot = result.findings.find((f) => f.kind === 'unfilled-slot')!;
+    expect(text.slice(slot.start, slot.end)).toBe('[[sign with your first name]]');
+    expect(slot.message).toBe('Still to write: sign with your first name.');
+    expect(part(result, 'Personal parts filled')).toMatchObject({ points: 0, max: 10 });
+  });
+
+  it('finds a rendered template with all its slots', () => {
+    const result = touchCheck({ text: TEMPLATE, templateText: TEMPLATE, customer: { firstName: 'Anna' }, customerText: CUSTOMER_TEXT });
+    expect(kinds(result)).toEqual(['unchanged-template', 'points-not-answered', 'unfilled-slot', 'unfilled-slot']);
+    expect(result.score).toBeLessThanOrEqual(40);
+  });
+
+  it('matches phrases across curly apostrophes and line breaks', () => {
+    const text = 'Hi Anna,\n\nDon’t hesitate to contact us. We apologize for any\n   inconvenience. Don‘t hesitate to REACH OUT.\n';
+    const result = touchCheck({ text });
+    const canned = result.findings.filter((f) => f.kind === 'canned-phrase');
+    expect(canned.map((f) => text.slice(f.start, f.end))).toEqual([
+      'Don’t hesitate to contact us',
+      'We apologize for any\n   inconvenience',
+      'Don‘t hesitate to REACH OUT',
+    ]);
+    expect(canned[1]!.message).toBe('"We apologize for any inconvenience" sounds canned.');
+  });
+
+  it('matches whole words only', () => {
+    expect(findCannedPhrases('She unkindly said so. Kindlyness is a word now.')).toEqual([]);
+    expect(findCannedPhrases('Could you kindly send a photo?').map((m) => m.entry.phrase)).toEqual(['kindly']);
+  });
+
+  it('reports the longest phrase once where phrases overlap', () => {
+    expect(findCannedPhrases('Dear valued customer, as a valued customer...').map((m) => m.entry.phrase)).toEqual(['dear valued customer', 'valued customer']);
+  });
+
+  it("uses the team's own list instead of the default", () => {
+    const phrases = [{ phrase: 'Cheers, the Fernhill team', suggestion: 'Sign with your own name.' }];
+    const text = 'Hi Anna,\n\nRest assured, it is on its way.\n\nCheers,\nthe Fernhill team\n';
+    const result = touchCheck({ text, phrases });
+    expect(result.findings.map((f) => [f.kind, text.slice(f.start, f.end), f.suggestion])).toEqual([
+      ['canned-phrase', 'Cheers,\nthe Fernhill team', 'Sign with your own name.'],
+    ]);
+    expect(DEFAULT_CANNED_PHRASES.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('ignores phrases in quoted lines and in slot hints', () => {
+    const text = 'Hi Anna,\n\nYou wrote:\n> Kindly tell me where my pan is. Rest assured I will wait.\n\n[[thank them for reaching out]]\n';
+    expect(kinds(touchCheck({ text }))).toEqual(['unfilled-slot']);
+  });
+
+  describe('greeting by name', () => {
+    it('accepts a nickname and a greeting on the second line', () => {
+      const text = 'Good morning,\ndear Bob!\n\nThe new lid is on its way.';
+      const result = touchCheck({ text, customer: { firstName: 'Robert', names: ['Bob'] } });
+      expect(kinds(result)).not.toContain('no-greeting-by-name');
+    });
+
+    it('ignores accents and case', () => {
+      expect(kinds(touchCheck({ text: 'hola JOSE,\n\ngracias.', customer: { firstName: 'José' } }))).not.toContain('no-greeting-by-name');
+    });
+
+    it('flags the first line when the name only comes after two lines or only as part of a word', () => {
+      const text = '\n  Hello there,\n\nThe lid is on its way.\nAnna, it is blue.';
+      const result = touchCheck({ text, customer: { firstName: 'Anna' } });
+      const finding = result.findings.find((f) => f.kind === 'no-greeting-by-name')!;
+      expect(text.slice(finding.start, finding.end)).toBe('Hello there,');
+      expect(finding.suggestion).toBe('"Hi Anna,"');
+      expect(kinds(touchCheck({ text: 'Hi Annabelle,\n\nOn its way.', customer: { firstName: 'Anna' } }))).toContain('no-greeting-by-name');
+    });
+
+    it('is not checked when the name is unknown', () => {
+      const result = touchCheck({ text: 'Hello,\n\nOn its way.', customer: { firstName: null } });
+      expect(kinds(result)).not.toContain('no-greeting-by-name');
+      expect(part(result, 'Greeting by name').points).toBe(TOUCH_WEIGHTS.greeting);
+    });
+  });
+
+  describe('their points', () => {
+    it('sees their words in other forms in a German reply to a German message', () => {
+      const customerText = 'Hallo, meine Pfanne ist noch nicht angekommen. Wann wird sie geliefert? Grüße, Jonas';
+      const reply = 'Hallo Jonas,\n\ndie Pfannen sind leider erst gestern aus dem Lager gekommen; deine wird am Donnerstag geliefert.\n\nTom';
+      const result = touchCheck({ text: reply, customer: { firstName: 'Jonas' }, customerText });
+      expect(kinds(result)).toEqual([]);
+      expect(part(result, 'Their points answered').points).toBe(TOUCH_WEIGHTS.theirPoints);
+    });
+
+    it('does not break on Spanish and French messages and names their words when the reply misses them', () => {
+      const spanish = touchCheck({ text: 'Hola,\n\ngracias por escribir.', customerText: '¿Tenéis la sartén de 26 cm en azul? La necesito para un regalo.' });
+      expect(spanish.findings.find((f) => f.kind === 'points-not-answered')?.message).toMatch(/"sartén".*"azul"/);
+      const french = touchCheck({ text: 'Bonjour Claire,\n\nle couvercle en fonte arrive lundi.', customerText: "Bonjour, est-ce que le couvercle en fonte est disponible ? Merci d'avance, Claire", customer: { firstName: 'Claire' } });
+      expect(kinds(french)).toEqual([]);
+    });
+
+    it('does not count their words that were only quoted back or put there by the template', () => {
+      const template = 'Hi Anna,\n\nYou wrote:\n> my cast-iron pan arrived with a crack in the handle\n\n[[what you are doing about it]]\n';
+      const text = template.replace('[[what you are doing about it]]', 'I am really sorry about this, and I will sort it out for you today myself.');
+      const result = touchCheck({ text, templateText: template, customerText: CUSTOMER_TEXT });
+      expect(kinds(result)).toContain('points-not-answered');
+    });
+
+    it('explains which question is not taken up yet', () => {
+      const customerText = 'Is the pan oven safe? And do you ship to Austria?';
+      const result = touchCheck({ text: 'Hi,\n\nyes, the pan is fine in the oven up to 260 degrees.\n', customerText });
+      expect(part(result, 'Their points answered')).toMatchObject({ points: 10, explanation: 'They asked 2 questions; your reply takes up 1. Not yet: "And do you ship to Austria?"' });
+      expect(kinds(result)).not.toContain('points-not-answered');
+    });
+  });
+
+  describe('length', () => {
+    const body = 'Hi Anna,\n\nThe replacement lid went out today and should be with you on Thursday.\n\nTom';
+
+    it('flags a reply far shorter or longer than they usually get', () => {
+      const short = touchCheck({ text: body, usualLength: body.length * 4 });
+      expect(short.findings).toMatchObject([{ kind: 'length', start: 0, end: 0 }]);
+      expect(short.findings[0]!.message).toMatch(/^Much shorter than the replies they usually get/);
+      const long = touchCheck({ text: body, usualLength: Math.floor(body.length / 4) });
+      expect(long.findings[0]!.message).toMatch(/^Much longer/);
+    });
+
+    it('accepts a usual length and gives half the points when rather off', () => {
+      expect(part(touchCheck({ text: body, usualLength: body.length }), 'Length').points).toBe(10);
+      expect(part(touchCheck({ text: body, usualLength: body.length * 2.5 }), 'Length').points).toBe(5);
+      expect(kinds(touchCheck({ text: body, usualLength: body.length * 2.5 }))).toEqual([]);
+      expect(part(touchCheck({ text: body, usualLength: null }), 'Length').points).toBe(10);
+    });
+  });
+
+  it('gives an integer score in 0..100 even for an empty draft', () => {
+    const result = touchCheck({ text: '', customer: { firstName: 'Anna' }, customerText: CUSTOMER_TEXT, templateText: TEMPLATE, usualLength: 300 });
+    expect(Number.isInteger(result.score)).toBe(true);
+    expect(result.score).toBeGreaterThanOrEqual(0);
+    expect(result.score).toBeLessThanOrEqual(30);
+    expect(result.findings.find((f) => f.kind === 'no-greeting-by-name')).toMatchObject({ start: 0, end: 0 });
+  });
+
+  it('checks a 2,000-character draft in well under a millisecond', () => {
+    const text = (PERSONAL_REPLY + CANNED_REPLY).repeat(6).slice(0, 2000);
+    const input = { text, templateText: TEMPLATE, customer: { firstName: 'Anna' }, customerText: CUSTOMER_TEXT.repeat(3), usualLength: 800 };
+    for (let i = 0; i < 100; i++) touchCheck(input);
+    const runs = 500;
+    const started = performance.now();
+    for (let i = 0; i < runs; i++) touchCheck(input);
+    expect((performance.now() - started) / runs).toBeLessThan(1);
+  });
+});

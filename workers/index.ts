@@ -1,0 +1,58 @@
+import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Ctx } from '../core/context.ts';
+import { prepareReplyDraft } from '../core/drafts/drafter.ts';
+import { deliverOutbox } from '../core/outbox/outbox.ts';
+import { MailboxOwners, type OwnershipOptions } from './mailbox-owners.ts';
+import { QUEUE, type Queues } from './queues.ts';
+import { sweep } from './sweep.ts';
+
+export interface WorkerOptions {
+  connection: ConnectionOptions;
+  redis: Redis;
+  queues: Queues;
+  prefix: string;
+  sweepEveryMs?: number;
+  sendConcurrency?: number;
+  ownership?: Omit<OwnershipOptions, 'prefix'>;
+}
+
+export interface RunningWorkers {
+  owners: MailboxOwners;
+  close(): Promise<void>;
+}
+
+/** The queue processors: thin, each takes a job's ids and calls the domain. */
+export async function startWorkers(ctx: Ctx, o: WorkerOptions): Promise<RunningWorkers> {
+  const base = { connection: o.connection, prefix: o.prefix };
+  const draft = new Worker(QUEUE.draft, async (job: Job<{ conversationId: number }>) => prepareReplyDraft(ctx, job.data.conversationId), { ...base, concurrency: 2 });
+  const send = new Worker(
+    QUEUE.send,
+    async (job: Job<{ outboxId: number }>, token?: string) => {
+      const outcome = await deliverOutbox(ctx, job.data.outboxId);
+      if (outcome.kind === 'later') {
+        await job.moveToDelayed(Date.now() + Math.max(0, outcome.at.getTime() - ctx.clock.now().getTime()), token);
+        throw new DelayedError();
+      }
+      return outcome;
+    },
+    { ...base, concurrency: o.sendConcurrency ?? 4 },
+  );
+  const maintenance = new Worker(QUEUE.maintenance, async () => sweep(ctx, o.queues), { ...base, concurrency: 1 });
+  for (const w of [draft, send, maintenance]) {
+    w.on('failed', (job, err) => ctx.log.warn({ queue: w.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'));
+    w.on('error', (err) => ctx.log.error({ queue: w.name, err: err.message }, 'worker error'));
+  }
+  await o.queues.maintenance.upsertJobScheduler('sweep', { every: o.sweepEveryMs ?? 30_000 }, { name: 'sweep' });
+  // Catch up at once with whatever the database holds: after a restart or a lost Redis.
+  await sweep(ctx, o.queues);
+  const owners = new MailboxOwners(ctx, o.redis, { prefix: o.prefix, ...o.ownership });
+  owners.start();
+  return {
+    owners,
+    close: async () => {
+      await owners.stop();
+      await Promise.all([draft.close(), send.close(), maintenance.close()]);
+    },
+  };
+}

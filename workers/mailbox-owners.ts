@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Ctx } from '../core/context.ts';
+import { runMailboxSync, type SyncOptions } from '../core/mail/sync.ts';
+
+export interface OwnershipOptions {
+  prefix: string;
+  leaseMs?: number;
+  scanMs?: number;
+  sync?: Omit<SyncOptions, 'signal'>;
+}
+
+// Renew only a lease we still hold: a worker that stalled past its lease must not take it back.
+const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+/**
+ * Each mailbox is synced by exactly one worker at a time, across any number of processes: a lease in
+ * Redis that the owner renews. When an owner dies its lease expires and another worker takes the
+ * mailbox over, carrying on from the state stored in the database.
+ */
+export class MailboxOwners {
+  readonly workerId = randomUUID();
+  readonly #owned = new Map<number, { abort: AbortController; done: Promise<void> }>();
+  readonly #leaseMs: number;
+  readonly #scanMs: number;
+  #timer: NodeJS.Timeout | null = null;
+  #scanning: Promise<void> = Promise.resolve();
+
+  constructor(private readonly ctx: Ctx, private readonly redis: Redis, private readonly options: OwnershipOptions) {
+    this.#leaseMs = options.leaseMs ?? 15_000;
+    this.#scanMs = options.scanMs ?? Math.min(5_000, this.#leaseMs / 3);
+  }
+
+  start(): void {
+    const tick = () => {
+      this.#scanning = this.#scanning.then(() => this.scan()).catch((err) => this.ctx.log.error({ err }, 'mailbox ownership scan failed'));
+    };
+    tick();
+    this.#timer = setInterval(tick, this.#scanMs);
+  }
+
+  owned(): number[] {
+    return [...this.#owned.keys()];
+  }
+
+  private key(mailboxId: number): string {
+    return `${this.options.prefix}:lease:mailbox:${mailboxId}`;
+  }
+
+  private async scan(): Promise<void> {
+    for (const [id, run] of this.#owned) {
+      const renewed = await this.redis.eval(RENEW, 1, this.key(id), this.workerId, String(this.#leaseMs));
+      if (renewed !== 1) {
+        this.ctx.log.warn({ mailboxId: id }, 'lost the lease on a mailbox; stopping its sync');
+        run.abort.abort();
+        this.#owned.delete(id);
+      }
+    }
+    const mailboxes = await this.ctx.db.selectFrom('mailboxes').select(['id', 'enabled']).execute();
+    for (const m of mailboxes) {
+      const run = this.#owned.get(m.id);
+      if (!m.enabled && run) await this.release(m.id);
+      if (!m.enabled || run) continue;
+      const got = await this.redis.set(this.key(m.id), this.workerId, 'PX', this.#leaseMs, 'NX');
+      if (got !== 'OK') continue;
+      const abort = new AbortController();
+      const done = runMailboxSync(this.ctx, m.id, { ...this.options.sync, signal: abort.signal }).catch((err) => this.ctx.log.error({ err, mailboxId: m.id }, 'mailbox sync crashed'));
+      this.#owned.set(m.id, { abort, done });
+      this.ctx.log.info({ mailboxId: m.id, workerId: this.workerId }, 'took ownership of mailbox');
+    }
+  }
+
+  private async release(mailboxId: number): Promise<void> {
+    const run = this.#owned.get(mailboxId);
+    this.#owned.delete(mailboxId);
+    run?.abort.abort();
+    await run?.done;
+    await this.redis.eval(RELEASE, 1, this.key(mailboxId), this.workerId);
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#scanning;
+    for (const id of [...this.#owned.keys()]) await this.release(id);
+  }
+}

@@ -1,0 +1,56 @@
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import type { JobScheduler } from '../core/jobs.ts';
+import { MAX_SEND_ATTEMPTS } from '../core/outbox/outbox.ts';
+
+export const QUEUE = { draft: 'draft', send: 'send', maintenance: 'maintenance' } as const;
+
+export interface Queues {
+  draft: Queue;
+  send: Queue;
+  maintenance: Queue;
+  close(): Promise<void>;
+}
+
+/** Job ids are derived from the rows they act on, so enqueuing the same work twice is a no-op. */
+export const jobId = {
+  draft: (conversationId: number, messageId: number) => `draft-${conversationId}-${messageId}`,
+  send: (outboxId: number) => `send-${outboxId}`,
+};
+
+export const SEND_JOB_OPTIONS: JobsOptions = {
+  attempts: MAX_SEND_ATTEMPTS,
+  backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 },
+  removeOnComplete: { age: 24 * 3600, count: 1000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
+  const opts = { connection, prefix };
+  const draft = new Queue(QUEUE.draft, { ...opts, defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } } });
+  const send = new Queue(QUEUE.send, { ...opts, defaultJobOptions: SEND_JOB_OPTIONS });
+  const maintenance = new Queue(QUEUE.maintenance, { ...opts, defaultJobOptions: { removeOnComplete: true, removeOnFail: { age: 24 * 3600 } } });
+  return {
+    draft,
+    send,
+    maintenance,
+    close: async () => {
+      await Promise.all([draft.close(), send.close(), maintenance.close()]);
+    },
+  };
+}
+
+/** The domain's JobScheduler on BullMQ: jobs carry ids only, never payloads. */
+export function queueScheduler(queues: Queues): JobScheduler {
+  return {
+    async draftRequested(conversationId, messageId) {
+      await queues.draft.add('draft', { conversationId }, { jobId: jobId.draft(conversationId, messageId) });
+    },
+    async sendApproved(outboxId, sendAfter) {
+      await queues.send.add('send', { outboxId }, { jobId: jobId.send(outboxId), delay: Math.max(0, sendAfter.getTime() - Date.now()) });
+    },
+    async sendCancelled(outboxId) {
+      // An active job cannot be removed; it finds the row cancelled and does nothing.
+      await queues.send.remove(jobId.send(outboxId)).catch(() => 0);
+    },
+  };
+}
