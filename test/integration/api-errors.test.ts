@@ -1,0 +1,128 @@
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareReplyDraft } from '../../core/drafts/drafter.ts';
+import { ingestMessage } from '../../core/mail/ingest.ts';
+import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
+import { createToken } from '../../core/users/tokens.ts';
+import { createUser } from '../../core/users/users.ts';
+import { createApp } from '../../server/app.ts';
+import { testContext, type TestCtx } from '../support/context.ts';
+
+/** Every API error a client can meet: the status, a stable code, and a message that says what to do. */
+describe('API errors', () => {
+  let ctx: TestCtx;
+  let server: Server;
+  let url: string;
+  let token: string;
+  let draftId: number;
+
+  const call = async (method: string, path: string, init: { body?: string; token?: string | null; type?: string } = {}) => {
+    const headers: Record<string, string> = {};
+    if (init.token !== null) headers.authorization = `Bearer ${init.token ?? token}`;
+    if (init.body !== undefined) headers['content-type'] = init.type ?? 'application/json';
+    const res = await fetch(`${url}${path}`, { method, headers, body: init.body });
+    return { status: res.status, body: (await res.json()) as { error: { code: string; message: string; details?: Record<string, unknown> } } };
+  };
+
+  beforeAll(async () => {
+    ctx = await testContext();
+    const owner = await createUser(ctx, { email: 'dana@fernhill.example', name: 'Dana Okafor', role: 'owner', password: 'correct horse battery' });
+    token = await createToken(ctx, owner.id, 'test');
+    const mailbox = await upsertMailbox(ctx, { name: 'Fernhill', email: 'support@fernhill.example', imap: { host: '127.0.0.1', port: 1, secure: false, user: 'x', password: 'x' }, smtp: { host: '127.0.0.1', port: 1, secure: false, user: '', password: '' }, source: 'ui' });
+    await ctx.db.updateTable('mailboxes').set({ initial_sync_done: true }).where('id', '=', mailbox.id).execute();
+    const source = Buffer.from('From: Maria <maria@bakery.example>\r\nTo: support@fernhill.example\r\nSubject: Induction?\r\nMessage-ID: <q1@bakery.example>\r\nDate: Thu, 19 Nov 2026 10:00:00 +0100\r\n\r\nDoes the pan work on induction?\r\n');
+    const ingested = await ingestMessage(ctx, { source, origin: 'imap', mailboxId: mailbox.id, historical: false });
+    const outcome = await prepareReplyDraft(ctx, ingested.conversationId);
+    if (!outcome.drafted) throw new Error(outcome.reason);
+    draftId = outcome.draftId;
+    const app = createApp(ctx, { sessionSecret: 'x'.repeat(64) });
+    server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+
+  afterAll(async () => {
+    server?.close();
+    await ctx?.close();
+  });
+
+  it('401 without a token, and with a token that is not valid', async () => {
+    const none = await call('GET', '/api/drafts', { token: null });
+    expect(none.status).toBe(401);
+    expect(none.body.error.code).toBe('unauthenticated');
+    expect(none.body.error.message).toContain('Authorization: Bearer');
+    const bad = await call('GET', '/api/drafts', { token: 'lh_not-a-real-token' });
+    expect(bad.status).toBe(401);
+    expect(bad.body.error.message).toContain('not valid');
+  });
+
+  it('404 for a draft, conversation or customer that does not exist, and for an unknown route', async () => {
+    for (const path of ['/api/drafts/999999', '/api/conversations/999999', '/api/customers/999999']) {
+      const r = await call('GET', path);
+      expect(r.status, path).toBe(404);
+      expect(r.body.error.code).toBe('not_found');
+      expect(r.body.error.message).toContain('999999 does not exist');
+    }
+    const route = await call('GET', '/api/nothing-here');
+    expect(route.status).toBe(404);
+    expect(route.body.error.message).toBe('No such API route.');
+  });
+
+  it('400 naming the field for a malformed id, query or body', async () => {
+    const id = await call('GET', '/api/drafts/abc');
+    expect(id.status).toBe(400);
+    expect(id.body.error.code).toBe('invalid_input');
+
+    const status = await call('GET', '/api/drafts?status=lost');
+    expect(status.status).toBe(400);
+    expect(status.body.error.details?.field).toBe('status');
+
+    const json = await call('PATCH', `/api/drafts/${draftId}`, { body: '{"body": "unterminated' });
+    expect(json.status).toBe(400);
+    expect(json.body.error.code).toBe('invalid_json');
+
+    const wrongType = await call('PATCH', `/api/drafts/${draftId}`, { body: JSON.stringify({ body: 42 }) });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body.error.message).toMatch(/^body: /);
+    expect(wrongType.body.error.details?.field).toBe('body');
+
+    const unknown = await call('PATCH', `/api/drafts/${draftId}`, { body: JSON.stringify({ bdy: 'typo' }) });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toContain('bdy');
+
+    const recipient = await call('PATCH', `/api/drafts/${draftId}`, { body: JSON.stringify({ to: [{ address: 'not an address' }] }) });
+    expect(recipient.status).toBe(400);
+    expect(recipient.body.error.details?.field).toBe('to.0.address');
+
+    const injected = await call('PATCH', `/api/drafts/${draftId}`, { body: JSON.stringify({ subject: 'Hi\r\nBcc: everyone@example.com' }) });
+    expect(injected.status).toBe(400);
+    expect(injected.body.error.details?.field).toBe('subject');
+  });
+
+  it('409 when slots are unfilled, naming them; 409 for an edit on a draft that is no longer pending', async () => {
+    const slots = await call('POST', `/api/drafts/${draftId}/approve`, { body: '{}' });
+    expect(slots.status).toBe(409);
+    expect(slots.body.error.code).toBe('unfilled_slots');
+    expect((slots.body.error.details?.slots as string[]).length).toBeGreaterThan(0);
+    expect(slots.body.error.message).toContain((slots.body.error.details?.slots as string[])[0]);
+
+    const stale = await call('PATCH', `/api/drafts/${draftId}`, { body: JSON.stringify({ body: 'Hi Maria, yes it does.', baseVersion: 1_000 }) });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('draft_edited_elsewhere');
+
+    expect((await call('POST', `/api/drafts/${draftId}/discard`, { body: JSON.stringify({ reason: 'answered by phone' }) })).status).toBe(200);
+    const late = await call('PATCH', `/api/drafts/${draftId}`, { body: JSON.stringify({ body: 'too late' }) });
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe('draft_not_editable');
+    const again = await call('POST', `/api/drafts/${draftId}/approve`, { body: '{}' });
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toContain('discarded');
+  });
+
+  it('a GET of /healthz needs no token', async () => {
+    const res = await fetch(`${url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+});

@@ -1,0 +1,125 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteRedisPrefix, uniqueName } from '../support/servers.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/longhand.mjs', import.meta.url));
+const DEMO_MAIL = fileURLToPath(new URL('../../demo/mail/', import.meta.url));
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The `longhand` command as a user runs it, in its own process, on an embedded database under a temp folder. */
+describe('the longhand command on the embedded database', () => {
+  let dataDir: string;
+  let prefix: string;
+  let env: NodeJS.ProcessEnv;
+
+  const longhand = (args: string[], input?: string): Promise<Result> =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.stdin.end(input ?? '');
+      child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+
+  beforeAll(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'longhand-cli-'));
+    prefix = uniqueName('cli');
+    env = { PATH: process.env.PATH, HOME: process.env.HOME, LONGHAND_DATA_DIR: dataDir, LONGHAND_QUEUE_PREFIX: prefix, LONGHAND_LOG_LEVEL: 'warn', PORT: '0' };
+  });
+
+  afterAll(async () => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    await deleteRedisPrefix(prefix);
+  });
+
+  it('lists every configuration problem at once', async () => {
+    const r = await longhand(['migrate'], undefined);
+    expect(r.code).toBe(0);
+    const bad = await new Promise<Result>((resolve) => {
+      const child = spawn(process.execPath, [BIN, 'migrate'], { env: { ...env, PORT: 'eighty', LONGHAND_IMAP_URL: 'ftp://x', REDIS_URL: 'http://nope' } });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('exit', (code) => resolve({ code, stdout: '', stderr }));
+    });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('4 problems');
+    expect(bad.stderr).toContain('PORT');
+    expect(bad.stderr).toContain('REDIS_URL');
+    expect(bad.stderr).toContain('LONGHAND_IMAP_URL must start with imap:// or imaps://');
+    expect(bad.stderr).toContain('LONGHAND_SMTP_URL and LONGHAND_FROM must be set too');
+  });
+
+  it('adds users and tokens, refuses a second process on the same data folder, imports and exports', async () => {
+    const added = await longhand(['user', 'add', '--email', 'Dana@Fernhill.example', '--name', 'Dana Okafor', '--role', 'owner', '--password-stdin'], 'a long enough password\n');
+    expect(added.stderr).toBe('');
+    expect(added.stdout).toBe('added dana@fernhill.example as owner\n');
+    const duplicate = await longhand(['user', 'add', '--email', 'dana@fernhill.example', '--name', 'Dana', '--role', 'owner']);
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stderr).toContain('exists already');
+
+    const token = await longhand(['token', 'create', '--user', 'dana@fernhill.example']);
+    expect(token.code).toBe(0);
+    expect(token.stdout).toMatch(/^lh_[A-Za-z0-9_-]{40,}\n$/);
+
+    // `start` holds the embedded database: a second process is refused, by name.
+    const server = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      const url = await upAt(server);
+      const health = await fetch(`${url}/healthz`);
+      expect(await health.json()).toEqual({ status: 'ok' });
+      const conversations = await fetch(`${url}/api/conversations`, { headers: { authorization: `Bearer ${token.stdout.trim()}` } });
+      expect(conversations.status).toBe(200);
+      const second = await longhand(['user', 'add', '--email', 'sam@fernhill.example', '--name', 'Sam Reyes']);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain(`in use by another Longhand process (pid ${server.pid})`);
+      expect(second.stderr).toContain('DATABASE_URL');
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((r) => server.once('exit', r));
+    }
+
+    const imported = await longhand(['import', DEMO_MAIL]);
+    expect(imported.code).toBe(0);
+    const count = fs.readdirSync(DEMO_MAIL).filter((f) => f.endsWith('.eml')).length;
+    expect(imported.stdout).toBe(`imported ${count} messages (0 already there)\n`);
+    expect(imported.stderr).toContain(`${count}/${count} messages`);
+    const again = await longhand(['import', DEMO_MAIL]);
+    expect(again.stdout).toBe(`imported 0 messages (${count} already there)\n`);
+
+    const exported = await longhand(['export', 'threads']);
+    expect(exported.code).toBe(0);
+    const lines = exported.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.length).toBeGreaterThan(5);
+    expect(lines.length).toBeLessThan(count);
+    const ids = lines.flatMap((l) => l.messageIds);
+    expect(new Set(ids).size).toBe(count);
+    for (const l of lines) expect(Object.keys(l).sort()).toEqual(['customer', 'id', 'messageIds', 'subject']);
+  });
+});
+
+function upAt(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`longhand start did not come up:\n${err}`)), 30_000);
+    child.stderr!.on('data', (d) => {
+      err += d;
+      const m = /Longhand is up at (http:\/\/\S+)/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`longhand start exited ${code}:\n${err}`)));
+  });
+}

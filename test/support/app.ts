@@ -1,0 +1,138 @@
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import { Writable } from 'node:stream';
+import { inject } from 'vitest';
+import type { Clock } from '../../core/clock.ts';
+import { loadConfig } from '../../core/config.ts';
+import { openMemoryPglite, openPostgres, type Database } from '../../core/db/database.ts';
+import { createToken } from '../../core/users/tokens.ts';
+import { createUser } from '../../core/users/users.ts';
+import type { Role, User } from '../../core/db/schema.ts';
+import { openRuntime, type Runtime } from '../../cli/runtime.ts';
+import { createApp } from '../../server/app.ts';
+import { startWorkers, type RunningWorkers } from '../../workers/index.ts';
+import { deleteRedisPrefix, uniqueName, REDIS_URL } from './servers.ts';
+
+export interface TestApp {
+  rt: Runtime;
+  url: string;
+  logs: string[];
+  workers: RunningWorkers | null;
+  /** Calls the JSON API with a bearer token; returns status and parsed body. */
+  api<T = any>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
+  /** A staff member with a password and an API token (the app's default token is the first owner's). */
+  addUser(role: Role, name?: string): Promise<{ user: User; token: string; email: string; password: string }>;
+  token: string;
+  /** Stops web and workers, keeping the database: `restart()` brings them back on the same data. */
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  clock?: Clock;
+  workers?: boolean;
+  /** Use this database (e.g. the machine's PostgreSQL) instead of a fresh in-memory PGlite. */
+  databaseUrl?: string;
+  sync?: { pollMs?: number; backoff?: { baseMs: number; maxMs: number; authRetryMs: number } };
+}
+
+/**
+ * The whole of Longhand in this process, on real servers: a migrated PGlite (or PostgreSQL), the machine's
+ * Redis under a queue prefix of its own, the workers and the web app on a free port.
+ */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const prefix = uniqueName('q');
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
+  const config = loadConfig({
+    LONGHAND_DATA_DIR: fs.mkdtempSync('/tmp/longhand-app-'),
+    LONGHAND_LOG_LEVEL: 'debug',
+    LONGHAND_UNDO_SECONDS: '0',
+    LONGHAND_QUEUE_PREFIX: prefix,
+    REDIS_URL,
+    PORT: '0',
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl, LONGHAND_SECRET: 'test-secret-test-secret-test-secret-1234' } : {}),
+    ...options.env,
+  });
+  const database: Database = options.databaseUrl ? await openPostgres(options.databaseUrl) : await openMemoryPglite(new Blob([fs.readFileSync(inject('pgliteSnapshot'))]));
+
+  let rt!: Runtime;
+  let server: Server | null = null;
+  let workers: RunningWorkers | null = null;
+  const up = async () => {
+    rt = await openRuntime({ queues: true, config, logDestination: sink, database: keepOpen(database), ...(options.clock ? { clock: options.clock } : {}) });
+    if (options.workers !== false) {
+      workers = await startWorkers(rt.ctx, {
+        connection: rt.redis!,
+        redis: rt.redis!,
+        queues: rt.queues!,
+        prefix,
+        sweepEveryMs: 2_000,
+        ownership: { leaseMs: 3_000, scanMs: 500, sync: { pollMs: options.sync?.pollMs ?? 500, backoff: options.sync?.backoff ?? { baseMs: 100, maxMs: 1_000, authRetryMs: 2_000 } } },
+      });
+    }
+    const app = createApp(rt.ctx, { sessionSecret: rt.sessionSecret });
+    server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+  };
+  const down = async () => {
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    server?.closeAllConnections();
+    await workers?.close();
+    workers = null;
+    await rt.close();
+  };
+  await up();
+  const owner = await createUser(rt.ctx, { email: `owner@${prefix}.test`, name: 'Dana Okafor', role: 'owner', password: 'correct horse battery' });
+  const token = await createToken(rt.ctx, owner.id, 'tests');
+  const t: TestApp = {
+    get rt() {
+      return rt;
+    },
+    get url() {
+      return `http://127.0.0.1:${(server!.address() as { port: number }).port}`;
+    },
+    get workers() {
+      return workers;
+    },
+    logs,
+    token,
+    async api(method, path, body, tok = token) {
+      const res = await fetch(`${t.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${tok}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    },
+    async addUser(role, name = `${role[0]!.toUpperCase()}${role.slice(1)} Person`) {
+      const email = `${uniqueName(role)}@staff.test`;
+      const password = 'a long enough password';
+      const user = await createUser(rt.ctx, { email, name, role, password });
+      return { user, email, password, token: await createToken(rt.ctx, user.id, 'tests') };
+    },
+    stop: down,
+    restart: up,
+    async close() {
+      await down();
+      await database.close();
+      await deleteRedisPrefix(prefix);
+      fs.rmSync(config.dataDir, { recursive: true, force: true });
+    },
+  };
+  return t;
+}
+
+/** The runtime closes its database on stop; the test keeps it across restarts and closes it at the end. */
+function keepOpen(database: Database): Database {
+  return { ...database, close: async () => {} };
+}

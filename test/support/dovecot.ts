@@ -1,0 +1,171 @@
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface DovecotInfo {
+  port: number;
+  dir: string;
+  passwdFile: string;
+  configFile: string;
+}
+
+/** A throwaway Dovecot on loopback, from a config file of ours, under a temp folder. */
+export class Dovecot implements DovecotInfo {
+  private constructor(readonly dir: string, readonly port: number, readonly configFile: string, readonly passwdFile: string) {}
+
+  static async start(): Promise<Dovecot> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'longhand-dovecot-'));
+    // mkdtemp makes 0700; the imap processes run as `mail` and must reach the maildirs.
+    fs.chmodSync(dir, 0o755);
+    const port = await freePort();
+    const mail = path.join(dir, 'mail');
+    fs.mkdirSync(mail);
+    await run('chown', ['mail:mail', mail]);
+    const passwdFile = path.join(dir, 'passwd');
+    fs.writeFileSync(passwdFile, '', { mode: 0o644 });
+    const configFile = path.join(dir, 'dovecot.conf');
+    fs.writeFileSync(configFile, config(dir, port, passwdFile, mail));
+    const d = new Dovecot(dir, port, configFile, passwdFile);
+    await d.resume();
+    return d;
+  }
+
+  /** Attaches to an instance started elsewhere (the global setup's). */
+  static attach(info: DovecotInfo): Dovecot {
+    return new Dovecot(info.dir, info.port, info.configFile, info.passwdFile);
+  }
+
+  info(): DovecotInfo {
+    return { port: this.port, dir: this.dir, passwdFile: this.passwdFile, configFile: this.configFile };
+  }
+
+  /** Adds a mailbox user; Dovecot re-reads the passwd-file when it changes. */
+  addUser(user: string, password: string): void {
+    if (!/^[A-Za-z0-9._@+-]+$/.test(user) || /[:\n]/.test(password)) throw new Error(`bad test user ${user}`);
+    fs.appendFileSync(this.passwdFile, `${user}:{PLAIN}${password}::::::\n`);
+  }
+
+  /** (Re)starts the server on the same port, with the same mail. */
+  async resume(): Promise<void> {
+    // Output to a file: a daemon holding our stdout would keep the test runner waiting.
+    const log = fs.openSync(path.join(this.dir, 'start.log'), 'a');
+    const child = spawn('dovecot', ['-c', this.configFile], { stdio: ['ignore', log, log] });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    fs.closeSync(log);
+    if (code !== 0) throw new Error(`dovecot did not start (exit ${code}): ${fs.readFileSync(path.join(this.dir, 'start.log'), 'utf8')}`);
+    await waitForPort(this.port, true);
+  }
+
+  /** Stops the server; connected clients are dropped. */
+  /**
+   * Stops the server hard, as a crash or a pulled cable would: connected clients are dropped at once.
+   * (Dovecot's own orderly shutdown takes about six seconds.)
+   */
+  async pause(): Promise<void> {
+    const pidFile = path.join(this.dir, 'run', 'master.pid');
+    const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8')) : 0;
+    if (pid) {
+      const children = await run('pgrep', ['-P', String(pid)]).then((r) => r.stdout.split('\n').filter(Boolean).map(Number), () => []);
+      for (const p of [pid, ...children]) {
+        try {
+          process.kill(p, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      fs.rmSync(pidFile, { force: true });
+    }
+    await waitForPort(this.port, false);
+  }
+
+  async stop(): Promise<void> {
+    await this.pause();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function config(dir: string, port: number, passwdFile: string, mail: string): string {
+  return `
+instance_name = longhand-test-${port}
+base_dir = ${dir}/run
+state_dir = ${dir}/state
+log_path = ${dir}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+auth_failure_delay = 0
+first_valid_uid = 8
+mail_fsync = never
+mail_location = maildir:${mail}/%u
+mail_uid = mail
+mail_gid = mail
+default_login_user = mail
+default_internal_user = mail
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u ${passwdFile}
+}
+userdb {
+  driver = static
+  args = uid=mail gid=mail home=${mail}/%u
+}
+namespace inbox {
+  inbox = yes
+  separator = /
+  mailbox Sent {
+    special_use = \\Sent
+  }
+  mailbox Drafts {
+    special_use = \\Drafts
+  }
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = ${port}
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+protocol imap {
+  mail_max_userip_connections = 100
+  imap_idle_notify_interval = 1 secs
+}
+`;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, open: boolean): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const isOpen = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (isOpen === open) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`port ${port} did not ${open ? 'open' : 'close'}`);
+}

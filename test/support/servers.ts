@@ -1,0 +1,167 @@
+import { randomBytes } from 'node:crypto';
+import { ImapFlow } from 'imapflow';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { inject } from 'vitest';
+import { Dovecot } from './dovecot.ts';
+
+export const REDIS_URL = process.env.LONGHAND_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const POSTGRES_URL = process.env.LONGHAND_TEST_POSTGRES_URL ?? 'postgres://127.0.0.1:5432/postgres';
+
+/** A name no other test file or run uses, for queue prefixes, Redis keys, databases and mailbox users. */
+export function uniqueName(label: string): string {
+  return `lh${inject('runId')}${label}${randomBytes(3).toString('hex')}`.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+export interface TestMailbox {
+  user: string;
+  password: string;
+  port: number;
+  imapUrl: string;
+  dovecot: Dovecot;
+  /** An imapflow client logged in as this user; the caller logs out. */
+  connect(): Promise<ImapFlow>;
+  /** APPENDs raw messages to a folder (created when missing) and returns their UIDs. */
+  append(raw: string | Buffer | Array<string | Buffer>, folder?: string, flags?: string[]): Promise<number[]>;
+}
+
+/** A mailbox user of its own in the run's shared Dovecot, or in a private one (for tests that stop it). */
+export function testMailbox(label: string, dovecot = Dovecot.attach(inject('dovecot'))): TestMailbox {
+  const user = uniqueName(label);
+  const password = randomBytes(9).toString('base64url');
+  dovecot.addUser(user, password);
+  const connect = async () => {
+    const client = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, auth: { user, pass: password }, logger: false });
+    client.on('error', () => {});
+    await client.connect();
+    return client;
+  };
+  return {
+    user,
+    password,
+    port: dovecot.port,
+    imapUrl: `imap://${user}:${encodeURIComponent(password)}@127.0.0.1:${dovecot.port}`,
+    dovecot,
+    connect,
+    async append(raw, folder = 'INBOX', flags = []) {
+      const client = await connect();
+      try {
+        if (folder !== 'INBOX' && !(await client.list()).some((f) => f.path === folder)) await client.mailboxCreate(folder);
+        const uids: number[] = [];
+        for (const m of Array.isArray(raw) ? raw : [raw]) {
+          const res = await client.append(folder, m, flags);
+          if (res && typeof res === 'object' && res.uid) uids.push(res.uid);
+        }
+        return uids;
+      } finally {
+        await client.logout().catch(() => client.close());
+      }
+    },
+  };
+}
+
+export interface ReceivedMail {
+  envelope: { from: string; to: string[] };
+  raw: Buffer;
+  parsed: ParsedMail;
+}
+
+/** What the SMTP sink answers to a message: a code and text, e.g. 451 then 250, or 550. */
+export type SmtpAnswer = { code: number; message: string } | null;
+
+/** smtp-server on loopback that keeps every mail it accepts; `answer` can defer or refuse. */
+export class SmtpSink {
+  readonly received: ReceivedMail[] = [];
+  answer: (attempt: number) => SmtpAnswer = () => null;
+  attempts = 0;
+  private constructor(private readonly server: SMTPServer, readonly port: number) {}
+
+  static async start(): Promise<SmtpSink> {
+    let sink!: SmtpSink;
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onAuth: (_auth, _session, cb) => cb(null, { user: 'test' }),
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          const answer = sink.answer(++sink.attempts);
+          if (answer && answer.code !== 250) {
+            return callback(Object.assign(new Error(answer.message), { responseCode: answer.code }));
+          }
+          const raw = Buffer.concat(chunks);
+          simpleParser(raw).then((parsed) => {
+            sink.received.push({ envelope: { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) }, raw, parsed });
+            callback();
+          }, callback);
+        });
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    sink = new SmtpSink(server, (server.server.address() as { port: number }).port);
+    return sink;
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  async waitFor(count: number, timeoutMs = 15_000): Promise<ReceivedMail[]> {
+    await waitUntil(() => this.received.length >= count, timeoutMs, `${count} mails at the SMTP sink (got ${this.received.length})`);
+    return this.received;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** Polls until `check` holds; fails with what was awaited. For events, not for sleeping. */
+export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string, everyMs = 20): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Deletes the keys under a prefix of ours: never FLUSHDB on a Redis we share. */
+export async function deleteRedisPrefix(prefix: string, url = REDIS_URL): Promise<number> {
+  const redis = new Redis(url);
+  let deleted = 0;
+  try {
+    for (let cursor = '0'; ; ) {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length) deleted += await redis.del(...keys);
+      cursor = next;
+      if (cursor === '0') return deleted;
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** A database of its own on the machine's PostgreSQL, dropped by `drop()`. */
+export async function postgresDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = uniqueName(label);
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: POSTGRES_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
