@@ -7,7 +7,7 @@ import { ConfigError, LonghandError } from '../core/errors.ts';
 import { importMail } from '../core/mail/import.ts';
 import { listMailboxes } from '../core/mailboxes/mailboxes.ts';
 import { createToken } from '../core/users/tokens.ts';
-import { countUsers, createUser, findUserByEmail, ROLES, setPassword } from '../core/users/users.ts';
+import { createUser, findUserByEmail, ROLES, setPassword, setupNeeded } from '../core/users/users.ts';
 import type { Role } from '../core/db/schema.ts';
 import { createApp } from '../server/app.ts';
 import { startWorkers, type RunningWorkers } from '../workers/index.ts';
@@ -54,7 +54,7 @@ async function serve(parts: { web: boolean; workers: boolean; demo: boolean }): 
     const mailboxes = await listMailboxes(ctx);
     ctx.log.info({ url }, 'Longhand is up');
     const lines = [`Longhand is up at ${url}`];
-    if ((await countUsers(ctx)) === 0 || (parts.demo && !(await ctx.db.selectFrom('users').select('id').where('password_hash', 'is not', null).executeTakeFirst()))) {
+    if (await setupNeeded(ctx)) {
       lines.push(`Open ${url}/setup to create your owner account.`);
     }
     if (mailboxes.length === 0) {

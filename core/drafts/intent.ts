@@ -32,6 +32,8 @@ type Scored = 'complaint' | 'feature-request' | 'thanks';
 const THRESHOLD = 2;
 /** Thanks beat a question only when they are the main point ("thank you so much" plus more). */
 const STRONG_THANKS = 4;
+/** A message this short that says thanks at all is a thank-you ("perfect, thanks sam!"). */
+const SHORT_MESSAGE_CHARS = 160;
 
 // [weight, pattern]. In patterns a space means any whitespace and ' means any apostrophe.
 // Weight 0 terms only claim their words, so "thanks in advance" is not counted as thanks.
@@ -254,7 +256,7 @@ export function detectIntent(text: string, subject?: string): Intent {
   let kind: IntentKind = 'other';
   if (complaint >= THRESHOLD) kind = 'complaint';
   else if (featureRequest >= THRESHOLD) kind = 'feature-request';
-  else if (thanks >= THRESHOLD && (!asked || thanks >= STRONG_THANKS)) kind = 'thanks';
+  else if ((thanks >= THRESHOLD || (thanks > 0 && text.trim().length <= SHORT_MESSAGE_CHARS)) && (!asked || thanks >= STRONG_THANKS)) kind = 'thanks';
   else if (asked) kind = 'question';
   return { kind, complaint, featureRequest, thanks, matches };
 }

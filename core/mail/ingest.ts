@@ -3,7 +3,7 @@ import type { Ctx } from '../context.ts';
 import type { DB, Direction } from '../db/schema.ts';
 import { resolveCustomer, touchCustomer } from '../customers/customers.ts';
 import { placeMessage, refreshConversation } from '../conversations/conversations.ts';
-import { normalizeSubject, threadKeys } from '../conversations/threading.ts';
+import { isReplySubject, normalizeSubject, threadKeys } from '../conversations/threading.ts';
 import { detectIntent } from '../drafts/intent.ts';
 import { ourAddresses } from '../mailboxes/mailboxes.ts';
 import { classifyAutomated } from './automated.ts';
@@ -128,9 +128,13 @@ export async function ingestMessage(ctx: Ctx, input: IngestInput, ours?: Set<str
     const changes: Record<string, unknown> = {};
     if (conversation.customer_id === null && customerId !== null) changes.customer_id = customerId;
     if (direction === 'in' && !automated && isLatest) {
-      const intent = detectIntent(newText, parsed.subject);
+      // A reply's subject is the first message's: "Re: really disappointed" may carry their thanks.
+      const intent = detectIntent(newText, isReplySubject(parsed.subject) ? undefined : parsed.subject);
       changes.intent = intent.kind;
+      const answered = await weAnsweredTheirLast(tx, conversationId, message.id);
+      // A complaint raises the priority (they still care) until we have answered it.
       if (intent.kind === 'complaint') changes.priority = 1;
+      else if (answered) changes.priority = 0;
       const open = await tx
         .updateTable('drafts')
         .set((eb) => ({ customer_wrote_again: true, version: eb('version', '+', 1) }))
@@ -138,7 +142,10 @@ export async function ingestMessage(ctx: Ctx, input: IngestInput, ours?: Set<str
         .where('status', 'in', ['pending', 'approved'])
         .returning('id')
         .executeTakeFirst();
-      draftWanted = !open && recentEnough && conversation.status === 'waiting_on_us';
+      // "Thanks, that worked" after our answer closes the conversation; it does not ask for another reply.
+      const closingThanks = intent.kind === 'thanks' && answered && !open;
+      if (closingThanks) changes.status = 'done';
+      draftWanted = !open && !closingThanks && recentEnough && conversation.status === 'waiting_on_us';
       changes.draft_wanted_for = draftWanted ? message.id : null;
     } else if (direction === 'out' && isLatest) {
       changes.draft_wanted_for = null;
@@ -153,6 +160,21 @@ export async function ingestMessage(ctx: Ctx, input: IngestInput, ours?: Set<str
 
   if (result.draftWanted && !input.historical) await ctx.jobs.draftRequested(result.conversationId, result.messageId);
   return result;
+}
+
+/** True when our last message in the conversation came after the customer's previous one. */
+async function weAnsweredTheirLast(tx: Kysely<DB>, conversationId: number, messageId: number): Promise<boolean> {
+  const last = await tx
+    .selectFrom('messages')
+    .select('direction')
+    .where('conversation_id', '=', conversationId)
+    .where('id', '!=', messageId)
+    .where('automated_reason', 'is', null)
+    .orderBy('date', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return last?.direction === 'out';
 }
 
 function addressesJson(list: MailAddress[]): string {

@@ -8,7 +8,7 @@ import { findSlots } from '../../core/drafts/slots.ts';
 import { touchCheck } from '../../core/drafts/touch-check.ts';
 import { LonghandError } from '../../core/errors.ts';
 import { mailboxHealth } from '../../core/mailboxes/health.ts';
-import { countUsers, createUser, verifyLogin } from '../../core/users/users.ts';
+import { createUser, setupNeeded, verifyLogin } from '../../core/users/users.ts';
 import { audit } from '../../core/audit.ts';
 import { csrfToken } from '../auth.ts';
 import { toHttpError } from '../http-errors.ts';
@@ -41,7 +41,7 @@ export function pageRoutes(ctx: Ctx, render: Render, options: PageOptions): Rout
   };
   const signedIn: RequestHandler = async (req, res, next) => {
     if (req.user) return next();
-    if ((await countUsers(ctx)) === 0) return res.redirect(303, '/setup');
+    if (await setupNeeded(ctx)) return res.redirect(303, '/setup');
     res.redirect(303, `/signin?next=${encodeURIComponent(req.originalUrl)}`);
   };
   /** Runs a draft action and comes back to the conversation with the outcome in words. */
@@ -57,12 +57,12 @@ export function pageRoutes(ctx: Ctx, render: Render, options: PageOptions): Rout
   };
 
   r.get('/setup', async (req, res) => {
-    if ((await countUsers(ctx)) > 0) return res.redirect(303, '/signin');
+    if (!(await setupNeeded(ctx))) return res.redirect(303, '/signin');
     page(req, res, 'setup', { title: 'Welcome to Longhand' });
   });
 
   r.post('/setup', async (req, res) => {
-    if ((await countUsers(ctx)) > 0) return res.redirect(303, '/signin');
+    if (!(await setupNeeded(ctx))) return res.redirect(303, '/signin');
     const form = z.object({ name: z.string(), email: z.string(), password: z.string() }).parse(req.body);
     try {
       const user = await createUser(ctx, { ...form, role: 'owner' });

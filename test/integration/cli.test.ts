@@ -1,19 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { longhand as run, startLonghand, type Result } from '../support/longhand-process.ts';
 import { deleteRedisPrefix, uniqueName } from '../support/servers.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/longhand.mjs', import.meta.url));
 const DEMO_MAIL = fileURLToPath(new URL('../../demo/mail/', import.meta.url));
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** The `longhand` command as a user runs it, in its own process, on an embedded database under a temp folder. */
 describe('the longhand command on the embedded database', () => {
@@ -21,16 +14,7 @@ describe('the longhand command on the embedded database', () => {
   let prefix: string;
   let env: NodeJS.ProcessEnv;
 
-  const longhand = (args: string[], input?: string): Promise<Result> =>
-    new Promise((resolve) => {
-      const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.stdin.end(input ?? '');
-      child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    });
+  const longhand = (args: string[], input?: string): Promise<Result> => run(args, env, input);
 
   beforeAll(() => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'longhand-cli-'));
@@ -44,14 +28,10 @@ describe('the longhand command on the embedded database', () => {
   });
 
   it('lists every configuration problem at once', async () => {
-    const r = await longhand(['migrate'], undefined);
+    const r = await longhand(['migrate']);
     expect(r.code).toBe(0);
-    const bad = await new Promise<Result>((resolve) => {
-      const child = spawn(process.execPath, [BIN, 'migrate'], { env: { ...env, PORT: 'eighty', LONGHAND_IMAP_URL: 'ftp://x', REDIS_URL: 'http://nope' } });
-      let stderr = '';
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('exit', (code) => resolve({ code, stdout: '', stderr }));
-    });
+    expect(r.stdout).toBe('database is up to date\n');
+    const bad = await run(['migrate'], { ...env, PORT: 'eighty', LONGHAND_IMAP_URL: 'ftp://x', REDIS_URL: 'http://nope' });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('4 problems');
     expect(bad.stderr).toContain('PORT');
@@ -73,20 +53,19 @@ describe('the longhand command on the embedded database', () => {
     expect(token.stdout).toMatch(/^lh_[A-Za-z0-9_-]{40,}\n$/);
 
     // `start` holds the embedded database: a second process is refused, by name.
-    const server = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const server = await startLonghand(['start'], env);
     try {
-      const url = await upAt(server);
+      const url = server.url;
       const health = await fetch(`${url}/healthz`);
       expect(await health.json()).toEqual({ status: 'ok' });
       const conversations = await fetch(`${url}/api/conversations`, { headers: { authorization: `Bearer ${token.stdout.trim()}` } });
       expect(conversations.status).toBe(200);
       const second = await longhand(['user', 'add', '--email', 'sam@fernhill.example', '--name', 'Sam Reyes']);
       expect(second.code).toBe(1);
-      expect(second.stderr).toContain(`in use by another Longhand process (pid ${server.pid})`);
+      expect(second.stderr).toContain(`in use by another Longhand process (pid ${server.child.pid})`);
       expect(second.stderr).toContain('DATABASE_URL');
     } finally {
-      server.kill('SIGTERM');
-      await new Promise((r) => server.once('exit', r));
+      await server.stop();
     }
 
     const imported = await longhand(['import', DEMO_MAIL]);
@@ -107,19 +86,3 @@ describe('the longhand command on the embedded database', () => {
     for (const l of lines) expect(Object.keys(l).sort()).toEqual(['customer', 'id', 'messageIds', 'subject']);
   });
 });
-
-function upAt(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`longhand start did not come up:\n${err}`)), 30_000);
-    child.stderr!.on('data', (d) => {
-      err += d;
-      const m = /Longhand is up at (http:\/\/\S+)/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`longhand start exited ${code}:\n${err}`)));
-  });
-}
