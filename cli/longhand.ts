@@ -42,7 +42,10 @@ async function serve(parts: { web: boolean; workers: boolean; demo: boolean }): 
     const { imported } = await setUpDemo(ctx, capture.port);
     ctx.log.info({ imported }, 'demo data ready; replies go to the built-in capture server, nothing leaves this machine');
   }
-  if (parts.workers) workers = await startWorkers(ctx, { connection: rt.redis!, redis: rt.redis!, queues: rt.queues!, prefix: ctx.config.queuePrefix });
+  if (parts.workers) {
+    workers = await startWorkers(ctx, { connection: rt.redis!, redis: rt.redis!, queues: rt.queues!, prefix: ctx.config.queuePrefix });
+    if (!parts.web) process.stderr.write(`Longhand workers are up (worker ${workers.owners.workerId})\n`);
+  }
   if (parts.web) {
     const app = createApp(ctx, { sessionSecret: rt.sessionSecret, ...(capture ? { capturedMail: () => capture!.mails } : {}) });
     server = await new Promise<Server>((resolve) => {

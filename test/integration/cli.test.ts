@@ -4,6 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { longhand as run, startLonghand, type Result } from '../support/longhand-process.ts';
+import { Redis } from 'ioredis';
+import { freePort } from '../support/dovecot.ts';
 import { deleteRedisPrefix, uniqueName } from '../support/servers.ts';
 
 const DEMO_MAIL = fileURLToPath(new URL('../../demo/mail/', import.meta.url));
@@ -84,5 +86,21 @@ describe('the longhand command on the embedded database', () => {
     const ids = lines.flatMap((l) => l.messageIds);
     expect(new Set(ids).size).toBe(count);
     for (const l of lines) expect(Object.keys(l).sort()).toEqual(['customer', 'id', 'messageIds', 'subject']);
+  });
+
+  it('starts a Redis of its own under the data folder when none answers', async () => {
+    const port = await freePort();
+    const server = await startLonghand(['start'], { ...env, REDIS_URL: `redis://127.0.0.1:${port}` });
+    const redis = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => null });
+    redis.on('error', () => {});
+    try {
+      await redis.connect();
+      expect(await redis.ping()).toBe('PONG');
+      expect(((await redis.config('GET', 'dir')) as string[])[1]).toBe(path.join(dataDir, 'redis'));
+    } finally {
+      await server.stop();
+      await redis.shutdown('NOSAVE').catch(() => undefined);
+      redis.disconnect();
+    }
   });
 });

@@ -22,7 +22,7 @@ export function longhand(args: string[], env: NodeJS.ProcessEnv, input = ''): Pr
   });
 }
 
-/** Starts a long-running `longhand` command (start, web, worker) and waits for its "is up" line. */
+/** Starts a long-running `longhand` command (start, web, worker) and waits for its "is up" line; `url` is the web app's. */
 export async function startLonghand(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; output: () => string; stop(signal?: NodeJS.Signals): Promise<void> }> {
   const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -31,10 +31,10 @@ export async function startLonghand(args: string[], env: NodeJS.ProcessEnv): Pro
     const timer = setTimeout(() => reject(new Error(`longhand ${args.join(' ')} did not come up:\n${out}`)), 30_000);
     child.stderr!.on('data', (d) => {
       out += d;
-      const m = /Longhand is up at (http:\/\/\S+)/.exec(out);
+      const m = /Longhand is up at (http:\/\/\S+)|Longhand workers are up/.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve(m[1]!);
+        resolve(m[1] ?? '');
       }
     });
     child.once('exit', (code) => {

@@ -8,7 +8,7 @@ import { inject } from 'vitest';
 import { Dovecot } from './dovecot.ts';
 
 export const REDIS_URL = process.env.LONGHAND_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const POSTGRES_URL = process.env.LONGHAND_TEST_POSTGRES_URL ?? 'postgres://127.0.0.1:5432/postgres';
+export const POSTGRES_URL = process.env.LONGHAND_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A name no other test file or run uses, for queue prefixes, Redis keys, databases and mailbox users. */
 export function uniqueName(label: string): string {
