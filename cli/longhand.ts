@@ -5,7 +5,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { exportThreads } from '../core/conversations/export.ts';
 import { ConfigError, LonghandError } from '../core/errors.ts';
 import { importMail } from '../core/mail/import.ts';
-import { listMailboxes } from '../core/mailboxes/mailboxes.ts';
+import { addMailbox, listMailboxes, requestResync } from '../core/mailboxes/mailboxes.ts';
 import { createToken } from '../core/users/tokens.ts';
 import { createUser, findUserByEmail, ROLES, setPassword, setupNeeded } from '../core/users/users.ts';
 import type { Role } from '../core/db/schema.ts';
@@ -107,6 +107,30 @@ export function buildCli(): Command {
     .action((o: { email: string }) => withRuntime(async ({ ctx }) => {
       await setPassword(ctx, o.email, await readStdin(), null);
       process.stdout.write(`password set for ${o.email}\n`);
+    }));
+
+  const mailbox = program.command('mailbox').description('mailboxes Longhand reads and sends from');
+  mailbox
+    .command('add')
+    .description('add or update a mailbox (passwords are encrypted before they are stored)')
+    .requiredOption('--email <address>', 'the address replies come from')
+    .requiredOption('--imap-url <url>', 'imap://user:pass@host:143 or imaps://...:993')
+    .requiredOption('--smtp-url <url>', 'smtp://user:pass@host:587 or smtps://...:465')
+    .option('--name <name>', 'shown to customers after the person\'s name, e.g. "Dana at NAME"')
+    .option('--folder <path...>', 'more folders to read besides INBOX and Sent')
+    .action((o: { email: string; imapUrl: string; smtpUrl: string; name?: string; folder?: string[] }) => withRuntime(async ({ ctx }) => {
+      const saved = await addMailbox(ctx, { email: o.email, name: o.name, imapUrl: o.imapUrl, smtpUrl: o.smtpUrl, extraFolders: o.folder }, null);
+      process.stdout.write(`saved mailbox ${saved.name} <${saved.email}>\n`);
+    }));
+  mailbox
+    .command('resync')
+    .description('sync a mailbox again from the start (backfills without duplicating)')
+    .requiredOption('--email <address>')
+    .action((o: { email: string }) => withRuntime(async ({ ctx }) => {
+      const found = (await listMailboxes(ctx)).find((m) => m.email === o.email.toLowerCase());
+      if (!found) throw new LonghandError('not_found', `No mailbox ${o.email}.`);
+      await requestResync(ctx, found.id, null);
+      process.stdout.write(`${found.email} will sync again from the start\n`);
     }));
 
   program

@@ -59,6 +59,10 @@ export interface MailboxesTable {
   last_synced_at: Timestamp | null;
   initial_sync_done: Generated<boolean>;
   created_at: CreatedAt;
+  sync_generation: Generated<number>;
+  owner_worker: string | null;
+  heartbeat_at: Timestamp | null;
+  extra_folders: Generated<string[]>;
 }
 
 export interface FoldersTable {
@@ -75,6 +79,7 @@ export interface FoldersTable {
   state: Generated<string>;
   last_error: string | null;
   last_synced_at: Timestamp | null;
+  last_progress_at: Timestamp | null;
 }
 
 export interface OrganizationsTable {

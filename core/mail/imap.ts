@@ -16,6 +16,8 @@ export function createImapClient(settings: ServerSettings): ImapFlow {
     socketTimeout: 5 * 60_000,
     // Push must be near-instant: IDLE starts as soon as the selected connection is quiet (imapflow waits 15 s by default).
     autoIdleDelay: 250,
+    // VANISHED with UIDs instead of bare EXPUNGE, and the changes since our last visit in the answer to SELECT.
+    qresync: true,
   });
 }
 

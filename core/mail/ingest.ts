@@ -26,6 +26,8 @@ export interface IngestInput {
   /** Old mail (first sync, import): stored and threaded, drafted only if still waiting on us recently. */
   historical: boolean;
   sentByUserId?: number | null;
+  /** What the caller already knows is wrong with this message (e.g. only its headers were fetched). */
+  warnings?: string[];
 }
 
 export interface IngestResult {
@@ -44,7 +46,7 @@ export async function ingestMessage(ctx: Ctx, input: IngestInput, ours?: Set<str
   const parsed = await parseMessage(input.source);
   const us = ours ?? (await ourAddresses(ctx));
   const now = ctx.clock.now();
-  const warnings = [...parsed.warnings];
+  const warnings = [...(input.warnings ?? []), ...parsed.warnings];
   let date = parsed.date ?? now;
   if (!parsed.date) warnings.push('no valid Date header: the time it reached us is used');
   if (date.getTime() > now.getTime() + 86_400_000) {
@@ -149,6 +151,15 @@ export async function ingestMessage(ctx: Ctx, input: IngestInput, ours?: Set<str
       changes.draft_wanted_for = draftWanted ? message.id : null;
     } else if (direction === 'out' && isLatest) {
       changes.draft_wanted_for = null;
+      // Someone answered from another mail program: the draft here would be a second answer.
+      if (input.origin !== 'outbox') {
+        await tx
+          .updateTable('drafts')
+          .set({ status: 'discarded', discard_reason: 'answered from another mail program (the reply is in the Sent folder)', updated_at: now })
+          .where('conversation_id', '=', conversationId)
+          .where('status', '=', 'pending')
+          .execute();
+      }
     }
     await tx
       .updateTable('conversations')

@@ -5,12 +5,18 @@ import { describeServer } from '../mail/server-url.ts';
 export interface FolderHealth {
   path: string;
   role: string;
+  /** Messages in the folder on the server, at our last look. */
   messages: number;
+  /** Of those, how many we have stored. */
   synced: number;
   state: string;
   lastError: string | null;
   lastSyncedAt: Date | null;
+  lastProgressAt: Date | null;
 }
+
+/** No word from the worker that owns a mailbox for this long, and its sync is shown as stalled. */
+export const STALLED_AFTER_MS = 2 * 60_000;
 
 export interface MailboxHealth {
   id: number;
@@ -24,6 +30,12 @@ export interface MailboxHealth {
   lastErrorAt: Date | null;
   lastSyncedAt: Date | null;
   initialSyncDone: boolean;
+  /** Messages on the server not stored yet, over all folders. */
+  behind: number;
+  /** True when no worker has reported on this (enabled) mailbox for STALLED_AFTER_MS. */
+  stalled: boolean;
+  ownerWorker: string | null;
+  heartbeatAt: Date | null;
   folders: FolderHealth[];
 }
 
@@ -34,7 +46,7 @@ export async function mailboxHealth(ctx: Ctx): Promise<MailboxHealth[]> {
     ctx.db
       .selectFrom('folders as f')
       .select((eb) => [
-        'f.mailbox_id', 'f.path', 'f.role', 'f.messages_on_server', 'f.state', 'f.last_error', 'f.last_synced_at',
+        'f.mailbox_id', 'f.path', 'f.role', 'f.messages_on_server', 'f.state', 'f.last_error', 'f.last_synced_at', 'f.last_progress_at',
         eb
           .selectFrom('message_locations as l')
           .select(sql<number>`count(*)`.as('n'))
@@ -46,20 +58,34 @@ export async function mailboxHealth(ctx: Ctx): Promise<MailboxHealth[]> {
       .orderBy('f.id')
       .execute(),
   ]);
-  return mailboxes.map((m) => ({
-    id: m.id,
-    name: m.name,
-    email: m.email,
-    imap: describeServer(m.imap, 'imap'),
-    smtp: describeServer(m.smtp, 'smtp'),
-    enabled: m.enabled,
-    state: m.state,
-    lastError: m.last_error,
-    lastErrorAt: m.last_error_at,
-    lastSyncedAt: m.last_synced_at,
-    initialSyncDone: m.initial_sync_done,
-    folders: folders
+  const now = ctx.clock.now().getTime();
+  return mailboxes.map((m) => {
+    const own: FolderHealth[] = folders
       .filter((f) => f.mailbox_id === m.id)
-      .map((f) => ({ path: f.path, role: f.role, messages: f.messages_on_server, synced: Number(f.synced ?? 0), state: f.state, lastError: f.last_error, lastSyncedAt: f.last_synced_at })),
-  }));
+      .map((f) => ({ path: f.path, role: f.role, messages: f.messages_on_server, synced: Number(f.synced ?? 0), state: f.state, lastError: f.last_error, lastSyncedAt: f.last_synced_at, lastProgressAt: f.last_progress_at }));
+    return {
+      id: m.id,
+      name: m.name,
+      email: m.email,
+      imap: describeServer(m.imap, 'imap'),
+      smtp: describeServer(m.smtp, 'smtp'),
+      enabled: m.enabled,
+      state: m.state,
+      lastError: m.last_error,
+      lastErrorAt: m.last_error_at,
+      lastSyncedAt: m.last_synced_at,
+      initialSyncDone: m.initial_sync_done,
+      behind: own.reduce((n, f) => n + Math.max(0, f.messages - f.synced), 0),
+      stalled: m.enabled && m.source !== 'demo' && (!m.heartbeat_at || now - m.heartbeat_at.getTime() > STALLED_AFTER_MS),
+      ownerWorker: m.owner_worker,
+      heartbeatAt: m.heartbeat_at,
+      folders: own,
+    };
+  });
+}
+
+/** The owning worker says it is alive and syncing these mailboxes. */
+export async function recordOwnerHeartbeat(ctx: Ctx, mailboxIds: number[], workerId: string): Promise<void> {
+  if (mailboxIds.length === 0) return;
+  await ctx.db.updateTable('mailboxes').set({ owner_worker: workerId, heartbeat_at: ctx.clock.now() }).where('id', 'in', mailboxIds).execute();
 }

@@ -1,7 +1,10 @@
+import { sql } from 'kysely';
+import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import type { Mailbox } from '../db/schema.ts';
-import { NotFoundError } from '../errors.ts';
-import type { ServerSettings } from '../mail/server-url.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
+import { organizationNameFromDomain } from '../customers/addresses.ts';
+import { parseServerUrl, type ServerSettings } from '../mail/server-url.ts';
 
 export interface MailboxInput {
   name: string;
@@ -9,6 +12,7 @@ export interface MailboxInput {
   imap: ServerSettings;
   smtp: ServerSettings;
   source: Mailbox['source'];
+  extraFolders?: string[];
 }
 
 export interface MailboxServers {
@@ -28,14 +32,62 @@ export async function upsertMailbox(ctx: Ctx, input: MailboxInput): Promise<Mail
     smtp: publicPart(input.smtp),
     smtp_password: ctx.secrets.seal(input.smtp.password),
     source: input.source,
+    extra_folders: input.extraFolders ?? [],
   };
   const { source: _source, ...changes } = values;
   return ctx.db
     .insertInto('mailboxes')
     .values(values)
-    .onConflict((oc) => oc.column('email').doUpdateSet(changes))
+    // New settings restart the owning worker's sync with them.
+    .onConflict((oc) => oc.column('email').doUpdateSet({ ...changes, sync_generation: sql<number>`mailboxes.sync_generation + 1` }))
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+export interface MailboxUrls {
+  email: string;
+  name?: string;
+  imapUrl: string;
+  smtpUrl: string;
+  extraFolders?: string[];
+}
+
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+
+/** Settings as a person types them (`imaps://user:pass@host`), every problem named at once. */
+export function mailboxFromUrls(input: MailboxUrls): Omit<MailboxInput, 'source'> {
+  const problems: Array<[string, string]> = [];
+  if (!EMAIL.test(input.email)) problems.push(['email', `"${input.email}" is not an email address`]);
+  const imap = parseServerUrl(input.imapUrl, 'imap');
+  if (typeof imap === 'string') problems.push(['imapUrl', `the IMAP URL ${imap}`]);
+  const smtp = parseServerUrl(input.smtpUrl, 'smtp');
+  if (typeof smtp === 'string') problems.push(['smtpUrl', `the SMTP URL ${smtp}`]);
+  if (problems.length > 0 || typeof imap === 'string' || typeof smtp === 'string') {
+    throw new ValidationError(`The mailbox cannot be saved: ${problems.map((p) => p[1]).join('; ')}.`, problems[0]![0], { problems: problems.map(([field, message]) => ({ field, message })) });
+  }
+  const email = input.email.trim().toLowerCase();
+  return { email, name: input.name?.trim() || organizationNameFromDomain(email.split('@')[1]!), imap, smtp, extraFolders: input.extraFolders ?? [] };
+}
+
+/** Adds (or updates) a mailbox from the UI, the API or the command line, audited. */
+export async function addMailbox(ctx: Ctx, input: MailboxUrls, actorUserId: number | null): Promise<Mailbox> {
+  const mailbox = await upsertMailbox(ctx, { ...mailboxFromUrls(input), source: 'ui' });
+  await audit(ctx.db, ctx.clock.now(), { actorUserId, action: 'mailbox.saved', subjectType: 'mailbox', subjectId: mailbox.id, details: { email: mailbox.email, imap: mailbox.imap.host, smtp: mailbox.smtp.host } });
+  return mailbox;
+}
+
+/**
+ * "Sync again from the start": every UID is asked for again and treated as old mail, so missing messages
+ * are backfilled and known ones only gain their locations; nothing is stored twice, nothing old is drafted.
+ * The owning worker sees the new generation and restarts the mailbox's sync.
+ */
+export async function requestResync(ctx: Ctx, id: number, actorUserId: number | null): Promise<void> {
+  await getMailbox(ctx, id);
+  await ctx.db.transaction().execute(async (tx) => {
+    await tx.updateTable('folders').set({ synced_uid: 0, highestmodseq: null }).where('mailbox_id', '=', id).execute();
+    await tx.updateTable('mailboxes').set((eb) => ({ initial_sync_done: false, sync_generation: eb('sync_generation', '+', 1), state: 'resync requested' })).where('id', '=', id).execute();
+    await audit(tx, ctx.clock.now(), { actorUserId, action: 'mailbox.resync', subjectType: 'mailbox', subjectId: id });
+  });
 }
 
 export async function listMailboxes(ctx: Ctx): Promise<Mailbox[]> {

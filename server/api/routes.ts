@@ -4,8 +4,8 @@ import type { Ctx } from '../../core/context.ts';
 import { customerCard } from '../../core/customers/card.ts';
 import { conversationDetail, listConversations } from '../../core/conversations/views.ts';
 import { approveDraft, discardDraft, DRAFT_STATUSES, editDraft, getDraft, listDrafts, undoApproval } from '../../core/drafts/drafts.ts';
-import { mailboxHealth } from '../../core/mailboxes/health.ts';
 import { requireRole } from '../auth.ts';
+import { mailboxRoutes } from './mailbox-routes.ts';
 import { draftJson, messageJson } from './present.ts';
 
 const id = z.coerce.number().int().positive();
@@ -48,9 +48,7 @@ export function apiRoutes(ctx: Ctx): Router {
     res.json(await customerCard(ctx, id.parse(req.params.id)));
   });
 
-  r.get('/mailboxes', agent, async (_req, res) => {
-    res.json(await mailboxHealth(ctx));
-  });
+  r.use('/mailboxes', mailboxRoutes(ctx));
 
   r.get('/drafts', agent, async (req, res) => {
     const query = z.object({ status: z.enum(DRAFT_STATUSES as [string, ...string[]]).optional(), kind: z.enum(['reply', 'followup']).optional() }).parse(req.query);

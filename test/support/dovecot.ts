@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -10,13 +11,14 @@ const run = promisify(execFile);
 export interface DovecotInfo {
   port: number;
   dir: string;
-  passwdFile: string;
   configFile: string;
+  /** Every user of this instance logs in with it; a user exists as soon as it logs in. */
+  password: string;
 }
 
 /** A throwaway Dovecot on loopback, from a config file of ours, under a temp folder. */
 export class Dovecot implements DovecotInfo {
-  private constructor(readonly dir: string, readonly port: number, readonly configFile: string, readonly passwdFile: string) {}
+  private constructor(readonly dir: string, readonly port: number, readonly configFile: string, readonly password: string) {}
 
   static async start(): Promise<Dovecot> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'longhand-dovecot-'));
@@ -26,28 +28,21 @@ export class Dovecot implements DovecotInfo {
     const mail = path.join(dir, 'mail');
     fs.mkdirSync(mail);
     await run('chown', ['mail:mail', mail]);
-    const passwdFile = path.join(dir, 'passwd');
-    fs.writeFileSync(passwdFile, '', { mode: 0o644 });
+    const password = randomBytes(12).toString('base64url');
     const configFile = path.join(dir, 'dovecot.conf');
-    fs.writeFileSync(configFile, config(dir, port, passwdFile, mail));
-    const d = new Dovecot(dir, port, configFile, passwdFile);
+    fs.writeFileSync(configFile, config(dir, port, password, mail));
+    const d = new Dovecot(dir, port, configFile, password);
     await d.resume();
     return d;
   }
 
   /** Attaches to an instance started elsewhere (the global setup's). */
   static attach(info: DovecotInfo): Dovecot {
-    return new Dovecot(info.dir, info.port, info.configFile, info.passwdFile);
+    return new Dovecot(info.dir, info.port, info.configFile, info.password);
   }
 
   info(): DovecotInfo {
-    return { port: this.port, dir: this.dir, passwdFile: this.passwdFile, configFile: this.configFile };
-  }
-
-  /** Adds a mailbox user; Dovecot re-reads the passwd-file when it changes. */
-  addUser(user: string, password: string): void {
-    if (!/^[A-Za-z0-9._@+-]+$/.test(user) || /[:\n]/.test(password)) throw new Error(`bad test user ${user}`);
-    fs.appendFileSync(this.passwdFile, `${user}:{PLAIN}${password}::::::\n`);
+    return { port: this.port, dir: this.dir, configFile: this.configFile, password: this.password };
   }
 
   /** (Re)starts the server on the same port, with the same mail. */
@@ -89,7 +84,12 @@ export class Dovecot implements DovecotInfo {
   }
 }
 
-function config(dir: string, port: number, passwdFile: string, mail: string): string {
+/**
+ * One shared password and a static passdb: any user name logs in and gets a maildir of its own. (A
+ * passwd-file would be re-read only when its mtime moves to another second, so users added by test files
+ * in quick succession were refused now and then.)
+ */
+function config(dir: string, port: number, password: string, mail: string): string {
   return `
 instance_name = longhand-test-${port}
 base_dir = ${dir}/run
@@ -109,8 +109,8 @@ mail_gid = mail
 default_login_user = mail
 default_internal_user = mail
 passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u ${passwdFile}
+  driver = static
+  args = password=${password}
 }
 userdb {
   driver = static

@@ -30,8 +30,7 @@ export interface TestMailbox {
 /** A mailbox user of its own in the run's shared Dovecot, or in a private one (for tests that stop it). */
 export function testMailbox(label: string, dovecot = Dovecot.attach(inject('dovecot'))): TestMailbox {
   const user = uniqueName(label);
-  const password = randomBytes(9).toString('base64url');
-  dovecot.addUser(user, password);
+  const password = dovecot.password;
   const connect = async () => {
     const client = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, auth: { user, pass: password }, logger: false });
     client.on('error', () => {});
