@@ -43,7 +43,7 @@ async function serve(parts: { web: boolean; workers: boolean; demo: boolean }): 
     ctx.log.info({ imported }, 'demo data ready; replies go to the built-in capture server, nothing leaves this machine');
   }
   if (parts.workers) {
-    workers = await startWorkers(ctx, { connection: rt.redis!, redis: rt.redis!, queues: rt.queues!, prefix: ctx.config.queuePrefix });
+    workers = await startWorkers(ctx, { connection: rt.redis!, redis: rt.redis!, queues: rt.queues!, prefix: ctx.config.queuePrefix, ownership: { leaseMs: ctx.config.mailboxLeaseMs } });
     if (!parts.web) process.stderr.write(`Longhand workers are up (worker ${workers.owners.workerId})\n`);
   }
   if (parts.web) {

@@ -21,6 +21,7 @@ const envSchema = z.object({
   LONGHAND_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LONGHAND_HISTORY_DAYS: z.coerce.number().int().min(0).max(3650).default(14),
   LONGHAND_THREAD_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  LONGHAND_MAILBOX_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(15),
   LONGHAND_PLUS_TAG_DOMAINS: z.string().default('').transform((v) => v.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean)),
 });
 
@@ -45,6 +46,8 @@ export interface Config {
   historyDays: number;
   threadWindowDays: number;
   plusTagDomains: string[];
+  /** How long a dead worker keeps its mailboxes before another takes them over. */
+  mailboxLeaseMs: number;
 }
 
 /** Reads and validates the environment; throws one ConfigError listing every problem. */
@@ -84,5 +87,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     historyDays: e.LONGHAND_HISTORY_DAYS,
     threadWindowDays: e.LONGHAND_THREAD_WINDOW_DAYS,
     plusTagDomains: e.LONGHAND_PLUS_TAG_DOMAINS,
+    mailboxLeaseMs: e.LONGHAND_MAILBOX_LEASE_SECONDS * 1000,
   };
 }
