@@ -5,6 +5,8 @@ import { customerCard } from '../../core/customers/card.ts';
 import { conversationDetail, listConversations } from '../../core/conversations/views.ts';
 import { approveDraft, discardDraft, DRAFT_STATUSES, editDraft, getDraft, listDrafts, undoApproval } from '../../core/drafts/drafts.ts';
 import { requireRole } from '../auth.ts';
+import { attachmentForDownload } from '../../core/mail/attachments.ts';
+import { sendAttachment } from '../attachment-response.ts';
 import { mailboxRoutes } from './mailbox-routes.ts';
 import { draftJson, messageJson } from './present.ts';
 
@@ -49,6 +51,10 @@ export function apiRoutes(ctx: Ctx): Router {
   });
 
   r.use('/mailboxes', mailboxRoutes(ctx));
+
+  r.get('/attachments/:id', agent, async (req, res) => {
+    sendAttachment(res, await attachmentForDownload(ctx, id.parse(req.params.id)));
+  });
 
   r.get('/drafts', agent, async (req, res) => {
     const query = z.object({ status: z.enum(DRAFT_STATUSES as [string, ...string[]]).optional(), kind: z.enum(['reply', 'followup']).optional() }).parse(req.query);

@@ -10,7 +10,10 @@ import { LonghandError } from '../../core/errors.ts';
 import { mailboxHealth } from '../../core/mailboxes/health.ts';
 import { createUser, setupNeeded, verifyLogin } from '../../core/users/users.ts';
 import { audit } from '../../core/audit.ts';
-import { csrfToken } from '../auth.ts';
+import { attachmentForDownload } from '../../core/mail/attachments.ts';
+import { requestResync } from '../../core/mailboxes/mailboxes.ts';
+import { sendAttachment } from '../attachment-response.ts';
+import { csrfToken, requireRole } from '../auth.ts';
 import { toHttpError } from '../http-errors.ts';
 import type { Render } from '../views.ts';
 import { draftQueue } from './queue.ts';
@@ -150,6 +153,20 @@ export function pageRoutes(ctx: Ctx, render: Render, options: PageOptions): Rout
     await discardDraft(ctx, id.parse(req.params.id), req.user!, form.reason ?? null);
     return 'Discarded.';
   }));
+
+  r.get('/mailboxes', signedIn, async (req, res) => {
+    const mailboxes = await mailboxHealth(ctx);
+    page(req, res, 'mailboxes', { title: 'Mailboxes', mailboxes, isOwner: req.user!.role === 'owner' });
+  });
+
+  r.post('/mailboxes/:id/resync', signedIn, requireRole('owner'), action(async (req) => {
+    await requestResync(ctx, id.parse(req.params.id), req.user!.id);
+    return 'It syncs again from the start: what is missing is filled in, nothing is stored twice.';
+  }));
+
+  r.get('/attachments/:id', signedIn, async (req, res) => {
+    sendAttachment(res, await attachmentForDownload(ctx, id.parse(req.params.id)));
+  });
 
   if (options.capturedMail) {
     const captured = options.capturedMail;

@@ -72,6 +72,15 @@ describe('signing in and approving a draft in the browser', () => {
     expect(mail!.parsed.text).toContain('I have put one aside for you');
     expect(mail!.parsed.from?.value[0]?.name).toBe('Sam at Fernhill');
     expect(mail!.parsed.inReplyTo).toBe('<lid-question@berg-cafe.example>');
+
+    // The mailbox page shows how far the sync has come.
+    await page.getByRole('link', { name: 'Mailboxes' }).click();
+    const progress = page.getByRole('progressbar', { name: /INBOX: 1 of 1 stored/ });
+    await progress.waitFor();
+    expect(await page.locator('.mailbox').textContent()).toContain('support@fernhill.example');
+    // Only owners may sync again from the start.
+    expect(await page.getByRole('button', { name: 'Sync again from the start' }).count()).toBe(0);
+    await screenshot(page, 'mailboxes');
     expect(errors).toEqual([]);
     await page.close();
   });
