@@ -5,7 +5,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot } from '../support/browser.ts';
 import { startLonghand } from '../support/longhand-process.ts';
-import { deleteRedisPrefix, uniqueName } from '../support/servers.ts';
+import { deleteRedisPrefix } from '../support/redis-keys.ts';
+import { uniqueName } from '../support/servers.ts';
 
 /** A newcomer's first minute: `longhand start --demo`, create the owner, answer a customer, see the mail go out. */
 describe('the demo', () => {

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { longhand as run, startLonghand, type Result } from '../support/longhand-process.ts';
 import { Redis } from 'ioredis';
 import { freePort } from '../support/dovecot.ts';
-import { deleteRedisPrefix, uniqueName } from '../support/servers.ts';
+import { deleteRedisPrefix } from '../support/redis-keys.ts';
+import { uniqueName } from '../support/servers.ts';
 
 const DEMO_MAIL = fileURLToPath(new URL('../../demo/mail/', import.meta.url));
 

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { longhand, startLonghand } from '../support/longhand-process.ts';
-import { deleteRedisPrefix, postgresDatabase, SmtpSink, testMailbox, uniqueName, waitUntil } from '../support/servers.ts';
+import { deleteRedisPrefix } from '../support/redis-keys.ts';
+import { postgresDatabase, SmtpSink, testMailbox, uniqueName, waitUntil } from '../support/servers.ts';
 
 /** With DATABASE_URL, the web app and the workers run as separate processes and do the whole job together. */
 describe('web and worker as separate processes on PostgreSQL', () => {

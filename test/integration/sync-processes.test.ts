@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres, type Database } from '../../core/db/database.ts';
 import { longhand, startLonghand } from '../support/longhand-process.ts';
 import { generateMail } from '../support/mail-generator.ts';
-import { deleteRedisPrefix, postgresDatabase, SmtpSink, testMailbox, uniqueName, waitUntil } from '../support/servers.ts';
+import { deleteRedisPrefix } from '../support/redis-keys.ts';
+import { postgresDatabase, SmtpSink, testMailbox, uniqueName, waitUntil } from '../support/servers.ts';
 import { startTestApp } from '../support/app.ts';
 
 type Running = Awaited<ReturnType<typeof startLonghand>>;

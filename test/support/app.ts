@@ -11,7 +11,8 @@ import type { Role, User } from '../../core/db/schema.ts';
 import { openRuntime, type Runtime } from '../../cli/runtime.ts';
 import { createApp } from '../../server/app.ts';
 import { startWorkers, type RunningWorkers } from '../../workers/index.ts';
-import { deleteRedisPrefix, uniqueName, REDIS_URL } from './servers.ts';
+import { deleteRedisPrefix, REDIS_URL } from './redis-keys.ts';
+import { uniqueName } from './servers.ts';
 
 export interface TestApp {
   rt: Runtime;

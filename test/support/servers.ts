@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { ImapFlow } from 'imapflow';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { inject } from 'vitest';
 import { Dovecot } from './dovecot.ts';
 
-export const REDIS_URL = process.env.LONGHAND_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const POSTGRES_URL = process.env.LONGHAND_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A name no other test file or run uses, for queue prefixes, Redis keys, databases and mailbox users. */
@@ -126,22 +124,6 @@ export async function waitUntil(check: () => boolean | Promise<boolean>, timeout
     if (await check()) return;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
-/** Deletes the keys under a prefix of ours: never FLUSHDB on a Redis we share. */
-export async function deleteRedisPrefix(prefix: string, url = REDIS_URL): Promise<number> {
-  const redis = new Redis(url);
-  let deleted = 0;
-  try {
-    for (let cursor = '0'; ; ) {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length) deleted += await redis.del(...keys);
-      cursor = next;
-      if (cursor === '0') return deleted;
-    }
-  } finally {
-    redis.disconnect();
   }
 }
 
