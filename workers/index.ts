@@ -2,6 +2,7 @@ import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Ctx } from '../core/context.ts';
 import { prepareReplyDraft } from '../core/drafts/drafter.ts';
+import { ImapSessions } from '../core/mail/imap-sessions.ts';
 import { deliverOutbox } from '../core/outbox/outbox.ts';
 import { MailboxOwners, type OwnershipOptions } from './mailbox-owners.ts';
 import { QUEUE, type Queues } from './queues.ts';
@@ -26,33 +27,43 @@ export interface RunningWorkers {
 export async function startWorkers(ctx: Ctx, o: WorkerOptions): Promise<RunningWorkers> {
   const base = { connection: o.connection, prefix: o.prefix };
   const draft = new Worker(QUEUE.draft, async (job: Job<{ conversationId: number }>) => prepareReplyDraft(ctx, job.data.conversationId), { ...base, concurrency: 2 });
+  const imap = new ImapSessions();
   const send = new Worker(
     QUEUE.send,
     async (job: Job<{ outboxId: number }>, token?: string) => {
-      const outcome = await deliverOutbox(ctx, job.data.outboxId);
+      const outcome = await deliverOutbox(ctx, job.data.outboxId, imap);
       if (outcome.kind === 'later') {
         await job.moveToDelayed(Date.now() + Math.max(0, outcome.at.getTime() - ctx.clock.now().getTime()), token);
         throw new DelayedError();
       }
       return outcome;
     },
-    { ...base, concurrency: o.sendConcurrency ?? 4 },
+    // A worker that died holding a send is noticed within seconds, not the default half minute; the job
+    // then finds its row in `sending` and settles it from the Sent folder instead of sending again.
+    { ...base, concurrency: o.sendConcurrency ?? 4, lockDuration: 10_000, stalledInterval: 5_000 },
   );
   const maintenance = new Worker(QUEUE.maintenance, async () => sweep(ctx, o.queues), { ...base, concurrency: 1 });
   for (const w of [draft, send, maintenance]) {
     w.on('failed', (job, err) => ctx.log.warn({ queue: w.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'));
     w.on('error', (err) => ctx.log.error({ queue: w.name, err: err.message }, 'worker error'));
   }
-  await o.queues.maintenance.upsertJobScheduler('sweep', { every: o.sweepEveryMs ?? 30_000 }, { name: 'sweep' });
   // Catch up at once with whatever the database holds: after a restart or a lost Redis.
   await sweep(ctx, o.queues);
+  // Then one sweep per period across all workers: each asks for the period's job, the job id makes it one.
+  // A timer of our own, not a repeatable job kept in Redis, so a flushed Redis cannot stop the sweeps.
+  const every = o.sweepEveryMs ?? 30_000;
+  const timer = setInterval(() => {
+    o.queues.maintenance.add('sweep', {}, { jobId: `sweep-${Math.floor(Date.now() / every)}` }).catch((err) => ctx.log.warn({ err: err.message }, 'could not ask for a sweep'));
+  }, every);
   const owners = new MailboxOwners(ctx, o.redis, { prefix: o.prefix, ...o.ownership });
   owners.start();
   return {
     owners,
     close: async () => {
+      clearInterval(timer);
       await owners.stop();
       await Promise.all([draft.close(), send.close(), maintenance.close()]);
+      await imap.close();
     },
   };
 }

@@ -1,11 +1,11 @@
-import type { ImapFlow } from 'imapflow';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import type { Mailbox, OutboxRow, User } from '../db/schema.ts';
 import { LonghandError, SmtpError } from '../errors.ts';
 import { TemplateLibrary } from '../drafts/templates.ts';
 import { ingestMessage } from '../mail/ingest.ts';
-import { connectImap, fileSentCopy, isInSent, markAnswered } from '../mail/imap.ts';
+import { fileSentCopy, isInSent, markAnswered } from '../mail/imap.ts';
+import type { ImapSessions } from '../mail/imap-sessions.ts';
 import { sendRaw } from '../mail/smtp.ts';
 import { getMailbox, mailboxServers } from '../mailboxes/mailboxes.ts';
 import { firstNameOfUser } from '../users/users.ts';
@@ -33,7 +33,7 @@ export class RetryLater extends LonghandError {
  * means a worker died in between, and that is settled from the Sent folder or left to a person,
  * never by sending blindly again.
  */
-export async function deliverOutbox(ctx: Ctx, outboxId: number): Promise<DeliveryOutcome> {
+export async function deliverOutbox(ctx: Ctx, outboxId: number, imap: ImapSessions): Promise<DeliveryOutcome> {
   const row = await ctx.db.selectFrom('outbox').selectAll().where('id', '=', outboxId).executeTakeFirst();
   if (!row) return { kind: 'skipped', reason: 'no such outbox row' };
   const now = ctx.clock.now();
@@ -43,10 +43,11 @@ export async function deliverOutbox(ctx: Ctx, outboxId: number): Promise<Deliver
     case 'uncertain':
       return { kind: 'skipped', reason: row.state };
     case 'sent':
-      if (!row.filed_at) await fileCopy(ctx, row);
+      // Sent, but the copy may or may not have reached Sent before we stopped: look before filing.
+      if (!row.filed_at) await fileCopy(ctx, imap, row, true);
       return { kind: 'sent' };
     case 'sending':
-      return settleInterrupted(ctx, row);
+      return settleInterrupted(ctx, imap, row);
     case 'queued':
       if (row.send_after.getTime() > now.getTime()) return { kind: 'later', at: row.send_after };
   }
@@ -100,16 +101,16 @@ export async function deliverOutbox(ctx: Ctx, outboxId: number): Promise<Deliver
   }
 
   await markSent(ctx, row, response, draft.approved_by);
-  await finishSent(ctx, { ...row, raw });
+  await finishSent(ctx, imap, { ...row, raw }, false);
   return { kind: 'sent' };
 }
 
 /** After the handoff: our reply joins its conversation, then its copy is filed on the server. */
-async function finishSent(ctx: Ctx, row: OutboxRow): Promise<void> {
+async function finishSent(ctx: Ctx, imap: ImapSessions, row: OutboxRow, lookFirst: boolean): Promise<void> {
   if (!row.raw) return;
   const draft = await ctx.db.selectFrom('drafts').select('author_id').where('id', '=', row.draft_id).executeTakeFirstOrThrow();
   await ingestMessage(ctx, { source: Buffer.from(row.raw), origin: 'outbox', mailboxId: row.mailbox_id, historical: false, sentByUserId: draft.author_id });
-  await fileCopy(ctx, row);
+  await fileCopy(ctx, imap, row, lookFirst);
 }
 
 async function signatureFor(ctx: Ctx, sender: User | undefined, mailbox: Mailbox): Promise<string> {
@@ -148,19 +149,22 @@ async function markUncertain(ctx: Ctx, row: OutboxRow, reason: string): Promise<
 }
 
 /** A worker died between claiming and recording: the Sent folder tells whether the mail went out. */
-async function settleInterrupted(ctx: Ctx, row: OutboxRow): Promise<DeliveryOutcome> {
+async function settleInterrupted(ctx: Ctx, imap: ImapSessions, row: OutboxRow): Promise<DeliveryOutcome> {
   const mailbox = await getMailbox(ctx, row.mailbox_id);
-  const found = mailbox.source !== 'demo' && (await withImap(ctx, row.mailbox_id, (client) => isInSent(client, row.message_id)));
+  const found = mailbox.source !== 'demo' && (await imap.use(ctx, row.mailbox_id, (client) => isInSent(client, row.message_id)));
   if (found) {
     await markSent(ctx, row, 'found in the Sent folder after an interrupted send', null);
-    await finishSent(ctx, row);
+    await finishSent(ctx, imap, row, true);
     return { kind: 'sent' };
   }
   return markUncertain(ctx, row, 'A worker stopped while handing this reply to the SMTP server, and it is not in the Sent folder. Check with the customer or your mail provider whether it arrived before sending again.');
 }
 
-/** Files our copy in Sent and flags the customer's message \Answered; retried until it succeeds. */
-async function fileCopy(ctx: Ctx, row: OutboxRow): Promise<void> {
+/**
+ * Files our copy in Sent and flags the customer's message \Answered; retried until it succeeds. A retry
+ * looks in Sent first (the copy may have landed before we stopped); the first attempt need not.
+ */
+async function fileCopy(ctx: Ctx, imap: ImapSessions, row: OutboxRow, lookFirst: boolean): Promise<void> {
   if (!row.raw) return;
   // The demo mailbox has no IMAP server to file into.
   if ((await getMailbox(ctx, row.mailbox_id)).source === 'demo') return markFiled(ctx, row.id);
@@ -174,8 +178,8 @@ async function fileCopy(ctx: Ctx, row: OutboxRow): Promise<void> {
     .where('message_locations.mailbox_id', '=', row.mailbox_id)
     .where('message_locations.expunged_at', 'is', null)
     .execute();
-  await withImap(ctx, row.mailbox_id, async (client) => {
-    if (!(await isInSent(client, row.message_id))) await fileSentCopy(client, raw, row.updated_at);
+  await imap.use(ctx, row.mailbox_id, async (client) => {
+    if (!lookFirst || !(await isInSent(client, row.message_id))) await fileSentCopy(client, raw, row.updated_at);
     for (const loc of answered) await markAnswered(client, loc.path, loc.uidvalidity, loc.uid);
   });
   await markFiled(ctx, row.id);
@@ -183,14 +187,4 @@ async function fileCopy(ctx: Ctx, row: OutboxRow): Promise<void> {
 
 async function markFiled(ctx: Ctx, outboxId: number): Promise<void> {
   await ctx.db.updateTable('outbox').set({ filed_at: ctx.clock.now() }).where('id', '=', outboxId).execute();
-}
-
-async function withImap<T>(ctx: Ctx, mailboxId: number, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
-  const mailbox = await getMailbox(ctx, mailboxId);
-  const client = await connectImap(mailboxServers(ctx, mailbox).imap, mailbox.name);
-  try {
-    return await fn(client);
-  } finally {
-    await client.logout().catch(() => client.close());
-  }
 }

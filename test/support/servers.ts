@@ -73,6 +73,8 @@ export class SmtpSink {
   readonly received: ReceivedMail[] = [];
   answer: (attempt: number) => SmtpAnswer = () => null;
   attempts = 0;
+  /** How long the server takes over each message, like a real one does. */
+  delayMs = 0;
   private constructor(private readonly server: SMTPServer, readonly port: number) {}
 
   static async start(): Promise<SmtpSink> {
@@ -85,7 +87,8 @@ export class SmtpSink {
       onData(stream, session, callback) {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
+        stream.on('end', async () => {
+          if (sink.delayMs) await new Promise((r) => setTimeout(r, sink.delayMs));
           const answer = sink.answer(++sink.attempts);
           if (answer && answer.code !== 250) {
             return callback(Object.assign(new Error(answer.message), { responseCode: answer.code }));
