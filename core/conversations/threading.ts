@@ -1,7 +1,9 @@
 /**
- * Pure threading rules. A conversation is the connected set of messages that share a thread key:
- * their own Message-ID, any Message-ID they reference (seen or not), or Outlook's Thread-Index root.
- * Union over shared keys gives the same grouping whatever order messages arrive in.
+ * Pure threading rules. A conversation is a connected set of messages, linked when they share a thread
+ * key (their own Message-ID, any Message-ID they reference, seen or not, or Outlook's Thread-Index root),
+ * or when one of them names no parent and both are from the same customer, about the same threadable
+ * subject, within the subject window. Every link is a property of a pair of messages, so the grouping
+ * is the same whatever order the messages arrive in.
  */
 
 // Reply and forward markers in the languages our customers write: Re, Fwd, AW (de), WG (de), SV (sv/da/no),
@@ -41,12 +43,29 @@ export function threadIndexKey(threadIndex: string | null | undefined): string |
   return bytes.length >= 22 ? `ti:${bytes.subarray(0, 22).toString('base64')}` : null;
 }
 
-/** Every key by which this message joins a conversation; its own Message-ID first. */
+/**
+ * Every key by which this message joins a conversation, strongest first: its own Message-ID, its parent,
+ * its other ancestors nearest first, Outlook's Thread-Index root. When staff have split conversations
+ * apart and a message points into both, the first key's conversation takes it.
+ */
 export function threadKeys(h: ThreadHeaders): string[] {
-  const keys = [h.messageId, ...(h.inReplyTo ? [h.inReplyTo] : []), ...h.references].map(messageIdKey);
+  const keys = [h.messageId, ...(h.inReplyTo ? [h.inReplyTo] : []), ...[...h.references].reverse()].map(messageIdKey);
   const ti = threadIndexKey(h.threadIndex);
   if (ti) keys.push(ti);
   return [...new Set(keys)];
+}
+
+/** A message that names no parent: only such a message joins a conversation by its subject. */
+export function isSubjectOnly(h: Pick<ThreadHeaders, 'inReplyTo' | 'references'>): boolean {
+  return !h.inReplyTo && h.references.length === 0;
+}
+
+/**
+ * The normalized subject a message threads by. Outlook's Thread-Topic is the thread's subject with no
+ * prefix in any language ("Vá:", "ΑΠ:"), so it wins when present.
+ */
+export function threadSubject(subject: string, threadTopic?: string | null): string {
+  return (threadTopic ? normalizeSubject(threadTopic) : '') || normalizeSubject(subject);
 }
 
 /** Subjects too generic to join conversations on their own ("hi", "question", empty). */

@@ -1,6 +1,7 @@
 import type { Ctx } from '../context.ts';
 import type { Conversation, Draft, Message } from '../db/schema.ts';
 import { NotFoundError } from '../errors.ts';
+import { listNotes, type NoteView } from './notes.ts';
 
 export interface AttachmentInfo {
   id: number;
@@ -13,15 +14,17 @@ export interface ConversationDetail {
   conversation: Conversation;
   messages: Array<Message & { attachments: AttachmentInfo[] }>;
   drafts: Draft[];
+  notes: NoteView[];
 }
 
-/** A conversation with its messages in order and its drafts: what a person reads before answering. */
+/** A conversation with its messages in order, its drafts and staff notes: what a person reads before answering. */
 export async function conversationDetail(ctx: Ctx, id: number): Promise<ConversationDetail> {
   const conversation = await ctx.db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
   if (!conversation) throw new NotFoundError('Conversation', id);
-  const [messages, drafts] = await Promise.all([
+  const [messages, drafts, notes] = await Promise.all([
     ctx.db.selectFrom('messages').selectAll().where('conversation_id', '=', id).orderBy('date').orderBy('id').execute(),
     ctx.db.selectFrom('drafts').selectAll().where('conversation_id', '=', id).orderBy('id').execute(),
+    listNotes(ctx.db, id),
   ]);
   const attachments = messages.length
     ? await ctx.db.selectFrom('attachments').select(['id', 'message_id', 'filename', 'content_type', 'size']).where('message_id', 'in', messages.map((m) => m.id)).execute()
@@ -33,6 +36,7 @@ export async function conversationDetail(ctx: Ctx, id: number): Promise<Conversa
       attachments: attachments.filter((a) => a.message_id === m.id).map((a) => ({ id: a.id, filename: a.filename, contentType: a.content_type, size: a.size })),
     })),
     drafts,
+    notes,
   };
 }
 

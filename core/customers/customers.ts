@@ -1,5 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import { audit } from '../audit.ts';
+import type { Ctx } from '../context.ts';
+import type { CustomerProfile, DB, User } from '../db/schema.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
 import { bestDisplayName, isMailerDaemon, isNoReply, normalizeAddress, organizationDomain, organizationNameFromDomain } from './addresses.ts';
 
 export interface AddressSeen {
@@ -86,4 +89,97 @@ export async function touchCustomer(tx: Kysely<DB>, customerId: number, m: { dat
     )
     .where('id', '=', customerId)
     .execute();
+}
+
+/** Recomputes first and last contact from the messages themselves, after messages changed customer. */
+export async function recomputeContact(tx: Kysely<DB>, customerId: number): Promise<void> {
+  const human = tx.selectFrom('messages').where('customer_id', '=', customerId).where('automated_reason', 'is', null);
+  const stats = await human
+    .select((eb) => [
+      eb.fn.min('date').as('first'),
+      eb.fn.max(eb.case().when('direction', '=', 'in').then(eb.ref('date')).end()).as('lastIn'),
+      eb.fn.max(eb.case().when('direction', '=', 'out').then(eb.ref('date')).end()).as('lastOut'),
+    ])
+    .executeTakeFirstOrThrow();
+  const lastOut = await human.select('sent_by_user_id').where('direction', '=', 'out').orderBy('date', 'desc').limit(1).executeTakeFirst();
+  await tx
+    .updateTable('customers')
+    .set({
+      first_contact_at: (stats.first as Date | null) ?? null,
+      last_inbound_at: (stats.lastIn as Date | null) ?? null,
+      last_outbound_at: (stats.lastOut as Date | null) ?? null,
+      last_outbound_user_id: lastOut?.sent_by_user_id ?? null,
+    })
+    .where('id', '=', customerId)
+    .execute();
+}
+
+export async function customerProfile(tx: Kysely<DB>, id: number): Promise<CustomerProfile | undefined> {
+  const c = await tx.selectFrom('customers').select(['name', 'notes', 'tags', 'person_user_id', 'do_not_follow_up', 'organization_id']).where('id', '=', id).forUpdate().executeTakeFirst();
+  return c && { name: c.name, notes: c.notes, tags: c.tags, personUserId: c.person_user_id, doNotFollowUp: c.do_not_follow_up, organizationId: c.organization_id };
+}
+
+export async function createCustomer(tx: Kysely<DB>, p: CustomerProfile): Promise<number> {
+  const row = await tx
+    .insertInto('customers')
+    .values({ name: p.name, notes: p.notes, tags: p.tags, person_user_id: p.personUserId, do_not_follow_up: p.doNotFollowUp, organization_id: p.organizationId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function setProfile(tx: Kysely<DB>, id: number, p: Partial<CustomerProfile>): Promise<void> {
+  await tx
+    .updateTable('customers')
+    .set({
+      ...(p.name !== undefined ? { name: p.name } : {}),
+      ...(p.notes !== undefined ? { notes: p.notes } : {}),
+      ...(p.tags !== undefined ? { tags: p.tags } : {}),
+      ...(p.personUserId !== undefined ? { person_user_id: p.personUserId } : {}),
+      ...(p.doNotFollowUp !== undefined ? { do_not_follow_up: p.doNotFollowUp } : {}),
+      ...(p.organizationId !== undefined ? { organization_id: p.organizationId } : {}),
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function deleteCustomer(tx: Kysely<DB>, id: number): Promise<void> {
+  await tx.deleteFrom('customers').where('id', '=', id).execute();
+}
+
+/** These addresses now belong to that customer. */
+export async function reassignAddresses(tx: Kysely<DB>, addresses: string[], customerId: number): Promise<void> {
+  if (addresses.length) await tx.updateTable('customer_addresses').set({ customer_id: customerId }).where('address', 'in', addresses).execute();
+}
+
+export interface ProfileChange {
+  notes?: string;
+  tags?: string[];
+  personUserId?: number | null;
+  doNotFollowUp?: boolean;
+}
+
+const MAX_NOTES = 20_000;
+const MAX_TAGS = 50;
+const MAX_TAG = 60;
+
+/** What staff write about a customer: notes, tags, their person, and whether to follow up with them. */
+export async function updateCustomerProfile(ctx: Ctx, id: number, change: ProfileChange, actor: User): Promise<void> {
+  if (Object.values(change).every((v) => v === undefined)) throw new ValidationError('Give notes, tags, personUserId or doNotFollowUp to change.', 'body');
+  if (change.notes !== undefined && change.notes.length > MAX_NOTES) throw new ValidationError(`Notes hold at most ${MAX_NOTES} characters.`, 'notes');
+  // Tags are labels: trimmed, one of each (ignoring case), in the order given.
+  const tags = change.tags?.map((t) => t.replace(/\s+/g, ' ').trim()).filter((t, i, all) => t && all.findIndex((x) => x.toLowerCase() === t.toLowerCase()) === i);
+  if (tags && (tags.length > MAX_TAGS || tags.some((t) => t.length > MAX_TAG))) throw new ValidationError(`At most ${MAX_TAGS} tags of at most ${MAX_TAG} characters each.`, 'tags');
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (tx) => {
+    const before = await customerProfile(tx, id);
+    if (!before) throw new NotFoundError('Customer', id);
+    if (change.personUserId) {
+      const person = await tx.selectFrom('users').select(['id', 'disabled_at']).where('id', '=', change.personUserId).executeTakeFirst();
+      if (!person || person.disabled_at) throw new ValidationError(`There is no active staff member ${change.personUserId}.`, 'personUserId');
+    }
+    await setProfile(tx, id, { notes: change.notes, tags, personUserId: change.personUserId, doNotFollowUp: change.doNotFollowUp });
+    const changed = Object.keys(change).filter((k) => change[k as keyof ProfileChange] !== undefined);
+    await audit(tx, now, { actorUserId: actor.id, action: 'customer.updated', subjectType: 'customer', subjectId: id, details: { changed } });
+  });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isReplySubject, normalizeSubject, subjectCanThread, threadIndexKey, threadKeys } from '../../core/conversations/threading.ts';
+import { isReplySubject, isSubjectOnly, normalizeSubject, subjectCanThread, threadIndexKey, threadKeys, threadSubject } from '../../core/conversations/threading.ts';
 
 describe('normalizeSubject', () => {
   it.each([
@@ -42,5 +42,23 @@ describe('threadKeys', () => {
     expect(threadIndexKey(root.toString('base64'))).toBe(threadIndexKey(child.toString('base64')));
     expect(threadKeys({ messageId: 'a@x', inReplyTo: null, references: [], threadIndex: child.toString('base64') })).toContain(threadIndexKey(root.toString('base64')));
     expect(threadIndexKey('short')).toBeNull();
+  });
+});
+
+describe('threadKeys order and the subject rules', () => {
+  it('puts the parent before older ancestors, nearest first', () => {
+    expect(threadKeys({ messageId: 'd@x', inReplyTo: 'c@x', references: ['a@x', 'b@x', 'c@x'] })).toEqual(['mid:d@x', 'mid:c@x', 'mid:b@x', 'mid:a@x']);
+  });
+
+  it('joins by subject only messages that name no parent', () => {
+    expect(isSubjectOnly({ inReplyTo: null, references: [] })).toBe(true);
+    expect(isSubjectOnly({ inReplyTo: 'a@x', references: [] })).toBe(false);
+    expect(isSubjectOnly({ inReplyTo: null, references: ['a@x'] })).toBe(false);
+  });
+
+  it("takes Outlook's Thread-Topic over a subject prefixed in a language we do not list", () => {
+    expect(threadSubject('ΑΠ: Παραγγελία 1042', 'Παραγγελία 1042')).toBe('παραγγελία 1042');
+    expect(threadSubject('Re: Order 1042', null)).toBe('order 1042');
+    expect(threadSubject('Re: Order 1042', '   ')).toBe('order 1042');
   });
 });
