@@ -28,6 +28,8 @@ export interface ParsedAttachment {
 }
 
 export interface ParseLimits {
+  /** Larger messages are read from their headers only (IMAP sync never fetches more; an import might hand us anything). */
+  maxMessageBytes: number;
   maxAttachments: number;
   maxAttachmentBytes: number;
   maxHeaderLines: number;
@@ -36,6 +38,7 @@ export interface ParseLimits {
 }
 
 export const DEFAULT_LIMITS: Readonly<ParseLimits> = Object.freeze({
+  maxMessageBytes: 25 * 1024 * 1024,
   maxAttachments: 100,
   maxAttachmentBytes: 25 * 1024 * 1024,
   maxHeaderLines: 2000,
@@ -113,6 +116,9 @@ function resolveLimits(limits?: Partial<ParseLimits>): ParseLimits {
 async function parseFully(src: Buffer, sourceSha256: string, lim: ParseLimits): Promise<ParsedMessage> {
   const warnings: string[] = [];
   if (src.length === 0) warnings.push('the message is empty');
+  if (src.length > lim.maxMessageBytes) {
+    return fromHeadersOnly(src, sourceSha256, lim, [`the message (${formatBytes(src.length)}) is over the limit of ${formatBytes(lim.maxMessageBytes)}: only its headers were read, the body and attachments were skipped`], false);
+  }
 
   const depth = mimeDepth(src, lim.maxMimeDepth);
   if (depth > lim.maxMimeDepth) {
