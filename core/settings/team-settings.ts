@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { audit } from '../audit.ts';
+import type { Ctx } from '../context.ts';
+import { DEFAULT_CANNED_PHRASES } from '../drafts/canned-phrases.ts';
+
+/** What a team decides for itself, in the UI or the API; defaults where it has not. */
+export const teamSettingsSchema = z.strictObject({
+  /** Seconds an approval can be undone before the send starts. */
+  undoSeconds: z.number().int().min(0).max(3600),
+  /** A draft scoring lower in the touch check cannot be approved (0: no minimum). */
+  minTouchScore: z.number().int().min(0).max(100),
+  /** Agents' drafts need an approver's or owner's approval. */
+  agentsNeedApproval: z.boolean(),
+  cannedPhrases: z.array(z.strictObject({ phrase: z.string().trim().min(3).max(200), suggestion: z.string().trim().max(500) })).max(500),
+});
+
+export type TeamSettings = z.infer<typeof teamSettingsSchema>;
+
+const KEY = 'team';
+
+function defaults(ctx: Ctx): TeamSettings {
+  return { undoSeconds: ctx.config.undoSeconds, minTouchScore: 0, agentsNeedApproval: false, cannedPhrases: DEFAULT_CANNED_PHRASES };
+}
+
+export async function teamSettings(ctx: Ctx): Promise<TeamSettings> {
+  const row = await ctx.db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();
+  return { ...defaults(ctx), ...((row?.value as Partial<TeamSettings> | undefined) ?? {}) };
+}
+
+/** Saves the settings given (a partial update), validated, audited. */
+export async function updateTeamSettings(ctx: Ctx, changes: Partial<TeamSettings>, actorUserId: number | null): Promise<TeamSettings> {
+  const next = teamSettingsSchema.parse({ ...(await teamSettings(ctx)), ...changes });
+  await ctx.db.transaction().execute(async (tx) => {
+    await tx.insertInto('settings').values({ key: KEY, value: JSON.stringify(next) }).onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(next) })).execute();
+    await audit(tx, ctx.clock.now(), { actorUserId, action: 'settings.changed', details: { changed: Object.keys(changes) } });
+  });
+  return next;
+}
