@@ -4,7 +4,7 @@ import { SMTPServer } from 'smtp-server';
 import type { Ctx } from '../core/context.ts';
 import { importMail } from '../core/mail/import.ts';
 import { upsertMailbox } from '../core/mailboxes/mailboxes.ts';
-import type { CapturedMail } from '../server/pages/routes.ts';
+import type { CapturedMail } from '../server/pages/kit.ts';
 
 export const DEMO_MAIL_DIR = fileURLToPath(new URL('../demo/mail/', import.meta.url));
 

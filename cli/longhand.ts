@@ -12,6 +12,7 @@ import type { Role } from '../core/db/schema.ts';
 import { createApp } from '../server/app.ts';
 import { startWorkers, type RunningWorkers } from '../workers/index.ts';
 import { setUpDemo, startCapture, type DemoCapture } from './demo.ts';
+import { parseNow, runFollowups } from './followups.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 
 async function readStdin(): Promise<string> {
@@ -47,7 +48,7 @@ async function serve(parts: { web: boolean; workers: boolean; demo: boolean }): 
     if (!parts.web) process.stderr.write(`Longhand workers are up (worker ${workers.owners.workerId})\n`);
   }
   if (parts.web) {
-    const app = createApp(ctx, { sessionSecret: rt.sessionSecret, ...(capture ? { capturedMail: () => capture!.mails } : {}) });
+    const app = createApp(ctx, { sessionSecret: rt.sessionSecret, queues: rt.queues!.all, ...(capture ? { capturedMail: () => capture!.mails } : {}) });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(ctx.config.port, ctx.config.host, () => resolve(s));
     });
@@ -67,7 +68,10 @@ async function serve(parts: { web: boolean; workers: boolean; demo: boolean }): 
   }
   const stop = async () => {
     ctx.log.info('stopping');
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    // Live pages hold their event streams open: end them, or close would wait for them forever.
+    const closed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    server?.closeAllConnections();
+    await closed;
     await workers?.close();
     await capture?.close();
     await rt.close();
@@ -181,6 +185,19 @@ export function buildCli(): Command {
         if (!process.stdout.write(`${JSON.stringify(line)}\n`)) await new Promise((r) => process.stdout.once('drain', r));
       }
     }));
+
+  program
+    .command('followups')
+    .description('follow-ups: drafts that keep relationships alive, never sent without a person')
+    .command('run')
+    .description('evaluate every follow-up rule once, as of now or --now')
+    .option('--now <time>', 'evaluate as of this ISO 8601 time, e.g. 2026-12-01T09:00:00Z')
+    .action((o: { now?: string }) => {
+      const asOf = parseNow(o.now);
+      return withRuntime(async ({ ctx }) => {
+        process.stdout.write(await runFollowups(ctx, asOf));
+      });
+    });
 
   return program;
 }

@@ -74,3 +74,17 @@ export class DatabaseLockedError extends LonghandError {
     super('database_locked', `The embedded database in ${dir} is in use by another Longhand process (pid ${pid}). PGlite allows one process: stop that one, or set DATABASE_URL to a PostgreSQL server to run web and workers as separate processes.`);
   }
 }
+
+/** Sign-in refused for a while after too many failures (for the address or the client). */
+export class TooManyAttemptsError extends LonghandError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('too_many_attempts', `Too many sign-in attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes, or ask an owner to reset your password.`, { retryAfterSeconds });
+  }
+}
+
+/** A remote image was not fetched for a reader: `refused` when it must not be (not a public address, not an image), else it failed. */
+export class RemoteImageError extends LonghandError {
+  constructor(message: string, readonly refused: boolean) {
+    super(refused ? 'remote_image_refused' : 'remote_image_failed', message);
+  }
+}

@@ -6,6 +6,8 @@ export interface JobScheduler {
   draftRequested(conversationId: number, messageId: number): Promise<void>;
   sendApproved(outboxId: number, sendAfter: Date): Promise<void>;
   sendCancelled(outboxId: number): Promise<void>;
+  /** A scheduled follow-up's exact time; the periodic evaluation fires it anyway if this job is lost. */
+  followupDue(followupId: number, dueAt: Date): Promise<void>;
 }
 
 /** For tools that run the domain without queues (import in a one-off command, tests of pure flows). */
@@ -13,4 +15,5 @@ export const noJobs: JobScheduler = {
   draftRequested: async () => {},
   sendApproved: async () => {},
   sendCancelled: async () => {},
+  followupDue: async () => {},
 };

@@ -5,14 +5,18 @@ import helmet from 'helmet';
 import { sql } from 'kysely';
 import type { Ctx } from '../core/context.ts';
 import { apiRoutes } from './api/routes.ts';
+import type { Queue } from 'bullmq';
 import { checkCsrf, identify } from './auth.ts';
+import { QUEUE_BOARD_PATH, queueBoard } from './queue-board.ts';
 import { apiErrorHandler, toHttpError } from './http-errors.ts';
-import { pageRoutes, type PageOptions } from './pages/routes.ts';
+import type { PageOptions } from './pages/kit.ts';
+import { pageRoutes } from './pages/routes.ts';
 import { DatabaseSessionStore } from './session-store.ts';
 import { createRenderer } from './views.ts';
 
 export interface AppOptions extends PageOptions {
-  sessionSecret: string;
+  /** The queues to show owners on the queue dashboard; none, no dashboard. */
+  queues?: Queue[];
 }
 
 const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
@@ -61,6 +65,7 @@ export function createApp(ctx: Ctx, options: AppOptions): Express {
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use(identify(ctx));
+  if (options.queues) app.use(QUEUE_BOARD_PATH, queueBoard(options.queues));
   app.use(checkCsrf);
 
   app.use('/api', apiRoutes(ctx), apiErrorHandler(ctx.log));

@@ -11,6 +11,8 @@ declare module 'express-session' {
     userId?: number;
     csrf?: string;
     flash?: { kind: 'ok' | 'error'; text: string };
+    /** A new API token, shown once on the next page and then gone. */
+    newToken?: { name: string; token: string };
   }
 }
 
@@ -50,12 +52,16 @@ export function identify(ctx: Ctx): RequestHandler {
 /** Roles in order of what they may do; each route names the least it needs. */
 const RANK: Record<Role, number> = { agent: 1, approver: 2, owner: 3 };
 
-export function requireRole(least: Role): RequestHandler {
-  return (req, _res, next) => {
+/** A handler that checks the role, carrying the role it asks for so the route table can be audited. */
+export type RoleCheck = RequestHandler & { leastRole: Role };
+
+export function requireRole(least: Role): RoleCheck {
+  const check: RequestHandler = (req, _res, next) => {
     if (!req.user) return next(new AuthenticationError());
     if (RANK[req.user.role] < RANK[least]) return next(new PermissionError(`This needs the ${least} role; you are ${req.user.role}.`));
     next();
   };
+  return Object.assign(check, { leastRole: least });
 }
 
 export function csrfToken(req: Request): string {

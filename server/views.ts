@@ -21,12 +21,14 @@ export function createRenderer(): Render {
   return (view, data) => {
     const template = views.get(view);
     if (!template) throw new Error(`no view ${view}`);
-    return layout({ ...data, body: template(data) });
+    // A fragment for a live page replaces part of it: no layout around it.
+    return data.layout === false ? template(data) : layout({ ...data, body: template(data) });
   };
 }
 
 function registerHelpers(env: typeof Handlebars): void {
   env.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  env.registerHelper('gt', (a: unknown, b: unknown) => Number(a) > Number(b));
   env.registerHelper('json', (v: unknown) => JSON.stringify(v));
   env.registerHelper('when', (d: unknown) => (d instanceof Date ? d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : ''));
   env.registerHelper('iso', (d: unknown) => (d instanceof Date ? d.toISOString() : ''));

@@ -4,6 +4,7 @@ import type { Ctx } from '../core/context.ts';
 import { prepareReplyDraft } from '../core/drafts/drafter.ts';
 import { ImapSessions } from '../core/mail/imap-sessions.ts';
 import { deliverOutbox } from '../core/outbox/outbox.ts';
+import { startFollowupWorker } from './followups.ts';
 import { MailboxOwners, type OwnershipOptions } from './mailbox-owners.ts';
 import { QUEUE, type Queues } from './queues.ts';
 import { sweep } from './sweep.ts';
@@ -14,6 +15,8 @@ export interface WorkerOptions {
   queues: Queues;
   prefix: string;
   sweepEveryMs?: number;
+  /** How often the follow-up rules are evaluated; the sweep's period unless given. */
+  followupEveryMs?: number;
   sendConcurrency?: number;
   ownership?: Omit<OwnershipOptions, 'prefix'>;
 }
@@ -55,6 +58,7 @@ export async function startWorkers(ctx: Ctx, o: WorkerOptions): Promise<RunningW
   const timer = setInterval(() => {
     o.queues.maintenance.add('sweep', {}, { jobId: `sweep-${Math.floor(Date.now() / every)}` }).catch((err) => ctx.log.warn({ err: err.message }, 'could not ask for a sweep'));
   }, every);
+  const followups = await startFollowupWorker(ctx, { ...base, queue: o.queues.followup, everyMs: o.followupEveryMs ?? every });
   const owners = new MailboxOwners(ctx, o.redis, { prefix: o.prefix, ...o.ownership });
   owners.start();
   return {
@@ -62,7 +66,7 @@ export async function startWorkers(ctx: Ctx, o: WorkerOptions): Promise<RunningW
     close: async () => {
       clearInterval(timer);
       await owners.stop();
-      await Promise.all([draft.close(), send.close(), maintenance.close()]);
+      await Promise.all([draft.close(), send.close(), maintenance.close(), followups.close()]);
       await imap.close();
     },
   };

@@ -2,12 +2,15 @@ import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { JobScheduler } from '../core/jobs.ts';
 import { MAX_SEND_ATTEMPTS } from '../core/outbox/outbox.ts';
 
-export const QUEUE = { draft: 'draft', send: 'send', maintenance: 'maintenance' } as const;
+export const QUEUE = { draft: 'draft', send: 'send', maintenance: 'maintenance', followup: 'followup' } as const;
 
 export interface Queues {
   draft: Queue;
   send: Queue;
   maintenance: Queue;
+  followup: Queue;
+  /** Every queue, for the owners' dashboard. */
+  all: Queue[];
   close(): Promise<void>;
 }
 
@@ -15,6 +18,8 @@ export interface Queues {
 export const jobId = {
   draft: (conversationId: number, messageId: number) => `draft-${conversationId}-${messageId}`,
   send: (outboxId: number) => `send-${outboxId}`,
+  followupDue: (followupId: number, dueAt: Date) => `followup-${followupId}-${dueAt.getTime()}`,
+  followupEvaluation: (period: number) => `followups-${period}`,
 };
 
 export const SEND_JOB_OPTIONS: JobsOptions = {
@@ -29,12 +34,16 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
   const draft = new Queue(QUEUE.draft, { ...opts, defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } } });
   const send = new Queue(QUEUE.send, { ...opts, defaultJobOptions: SEND_JOB_OPTIONS });
   const maintenance = new Queue(QUEUE.maintenance, { ...opts, defaultJobOptions: { removeOnComplete: true, removeOnFail: { age: 24 * 3600 } } });
+  // Completed jobs are kept an hour so a period's evaluation id stays taken while other workers ask for it.
+  const followup = new Queue(QUEUE.followup, { ...opts, defaultJobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 24 * 3600 } } });
   return {
     draft,
     send,
     maintenance,
+    followup,
+    all: [draft, send, maintenance, followup],
     close: async () => {
-      await Promise.all([draft.close(), send.close(), maintenance.close()]);
+      await Promise.all([draft.close(), send.close(), maintenance.close(), followup.close()]);
     },
   };
 }
@@ -51,6 +60,9 @@ export function queueScheduler(queues: Queues): JobScheduler {
     async sendCancelled(outboxId) {
       // An active job cannot be removed; it finds the row cancelled and does nothing.
       await queues.send.remove(jobId.send(outboxId)).catch(() => 0);
+    },
+    async followupDue(followupId, dueAt) {
+      await queues.followup.add('due', { followupId }, { jobId: jobId.followupDue(followupId, dueAt), delay: Math.max(0, dueAt.getTime() - Date.now()) });
     },
   };
 }

@@ -1,11 +1,21 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './migrations/0001-initial.ts';
 import * as syncHealth from './migrations/0002-sync-health.ts';
+import * as conversationsCustomers from './migrations/0003-conversations-customers.ts';
+import * as reviewAndBounces from './migrations/0004-review-and-bounces.ts';
+import * as followups from './migrations/0005-followups.ts';
+import * as draftPresence from './migrations/0006-draft-presence.ts';
+import * as signinAttempts from './migrations/0007-signin-attempts.ts';
 
 /** Migrations are listed here, in order, so they ship inside the code and need no file-system scan. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-sync-health': syncHealth,
+  '0003-conversations-customers': conversationsCustomers,
+  '0004-review-and-bounces': reviewAndBounces,
+  '0005-followups': followups,
+  '0006-draft-presence': draftPresence,
+  '0007-signin-attempts': signinAttempts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

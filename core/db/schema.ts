@@ -167,6 +167,10 @@ export interface MessagesTable {
   size_bytes: number;
   source_sha256: string;
   sent_by_user_id: number | null;
+  /** The subject this message threads by: Outlook's Thread-Topic when present, else the Subject, normalized. */
+  normalized_subject: Generated<string>;
+  /** Outlook's Thread-Index as received. */
+  thread_index: string | null;
   created_at: CreatedAt;
 }
 
@@ -229,6 +233,11 @@ export interface DraftsTable {
   failure: string | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  review_requested_by: number | null;
+  review_requested_at: Timestamp | null;
+  /** The follow-up rule that made this draft and why (core/followups); null when no rule did. */
+  followup_rule: string | null;
+  followup_reason: string | null;
 }
 
 export interface DraftRevisionsTable {
@@ -256,6 +265,8 @@ export interface OutboxTable {
   filed_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  bounce_message_id: number | null;
+  bounce_reason: string | null;
 }
 
 export interface AuditLogTable {
@@ -280,6 +291,127 @@ export interface TemplatesTable {
   updated_at: Timestamp;
 }
 
+export interface ConversationNotesTable {
+  id: Generated<number>;
+  conversation_id: number;
+  author_id: number | null;
+  body: string;
+  mentioned_user_ids: Generated<number[]>;
+  created_at: CreatedAt;
+}
+
+/** A pair of conversations staff split apart; stored once, the smaller id first. */
+export interface ConversationSplitsTable {
+  conversation_id: number;
+  other_id: number;
+  created_by: number | null;
+  created_at: CreatedAt;
+}
+
+/** What staff know of a customer apart from their addresses and mail. */
+export interface CustomerProfile {
+  name: string | null;
+  notes: string;
+  tags: string[];
+  personUserId: number | null;
+  doNotFollowUp: boolean;
+  organizationId: number | null;
+}
+
+/** The merged customer as it was, and the kept one before the merge. */
+export interface CustomerMergeRecord {
+  merged: CustomerProfile;
+  kept: CustomerProfile;
+}
+
+export interface CustomerMergesTable {
+  id: Generated<number>;
+  customer_id: number;
+  /** The id the merged customer had; its row is gone. */
+  merged_customer_id: number;
+  addresses: string[];
+  profile: Json<CustomerMergeRecord>;
+  merged_by: number | null;
+  merged_at: Timestamp;
+  split_at: Timestamp | null;
+}
+
+/*
+ * Not listed here: the generated tsvector columns messages.search, customers.search,
+ * customer_addresses.search and organizations.search, which only core/search reads, in SQL.
+ */
+export interface DraftPresenceTable {
+  draft_id: number;
+  user_id: number;
+  editing: boolean;
+  seen_at: Timestamp;
+}
+
+export type FollowupState = 'scheduled' | 'drafted' | 'noted' | 'skipped' | 'withdrawn' | 'cancelled';
+
+/** A follow-up a rule made or will make; `key` (rule, conversation or customer, period) makes it one. */
+export interface FollowupsTable {
+  id: Generated<number>;
+  rule: 'check_in' | 'keep_in_touch' | 'first_contact' | 'waiting_on_them' | 'promise' | 'remind_me' | 'close_the_loop';
+  key: string;
+  customer_id: number | null;
+  conversation_id: number | null;
+  state: FollowupState;
+  due_at: Timestamp;
+  reason: string;
+  /** Why it was skipped, withdrawn or cancelled. */
+  outcome: string | null;
+  /** A reminder's note to self, or the customer's own words for a request. */
+  note: string | null;
+  draft_id: number | null;
+  promise_id: number | null;
+  request_id: number | null;
+  created_by: number | null;
+  created_at: Timestamp;
+  /** When the draft (or the reminder's note) was made. */
+  fired_at: Timestamp | null;
+}
+
+export interface PromisesTable {
+  id: Generated<number>;
+  message_id: number;
+  customer_id: number | null;
+  sentence: string;
+  when_text: string;
+  detected_due_at: Timestamp;
+  due_at: Timestamp;
+  state: 'open' | 'dismissed';
+  corrected_by: number | null;
+  corrected_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface CustomerRequestsTable {
+  id: Generated<number>;
+  label: string;
+  state: 'open' | 'shipped';
+  created_by: number | null;
+  created_at: Timestamp;
+  shipped_by: number | null;
+  shipped_at: Timestamp | null;
+}
+
+export interface CustomerRequestAskersTable {
+  id: Generated<number>;
+  request_id: number;
+  conversation_id: number | null;
+  customer_id: number | null;
+  words: string;
+  tagged_by: number | null;
+  created_at: Timestamp;
+}
+
+export interface SigninFailuresTable {
+  id: Generated<number>;
+  key: string;
+  at: Timestamp;
+}
+
 export interface DB {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -301,7 +433,16 @@ export interface DB {
   outbox: OutboxTable;
   audit_log: AuditLogTable;
   settings: SettingsTable;
+  draft_presence: DraftPresenceTable;
+  signin_failures: SigninFailuresTable;
   templates: TemplatesTable;
+  conversation_notes: ConversationNotesTable;
+  conversation_splits: ConversationSplitsTable;
+  customer_merges: CustomerMergesTable;
+  followups: FollowupsTable;
+  promises: PromisesTable;
+  customer_requests: CustomerRequestsTable;
+  customer_request_askers: CustomerRequestAskersTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -310,7 +451,10 @@ export type Folder = Selectable<FoldersTable>;
 export type Customer = Selectable<CustomersTable>;
 export type Conversation = Selectable<ConversationsTable>;
 export type Message = Selectable<MessagesTable>;
+export type ConversationNote = Selectable<ConversationNotesTable>;
 export type NewMessage = Insertable<MessagesTable>;
 export type Draft = Selectable<DraftsTable>;
 export type DraftUpdate = Updateable<DraftsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
+export type Followup = Selectable<FollowupsTable>;
+export type PromiseRow = Selectable<PromisesTable>;

@@ -4,6 +4,7 @@ import type { Ctx } from '../context.ts';
 import type { DB, Message } from '../db/schema.ts';
 import { ourAddresses } from '../mailboxes/mailboxes.ts';
 import { firstNameOf } from '../customers/addresses.ts';
+import { claimFirstContact, settleFirstContact } from '../followups/first-contact.ts';
 import { chooseReplyTemplate, type ConversationFacts } from './template-choice.ts';
 import { TemplateError, TemplateLibrary, shorten } from './templates.ts';
 import { replyRecipients, replySubject } from './recipients.ts';
@@ -30,7 +31,9 @@ export async function prepareReplyDraft(ctx: Ctx, conversationId: number): Promi
 
     const context = await templateContext(tx, conversation.customer_id, conversation.id, conversation.subject, message, conversation.mailbox_id);
     const facts: ConversationFacts = { intent: (conversation.intent ?? 'other') as ConversationFacts['intent'], earlierConversations: context.customer.earlierConversations };
-    const templateName = `replies/${chooseReplyTemplate(facts)}`;
+    // A new customer's first message gets a personal welcome, drafted for the founder or a chosen person.
+    const welcome = await claimFirstContact(tx, conversation, message, ctx.clock.now());
+    const templateName = welcome?.templateName ?? `replies/${chooseReplyTemplate(facts)}`;
     let body: string;
     try {
       // Inside the transaction: the embedded database has one connection, and this transaction holds it.
@@ -56,15 +59,18 @@ export async function prepareReplyDraft(ctx: Ctx, conversationId: number): Promi
         template_body: body,
         to: JSON.stringify(to),
         cc: JSON.stringify(cc),
-        author_id: context.personUserId ?? conversation.assignee_id,
+        author_id: welcome?.authorId ?? context.personUserId ?? conversation.assignee_id,
         answers_message_id: message.id,
         touch_score: touch.score,
+        followup_rule: welcome?.rule ?? null,
+        followup_reason: welcome?.reason ?? null,
         updated_at: now,
       })
       .onConflict((oc) => oc.doNothing())
       .returning('id')
       .executeTakeFirst();
     await clearWanted(tx, conversationId);
+    if (welcome) await settleFirstContact(tx, welcome, draft?.id ?? null);
     if (!draft) return { drafted: false, reason: 'a draft is open already' };
     await tx.insertInto('draft_revisions').values({ draft_id: draft.id, author_id: null, subject: replySubject(conversation.subject), body }).execute();
     await audit(tx, now, { actorUserId: null, action: 'draft.prepared', subjectType: 'draft', subjectId: draft.id, details: { template: templateName, conversationId } });

@@ -4,6 +4,8 @@ import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import type { AddressJson, DB, Draft, DraftStatus, User } from '../db/schema.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { teamSettings } from '../settings/team-settings.ts';
+import { checkReply } from './draft-touch.ts';
 import { findSlots } from './slots.ts';
 
 export const DRAFT_STATUSES: DraftStatus[] = ['pending', 'approved', 'sending', 'sent', 'failed', 'uncertain', 'discarded'];
@@ -52,7 +54,8 @@ export async function editDraft(ctx: Ctx, id: number, edit: DraftEdit, actor: Us
       .updateTable('drafts')
       .set((eb) => ({
         ...(edit.subject !== undefined ? { subject: edit.subject.trim() } : {}),
-        ...(edit.body !== undefined ? { body: edit.body } : {}),
+        // Whoever writes the words sends them: the From name is theirs.
+        ...(edit.body !== undefined ? { body: edit.body, author_id: actor.id } : {}),
         ...(edit.to !== undefined ? { to: JSON.stringify(edit.to) } : {}),
         ...(edit.cc !== undefined ? { cc: JSON.stringify(edit.cc) } : {}),
         version: eb('version', '+', 1),
@@ -86,8 +89,9 @@ export interface ApproveOptions {
  * the send job is only a pointer to that row. Approving an approved draft changes nothing.
  */
 export async function approveDraft(ctx: Ctx, id: number, actor: User, options: ApproveOptions = {}): Promise<Draft> {
-  const undoMs = ctx.config.undoSeconds * 1000;
-  const result = await ctx.db.transaction().execute(async (tx) => {
+  const settings = await teamSettings(ctx);
+  const undoMs = settings.undoSeconds * 1000;
+  const result = await ctx.db.transaction().execute(async (tx): Promise<{ draft: Draft; outbox: { id: number; send_after: Date } | null; refusal?: ConflictError }> => {
     const draft = await tx.selectFrom('drafts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!draft) throw new NotFoundError('Draft', id);
     if (['approved', 'sending', 'sent'].includes(draft.status)) return { draft, outbox: null };
@@ -102,12 +106,23 @@ export async function approveDraft(ctx: Ctx, id: number, actor: User, options: A
     }
     if (!draft.body.trim()) throw new ConflictError('empty_draft', 'The reply is empty.');
     if (draft.to.length === 0) throw new ConflictError('no_recipient', 'The reply has no recipient.');
-    const mailbox = await mailboxFor(tx, conversation.mailbox_id);
     const now = ctx.clock.now();
+    // The score as approved is kept: the report shows how personal replies were over time.
+    const touch = await checkReply(ctx, draft.body, draft.conversation_id, draft, tx, settings);
+    if (touch.score < settings.minTouchScore) {
+      throw new ConflictError('touch_score_too_low', `This reply scores ${touch.score} in the touch check; your team asks for at least ${settings.minTouchScore}. ${touch.findings.map((f) => f.message).slice(0, 3).join(' ')}`.trim(), { score: touch.score, minimum: settings.minTouchScore, findings: touch.findings });
+    }
+    if (settings.agentsNeedApproval && actor.role === 'agent') {
+      // Not an error to hide: the draft is marked ready for an approver, and the agent is told so.
+      const marked = await tx.updateTable('drafts').set({ review_requested_by: actor.id, review_requested_at: now, author_id: draft.author_id ?? actor.id, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+      await audit(tx, now, { actorUserId: actor.id, action: 'draft.review_requested', subjectType: 'draft', subjectId: id });
+      return { draft: marked, outbox: null, refusal: new ConflictError('approval_required', 'Your team has an approver or owner approve agents\' replies: this one is marked ready for review.', { reviewRequested: true }) };
+    }
+    const mailbox = await mailboxFor(tx, conversation.mailbox_id);
     const sendAfter = new Date(now.getTime() + undoMs);
     const approved = await tx
       .updateTable('drafts')
-      .set({ status: 'approved', approved_by: actor.id, approved_at: now, send_after: sendAfter, author_id: draft.author_id ?? actor.id, updated_at: now })
+      .set({ status: 'approved', approved_by: actor.id, approved_at: now, send_after: sendAfter, author_id: draft.author_id ?? actor.id, touch_score: touch.score, review_requested_by: null, review_requested_at: null, updated_at: now })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -119,6 +134,7 @@ export async function approveDraft(ctx: Ctx, id: number, actor: User, options: A
     await audit(tx, now, { actorUserId: actor.id, action: 'draft.approved', subjectType: 'draft', subjectId: id, details: { outboxId: outbox.id, sendAfter: sendAfter.toISOString() } });
     return { draft: approved, outbox };
   });
+  if (result.refusal) throw result.refusal;
   if (result.outbox) await ctx.jobs.sendApproved(result.outbox.id, result.outbox.send_after);
   return result.draft;
 }

@@ -1,11 +1,17 @@
-import type { Ctx } from '../../core/context.ts';
-import { shorten } from '../../core/drafts/templates.ts';
+import { sql } from 'kysely';
+import type { Ctx } from '../context.ts';
+import type { User } from '../db/schema.ts';
+import { shorten } from './templates.ts';
+
+export const QUEUE_FILTERS = ['all', 'mine', 'unassigned', 'followups', 'complaints', 'review'] as const;
+export type QueueFilter = (typeof QUEUE_FILTERS)[number];
 
 export interface QueueItem {
   draftId: number;
   conversationId: number;
   subject: string;
   status: string;
+  kind: string;
   customerName: string | null;
   customerEmail: string | null;
   priority: number;
@@ -13,26 +19,60 @@ export interface QueueItem {
   waitingSince: Date | null;
   preview: string;
   customerWroteAgain: boolean;
+  reviewRequested: boolean;
+  assignee: string | null;
+  mailbox: string | null;
 }
 
-/** Drafts waiting for a person: complaints first, then whoever has waited longest. */
-export async function draftQueue(ctx: Ctx): Promise<QueueItem[]> {
-  const rows = await ctx.db
+export interface QueueQuery {
+  filter?: QueueFilter;
+  mailboxId?: number | null;
+  limit?: number;
+}
+
+/**
+ * Drafts waiting for a person: complaints first, then whoever has waited longest. Snoozed conversations
+ * stay out until their time comes.
+ */
+export async function draftQueue(ctx: Ctx, viewer: User, q: QueueQuery = {}): Promise<QueueItem[]> {
+  let query = ctx.db
     .selectFrom('drafts as d')
     .innerJoin('conversations as c', 'c.id', 'd.conversation_id')
     .leftJoin('customers as cu', 'cu.id', 'c.customer_id')
     .leftJoin('messages as m', 'm.id', 'd.answers_message_id')
-    .select(['d.id', 'd.conversation_id', 'd.status', 'd.customer_wrote_again', 'c.subject', 'c.priority', 'c.intent', 'c.last_inbound_at', 'cu.name', 'm.from_address', 'm.new_text'])
+    .leftJoin('users as a', 'a.id', 'c.assignee_id')
+    .leftJoin('mailboxes as mb', 'mb.id', 'c.mailbox_id')
+    .select([
+      'd.id', 'd.conversation_id', 'd.status', 'd.kind', 'd.customer_wrote_again', 'd.review_requested_at', 'c.subject', 'c.priority', 'c.intent', 'c.last_inbound_at',
+      'cu.name', 'm.from_address', 'm.new_text', 'a.name as assignee', 'mb.name as mailbox',
+    ])
     .where('d.status', 'in', ['pending', 'approved'])
-    .orderBy('c.priority', 'desc')
-    .orderBy('c.last_inbound_at', 'asc')
-    .limit(500)
-    .execute();
+    .where((eb) => eb.or([eb('c.snoozed_until', 'is', null), eb('c.snoozed_until', '<=', ctx.clock.now())]));
+  switch (q.filter ?? 'all') {
+    case 'mine':
+      query = query.where((eb) => eb.or([eb('c.assignee_id', '=', viewer.id), eb('d.author_id', '=', viewer.id)]));
+      break;
+    case 'unassigned':
+      query = query.where('c.assignee_id', 'is', null);
+      break;
+    case 'followups':
+      query = query.where('d.kind', '=', 'followup');
+      break;
+    case 'complaints':
+      query = query.where('c.intent', '=', 'complaint');
+      break;
+    case 'review':
+      query = query.where('d.review_requested_at', 'is not', null);
+      break;
+  }
+  if (q.mailboxId) query = query.where('c.mailbox_id', '=', q.mailboxId);
+  const rows = await query.orderBy('c.priority', 'desc').orderBy(sql`c.last_inbound_at asc nulls last`).orderBy('d.id').limit(q.limit ?? 500).execute();
   return rows.map((r) => ({
     draftId: r.id,
     conversationId: r.conversation_id,
     subject: r.subject,
     status: r.status,
+    kind: r.kind,
     customerName: r.name,
     customerEmail: r.from_address,
     priority: r.priority,
@@ -40,5 +80,22 @@ export async function draftQueue(ctx: Ctx): Promise<QueueItem[]> {
     waitingSince: r.last_inbound_at,
     preview: shorten(r.new_text ?? '', 140),
     customerWroteAgain: r.customer_wrote_again,
+    reviewRequested: r.review_requested_at !== null,
+    assignee: r.assignee,
+    mailbox: r.mailbox,
   }));
+}
+
+/**
+ * A short string that changes whenever the queue or the given conversation does: live pages compare it
+ * to decide whether to refresh, at the cost of one small query.
+ */
+export async function changeStamp(ctx: Ctx, conversationId: number | null): Promise<string> {
+  const drafts = await ctx.db
+    .selectFrom('drafts')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('at'), eb.fn.max('id').as('id')])
+    .where('status', 'in', ['pending', 'approved', 'sending'])
+    .executeTakeFirstOrThrow();
+  const conversation = conversationId ? await ctx.db.selectFrom('conversations').select('version').where('id', '=', conversationId).executeTakeFirst() : undefined;
+  return [drafts.n, drafts.at instanceof Date ? drafts.at.getTime() : drafts.at, drafts.id, conversation?.version ?? ''].join(':');
 }

@@ -48,15 +48,16 @@ export class TemplateLibrary {
     return names.map((name) => ({ name, body: overrides.get(name) ?? shipped.get(name)!, overridden: overrides.has(name) }));
   }
 
-  async render(name: string, context: Record<string, unknown>): Promise<RenderedTemplate> {
+  /** Renders a template by name; `unsaved` renders an edited body in its place (previews, checks before saving). */
+  async render(name: string, context: Record<string, unknown>, unsaved?: string): Promise<RenderedTemplate> {
     const sources = await this.sources();
     const env = createEnvironment();
     for (const s of sources) {
-      if (s.name.startsWith('partials/')) env.registerPartial(s.name.slice('partials/'.length), s.body);
+      if (s.name.startsWith('partials/')) env.registerPartial(s.name.slice('partials/'.length), s.name === name && unsaved !== undefined ? unsaved : s.body);
     }
-    const source = sources.find((s) => s.name === name);
-    if (!source) throw new TemplateError(name, 'no such template', null);
-    const body = renderWith(env, name, source.body, context);
+    const source = unsaved ?? sources.find((s) => s.name === name)?.body;
+    if (source === undefined) throw new TemplateError(name, 'no such template', null);
+    const body = renderWith(env, name, source, context);
     return { body, slots: findSlots(body).map((s) => s.hint) };
   }
 }

@@ -2,10 +2,13 @@ import type { Kysely } from 'kysely';
 import type { Ctx } from '../context.ts';
 import type { DB, Direction } from '../db/schema.ts';
 import { resolveCustomer, touchCustomer } from '../customers/customers.ts';
-import { placeMessage, refreshConversation } from '../conversations/conversations.ts';
-import { isReplySubject, normalizeSubject, threadKeys } from '../conversations/threading.ts';
+import { noteMessage, placeMessage } from '../conversations/conversations.ts';
+import { isReplySubject, isSubjectOnly, threadKeys, threadSubject } from '../conversations/threading.ts';
 import { detectIntent } from '../drafts/intent.ts';
+import { notePromise } from '../followups/promise-records.ts';
+import { customerWrote } from '../followups/withdraw.ts';
 import { ourAddresses } from '../mailboxes/mailboxes.ts';
+import { linkBounce } from '../outbox/bounces.ts';
 import { classifyAutomated } from './automated.ts';
 import { parseMessage, type MailAddress, type ParsedMessage } from './parse.ts';
 import { extractNewText } from './quotes.ts';
@@ -74,9 +77,10 @@ export async function ingestMessage(ctx: Ctx, input: IngestInput, ours?: Set<str
     }
 
     const customerId = counterpart ? await resolveCustomer(tx, counterpart, rules) : null;
-    const normalizedSubject = normalizeSubject(parsed.subject);
+    const normalizedSubject = threadSubject(parsed.subject, parsed.headers['thread-topic']);
     const conversationId = await placeMessage(tx, {
       keys: threadKeys(parsed),
+      subjectOnly: isSubjectOnly(parsed),
       customerId,
       mailboxId: input.mailboxId,
       subject: parsed.subject,
@@ -95,6 +99,8 @@ export async function ingestMessage(ctx: Ctx, input: IngestInput, ours?: Set<str
         in_reply_to: parsed.inReplyTo,
         references: parsed.references,
         subject: parsed.subject,
+        normalized_subject: normalizedSubject,
+        thread_index: parsed.threadIndex,
         from_address: fromAddress,
         from_name: parsed.from?.name || null,
         to: addressesJson(parsed.to),
@@ -119,11 +125,17 @@ export async function ingestMessage(ctx: Ctx, input: IngestInput, ours?: Set<str
     await tx.insertInto('message_sources').values({ message_id: message.id, source: input.source }).execute();
     await storeAttachments(tx, message.id, parsed);
     if (input.location && input.mailboxId !== null) await addLocation(tx, message.id, input.mailboxId, input.location);
+    if (automated?.startsWith('bounce')) await linkBounce(tx, message.id, input.source, parsed.text);
     if (customerId !== null && !automated) {
       await touchCustomer(tx, customerId, { date, direction, utcOffsetMinutes: parsed.utcOffsetMinutes, userId: senderId });
     }
+    // Follow-ups: when the customer writes, theirs waiting in the queue step aside; what we send may promise something.
+    if (customerId !== null && !automated && !input.historical) {
+      if (direction === 'in') await customerWrote(tx, { customerId, conversationId, date, now });
+      else await notePromise(tx, { messageId: message.id, conversationId, customerId, text: newText, date, now });
+    }
 
-    const conversation = await refreshConversation(tx, conversationId);
+    const conversation = await noteMessage(tx, conversationId, { date, direction, automated: automated !== null });
     const isLatest = conversation.last_message_at.getTime() <= date.getTime();
     const recentEnough = !input.historical || date.getTime() >= now.getTime() - ctx.config.historyDays * 86_400_000;
     let draftWanted = false;

@@ -3,7 +3,7 @@ import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import type { Mailbox } from '../db/schema.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
-import { organizationNameFromDomain } from '../customers/addresses.ts';
+import { FREE_MAIL_DOMAINS, organizationNameFromDomain } from '../customers/addresses.ts';
 import { parseServerUrl, type ServerSettings } from '../mail/server-url.ts';
 
 export interface MailboxInput {
@@ -69,9 +69,14 @@ export function mailboxFromUrls(input: MailboxUrls): Omit<MailboxInput, 'source'
   return { email, name: input.name?.trim() || organizationNameFromDomain(email.split('@')[1]!), imap, smtp, extraFolders: input.extraFolders ?? [] };
 }
 
-/** Adds (or updates) a mailbox from the UI, the API or the command line, audited. */
+/** Adds (or updates) a mailbox from URLs (the API, the command line). */
 export async function addMailbox(ctx: Ctx, input: MailboxUrls, actorUserId: number | null): Promise<Mailbox> {
-  const mailbox = await upsertMailbox(ctx, { ...mailboxFromUrls(input), source: 'ui' });
+  return saveMailbox(ctx, mailboxFromUrls(input), actorUserId);
+}
+
+/** Adds (or updates) a mailbox a person set up, audited. */
+export async function saveMailbox(ctx: Ctx, input: Omit<MailboxInput, 'source'>, actorUserId: number | null): Promise<Mailbox> {
+  const mailbox = await upsertMailbox(ctx, { ...input, source: 'ui' });
   await audit(ctx.db, ctx.clock.now(), { actorUserId, action: 'mailbox.saved', subjectType: 'mailbox', subjectId: mailbox.id, details: { email: mailbox.email, imap: mailbox.imap.host, smtp: mailbox.smtp.host } });
   return mailbox;
 }
@@ -118,15 +123,28 @@ export async function setMailboxState(ctx: Ctx, id: number, state: string, error
 }
 
 /**
- * Addresses that are us: every mailbox and every staff member. Mail from them is outgoing;
- * they never become customers and never get Cc'd on replies.
+ * Our addresses: every mailbox and staff member, and anyone at a mailbox's own domain (colleagues,
+ * aliases like help@ beside support@) unless that domain is a free-mail one. A Set, so callers ask `has`.
  */
-export async function ourAddresses(ctx: Ctx): Promise<Set<string>> {
+export class OurAddresses extends Set<string> {
+  constructor(addresses: Iterable<string>, private readonly domains: ReadonlySet<string>) {
+    super([...addresses].map((a) => a.toLowerCase()));
+  }
+
+  override has(address: string): boolean {
+    const a = address.toLowerCase();
+    return super.has(a) || this.domains.has(a.slice(a.lastIndexOf('@') + 1));
+  }
+}
+
+/** Mail from us is outgoing; we never become customers and never get Cc'd on replies. */
+export async function ourAddresses(ctx: Ctx): Promise<OurAddresses> {
   const [mailboxes, users] = await Promise.all([
     ctx.db.selectFrom('mailboxes').select('email').execute(),
     ctx.db.selectFrom('users').select('email').execute(),
   ]);
-  const set = new Set([...mailboxes, ...users].map((r) => r.email.toLowerCase()));
-  if (ctx.config.mailbox) set.add(ctx.config.mailbox.from);
-  return set;
+  const addresses = [...mailboxes, ...users].map((r) => r.email);
+  if (ctx.config.mailbox) addresses.push(ctx.config.mailbox.from);
+  const domains = new Set(addresses.filter((a) => mailboxes.some((m) => m.email === a) || a === ctx.config.mailbox?.from).map((a) => a.slice(a.lastIndexOf('@') + 1).toLowerCase()).filter((d) => !FREE_MAIL_DOMAINS.has(d)));
+  return new OurAddresses(addresses, domains);
 }

@@ -1,7 +1,7 @@
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import type { Mailbox, OutboxRow, User } from '../db/schema.ts';
-import { LonghandError, SmtpError } from '../errors.ts';
+import { ConflictError, LonghandError, SmtpError } from '../errors.ts';
 import { TemplateLibrary } from '../drafts/templates.ts';
 import { ingestMessage } from '../mail/ingest.ts';
 import { fileSentCopy, isInSent, markAnswered } from '../mail/imap.ts';
@@ -44,7 +44,8 @@ export async function deliverOutbox(ctx: Ctx, outboxId: number, imap: ImapSessio
       return { kind: 'skipped', reason: row.state };
     case 'sent':
       // Sent, but the copy may or may not have reached Sent before we stopped: look before filing.
-      if (!row.filed_at) await fileCopy(ctx, imap, row, true);
+      // (Joining the conversation again is a no-op for a message already there.)
+      if (!row.filed_at) await finishSent(ctx, imap, row, true);
       return { kind: 'sent' };
     case 'sending':
       return settleInterrupted(ctx, imap, row);
@@ -187,4 +188,22 @@ async function fileCopy(ctx: Ctx, imap: ImapSessions, row: OutboxRow, lookFirst:
 
 async function markFiled(ctx: Ctx, outboxId: number): Promise<void> {
   await ctx.db.updateTable('outbox').set({ filed_at: ctx.clock.now() }).where('id', '=', outboxId).execute();
+}
+
+/**
+ * A person settles a send whose outcome was unknown: it did arrive (recorded as sent, and filed), or it
+ * did not (sent again, under the same Message-ID so a copy that did arrive after all is recognisably one).
+ */
+export async function settleUncertain(ctx: Ctx, draftId: number, actor: User, delivered: boolean): Promise<void> {
+  const now = ctx.clock.now();
+  const row = await ctx.db.transaction().execute(async (tx) => {
+    const outbox = await tx.selectFrom('outbox').selectAll().where('draft_id', '=', draftId).where('state', '=', 'uncertain').forUpdate().executeTakeFirst();
+    if (!outbox) throw new ConflictError('not_uncertain', 'This reply is not waiting for anyone to check its delivery.');
+    await tx.updateTable('outbox').set({ state: delivered ? 'sent' : 'queued', send_after: now, updated_at: now, ...(delivered ? { smtp_response: 'delivery confirmed by a person' } : {}) }).where('id', '=', outbox.id).execute();
+    await tx.updateTable('drafts').set({ status: delivered ? 'sent' : 'approved', failure: null, updated_at: now, ...(delivered ? { sent_at: now } : {}) }).where('id', '=', draftId).execute();
+    await audit(tx, now, { actorUserId: actor.id, action: delivered ? 'draft.delivery_confirmed' : 'draft.resent', subjectType: 'draft', subjectId: draftId, details: { outboxId: outbox.id } });
+    return outbox;
+  });
+  // Either way the job finishes what is left: filing the copy, or sending again.
+  await ctx.jobs.sendApproved(row.id, now);
 }

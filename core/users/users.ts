@@ -74,10 +74,66 @@ export async function findUserByEmail(ctx: Ctx, email: string): Promise<User | u
   return ctx.db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
 }
 
+/** Staff by name: those who can sign in, or everyone. */
+export async function listUsers(ctx: Ctx, o: { includeDisabled?: boolean } = {}): Promise<User[]> {
+  return ctx.db.selectFrom('users').selectAll().$if(!o.includeDisabled, (q) => q.where('disabled_at', 'is', null)).orderBy('name').execute();
+}
+
 export async function getUser(ctx: Ctx, id: number): Promise<User | undefined> {
   return ctx.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 export function firstNameOfUser(user: Pick<User, 'name'>): string {
   return user.name.trim().split(/\s+/)[0] ?? user.name;
+}
+
+export interface UserChange {
+  role?: Role;
+  disabled?: boolean;
+  name?: string;
+  signature?: string;
+}
+
+/** Changes a person's role, name, signature or access, audited; the last owner cannot be demoted or disabled. */
+export async function updateUser(ctx: Ctx, id: number, change: UserChange, actorUserId: number | null): Promise<User> {
+  if (change.role !== undefined && !ROLES.includes(change.role)) throw new ValidationError(`Role must be one of ${ROLES.join(', ')}.`, 'role');
+  if (change.name !== undefined && !change.name.trim()) throw new ValidationError('A name is needed: customers see it on replies.', 'name');
+  return ctx.db.transaction().execute(async (tx) => {
+    const user = await tx.selectFrom('users').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!user) throw new ValidationError(`No user ${id}.`, 'id');
+    const losesOwner = user.role === 'owner' && ((change.role !== undefined && change.role !== 'owner') || change.disabled === true);
+    if (losesOwner) {
+      const owners = await tx.selectFrom('users').select('id').where('role', '=', 'owner').where('disabled_at', 'is', null).where('id', '!=', id).execute();
+      if (owners.length === 0) throw new ConflictError('last_owner', 'This is the last owner: make someone else an owner first.');
+    }
+    const now = ctx.clock.now();
+    const updated = await tx
+      .updateTable('users')
+      .set({
+        ...(change.role !== undefined ? { role: change.role } : {}),
+        ...(change.name !== undefined ? { name: change.name.trim() } : {}),
+        ...(change.signature !== undefined ? { signature: change.signature } : {}),
+        ...(change.disabled !== undefined ? { disabled_at: change.disabled ? now : null } : {}),
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    // A role change or a disabled account takes effect at once: their sessions end.
+    if (change.role !== undefined || change.disabled) await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
+    await audit(tx, now, { actorUserId, action: change.role !== undefined && change.role !== user.role ? 'user.role_changed' : change.disabled !== undefined ? (change.disabled ? 'user.disabled' : 'user.enabled') : 'user.updated', subjectType: 'user', subjectId: id, details: { from: user.role, ...change } });
+    return updated;
+  });
+}
+
+/** Ends every session of this person, on every device (API tokens are separate and stay). */
+export async function signOutEverywhere(ctx: Ctx, userId: number): Promise<number> {
+  const ended = await ctx.db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
+  await audit(ctx.db, ctx.clock.now(), { actorUserId: userId, action: 'user.signed_out_everywhere', subjectType: 'user', subjectId: userId });
+  return Number(ended.numDeletedRows);
+}
+
+/** A person changes their own password: the current one first. */
+export async function changeOwnPassword(ctx: Ctx, user: User, current: string, next: string): Promise<void> {
+  if (!(await verifyLogin(ctx, user.email, current))) throw new ValidationError('The current password is not right.', 'current');
+  await setPassword(ctx, user.email, next, user.id);
 }

@@ -9,6 +9,8 @@ export function draftJson(d: Draft) {
     conversationId: d.conversation_id,
     status: d.status,
     kind: d.kind,
+    /** The follow-up rule that made it and why; null for a plain reply. */
+    followup: d.followup_rule ? { rule: d.followup_rule, reason: d.followup_reason } : null,
     subject: d.subject,
     body: d.body,
     to: d.to,
@@ -16,6 +18,7 @@ export function draftJson(d: Draft) {
     template: d.template_name,
     slots: findSlots(d.body).map((s) => s.hint),
     customerWroteAgain: d.customer_wrote_again,
+    reviewRequested: d.review_requested_at !== null,
     touchScore: d.touch_score,
     version: d.version,
     approvedAt: d.approved_at,

@@ -1,14 +1,22 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
-import { customerCard } from '../../core/customers/card.ts';
-import { conversationDetail, listConversations } from '../../core/conversations/views.ts';
+import { listConversations } from '../../core/conversations/views.ts';
 import { approveDraft, discardDraft, DRAFT_STATUSES, editDraft, getDraft, listDrafts, undoApproval } from '../../core/drafts/drafts.ts';
 import { requireRole } from '../auth.ts';
 import { attachmentForDownload } from '../../core/mail/attachments.ts';
 import { sendAttachment } from '../attachment-response.ts';
+import { conversationRoutes } from './conversation-routes.ts';
+import { customerRoutes } from './customer-routes.ts';
+import { notePresence } from '../../core/drafts/presence.ts';
+import { settleUncertain } from '../../core/outbox/outbox.ts';
+import { toHttpError } from '../http-errors.ts';
 import { mailboxRoutes } from './mailbox-routes.ts';
-import { draftJson, messageJson } from './present.ts';
+import { accountRoutes } from './account-routes.ts';
+import { teamRoutes } from './team-routes.ts';
+import { followupRoutes } from './followup-routes.ts';
+import { draftJson } from './present.ts';
+import { searchRoutes } from './search-routes.ts';
 
 const id = z.coerce.number().int().positive();
 const address = z.object({ address: z.string().email().max(254), name: z.string().max(200).default('') });
@@ -21,6 +29,8 @@ const draftEdit = z.strictObject({
 });
 const approveBody = z.strictObject({ seenVersion: z.number().int().positive().optional() });
 const discardBody = z.strictObject({ reason: z.string().max(1000).optional() });
+const bulkApprove = z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(200), seenVersions: z.record(z.string(), z.number().int().positive()).optional() });
+const settleBody = z.strictObject({ delivered: z.boolean() });
 
 /** The JSON API. Every route names the least role it needs; none talks IMAP or SMTP. */
 export function apiRoutes(ctx: Ctx): Router {
@@ -32,25 +42,42 @@ export function apiRoutes(ctx: Ctx): Router {
     res.json(await listConversations(ctx, { status }));
   });
 
-  r.get('/conversations/:id', agent, async (req, res) => {
-    const d = await conversationDetail(ctx, id.parse(req.params.id));
-    res.json({
-      id: d.conversation.id,
-      subject: d.conversation.subject,
-      status: d.conversation.status,
-      priority: d.conversation.priority,
-      customerId: d.conversation.customer_id,
-      version: d.conversation.version,
-      messages: d.messages.map(messageJson),
-      drafts: d.drafts.map(draftJson),
-    });
-  });
-
-  r.get('/customers/:id', agent, async (req, res) => {
-    res.json(await customerCard(ctx, id.parse(req.params.id)));
-  });
+  r.use('/conversations', conversationRoutes(ctx));
+  r.use('/customers', customerRoutes(ctx));
+  r.use('/search', searchRoutes(ctx));
 
   r.use('/mailboxes', mailboxRoutes(ctx));
+
+  r.use(teamRoutes(ctx));
+  r.use(accountRoutes(ctx));
+  r.use(followupRoutes(ctx));
+
+  r.post('/drafts/approve', agent, async (req, res) => {
+    // Bulk approval from the queue: each draft still gets its own undo window, and each its own answer.
+    const { ids, seenVersions } = bulkApprove.parse(req.body ?? {});
+    const results = [];
+    for (const draftId of ids) {
+      try {
+        results.push({ id: draftId, ok: true, draft: draftJson(await approveDraft(ctx, draftId, req.user!, { seenVersion: seenVersions?.[String(draftId)] })) });
+      } catch (err) {
+        const h = toHttpError(err);
+        if (h.status >= 500) throw err;
+        results.push({ id: draftId, ok: false, error: { code: h.code, message: h.message } });
+      }
+    }
+    res.json(results);
+  });
+
+  r.post('/drafts/:id/presence', agent, async (req, res) => {
+    const { editing } = z.strictObject({ editing: z.boolean().default(false) }).parse(req.body ?? {});
+    res.json({ others: await notePresence(ctx, id.parse(req.params.id), req.user!.id, editing) });
+  });
+
+  r.post('/drafts/:id/settle', agent, async (req, res) => {
+    const draftId = id.parse(req.params.id);
+    await settleUncertain(ctx, draftId, req.user!, settleBody.parse(req.body ?? {}).delivered);
+    res.json(draftJson(await getDraft(ctx, draftId)));
+  });
 
   r.get('/attachments/:id', agent, async (req, res) => {
     sendAttachment(res, await attachmentForDownload(ctx, id.parse(req.params.id)));

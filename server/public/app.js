@@ -1,20 +1,207 @@
-// Progressive enhancement only: every page works without this file.
+// Progressive enhancement only: every page works without this file (forms post, links link).
 (function () {
   'use strict';
-  const queue = document.getElementById('queue');
-  if (queue) {
-    const items = Array.from(queue.querySelectorAll('.queue-item'));
+  const csrf = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? '';
+  const typing = (el) => el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement || (el instanceof HTMLElement && el.isContentEditable);
+
+  async function api(method, url, body) {
+    const res = await fetch(url, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  }
+
+  function debounce(fn, ms) {
+    let t = null;
+    return (...args) => {
+      clearTimeout(t);
+      t = setTimeout(() => fn(...args), ms);
+    };
+  }
+
+  // "?" lists the keys on every page.
+  const keys = document.getElementById('keys');
+  document.addEventListener('keydown', (e) => {
+    if (e.key === '?' && !typing(e.target) && keys && !keys.open) {
+      e.preventDefault();
+      keys.showModal();
+    }
+  });
+
+  /** Live updates: the server says when something changed; each page decides what that means. */
+  function live(conversationId, onChange) {
+    if (!window.EventSource) return;
+    const source = new EventSource(conversationId ? `/events?conversation=${conversationId}` : '/events');
+    source.addEventListener('changed', onChange);
+  }
+
+  // ---- The queue -------------------------------------------------------------------------------
+  const queueLive = document.getElementById('queue-live');
+  if (queueLive) {
     let index = -1;
+    const items = () => Array.from(queueLive.querySelectorAll('.queue-item'));
     const select = (i) => {
-      if (!items.length) return;
-      index = Math.max(0, Math.min(items.length - 1, i));
-      items.forEach((el, n) => el.classList.toggle('selected', n === index));
-      items[index].querySelector('a').focus();
+      const list = items();
+      if (!list.length) return;
+      index = Math.max(0, Math.min(list.length - 1, i));
+      list.forEach((el, n) => el.classList.toggle('selected', n === index));
+      list[index].querySelector('a').focus();
     };
     document.addEventListener('keydown', (e) => {
-      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.metaKey || e.ctrlKey || e.altKey) return;
+      if (typing(e.target) || e.metaKey || e.ctrlKey || e.altKey || (keys && keys.open)) return;
       if (e.key === 'j') select(index + 1);
       if (e.key === 'k') select(index - 1);
+      if (e.key === 'Enter' && index >= 0 && document.activeElement === document.body) window.location.href = items()[index].dataset.href;
     });
+    live(null, async () => {
+      // Keep what the person picked and where they were while the list is replaced.
+      const picked = new Set(Array.from(queueLive.querySelectorAll('input.pick:checked')).map((el) => el.value));
+      const selected = items()[index]?.dataset.draft;
+      const res = await fetch(queueLive.dataset.live, { credentials: 'same-origin' });
+      if (!res.ok) return;
+      queueLive.innerHTML = await res.text();
+      queueLive.querySelectorAll('input.pick').forEach((el) => (el.checked = picked.has(el.value)));
+      const again = items().findIndex((el) => el.dataset.draft === selected);
+      if (again >= 0) {
+        index = again;
+        items()[again].classList.add('selected');
+      }
+    });
+  }
+
+  // ---- A conversation and its draft --------------------------------------------------------------
+  const page = document.querySelector('.conversation-page');
+  const form = document.getElementById('draft-form');
+  if (page) {
+    live(page.dataset.conversation, () => {
+      document.getElementById('changed-notice')?.removeAttribute('hidden');
+    });
+    document.addEventListener('keydown', (e) => {
+      if (keys && keys.open) return;
+      if (e.key === 'Escape' && typing(e.target)) e.target.blur();
+      if (typing(e.target) || e.metaKey || e.ctrlKey || e.altKey) return;
+      if (e.key === 'e' && form) {
+        e.preventDefault();
+        form.querySelector('textarea').focus();
+      }
+      if (e.key === 'a' && form) form.requestSubmit(document.getElementById('approve'));
+      if (e.key === 'u') document.getElementById('undo-form')?.requestSubmit();
+    });
+  }
+
+  if (form) {
+    const draftId = form.dataset.draft;
+    const conversationId = Number(page.dataset.conversation);
+    const textarea = form.querySelector('textarea');
+    const subject = form.querySelector('#subject-input');
+    const baseVersion = form.querySelector('input[name="baseVersion"]');
+    const highlights = form.querySelector('.highlights');
+    const status = document.getElementById('autosave');
+    const touch = document.getElementById('touch');
+    let editingStopped = false;
+
+    textarea.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+        e.preventDefault();
+        form.requestSubmit(document.getElementById('approve'));
+      }
+    });
+
+    const escape = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    /** The findings, underlined in place: a layer behind the transparent text, same font, same wrapping. */
+    function paint(findings) {
+      const text = textarea.value;
+      const ranges = findings.filter((f) => f.end > f.start).sort((a, b) => a.start - b.start);
+      let html = '';
+      let at = 0;
+      for (const f of ranges) {
+        if (f.start < at) continue;
+        html += escape(text.slice(at, f.start)) + `<mark class="hl hl-${f.kind}" title="${escape(f.message)}">${escape(text.slice(f.start, f.end))}</mark>`;
+        at = f.end;
+      }
+      highlights.innerHTML = html + escape(text.slice(at)) + '\n';
+      highlights.scrollTop = textarea.scrollTop;
+    }
+    textarea.addEventListener('scroll', () => (highlights.scrollTop = textarea.scrollTop));
+
+    function show(result) {
+      const slots = result.findings.filter((f) => f.kind === 'unfilled-slot');
+      touch.innerHTML =
+        (slots.length ? `<p class="slots" role="note">Still to write: ${slots.map((s) => `<mark>${escape(textarea.value.slice(s.start + 2, s.end - 2))}</mark>`).join(', ')}</p>` : '') +
+        `<p id="touch-summary">Personal touch: <strong>${result.score}</strong>/100</p>` +
+        `<ul class="findings">${result.findings.map((f) => `<li class="finding finding-${f.kind}">${escape(f.message)}${f.suggestion ? ` <span class="suggestion">${escape(f.suggestion)}</span>` : ''}</li>`).join('')}</ul>` +
+        `<details class="parts"><summary>How the score is made</summary><ul>${result.parts.map((p) => `<li>${escape(p.name)}: ${p.points}/${p.max}. ${escape(p.explanation)}</li>`).join('')}</ul></details>`;
+      paint(result.findings);
+    }
+    const check = debounce(async () => {
+      const res = await api('POST', '/api/touch-check', { text: textarea.value, conversationId });
+      if (res.status === 200) show(res.body);
+    }, 200);
+
+    // Autosave: the editor's version travels with every save, so an edit made elsewhere is never overwritten.
+    const save = debounce(async () => {
+      if (editingStopped) return;
+      status.textContent = 'Saving…';
+      const res = await api('PATCH', `/api/drafts/${draftId}`, { body: textarea.value, subject: subject.value, baseVersion: Number(baseVersion.value) });
+      if (res.status === 200) {
+        baseVersion.value = res.body.version;
+        status.textContent = `Saved at ${new Date().toLocaleTimeString()}.`;
+      } else {
+        if (res.body?.error?.code === 'draft_edited_elsewhere' || res.body?.error?.code === 'draft_not_editable') editingStopped = true;
+        status.textContent = res.body?.error?.message ?? 'Could not save.';
+        status.classList.add('error-text');
+      }
+    }, 1200);
+
+    textarea.addEventListener('input', () => {
+      paint([]);
+      check();
+      save();
+    });
+    subject.addEventListener('input', save);
+    check();
+
+    // Presence: say we have it open (and whether we are typing); hear who else has.
+    const presence = document.getElementById('presence');
+    let typedRecently = false;
+    textarea.addEventListener('input', () => (typedRecently = true));
+    const beat = async () => {
+      const res = await api('POST', `/api/drafts/${draftId}/presence`, { editing: typedRecently });
+      typedRecently = false;
+      if (res.status !== 200) return;
+      const others = res.body.others;
+      presence.hidden = others.length === 0;
+      presence.textContent = others.map((o) => `${o.name} ${o.editing ? 'is editing this draft too' : 'has this draft open too'}`).join('; ') + (others.length ? '. Your saves will not overwrite theirs: if they save first, you will be told.' : '');
+    };
+    beat();
+    setInterval(beat, 10_000);
+
+    // Template preview without leaving the page.
+    const previewButton = document.getElementById('preview-template');
+    const preview = document.getElementById('template-preview');
+    if (previewButton) {
+      previewButton.hidden = false;
+      previewButton.addEventListener('click', async () => {
+        const name = document.getElementById('template').value;
+        const res = await api('POST', '/api/templates/preview', { name, conversationId });
+        preview.hidden = false;
+        preview.textContent = res.status === 200 ? res.body.body : res.body.error.message;
+      });
+    }
+  }
+
+  // ---- The template editor: a live preview against a real conversation ---------------------------
+  const templateForm = document.getElementById('template-form');
+  const livePreview = document.getElementById('template-live');
+  const previewWith = document.getElementById('preview-conversation');
+  if (templateForm && livePreview && previewWith && previewWith.value) {
+    const body = document.getElementById('template-body');
+    const render = debounce(async () => {
+      const res = await api('POST', '/api/templates/preview', { name: templateForm.dataset.name, conversationId: Number(previewWith.value), body: body.value });
+      livePreview.textContent = res.status === 200 ? res.body.body : res.body.error.message;
+      livePreview.classList.toggle('error-text', res.status !== 200);
+    }, 250);
+    body.addEventListener('input', render);
+    previewWith.addEventListener('change', render);
+    render();
   }
 })();

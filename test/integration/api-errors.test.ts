@@ -1,17 +1,16 @@
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareReplyDraft } from '../../core/drafts/drafter.ts';
 import { ingestMessage } from '../../core/mail/ingest.ts';
 import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { createToken } from '../../core/users/tokens.ts';
 import { createUser } from '../../core/users/users.ts';
-import { createApp } from '../../server/app.ts';
 import { testContext, type TestCtx } from '../support/context.ts';
+import { serveApp, type ServedApp } from '../support/http.ts';
 
 /** Every API error a client can meet: the status, a stable code, and a message that says what to do. */
 describe('API errors', () => {
   let ctx: TestCtx;
-  let server: Server;
+  let served: ServedApp;
   let url: string;
   let token: string;
   let draftId: number;
@@ -35,15 +34,12 @@ describe('API errors', () => {
     const outcome = await prepareReplyDraft(ctx, ingested.conversationId);
     if (!outcome.drafted) throw new Error(outcome.reason);
     draftId = outcome.draftId;
-    const app = createApp(ctx, { sessionSecret: 'x'.repeat(64) });
-    server = await new Promise((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    served = await serveApp(ctx);
+    url = served.url;
   });
 
   afterAll(async () => {
-    server?.close();
+    await served?.close();
     await ctx?.close();
   });
 

@@ -1,10 +1,9 @@
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestMessage } from '../../core/mail/ingest.ts';
 import { createToken } from '../../core/users/tokens.ts';
 import { createUser } from '../../core/users/users.ts';
-import { createApp } from '../../server/app.ts';
 import { testContext, type TestCtx } from '../support/context.ts';
+import { serveApp, type ServedApp } from '../support/http.ts';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
@@ -18,7 +17,7 @@ function withAttachments(id: string, parts: Array<{ name: string; type: string; 
 
 describe('attachments', () => {
   let ctx: TestCtx;
-  let server: Server;
+  let served: ServedApp;
   let url: string;
   let token: string;
 
@@ -26,15 +25,12 @@ describe('attachments', () => {
     ctx = await testContext();
     const owner = await createUser(ctx, { email: 'dana@fernhill.example', name: 'Dana', role: 'agent', password: 'correct horse battery' });
     token = await createToken(ctx, owner.id, 'test');
-    const app = createApp(ctx, { sessionSecret: 'y'.repeat(64) });
-    server = await new Promise((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    served = await serveApp(ctx, token);
+    url = served.url;
   });
 
   afterAll(async () => {
-    server?.close();
+    await served?.close();
     await ctx?.close();
   });
 

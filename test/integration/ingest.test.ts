@@ -32,7 +32,7 @@ describe('ingest', () => {
 
   beforeEach(async () => {
     requested = [];
-    const jobs: JobScheduler = { draftRequested: async (c) => void requested.push(c), sendApproved: async () => {}, sendCancelled: async () => {} };
+    const jobs: JobScheduler = { draftRequested: async (c) => void requested.push(c), sendApproved: async () => {}, sendCancelled: async () => {}, followupDue: async () => {} };
     ctx = await testContext({ clock: new ManualClock('2026-11-20T12:00:00Z'), jobs });
     mailboxId = (await upsertMailbox(ctx, { name: 'Fernhill', email: US, imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' }, smtp: { host: 'h', port: 1, secure: false, user: '', password: '' }, source: 'ui' })).id;
   });

@@ -70,7 +70,7 @@ describe('sync across worker processes', () => {
     const distinct = await db.db.selectFrom('messages').select((eb) => eb.fn.count<number>('message_id').distinct().as('n')).executeTakeFirstOrThrow();
     expect(Number(distinct.n)).toBe(1_200);
     expect(await count('message_locations')).toBe(1_200);
-  });
+  }, 120_000);
 
   it('spreads two mailboxes over two workers, and the survivor takes over a killed worker\'s mailbox within seconds', async () => {
     for (const p of running.splice(0)) await p.stop('SIGKILL');

@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import type { Clock } from '../../core/clock.ts';
 import { loadConfig } from '../../core/config.ts';
 import { openMemoryPglite, openPostgres, type Database } from '../../core/db/database.ts';
+import type { ImageNetwork } from '../../core/mail/remote-image.ts';
 import { createToken } from '../../core/users/tokens.ts';
 import { createUser } from '../../core/users/users.ts';
 import type { Role, User } from '../../core/db/schema.ts';
@@ -37,6 +38,10 @@ export interface TestAppOptions {
   /** Use this database (e.g. the machine's PostgreSQL) instead of a fresh in-memory PGlite. */
   databaseUrl?: string;
   sync?: { pollMs?: number; backoff?: { baseMs: number; maxMs: number; authRetryMs: number } };
+  /** Start with no staff at all, as on a first run (no owner, no token). */
+  firstRun?: boolean;
+  /** Where the image proxy may connect (a local "remote" site instead of the internet). */
+  imageNetwork?: ImageNetwork;
 }
 
 /**
@@ -79,21 +84,26 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         ownership: { leaseMs: 3_000, scanMs: 500, sync: { pollMs: options.sync?.pollMs ?? 500, backoff: options.sync?.backoff ?? { baseMs: 100, maxMs: 1_000, authRetryMs: 2_000 } } },
       });
     }
-    const app = createApp(rt.ctx, { sessionSecret: rt.sessionSecret });
+    const app = createApp(rt.ctx, { sessionSecret: rt.sessionSecret, queues: rt.queues!.all, ...(options.imageNetwork ? { imageNetwork: options.imageNetwork } : {}) });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
   };
   const down = async () => {
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    // Live pages hold their event streams open: end them, or close would wait for them forever.
+    const closed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     server?.closeAllConnections();
+    await closed;
     await workers?.close();
     workers = null;
     await rt.close();
   };
   await up();
-  const owner = await createUser(rt.ctx, { email: `owner@${prefix}.test`, name: 'Dana Okafor', role: 'owner', password: 'correct horse battery' });
-  const token = await createToken(rt.ctx, owner.id, 'tests');
+  let token = '';
+  if (!options.firstRun) {
+    const owner = await createUser(rt.ctx, { email: `owner@${prefix}.test`, name: 'Dana Okafor', role: 'owner', password: 'correct horse battery' });
+    token = await createToken(rt.ctx, owner.id, 'tests');
+  }
   const t: TestApp = {
     get rt() {
       return rt;

@@ -1,0 +1,138 @@
+import { sql } from 'kysely';
+import type { Ctx } from '../context.ts';
+
+export interface ReportFilter {
+  /** The staff member who wrote the replies (their author); null for everyone. */
+  userId?: number | null;
+  mailboxId?: number | null;
+  /** How far back, in days. */
+  days?: number;
+}
+
+export interface WaitStats {
+  count: number;
+  medianHours: number | null;
+  slowestHours: number | null;
+  /** How many waits fell in each bucket, for the chart. */
+  buckets: Array<{ label: string; count: number }>;
+}
+
+export interface Report {
+  since: Date;
+  firstAnswer: WaitStats;
+  everyAnswer: WaitStats;
+  edits: { barelyTouched: number; edited: number; rewritten: number };
+  touchByWeek: Array<{ week: Date; average: number; replies: number }>;
+  followups: { suggested: number; sent: number; withdrawn: number };
+  goneQuiet: number;
+}
+
+const BUCKETS: Array<[string, number]> = [['< 1 h', 1], ['1–4 h', 4], ['4–24 h', 24], ['1–3 days', 72], ['> 3 days', Infinity]];
+/** A customer we have not written to for this long, after writing before, has gone quiet. */
+const QUIET_DAYS = 90;
+
+/**
+ * What the team's work looks like from the customer's side: how long they waited, how personal the
+ * replies were, what the follow-ups did. One pass of SQL per figure, on indexed columns.
+ */
+export async function teamReport(ctx: Ctx, f: ReportFilter = {}): Promise<Report> {
+  const now = ctx.clock.now();
+  const since = new Date(now.getTime() - (f.days ?? 90) * 86_400_000);
+  const mailbox = f.mailboxId ? sql`and c.mailbox_id = ${f.mailboxId}` : sql``;
+  const author = f.userId ? sql`and o.sent_by_user_id = ${f.userId}` : sql``;
+
+  // An answer is our first message after one or more of theirs; the wait runs from the first of theirs.
+  // Messages are numbered by how many of ours came before them in the conversation: the customer's
+  // messages numbered k were answered by our message numbered k. Hash joins, no per-row subqueries.
+  const waits = await sql<{ hours: number; first: boolean }>`
+    with numbered as (
+      select m.conversation_id, m.direction, m.date, m.sent_by_user_id,
+             coalesce(sum(case when m.direction = 'out' then 1 else 0 end) over (partition by m.conversation_id order by m.date, m.id rows between unbounded preceding and 1 preceding), 0) as ours_before
+      from messages m join conversations c on c.id = m.conversation_id
+      where m.automated_reason is null and m.date >= ${since} ${mailbox}
+    ),
+    asked as (
+      select conversation_id, ours_before, min(date) as at from numbered where direction = 'in' group by conversation_id, ours_before
+    )
+    select extract(epoch from (o.date - a.at)) / 3600.0 as hours, a.ours_before = 0 as first
+    from asked a
+    join numbered o on o.conversation_id = a.conversation_id and o.direction = 'out' and o.ours_before = a.ours_before
+    where true ${author}
+  `.execute(ctx.db);
+  const hours = waits.rows.map((r) => ({ hours: Number(r.hours), first: Boolean(r.first) }));
+
+  const sent = await ctx.db
+    .selectFrom('drafts as d')
+    .innerJoin('conversations as c', 'c.id', 'd.conversation_id')
+    .select(['d.body', 'd.template_body', 'd.touch_score', 'd.sent_at', 'd.kind', 'd.status'])
+    .where('d.updated_at', '>=', since)
+    .$if(Boolean(f.mailboxId), (q) => q.where('c.mailbox_id', '=', f.mailboxId!))
+    .$if(Boolean(f.userId), (q) => q.where('d.author_id', '=', f.userId!))
+    .execute();
+  const replies = sent.filter((d) => d.status === 'sent');
+
+  const quiet = await ctx.db
+    .selectFrom('customers')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('last_outbound_at', '<', new Date(now.getTime() - QUIET_DAYS * 86_400_000))
+    .where((eb) => eb.or([eb('last_inbound_at', 'is', null), eb('last_inbound_at', '<', new Date(now.getTime() - QUIET_DAYS * 86_400_000))]))
+    .executeTakeFirstOrThrow();
+
+  return {
+    since,
+    firstAnswer: waitStats(hours.filter((h) => h.first).map((h) => h.hours)),
+    everyAnswer: waitStats(hours.map((h) => h.hours)),
+    edits: editCounts(replies),
+    touchByWeek: touchByWeek(replies),
+    followups: {
+      suggested: sent.filter((d) => d.kind === 'followup').length,
+      sent: sent.filter((d) => d.kind === 'followup' && d.status === 'sent').length,
+      withdrawn: sent.filter((d) => d.kind === 'followup' && d.status === 'discarded').length,
+    },
+    goneQuiet: Number(quiet.n),
+  };
+}
+
+export function waitStats(hours: number[]): WaitStats {
+  const sorted = [...hours].sort((a, b) => a - b);
+  const median = sorted.length ? (sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2) : null;
+  let lower = 0;
+  const buckets = BUCKETS.map(([label, upper]) => {
+    const count = sorted.filter((h) => h >= lower && h < upper).length;
+    lower = upper;
+    return { label, count };
+  });
+  return { count: sorted.length, medianHours: median, slowestHours: sorted.length ? sorted[sorted.length - 1]! : null, buckets };
+}
+
+/** How far a sent reply moved from its template, in words the person added. */
+export function ownWords(body: string, template: string | null): number {
+  const words = (t: string) => t.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
+  const had = new Set(words(template ?? ''));
+  return words(body).filter((w) => !had.has(w)).length;
+}
+
+function editCounts(replies: Array<{ body: string; template_body: string | null }>) {
+  const counts = { barelyTouched: 0, edited: 0, rewritten: 0 };
+  for (const r of replies) {
+    const n = ownWords(r.body, r.template_body);
+    if (n < 8) counts.barelyTouched++;
+    else if (n < 40) counts.edited++;
+    else counts.rewritten++;
+  }
+  return counts;
+}
+
+function touchByWeek(replies: Array<{ touch_score: number | null; sent_at: Date | null }>) {
+  const weeks = new Map<number, { sum: number; n: number }>();
+  for (const r of replies) {
+    if (r.touch_score === null || !r.sent_at) continue;
+    const day = new Date(Date.UTC(r.sent_at.getUTCFullYear(), r.sent_at.getUTCMonth(), r.sent_at.getUTCDate()));
+    const monday = day.getTime() - ((day.getUTCDay() + 6) % 7) * 86_400_000;
+    const w = weeks.get(monday) ?? { sum: 0, n: 0 };
+    w.sum += r.touch_score;
+    w.n++;
+    weeks.set(monday, w);
+  }
+  return [...weeks].sort((a, b) => a[0] - b[0]).map(([week, w]) => ({ week: new Date(week), average: Math.round(w.sum / w.n), replies: w.n }));
+}

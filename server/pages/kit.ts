@@ -1,0 +1,74 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { z } from 'zod';
+import type { Ctx } from '../../core/context.ts';
+import { LonghandError } from '../../core/errors.ts';
+import type { ImageNetwork } from '../../core/mail/remote-image.ts';
+import { setupNeeded } from '../../core/users/users.ts';
+import { csrfToken } from '../auth.ts';
+import { toHttpError } from '../http-errors.ts';
+import type { Render } from '../views.ts';
+
+export interface CapturedMail {
+  receivedAt: Date;
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+}
+
+export interface PageOptions {
+  /** Signs session cookies, and the links a message frame hands out (its images are fetched without the cookie). */
+  sessionSecret: string;
+  /** Demo mode: outgoing mail is captured in-process and listed on /demo/outbox. */
+  capturedMail?: () => CapturedMail[];
+  /** Where the image proxy may connect: the public internet, unless a test puts a local site there. */
+  imageNetwork?: ImageNetwork;
+}
+
+/** What every page module shares: rendering with the layout's data, the sign-in gate, and form actions. */
+export interface PageKit {
+  ctx: Ctx;
+  options: PageOptions;
+  page(req: Request, res: Response, view: string, data: Record<string, unknown>, status?: number): void;
+  signedIn: RequestHandler;
+  /** Runs a form action and goes back where the form said, with the outcome in words. */
+  action(fn: (req: Request) => Promise<string>): RequestHandler;
+}
+
+export const idParam = z.coerce.number().int().positive();
+
+/** Only paths of ours: a `back` or `next` field must never send a person to another site. */
+export function localPath(value: unknown, fallback = '/'): string {
+  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : fallback;
+}
+
+export function pageKit(ctx: Ctx, render: Render, options: PageOptions): PageKit {
+  return {
+    ctx,
+    options,
+    page(req, res, view, data, status = 200) {
+      const flash = req.session.flash;
+      delete req.session.flash;
+      res.status(status).type('html').send(render(view, { ...data, user: req.user, isOwner: req.user?.role === 'owner', csrf: csrfToken(req), flash, demo: Boolean(options.capturedMail), now: ctx.clock.now(), path: req.path }));
+    },
+    // Any staff member; pages that need more add requireRole after it.
+    signedIn: Object.assign(
+      async (req: Request, res: Response, next: NextFunction) => {
+        if (req.user) return next();
+        if (await setupNeeded(ctx)) return res.redirect(303, '/setup');
+        res.redirect(303, `/signin?next=${encodeURIComponent(req.originalUrl)}`);
+      },
+      { leastRole: 'agent' as const },
+    ),
+    action: (fn) => async (req: Request, res: Response, next: NextFunction) => {
+      const back = localPath(req.body?.back);
+      try {
+        req.session.flash = { kind: 'ok', text: await fn(req) };
+      } catch (err) {
+        if (!(err instanceof LonghandError)) return next(err);
+        req.session.flash = { kind: 'error', text: toHttpError(err).message };
+      }
+      res.redirect(303, back);
+    },
+  };
+}

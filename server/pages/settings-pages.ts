@@ -1,0 +1,105 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { recentAudit } from '../../core/audit.ts';
+import { listConversations } from '../../core/conversations/views.ts';
+import { listTemplates, resetTemplate, saveTemplate } from '../../core/drafts/template-edits.ts';
+import { teamSettings, updateTeamSettings } from '../../core/settings/team-settings.ts';
+import { createUser, listUsers, ROLES, setPassword, updateUser } from '../../core/users/users.ts';
+import type { Role } from '../../core/db/schema.ts';
+import { requireRole } from '../auth.ts';
+import { QUEUE_BOARD_PATH } from '../queue-board.ts';
+import { idParam, type PageKit } from './kit.ts';
+
+const role = z.enum(ROLES as [Role, ...Role[]]);
+const newPerson = z.object({ name: z.string().max(200), email: z.string().max(254), role, password: z.string().max(1000) });
+const personChange = z.object({ role: role.optional(), access: z.enum(['active', 'disabled']).optional(), password: z.string().max(1000).optional() });
+const teamForm = z.object({
+  undoSeconds: z.coerce.number().int(),
+  minTouchScore: z.coerce.number().int(),
+  agentsNeedApproval: z.literal('on').optional(),
+});
+const phrasesForm = z.object({ phrases: z.string().max(100_000) });
+const templateForm = z.object({ body: z.string().max(100_000) });
+
+/** "phrase — suggestion", one a line: how the team keeps its canned-phrase list in a plain textarea. */
+export function parsePhrases(text: string): Array<{ phrase: string; suggestion: string }> {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const [phrase, ...rest] = line.split(/\s+[—|]\s+/);
+      return { phrase: phrase!.trim(), suggestion: rest.join(' — ').trim() };
+    });
+}
+
+/** Owners' settings (people and roles, the team's rules, canned phrases) and the template editor. */
+export function settingsPages({ ctx, page, signedIn, action }: PageKit): Router {
+  const r = Router();
+  const owner = requireRole('owner');
+  const approver = requireRole('approver');
+
+  r.get('/settings', signedIn, owner, async (req, res) => {
+    const [people, settings, templates] = await Promise.all([listUsers(ctx, { includeDisabled: true }), teamSettings(ctx), listTemplates(ctx)]);
+    page(req, res, 'settings', {
+      title: 'Settings',
+      people: people.map((p) => ({ ...p, roles: ROLES.map((r) => ({ value: r, selected: r === p.role })), disabled: p.disabled_at !== null, isMe: p.id === req.user!.id })),
+      roles: ROLES,
+      settings,
+      phrases: settings.cannedPhrases.map((p) => (p.suggestion ? `${p.phrase} — ${p.suggestion}` : p.phrase)).join('\n'),
+      templates,
+      queueBoard: QUEUE_BOARD_PATH,
+    });
+  });
+
+  r.post('/settings/people', signedIn, owner, action(async (req) => {
+    const form = newPerson.parse(req.body);
+    const created = await createUser(ctx, { ...form, password: form.password || null }, req.user!.id);
+    return `${created.name} can sign in as ${created.role}${form.password ? '' : ' once you set a password'}.`;
+  }));
+
+  r.post('/settings/people/:id', signedIn, owner, action(async (req) => {
+    const form = personChange.parse(req.body);
+    const id = idParam.parse(req.params.id);
+    const changed = await updateUser(ctx, id, { role: form.role, disabled: form.access ? form.access === 'disabled' : undefined }, req.user!.id);
+    if (form.password) await setPassword(ctx, changed.email, form.password, req.user!.id);
+    return `${changed.name} is saved${form.password ? ', with the new password' : ''}.`;
+  }));
+
+  r.post('/settings/team', signedIn, owner, action(async (req) => {
+    const form = teamForm.parse(req.body);
+    await updateTeamSettings(ctx, { undoSeconds: form.undoSeconds, minTouchScore: form.minTouchScore, agentsNeedApproval: form.agentsNeedApproval === 'on' }, req.user!.id);
+    return 'The team settings are saved.';
+  }));
+
+  r.post('/settings/phrases', signedIn, owner, action(async (req) => {
+    const phrases = parsePhrases(phrasesForm.parse(req.body).phrases);
+    await updateTeamSettings(ctx, { cannedPhrases: phrases }, req.user!.id);
+    return `${phrases.length} canned phrases are checked in every draft.`;
+  }));
+
+  r.get('/settings/audit', signedIn, owner, async (req, res) => {
+    const before = z.coerce.number().int().positive().optional().catch(undefined).parse(req.query.before);
+    const lines = await recentAudit(ctx.db, { before, limit: 100 });
+    page(req, res, 'audit', { title: 'Audit log', lines: lines.map((l) => ({ ...l, details: JSON.stringify(l.details) })), older: lines.length === 100 ? lines[lines.length - 1]!.id : null });
+  });
+
+  r.get('/settings/templates/:kind/:name', signedIn, approver, async (req, res) => {
+    const name = `${req.params.kind}/${req.params.name}`;
+    const [templates, conversations] = await Promise.all([listTemplates(ctx), listConversations(ctx, { limit: 20 })]);
+    const template = templates.find((t) => t.name === name);
+    page(req, res, 'template-edit', { title: `Template ${name}`, template: template ?? { name, body: '', overridden: false }, isNew: !template, conversations });
+  });
+
+  r.post('/settings/templates/:kind/:name', signedIn, approver, action(async (req) => {
+    const name = `${req.params.kind}/${req.params.name}`;
+    if (req.body.reset === 'yes') {
+      await resetTemplate(ctx, name, req.user!);
+      return `${name} is back to the shipped version.`;
+    }
+    await saveTemplate(ctx, name, templateForm.parse(req.body).body, req.user!);
+    return `${name} is saved; new drafts use it.`;
+  }));
+
+  return r;
+}
