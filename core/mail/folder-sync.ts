@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Ctx } from '../context.ts';
 import type { Folder } from '../db/schema.ts';
 import { ImapError } from '../errors.ts';
+import { searchUids } from './imap.ts';
 import { ingestMessage } from './ingest.ts';
 
 export interface FolderSyncLimits {
@@ -82,7 +83,7 @@ export async function syncFolder(ctx: Ctx, client: ImapFlow, input: FolderSyncIn
     await applyFlags(ctx, folder.id, uidvalidity, changes.flags);
     if (modseqKnown && String(box.highestModseq) !== stored.highestmodseq) await fetchChangedFlags(ctx, client, folder.id, uidvalidity, stored.highestmodseq!);
     const known = await countOnServer(ctx, folder.id, uidvalidity);
-    if (reset || !modseqKnown || changes.expungedUnknown || known !== box.exists) await fullReconcile(ctx, client, folder.id, uidvalidity);
+    if (reset || !modseqKnown || changes.expungedUnknown || known !== box.exists) await fullReconcile(ctx, client, input.mailboxName, folder.id, uidvalidity);
 
     const now = ctx.clock.now();
     await ctx.db
@@ -224,8 +225,8 @@ async function fetchChangedFlags(ctx: Ctx, client: ImapFlow, folderId: number, u
  * Without QRESYNC (or when counts disagree): every UID on the server against every location we know.
  * UIDs only, a few bytes each, so this stays cheap for large folders.
  */
-async function fullReconcile(ctx: Ctx, client: ImapFlow, folderId: number, uidvalidity: string): Promise<void> {
-  const onServer = new Set((await client.search({ all: true }, { uid: true })) || []);
+async function fullReconcile(ctx: Ctx, client: ImapFlow, mailboxName: string, folderId: number, uidvalidity: string): Promise<void> {
+  const onServer = new Set(await searchUids(client, mailboxName, { all: true }));
   const known = await ctx.db.selectFrom('message_locations').select(['id', 'uid', 'flags']).where('folder_id', '=', folderId).where('uidvalidity', '=', uidvalidity).where('expunged_at', 'is', null).execute();
   const gone = known.filter((l) => !onServer.has(l.uid)).map((l) => l.id);
   const now = ctx.clock.now();

@@ -1,4 +1,4 @@
-import { ImapFlow, type ListResponse } from 'imapflow';
+import { ImapFlow, type ListResponse, type SearchObject } from 'imapflow';
 import { ImapError } from '../errors.ts';
 import type { ServerSettings } from './server-url.ts';
 
@@ -61,13 +61,19 @@ export async function fileSentCopy(client: ImapFlow, raw: Buffer, date: Date): P
   return path;
 }
 
+/** UIDs matching a search in the selected folder. imapflow answers false when SEARCH failed; that is an error, not "none". */
+export async function searchUids(client: ImapFlow, mailboxName: string, query: SearchObject): Promise<number[]> {
+  const found = await client.search(query, { uid: true });
+  if (!found) throw new ImapError(mailboxName, `SEARCH failed in ${client.mailbox ? client.mailbox.path : 'no folder'}`, false);
+  return found;
+}
+
 /** True when a message with this Message-ID is in the Sent folder: how an interrupted send is settled. */
-export async function isInSent(client: ImapFlow, messageId: string): Promise<boolean> {
+export async function isInSent(client: ImapFlow, mailboxName: string, messageId: string): Promise<boolean> {
   const path = await sentFolderPath(client);
   const lock = await client.getMailboxLock(path, { readOnly: true });
   try {
-    const found = await client.search({ header: { 'message-id': `<${messageId}>` } }, { uid: true });
-    return Array.isArray(found) && found.length > 0;
+    return (await searchUids(client, mailboxName, { header: { 'message-id': `<${messageId}>` } })).length > 0;
   } finally {
     lock.release();
   }

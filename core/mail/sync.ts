@@ -78,7 +78,9 @@ async function runSession(ctx: Ctx, mailboxId: number, options: SyncOptions): Pr
     const folders = await ensureFolders(ctx, client, mailbox);
     const inbox = folders.find((f) => f.role === 'inbox')!;
     const sync = async (folder: Folder, historical: boolean) => {
-      await syncFolder(ctx, client, { mailboxId, mailboxName: mailbox.name, folder, historical, ours: await ourAddresses(ctx), changes: changesFor(folder.path), limits });
+      // A resync asked for while this session idles resets the folders: what they yield is old mail, not new.
+      const old = historical || !(await getMailbox(ctx, mailboxId)).initial_sync_done;
+      await syncFolder(ctx, client, { mailboxId, mailboxName: mailbox.name, folder, historical: old, ours: await ourAddresses(ctx), changes: changesFor(folder.path), limits });
     };
     // Until the first sync is complete, everything found is old mail: threaded, not drafted (but see finishInitialSync).
     const historical = !mailbox.initial_sync_done;

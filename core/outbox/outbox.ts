@@ -152,7 +152,7 @@ async function markUncertain(ctx: Ctx, row: OutboxRow, reason: string): Promise<
 /** A worker died between claiming and recording: the Sent folder tells whether the mail went out. */
 async function settleInterrupted(ctx: Ctx, imap: ImapSessions, row: OutboxRow): Promise<DeliveryOutcome> {
   const mailbox = await getMailbox(ctx, row.mailbox_id);
-  const found = mailbox.source !== 'demo' && (await imap.use(ctx, row.mailbox_id, (client) => isInSent(client, row.message_id)));
+  const found = mailbox.source !== 'demo' && (await imap.use(ctx, row.mailbox_id, (client) => isInSent(client, mailbox.name, row.message_id)));
   if (found) {
     await markSent(ctx, row, 'found in the Sent folder after an interrupted send', null);
     await finishSent(ctx, imap, row, true);
@@ -168,7 +168,8 @@ async function settleInterrupted(ctx: Ctx, imap: ImapSessions, row: OutboxRow): 
 async function fileCopy(ctx: Ctx, imap: ImapSessions, row: OutboxRow, lookFirst: boolean): Promise<void> {
   if (!row.raw) return;
   // The demo mailbox has no IMAP server to file into.
-  if ((await getMailbox(ctx, row.mailbox_id)).source === 'demo') return markFiled(ctx, row.id);
+  const mailbox = await getMailbox(ctx, row.mailbox_id);
+  if (mailbox.source === 'demo') return markFiled(ctx, row.id);
   const raw = Buffer.from(row.raw);
   const answered = await ctx.db
     .selectFrom('drafts')
@@ -180,7 +181,7 @@ async function fileCopy(ctx: Ctx, imap: ImapSessions, row: OutboxRow, lookFirst:
     .where('message_locations.expunged_at', 'is', null)
     .execute();
   await imap.use(ctx, row.mailbox_id, async (client) => {
-    if (!lookFirst || !(await isInSent(client, row.message_id))) await fileSentCopy(client, raw, row.updated_at);
+    if (!lookFirst || !(await isInSent(client, mailbox.name, row.message_id))) await fileSentCopy(client, raw, row.updated_at);
     for (const loc of answered) await markAnswered(client, loc.path, loc.uidvalidity, loc.uid);
   });
   await markFiled(ctx, row.id);
