@@ -38,6 +38,17 @@ function registerHelpers(env: typeof Handlebars): void {
     const escaped = Handlebars.escapeExpression(typeof text === 'string' ? text.trim() : '');
     return new Handlebars.SafeString(escaped.split(/\n{2,}/).map((p) => `<p>${p.replace(/\n/g, '<br>')}</p>`).join(''));
   });
+  // A search snippet with its matches marked; every piece of the text is escaped.
+  env.registerHelper('highlight', (text: unknown, ranges: unknown) => {
+    const s = typeof text === 'string' ? text : '';
+    let out = '';
+    let at = 0;
+    for (const [from, to] of Array.isArray(ranges) ? (ranges as Array<[number, number]>) : []) {
+      out += `${Handlebars.escapeExpression(s.slice(at, from))}<mark>${Handlebars.escapeExpression(s.slice(from, to))}</mark>`;
+      at = to;
+    }
+    return new Handlebars.SafeString(out + Handlebars.escapeExpression(s.slice(at)));
+  });
 }
 
 function ago(ms: number): string {

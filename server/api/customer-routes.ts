@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
 import { customerCard } from '../../core/customers/card.ts';
 import { updateCustomerProfile } from '../../core/customers/customers.ts';
+import { listCustomers } from '../../core/customers/directory.ts';
 import { mergeCustomers, splitCustomer } from '../../core/customers/merge.ts';
 import { requireRole } from '../auth.ts';
 
@@ -13,17 +14,28 @@ const profile = z.strictObject({
   personUserId: z.number().int().positive().nullable().optional(),
   doNotFollowUp: z.boolean().optional(),
 });
+const listQuery = z.object({
+  tag: z.string().max(60).optional(),
+  organization: z.coerce.number().int().positive().optional(),
+  after: z.string().max(40).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
 const mergeBody = z.strictObject({ otherId: z.number().int().positive() });
 const splitBody = z.strictObject({ addresses: z.array(z.string().min(3).max(254)).min(1).max(100) });
 
 /**
- * The customer card and what staff keep about a person. Merging and splitting customers changes who a
+ * The customer list, the card and what staff keep about a person. Merging and splitting customers changes who a
  * person is across all their history, so it needs an approver.
  */
 export function customerRoutes(ctx: Ctx): Router {
   const r = Router();
   const agent = requireRole('agent');
   const approver = requireRole('approver');
+
+  r.get('/', agent, async (req, res) => {
+    const q = listQuery.parse(req.query);
+    res.json(await listCustomers(ctx, { tag: q.tag, organizationId: q.organization, after: q.after, limit: q.limit }));
+  });
 
   r.get('/:id', agent, async (req, res) => {
     res.json(await customerCard(ctx, id.parse(req.params.id)));

@@ -9,15 +9,20 @@ import { findSlots } from '../../core/drafts/slots.ts';
 import { followupPanel } from '../../core/followups/panel.ts';
 import { applyTemplate, listTemplates } from '../../core/drafts/template-edits.ts';
 import { settleUncertain } from '../../core/outbox/outbox.ts';
-import { idParam, type PageKit } from './kit.ts';
+import { CONVERSATION_STATUSES, changeConversation } from '../../core/conversations/assignment.ts';
+import { addNote } from '../../core/conversations/notes.ts';
+import type { ConversationStatus } from '../../core/db/schema.ts';
+import { getUser, listUsers } from '../../core/users/users.ts';
+import { idParam, parseForm, type PageKit } from './kit.ts';
 
 const OPEN = ['pending', 'approved', 'sending', 'uncertain', 'failed'];
 /** "Name <address>, other@example.com" as a person types it, into the recipients a draft keeps. */
 const recipients = z.string().max(10_000).transform((v) => addressparser(v, { flatten: true }).map((a) => ({ address: a.address.trim(), name: (a.name ?? '').trim() })));
 const editForm = z.object({ subject: z.string().max(998), body: z.string().max(200_000), baseVersion: z.coerce.number().int(), to: recipients.optional(), cc: recipients.optional() });
+const changeForm = z.object({ status: z.enum(CONVERSATION_STATUSES as [ConversationStatus, ...ConversationStatus[]]), assignee: z.string().max(20), baseVersion: z.coerce.number().int() });
 const approveForm = z.object({ subject: z.string().max(998).optional(), body: z.string().max(200_000).optional(), baseVersion: z.coerce.number().int().optional(), seenVersion: z.coerce.number().int().optional(), to: recipients.optional(), cc: recipients.optional() });
 
-/** One conversation with its draft: read, write, approve, undo, discard, start from another template. */
+/** One conversation with its draft: read, write, approve, undo, discard, start from another template; who has it, and notes. */
 export function conversationPages({ ctx, page, signedIn, action }: PageKit): Router {
   const r = Router();
 
@@ -25,7 +30,7 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
     const d = await conversationDetail(ctx, idParam.parse(req.params.id));
     const card = d.conversation.customer_id ? await customerCard(ctx, d.conversation.customer_id) : null;
     const draft = [...d.drafts].reverse().find((x) => OPEN.includes(x.status)) ?? null;
-    const [touch, templates, followups] = await Promise.all([draft ? checkReply(ctx, draft.body, d.conversation.id, draft) : null, listTemplates(ctx), followupPanel(ctx, d.conversation.id, draft)]);
+    const [touch, templates, followups, staff] = await Promise.all([draft ? checkReply(ctx, draft.body, d.conversation.id, draft) : null, listTemplates(ctx), followupPanel(ctx, d.conversation.id, draft), listUsers(ctx)]);
     const now = ctx.clock.now();
     page(req, res, 'conversation', {
       title: d.conversation.subject,
@@ -33,6 +38,9 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
       messages: d.messages,
       card,
       history: card?.history.filter((h) => h.conversationId !== d.conversation.id) ?? [],
+      notes: d.notes,
+      staff: staff.map((s) => ({ id: s.id, name: s.name, current: s.id === d.conversation.assignee_id })),
+      statuses: CONVERSATION_STATUSES.map((value) => ({ value, label: value.replace(/_/g, ' '), current: value === d.conversation.status })),
       draft,
       followups,
       slots: draft ? findSlots(draft.body).map((s) => s.hint) : [],
@@ -44,6 +52,18 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
       uncertain: draft?.status === 'uncertain',
     });
   });
+
+  r.post('/conversations/:id/change', signedIn, action(async (req) => {
+    const form = parseForm(changeForm, req.body);
+    const assigneeId = form.assignee ? idParam.parse(form.assignee) : null;
+    const c = await changeConversation(ctx, idParam.parse(req.params.id), { status: form.status, assigneeId, baseVersion: form.baseVersion }, req.user!);
+    return `Saved: ${c.status.replace(/_/g, ' ')}, ${assigneeId === null ? 'nobody assigned' : `assigned to ${(await getUser(ctx, assigneeId))?.name}`}.`;
+  }));
+
+  r.post('/conversations/:id/notes', signedIn, action(async (req) => {
+    const note = await addNote(ctx, idParam.parse(req.params.id), parseForm(z.object({ body: z.string().max(20_000) }), req.body).body, req.user!);
+    return note.mentions.length ? `Note added; ${note.mentions.map((m) => m.name).join(' and ')} will see it.` : 'Note added.';
+  }));
 
   r.post('/drafts/:id/save', signedIn, action(async (req) => {
     await editDraft(ctx, idParam.parse(req.params.id), editForm.parse(req.body), req.user!);

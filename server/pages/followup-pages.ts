@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { ValidationError } from '../../core/errors.ts';
 import { keepInTouchNow } from '../../core/followups/evaluate.ts';
 import { goingQuiet, listFilters, waitingOnUs } from '../../core/followups/lists.ts';
 import { correctPromise, dismissPromise } from '../../core/followups/promise-records.ts';
@@ -8,7 +7,7 @@ import { snoozeConversation, unsnoozeConversation } from '../../core/followups/r
 import { listRequests, shipRequest, tagRequest } from '../../core/followups/requests.ts';
 import { followupRules, followupRulesChange, updateFollowupRules } from '../../core/followups/rule-settings.ts';
 import { requireRole } from '../auth.ts';
-import { idParam, type PageKit } from './kit.ts';
+import { idParam, parseForm, type PageKit } from './kit.ts';
 
 const filterQuery = z.object({
   tag: z.string().max(60).optional().catch(undefined),
@@ -34,14 +33,6 @@ const rulesForm = z.object({
   remindMeEnabled: checkbox,
   closeTheLoopEnabled: checkbox,
 });
-
-/** Reads a form, or says in words which field is wrong (a flash, not an error page). */
-function parseForm<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  throw new ValidationError(`${issue.path.join('.') || 'form'}: ${issue.message}`, issue.path.join('.'));
-}
 
 /** Going quiet, Waiting on us, requests, the follow-up rules, and the follow-up forms of the conversation page. */
 export function followupPages({ ctx, page, signedIn, action }: PageKit): Router {

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
-import { LonghandError } from '../../core/errors.ts';
+import { LonghandError, ValidationError } from '../../core/errors.ts';
 import type { ImageNetwork } from '../../core/mail/remote-image.ts';
 import { setupNeeded } from '../../core/users/users.ts';
 import { csrfToken } from '../auth.ts';
@@ -36,6 +36,14 @@ export interface PageKit {
 }
 
 export const idParam = z.coerce.number().int().positive();
+
+/** Reads a form, or says in words which field is wrong (a flash, not an error page). */
+export function parseForm<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new ValidationError(`${issue.path.join('.') || 'form'}: ${issue.message}`, issue.path.join('.'));
+}
 
 /** Only paths of ours: a `back` or `next` field must never send a person to another site. */
 export function localPath(value: unknown, fallback = '/'): string {

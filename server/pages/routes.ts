@@ -8,6 +8,7 @@ import { createUser, setupNeeded, verifyLogin } from '../../core/users/users.ts'
 import type { Render } from '../views.ts';
 import { accountPages } from './account-pages.ts';
 import { conversationPages } from './conversation-pages.ts';
+import { customerPages } from './customer-pages.ts';
 import { followupPages } from './followup-pages.ts';
 import { localPath, pageKit, type PageOptions } from './kit.ts';
 import { mailboxPages } from './mailbox-pages.ts';
@@ -78,6 +79,7 @@ export function pageRoutes(ctx: Ctx, render: Render, options: PageOptions): Rout
 
   r.use(queuePages(kit));
   r.use(conversationPages(kit));
+  r.use(customerPages(kit));
   r.use(messagePages(kit));
   r.use(mailboxPages(kit));
   r.use(followupPages(kit));

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPublicAddress, publicInternet, type ImageNetwork } from '../../core/mail/remote-image.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { launchBrowser } from '../support/browser.ts';
+import { launchBrowser, signIn } from '../support/browser.ts';
 import { SmtpSink, testMailbox, waitUntil } from '../support/servers.ts';
 
 const US = 'support@fernhill.example';
@@ -100,11 +100,7 @@ describe('hostile mail, synced from Dovecot and read in Chromium', () => {
     });
     page = await context.newPage();
     const staff = await app.addUser('agent', 'Sam Reyes');
-    await page.goto(`${app.url}/signin`);
-    await page.getByLabel('Email').fill(staff.email);
-    await page.getByLabel('Password').fill(staff.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${app.url}/`);
+    await signIn(page, app.url, staff.email, staff.password);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,30 +1,14 @@
 /// <reference lib="dom" />
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { launchBrowser, screenshot } from '../support/browser.ts';
+import { expectAccessible, launchBrowser, screenshot } from '../support/browser.ts';
 import { SmtpSink, testMailbox, type TestMailbox } from '../support/servers.ts';
 
-const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const US = 'help@juniper-tea.example';
 
 function customerMail(i: number, subject: string, body: string, from = `Customer ${i} <customer${i}@leaf${i}.example>`): string {
   return `From: ${from}\r\nTo: Juniper Tea <${US}>\r\nSubject: ${subject}\r\nDate: ${new Date(Date.now() - (10 - i) * 3_600_000).toUTCString()}\r\nMessage-ID: <ws-${i}-${Date.now()}@leaf${i}.example>\r\n\r\n${body}\r\n`;
-}
-
-/** No axe violation of serious or critical impact on the page as it is now. */
-async function expectAccessible(context: BrowserContext, url: string): Promise<void> {
-  const page = await context.newPage();
-  await page.goto(url);
-  await page.addScriptTag({ content: AXE });
-  const violations = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run: (o: object) => Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run({ resultTypes: ['violations'] });
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  expect(violations, url).toEqual([]);
-  await page.close();
 }
 
 describe('the staff workspace in the browser', () => {
@@ -184,5 +168,5 @@ describe('the staff workspace in the browser', () => {
     }
     await phone.close();
     expect(errors).toEqual([]);
-  });
+  }, 90_000);
 });

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
 import { customerCard } from '../../core/customers/card.ts';
 import { updateCustomerProfile } from '../../core/customers/customers.ts';
+import { customerByAddress, listCustomers } from '../../core/customers/directory.ts';
 import { mergeCustomers, splitCustomer } from '../../core/customers/merge.ts';
 import type { User } from '../../core/db/schema.ts';
 import { prepareReplyDraft } from '../../core/drafts/drafter.ts';
@@ -108,6 +109,34 @@ describe('customers', () => {
     const split = await splitCustomer(ctx, work, ['maria@bakery.example'], dana);
     expect(await customerCard(ctx, split)).toMatchObject({ name: 'Maria Lopez', addresses: ['maria@bakery.example'], notes: '', person: { id: dana.id }, doNotFollowUp: true, organization: { domain: 'bakery.example' }, conversationCount: 1 });
     expect((await customerCard(ctx, work)).history.map((h) => h.subject)).toEqual(['Invoice copy']);
+  });
+
+  it('lists everyone most recently in touch first, page by page, and narrows by tag and organization', async () => {
+    await ingest({ id: 'j1@berg-cafe.example', from: 'Jonas Berg <jonas@berg-cafe.example>', subject: 'Lids', date: 'Thu, 05 Nov 2026 10:00:00 +0100', body: 'Do you sell lids on their own?' });
+    const home = await customerOf('maria.lopez@gmail.com');
+    const work = await customerOf('maria@bakery.example');
+    const jonas = await customerOf('jonas@berg-cafe.example');
+    await updateCustomerProfile(ctx, work, { tags: ['wholesale'], personUserId: dana.id }, dana);
+
+    const all = await listCustomers(ctx);
+    expect(all.next).toBeNull();
+    expect(all.rows.map((r) => r.id)).toEqual([home, jonas, work]);
+    expect(all.rows[2]).toMatchObject({ name: 'Maria Lopez', email: 'maria@bakery.example', organization: { name: expect.stringMatching(/bakery/i) }, tags: ['wholesale'], person: 'Dana Okafor', conversationCount: 1, openCount: 1, lastContactAt: new Date('2026-11-02T11:00:00Z') });
+    // One at a time, every customer comes once.
+    const seen: number[] = [];
+    let after: string | undefined;
+    do {
+      const page = await listCustomers(ctx, { limit: 1, after });
+      seen.push(...page.rows.map((r) => r.id));
+      after = page.next ?? undefined;
+    } while (after);
+    expect(seen).toEqual([home, jonas, work]);
+
+    expect((await listCustomers(ctx, { tag: 'wholesale' })).rows.map((r) => r.id)).toEqual([work]);
+    expect((await listCustomers(ctx, { organizationId: all.rows[1]!.organization!.id })).rows.map((r) => r.id)).toEqual([jonas]);
+    await expect(listCustomers(ctx, { after: "1'; drop table customers" })).rejects.toMatchObject({ code: 'invalid_input', details: { field: 'after' } });
+    expect(await customerByAddress(ctx, 'Maria <MARIA@Bakery.example>')).toBe(work);
+    expect(await customerByAddress(ctx, 'nobody@nowhere.example')).toBeNull();
   });
 
   it('refuses what would lose a customer or names the wrong field', async () => {

@@ -25,6 +25,10 @@ export function longhand(args: string[], env: NodeJS.ProcessEnv, input = ''): Pr
 /** Starts a long-running `longhand` command (start, web, worker) and waits for its "is up" line; `url` is the web app's. */
 export async function startLonghand(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; output: () => string; stop(signal?: NodeJS.Signals): Promise<void> }> {
   const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A test that fails or times out must not leave a server holding its data folder and ports.
+  const orphan = () => child.kill('SIGKILL');
+  process.once('exit', orphan);
+  child.once('exit', () => process.off('exit', orphan));
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   const url = await new Promise<string>((resolve, reject) => {
