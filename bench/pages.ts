@@ -87,6 +87,11 @@ const pages: Array<[string, () => string]> = [
   ['GET /going-quiet', () => '/going-quiet'],
   ['GET /waiting-on-us', () => '/waiting-on-us'],
   ['GET /settings', () => '/settings'],
+  ['GET /customers', () => '/customers'],
+  ['GET /customers?tag=wholesale', () => '/customers?tag=wholesale'],
+  ['GET /customers/:id', () => `/customers/${sample(customers)}`],
+  ['GET /customers?q=customer42', () => '/customers?q=customer42'],
+  ['GET /customers?q=seasoning', () => '/customers?q=seasoning'],
   ['GET /api/customers/:id', () => `/api/customers/${sample(customers)}`],
   ['GET /api/search?q=seasoning', () => '/api/search?q=seasoning'],
 ];

@@ -6,6 +6,7 @@ import * as reviewAndBounces from './migrations/0004-review-and-bounces.ts';
 import * as followups from './migrations/0005-followups.ts';
 import * as draftPresence from './migrations/0006-draft-presence.ts';
 import * as signinAttempts from './migrations/0007-signin-attempts.ts';
+import * as messagesByDate from './migrations/0008-messages-by-date.ts';
 
 /** Migrations are listed here, in order, so they ship inside the code and need no file-system scan. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-followups': followups,
   '0006-draft-presence': draftPresence,
   '0007-signin-attempts': signinAttempts,
+  '0008-messages-by-date': messagesByDate,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -43,8 +43,13 @@ export async function teamReport(ctx: Ctx, f: ReportFilter = {}): Promise<Report
 
   // An answer is our first message after one or more of theirs; the wait runs from the first of theirs.
   // Messages are numbered by how many of ours came before them in the conversation: the customer's
-  // messages numbered k were answered by our message numbered k. Hash joins, no per-row subqueries.
-  const waits = await sql<{ hours: number; first: boolean }>`
+  // messages numbered k were answered by our message numbered k. Hash joins, no per-row subqueries, and
+  // the figures are summed up in SQL, so only two rows come back however many answers there were.
+  const bucketColumns = BUCKETS.map(([, upper], i) => {
+    const lower = i === 0 ? 0 : BUCKETS[i - 1]![1];
+    return sql`count(*) filter (where hours >= ${lower}${upper === Infinity ? sql`` : sql` and hours < ${upper}`})::int as ${sql.ref(`b${i}`)}`;
+  });
+  const waits = await sql<{ total: number; first: boolean | null; n: number; median: number | null; slowest: number | null; [bucket: `b${number}`]: number }>`
     with numbered as (
       select m.conversation_id, m.direction, m.date, m.sent_by_user_id,
              coalesce(sum(case when m.direction = 'out' then 1 else 0 end) over (partition by m.conversation_id order by m.date, m.id rows between unbounded preceding and 1 preceding), 0) as ours_before
@@ -53,13 +58,22 @@ export async function teamReport(ctx: Ctx, f: ReportFilter = {}): Promise<Report
     ),
     asked as (
       select conversation_id, ours_before, min(date) as at from numbered where direction = 'in' group by conversation_id, ours_before
+    ),
+    waits as (
+      select extract(epoch from (o.date - a.at)) / 3600.0 as hours, a.ours_before = 0 as first
+      from asked a
+      join numbered o on o.conversation_id = a.conversation_id and o.direction = 'out' and o.ours_before = a.ours_before
+      where true ${author}
     )
-    select extract(epoch from (o.date - a.at)) / 3600.0 as hours, a.ours_before = 0 as first
-    from asked a
-    join numbered o on o.conversation_id = a.conversation_id and o.direction = 'out' and o.ours_before = a.ours_before
-    where true ${author}
+    select first, grouping(first) as total, count(*)::int as n, percentile_cont(0.5) within group (order by hours)::float8 as median, max(hours)::float8 as slowest, ${sql.join(bucketColumns)}
+    from waits group by grouping sets ((first), ())
   `.execute(ctx.db);
-  const hours = waits.rows.map((r) => ({ hours: Number(r.hours), first: Boolean(r.first) }));
+  const stats = (row: (typeof waits.rows)[number] | undefined): WaitStats => ({
+    count: row?.n ?? 0,
+    medianHours: row?.median ?? null,
+    slowestHours: row?.slowest ?? null,
+    buckets: BUCKETS.map(([label], i) => ({ label, count: row?.[`b${i}`] ?? 0 })),
+  });
 
   const sent = await ctx.db
     .selectFrom('drafts as d')
@@ -80,8 +94,8 @@ export async function teamReport(ctx: Ctx, f: ReportFilter = {}): Promise<Report
 
   return {
     since,
-    firstAnswer: waitStats(hours.filter((h) => h.first).map((h) => h.hours)),
-    everyAnswer: waitStats(hours.map((h) => h.hours)),
+    firstAnswer: stats(waits.rows.find((r) => Number(r.total) === 0 && r.first === true)),
+    everyAnswer: stats(waits.rows.find((r) => Number(r.total) === 1)),
     edits: editCounts(replies),
     touchByWeek: touchByWeek(replies),
     followups: {
@@ -91,18 +105,6 @@ export async function teamReport(ctx: Ctx, f: ReportFilter = {}): Promise<Report
     },
     goneQuiet: Number(quiet.n),
   };
-}
-
-export function waitStats(hours: number[]): WaitStats {
-  const sorted = [...hours].sort((a, b) => a - b);
-  const median = sorted.length ? (sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2) : null;
-  let lower = 0;
-  const buckets = BUCKETS.map(([label, upper]) => {
-    const count = sorted.filter((h) => h >= lower && h < upper).length;
-    lower = upper;
-    return { label, count };
-  });
-  return { count: sorted.length, medianHours: median, slowestHours: sorted.length ? sorted[sorted.length - 1]! : null, buckets };
 }
 
 /** How far a sent reply moved from its template, in words the person added. */

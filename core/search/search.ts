@@ -9,7 +9,7 @@ import { MATCH_END, MATCH_START, readHeadline, toTsQuery } from './query.ts';
  * Every word also matches as a prefix; a word matched whole counts five times a prefix-only match. Customers
  * match by name, staff notes, any of their addresses (and the parts of them) and their organization;
  * an address typed exactly puts its customer first. Messages match by subject and what they added
- * (not the history they quote).
+ * (not the history they quote), best first; for a word in more than RANK_AT_MOST of them, newest first.
  */
 
 export interface CustomerHit {
@@ -42,6 +42,8 @@ export const MAX_QUERY = 200;
 const MARKS = `StartSel="${MATCH_START}", StopSel="${MATCH_END}"`;
 /** A short message is shown whole; from a long one, the two best passages. */
 const SHORT_TEXT = 300;
+/** Up to this many matching messages are ranked; beyond it, the newest matches are shown. */
+const RANK_AT_MOST = 5_000;
 const WHOLE = `${MARKS}, HighlightAll=true`;
 const PASSAGES = `${MARKS}, MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`;
 
@@ -87,13 +89,17 @@ async function searchCustomers(ctx: Ctx, raw: string, prefix: string, limit: num
 async function searchMessages(ctx: Ctx, raw: string, prefix: string, limit: number): Promise<MessageHit[]> {
   const p = sql`to_tsquery('simple', ${prefix})`;
   const w = sql`websearch_to_tsquery('simple', ${raw})`;
+  // A word in much of the mail: ranking every match costs more than it tells, so the newest matches come first.
+  const probe = await sql<{ n: number }>`select count(*)::int as n from (select 1 from messages where search @@ ${p} limit ${RANK_AT_MOST + 1}) x`.execute(ctx.db);
+  const candidates = probe.rows[0]!.n > RANK_AT_MOST
+    ? sql`select id, date, 0 as score from messages where search @@ ${p} order by date desc, id desc limit ${limit}`
+    : sql`select id, date, ts_rank(search, ${p}) + 4 * ts_rank(search, ${w}) as score from messages where search @@ ${p} order by score desc, date desc, id desc limit ${limit}`;
   // Rank and cut first; the headline (which re-reads the text) only for the messages shown.
   const { rows } = await sql<{ id: number; conversation_id: number; customer_id: number | null; subject: string; from_address: string | null; from_name: string | null; date: Date; score: number; headline: string }>`
     select m.id, m.conversation_id, m.customer_id, m.subject, m.from_address, m.from_name, m.date, r.score::float8 as score,
            case when length(m.new_text) <= ${SHORT_TEXT} then ts_headline('simple', m.new_text, ${p}, ${WHOLE})
                 else ts_headline('simple', left(m.new_text, 20000), ${p}, ${PASSAGES}) end as headline
-      from (select id, date, ts_rank(search, ${p}) + 4 * ts_rank(search, ${w}) as score
-              from messages where search @@ ${p} order by score desc, date desc, id desc limit ${limit}) r
+      from (${candidates}) r
       join messages m on m.id = r.id
      order by r.score desc, r.date desc, r.id desc`.execute(ctx.db);
   return rows.map((r) => {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
 import { updateCustomerProfile } from '../../core/customers/customers.ts';
@@ -108,5 +109,19 @@ describe.each([
     for (const q of ["a' | b & !c:* <-> ('d", '\\', '-"x"', '!!!']) await expect(search(ctx, q)).resolves.toBeDefined();
     expect(await search(ctx, '!!!')).toEqual({ customers: [], messages: [] });
     await expect(search(ctx, '   ')).rejects.toMatchObject({ details: { field: 'q' } });
+  });
+
+  it('shows the newest first for a word in thousands of messages, instead of ranking them all', async () => {
+    const conversation = await ctx.db.selectFrom('conversations').select(['id', 'mailbox_id']).orderBy('id').executeTakeFirstOrThrow();
+    await sql`insert into messages (conversation_id, mailbox_id, message_id, subject, from_address, from_name, "to", cc, reply_to, date, direction, origin, text, new_text, size_bytes, source_sha256)
+      select ${conversation.id}, ${conversation.mailbox_id}, 'many-' || g || '@example.com', 'Casserole ' || g, 'cook' || g || '@example.com', '', '[]', '[]', '[]',
+             timestamptz '2026-01-01T00:00:00Z' + g * interval '1 minute', 'in', 'import', 'My casserole dish ' || g, 'My casserole dish ' || g, 40, md5(g::text)
+      from generate_series(1, 5001) g`.execute(ctx.db);
+    const { messages } = await search(ctx, 'casserole');
+    expect(messages).toHaveLength(20);
+    expect(messages.map((m) => m.subject)).toEqual(Array.from({ length: 20 }, (_, i) => `Casserole ${5001 - i}`));
+    expect(messages[0]!.highlights.map(([a, b]) => messages[0]!.snippet.slice(a, b))).toEqual(['casserole']);
+    // A rarer word is still ranked, best first.
+    expect((await search(ctx, 'induction')).messages.map((m) => m.subject)).toEqual(['Induction hob question', 'Order 1042']);
   });
 });
