@@ -39,6 +39,8 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
       card,
       history: card?.history.filter((h) => h.conversationId !== d.conversation.id) ?? [],
       notes: d.notes,
+      // A reply that went out and came back: the customer never got it.
+      bounces: d.drafts.filter((x) => x.status === 'sent' && x.failure).map((x) => x.failure!.replace(/^Bounced: /, '')),
       staff: staff.map((s) => ({ id: s.id, name: s.name, current: s.id === d.conversation.assignee_id })),
       statuses: CONVERSATION_STATUSES.map((value) => ({ value, label: value.replace(/_/g, ' '), current: value === d.conversation.status })),
       draft,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browserish } from '../support/browserish.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { SmtpSink, testMailbox, waitUntil, type TestMailbox } from '../support/servers.ts';
 
@@ -113,6 +114,49 @@ describe('the whole pipeline on real servers', () => {
     expect(await snapshot(app)).toEqual(before);
     expect(sink.received).toHaveLength(1);
     expect(await sentCopies(box, ourMessageId)).toBe(1);
+
+    // Days later the customer's server bounces it: the bounce is linked to the reply and shown, and drafts nothing.
+    await box.append([
+      'From: Mail Delivery System <MAILER-DAEMON@mx.bakery.example>',
+      `To: ${FROM}`,
+      'Subject: Undelivered Mail Returned to Sender',
+      `Date: ${new Date().toUTCString()}`,
+      'Message-ID: <bounce-1@mx.bakery.example>',
+      'Auto-Submitted: auto-replied',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      'This is the mail system at host mx.bakery.example. Your message could not be delivered.',
+      '--b',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.bakery.example',
+      '',
+      'Final-Recipient: rfc822; tom@bakery.example',
+      'Action: failed',
+      'Status: 5.1.1',
+      'Diagnostic-Code: smtp; 550 5.1.1 <tom@bakery.example>: Recipient address rejected: User unknown',
+      '--b',
+      'Content-Type: text/rfc822-headers',
+      '',
+      `From: Dana at Fernhill <${FROM}>`,
+      `Message-ID: <${ourMessageId}>`,
+      'Subject: Re: Does the 28 cm pan work on induction?',
+      '--b--',
+      '',
+    ].join('\r\n'));
+    await waitUntil(async () => Boolean((await app.api('GET', `/api/drafts/${draft.id}`)).body.failure), 10_000, 'the bounce to be linked');
+    const bounced = (await app.api('GET', `/api/drafts/${draft.id}`)).body;
+    expect(bounced).toMatchObject({ status: 'sent', failure: 'Bounced: 550 5.1.1 <tom@bakery.example>: Recipient address rejected: User unknown (status 5.1.1)' });
+    const staff = new Browserish(app.url);
+    const sam = await app.addUser('agent', 'Sam Reyes');
+    await staff.signIn(sam.email, sam.password);
+    const page = (await staff.get(`/conversations/${draft.conversationId}`)).text;
+    expect(page).toContain('A reply bounced: 550 5.1.1 &lt;tom@bakery.example&gt;: Recipient address rejected: User unknown');
+    expect((await app.api('GET', '/api/drafts?status=pending')).body).toEqual([]);
   });
 });
 
