@@ -50,13 +50,6 @@ function automatedReason(m: ParsedMessage): string | null {
     return v === undefined ? null : v.trim();
   };
 
-  // RFC 3834: anything but "no" is machine-sent.
-  const autoSubmitted = h('auto-submitted');
-  if (autoSubmitted) {
-    const value = autoSubmitted.split(';')[0]!.trim().toLowerCase();
-    if (value && value !== 'no') return `auto-submitted: ${value}`;
-  }
-
   const contentType = m.contentType.toLowerCase();
   if (contentType === 'multipart/report') {
     const params = (h('content-type') ?? '').toLowerCase();
@@ -69,6 +62,14 @@ function automatedReason(m: ParsedMessage): string | null {
   if (fromLocal === 'mailer-daemon' || fromLocal === 'mailerdaemon') return 'bounce (mailer-daemon)';
   if (fromLocal === 'postmaster') return 'bounce (postmaster)';
   if (h('x-failed-recipients')) return 'bounce (X-Failed-Recipients)';
+
+  // RFC 3834: anything but "no" is machine-sent. After the bounce checks: Postfix marks its bounces
+  // "auto-replied" too, and a bounce must be known as one to be linked to the reply it returns.
+  const autoSubmitted = h('auto-submitted');
+  if (autoSubmitted) {
+    const value = autoSubmitted.split(';')[0]!.trim().toLowerCase();
+    if (value && value !== 'no') return `auto-submitted: ${value}`;
+  }
 
   for (const [name, label] of [['x-autoreply', 'X-Autoreply'], ['x-autorespond', 'X-Autorespond'], ['x-autoresponder', 'X-Autoresponder']] as const) {
     const v = h(name);
