@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { longhand as run, startLonghand, type Result } from '../support/longhand-process.ts';
+import { longhand as run, processEnv, type Result, startLonghand } from '../support/longhand-process.ts';
 import { Redis } from 'ioredis';
 import { freePort } from '../support/dovecot.ts';
 import { deleteRedisPrefix } from '../support/redis-keys.ts';
@@ -22,7 +22,7 @@ describe('the longhand command on the embedded database', () => {
   beforeAll(() => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'longhand-cli-'));
     prefix = uniqueName('cli');
-    env = { PATH: process.env.PATH, HOME: process.env.HOME, LONGHAND_DATA_DIR: dataDir, LONGHAND_QUEUE_PREFIX: prefix, LONGHAND_LOG_LEVEL: 'warn', PORT: '0' };
+    env = processEnv({ dataDir, queuePrefix: prefix });
   });
 
   afterAll(async () => {

@@ -12,7 +12,7 @@ import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { createUser } from '../../core/users/users.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { deliver, US } from '../support/followups.ts';
-import { longhand, startLonghand } from '../support/longhand-process.ts';
+import { longhand, processEnv, startLonghand } from '../support/longhand-process.ts';
 import { deleteRedisPrefix, privateRedis } from '../support/redis-keys.ts';
 import { postgresDatabase, uniqueName, waitUntil } from '../support/servers.ts';
 
@@ -51,7 +51,7 @@ describe('longhand followups run, in its own process on the embedded database', 
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'longhand-fup-cli-'));
-    env = { PATH: process.env.PATH, HOME: process.env.HOME, LONGHAND_DATA_DIR: dataDir, LONGHAND_QUEUE_PREFIX: uniqueName('fupcli'), LONGHAND_LOG_LEVEL: 'warn', PORT: '0' };
+    env = processEnv({ dataDir, queuePrefix: uniqueName('fupcli') });
     const clock = new ManualClock('2026-06-01T00:00:00Z');
     const database = await openPglite(dataDir, { loadDataDir: new Blob([fs.readFileSync(inject('pgliteSnapshot'))]) });
     const rt = await openRuntime({ queues: false, config: loadConfig(env), clock, database, logDestination: quietLog() });
@@ -88,10 +88,7 @@ describe('follow-ups across processes on PostgreSQL', () => {
   beforeAll(async () => {
     database = await postgresDatabase('fups');
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'longhand-fup-pg-'));
-    env = {
-      PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: database.url, LONGHAND_SECRET: 'followups-secret-of-at-least-32-characters', LONGHAND_DATA_DIR: dataDir,
-      LONGHAND_QUEUE_PREFIX: uniqueName('fups'), LONGHAND_LOG_LEVEL: 'warn', PORT: '0',
-    };
+    env = processEnv({ dataDir, queuePrefix: uniqueName('fups'), databaseUrl: database.url });
     db = await openPostgres(database.url);
   });
 

@@ -148,7 +148,7 @@ describe('the whole pipeline on real servers', () => {
       '--b--',
       '',
     ].join('\r\n'));
-    await waitUntil(async () => Boolean((await app.api('GET', `/api/drafts/${draft.id}`)).body.failure), 10_000, 'the bounce to be linked');
+    await waitUntil(async () => Boolean((await app.api('GET', `/api/drafts/${draft.id}`)).body.failure), 20_000, 'the bounce to be linked');
     const bounced = (await app.api('GET', `/api/drafts/${draft.id}`)).body;
     expect(bounced).toMatchObject({ status: 'sent', failure: 'Bounced: 550 5.1.1 <tom@bakery.example>: Recipient address rejected: User unknown (status 5.1.1)' });
     const staff = new Browserish(app.url);

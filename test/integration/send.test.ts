@@ -10,7 +10,7 @@ import { migrateToLatest } from '../../core/db/migrate.ts';
 import { createUser } from '../../core/users/users.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { approvedDrafts, writtenDraft } from '../support/drafts.ts';
-import { startLonghand } from '../support/longhand-process.ts';
+import { processEnv, startLonghand } from '../support/longhand-process.ts';
 import { deleteRedisPrefix, privateRedis } from '../support/redis-keys.ts';
 import { postgresDatabase, SmtpSink, testMailbox, uniqueName, waitUntil } from '../support/servers.ts';
 
@@ -131,19 +131,10 @@ describe('a send worker killed in the middle of 200 sends', () => {
     await migrating.close();
     const box = testMailbox('killsend');
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'longhand-kill-'));
-    env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DATABASE_URL: database.url,
-      LONGHAND_SECRET: 'kill-test-secret-at-least-32-characters-long',
-      LONGHAND_DATA_DIR: dataDir,
-      LONGHAND_QUEUE_PREFIX: uniqueName('kill'),
-      LONGHAND_UNDO_SECONDS: '0',
-      LONGHAND_LOG_LEVEL: 'warn',
-      LONGHAND_IMAP_URL: box.imapUrl,
-      LONGHAND_SMTP_URL: sink.url,
-      LONGHAND_FROM: US,
-    };
+    env = processEnv(
+      { dataDir, queuePrefix: uniqueName('kill'), databaseUrl: database.url },
+      { LONGHAND_UNDO_SECONDS: '0', LONGHAND_IMAP_URL: box.imapUrl, LONGHAND_SMTP_URL: sink.url, LONGHAND_FROM: US },
+    );
     // The drafts are approved with no queue at all: the worker finds them in the outbox when it starts.
     rt = await openRuntime({ queues: false, config: loadConfig(env) });
     const owner = await createUser(rt.ctx, { email: 'dana@fernhill.example', name: 'Dana Okafor', role: 'owner' });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { longhand, startLonghand } from '../support/longhand-process.ts';
+import { longhand, processEnv, startLonghand } from '../support/longhand-process.ts';
 import { deleteRedisPrefix } from '../support/redis-keys.ts';
 import { postgresDatabase, SmtpSink, testMailbox, uniqueName, waitUntil } from '../support/servers.ts';
 
@@ -20,20 +20,10 @@ describe('web and worker as separate processes on PostgreSQL', () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'longhand-split-'));
     const box = testMailbox('split');
     await box.append('From: Lena <lena@atelier.example>\r\nTo: hello@atelier-supply.example\r\nSubject: Custom engraving\r\nMessage-ID: <engrave@atelier.example>\r\nDate: ' + new Date().toUTCString() + '\r\n\r\nCan you engrave our logo on twelve knives?\r\n');
-    env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DATABASE_URL: database.url,
-      LONGHAND_SECRET: 'a-shared-secret-of-at-least-32-characters',
-      LONGHAND_DATA_DIR: dataDir,
-      LONGHAND_QUEUE_PREFIX: uniqueName('split'),
-      LONGHAND_UNDO_SECONDS: '0',
-      LONGHAND_LOG_LEVEL: 'warn',
-      LONGHAND_IMAP_URL: box.imapUrl,
-      LONGHAND_SMTP_URL: sink.url,
-      LONGHAND_FROM: 'hello@atelier-supply.example',
-      PORT: '0',
-    };
+    env = processEnv(
+      { dataDir, queuePrefix: uniqueName('split'), databaseUrl: database.url },
+      { LONGHAND_UNDO_SECONDS: '0', LONGHAND_IMAP_URL: box.imapUrl, LONGHAND_SMTP_URL: sink.url, LONGHAND_FROM: 'hello@atelier-supply.example' },
+    );
   });
 
   afterAll(async () => {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres, type Database } from '../../core/db/database.ts';
-import { longhand, startLonghand } from '../support/longhand-process.ts';
+import { longhand, processEnv, startLonghand } from '../support/longhand-process.ts';
 import { generateMail } from '../support/mail-generator.ts';
 import { deleteRedisPrefix } from '../support/redis-keys.ts';
 import { postgresDatabase, SmtpSink, testMailbox, uniqueName, waitUntil } from '../support/servers.ts';
@@ -31,17 +31,7 @@ describe('sync across worker processes', () => {
     database = await postgresDatabase('procs');
     sink = await SmtpSink.start();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'longhand-procs-'));
-    env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DATABASE_URL: database.url,
-      LONGHAND_SECRET: 'another-shared-secret-of-32-characters-or-more',
-      LONGHAND_DATA_DIR: dataDir,
-      LONGHAND_QUEUE_PREFIX: uniqueName('procs'),
-      LONGHAND_MAILBOX_LEASE_SECONDS: '2',
-      LONGHAND_LOG_LEVEL: 'warn',
-      PORT: '0',
-    };
+    env = processEnv({ dataDir, queuePrefix: uniqueName('procs'), databaseUrl: database.url }, { LONGHAND_MAILBOX_LEASE_SECONDS: '2' });
     await longhand(['migrate'], env);
     db = await openPostgres(database.url);
   });
@@ -95,7 +85,7 @@ describe('sync across worker processes', () => {
     const box = boxes[emails.indexOf(victimMailbox)]!;
     await box.append(`From: Lena <lena@atelier.example>\r\nTo: ${victimMailbox}\r\nSubject: Still there?\r\nMessage-ID: <takeover@atelier.example>\r\nDate: ${new Date().toUTCString()}\r\n\r\nAre you still taking orders for December?\r\n`);
     await waitUntil(async () => Boolean(await db.db.selectFrom('messages').select('id').where('message_id', '=', 'takeover@atelier.example').executeTakeFirst()), 15_000, 'the new mail, synced by the survivor');
-  });
+  }, 90_000);
 });
 
 describe('a server that accepts and drops at once', () => {

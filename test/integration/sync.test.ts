@@ -43,7 +43,7 @@ describe('IMAP sync on the real Dovecot', () => {
     const mail = generateMail({ count: 2_000, seed: 7, tag: box.user });
     await box.append(mail.map((m) => m.raw));
     const app = await start(box);
-    await waitUntil(async () => (await app.api('GET', '/api/mailboxes')).body[0]?.initialSyncDone === true, 60_000, 'the initial sync');
+    await waitUntil(async () => (await app.api('GET', '/api/mailboxes')).body[0]?.initialSyncDone === true, 150_000, 'the initial sync');
     expect(await count(app, 'messages')).toBe(2_000);
     expect(await inbox(app)).toMatchObject({ messages: 2_000, synced: 2_000, state: 'idle' });
     expect((await app.api('GET', '/api/mailboxes')).body[0]).toMatchObject({ behind: 0, stalled: false, lastError: null });
@@ -67,7 +67,7 @@ describe('IMAP sync on the real Dovecot', () => {
     await waitUntil(async () => (await app.api('GET', '/api/drafts?status=pending')).body.length === 1, 5_000, 'the draft for the new mail');
     app.rt.ctx.log.info({ ms: Date.now() - appended }, 'APPEND to draft');
     expect(await count(app, 'messages')).toBe(2_001);
-  }, 120_000);
+  }, 240_000);
 
   it('re-maps a folder whose UIDVALIDITY changed without a duplicate or a new draft', async () => {
     const box = testMailbox('uidvalidity');

@@ -9,6 +9,23 @@ export interface Result {
   stderr: string;
 }
 
+/**
+ * What a spawned `longhand` sees: only PATH and HOME from ours, a data folder and queue prefix of its own,
+ * quiet logs and any free port; on PostgreSQL the shared secret every process of one team needs.
+ */
+export function processEnv(o: { dataDir: string; queuePrefix: string; databaseUrl?: string }, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    LONGHAND_DATA_DIR: o.dataDir,
+    LONGHAND_QUEUE_PREFIX: o.queuePrefix,
+    LONGHAND_LOG_LEVEL: 'warn',
+    PORT: '0',
+    ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl, LONGHAND_SECRET: 'processes-of-one-team-share-this-secret' } : {}),
+    ...extra,
+  };
+}
+
 /** Runs `longhand ARGS` in its own process, as a user would, and collects what it printed. */
 export function longhand(args: string[], env: NodeJS.ProcessEnv, input = ''): Promise<Result> {
   return new Promise((resolve) => {
