@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
 import { customerCard } from '../../core/customers/card.ts';
@@ -131,6 +132,12 @@ describe('customers', () => {
       after = page.next ?? undefined;
     } while (after);
     expect(seen).toEqual([home, jonas, work]);
+    // The database keeps microseconds: two customers a fraction of a millisecond apart still both come, in order.
+    await sql`update customers set last_inbound_at = timestamptz '2026-11-15T10:00:00.123456Z' where id = ${home}`.execute(ctx.db);
+    await sql`update customers set last_inbound_at = timestamptz '2026-11-15T10:00:00.123400Z' where id = ${jonas}`.execute(ctx.db);
+    const first = await listCustomers(ctx, { limit: 1 });
+    expect(first.rows.map((r) => r.id)).toEqual([home]);
+    expect((await listCustomers(ctx, { limit: 1, after: first.next! })).rows.map((r) => r.id)).toEqual([jonas]);
 
     expect((await listCustomers(ctx, { tag: 'wholesale' })).rows.map((r) => r.id)).toEqual([work]);
     expect((await listCustomers(ctx, { organizationId: all.rows[1]!.organization!.id })).rows.map((r) => r.id)).toEqual([jonas]);
