@@ -101,7 +101,7 @@ describe('hostile mail, synced from Dovecot and read in Chromium', () => {
     page = await context.newPage();
     const staff = await app.addUser('agent', 'Sam Reyes');
     await signIn(page, app.url, staff.email, staff.password);
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await browser?.close();

@@ -168,5 +168,5 @@ describe('the staff workspace in the browser', () => {
     }
     await phone.close();
     expect(errors).toEqual([]);
-  }, 90_000);
+  });
 });

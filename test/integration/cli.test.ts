@@ -41,7 +41,7 @@ describe('the longhand command on the embedded database', () => {
     expect(bad.stderr).toContain('REDIS_URL');
     expect(bad.stderr).toContain('LONGHAND_IMAP_URL must start with imap:// or imaps://');
     expect(bad.stderr).toContain('LONGHAND_SMTP_URL and LONGHAND_FROM must be set too');
-  }, 60_000);
+  });
 
   it('adds users and tokens, refuses a second process on the same data folder, imports and exports', async () => {
     const added = await longhand(['user', 'add', '--email', 'Dana@Fernhill.example', '--name', 'Dana Okafor', '--role', 'owner', '--password-stdin'], 'a long enough password\n');
@@ -87,7 +87,7 @@ describe('the longhand command on the embedded database', () => {
     const ids = lines.flatMap((l) => l.messageIds);
     expect(new Set(ids).size).toBe(count);
     for (const l of lines) expect(Object.keys(l).sort()).toEqual(['customer', 'id', 'messageIds', 'subject']);
-  }, 120_000);
+  });
 
   it('starts a Redis of its own under the data folder when none answers', async () => {
     const port = await freePort();
@@ -103,5 +103,5 @@ describe('the longhand command on the embedded database', () => {
       await redis.shutdown('NOSAVE').catch(() => undefined);
       redis.disconnect();
     }
-  }, 60_000);
+  });
 });

@@ -133,7 +133,7 @@ describe('IMAP sync on the real Dovecot', () => {
     } finally {
       await dovecot.stop();
     }
-  }, 120_000);
+  });
 
   it('stores every malformed or oversized message with a warning and keeps going', async () => {
     const box = testMailbox('malformed');

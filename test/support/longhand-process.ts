@@ -49,7 +49,7 @@ export async function startLonghand(args: string[], env: NodeJS.ProcessEnv): Pro
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`longhand ${args.join(' ')} did not come up:\n${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`longhand ${args.join(' ')} did not come up:\n${out}`)), 90_000);
     child.stderr!.on('data', (d) => {
       out += d;
       const m = /Longhand is up at (http:\/\/\S+)|Longhand workers are up/.exec(out);
