@@ -28,6 +28,8 @@ import { extractNewText } from '../core/mail/quotes.ts';
 import { upsertMailbox } from '../core/mailboxes/mailboxes.ts';
 import { createSecretBox } from '../core/secrets.ts';
 import { createToken } from '../core/users/tokens.ts';
+import { seededRandom } from '../test/support/mail-generator.ts';
+import { percentile } from './report.ts';
 import { createUser } from '../core/users/users.ts';
 import { createApp } from '../server/app.ts';
 
@@ -43,16 +45,6 @@ const FLOOR_SAMPLE = Math.min(5_000, TOTAL);
 // ---------------------------------------------------------------------------------------------
 // Generated mail: customers with several conversations, reply chains with full References and quoted
 // history, some replies that lost their references (subject only), some messages arriving out of order.
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIRST = ['Maria', 'Jonas', 'Aisha', 'Ben', 'Camille', 'Ruth', 'Owen', 'Mei', 'Lukas', 'Priya', 'Nadia', 'Gareth', 'Julia', 'Tom', 'Sofia', 'Kenji', 'Amara', 'Lars', 'Elena', 'Diego', 'Ines', 'Pavel', 'Zoe', 'Ahmed', 'Hanna', 'Marco', 'Yuki', 'Chloe', 'Emeka', 'Greta'];
 const LAST = ['Lopez', 'Berg', 'Bello', 'Oduya', 'Dubois', 'Calloway', 'Fairweather', 'Chen', 'Brandt', 'Nair', 'Haddad', 'Pryce', 'Marchetti', 'Baker', 'Rossi', 'Sato', 'Okoye', 'Nilsen', 'Petrova', 'Alvarez', 'Novak', 'Fischer', 'Moreau', 'Kowalski', 'Jensen', 'Silva', 'Tanaka', 'Murphy', 'Weber', 'Costa'];
@@ -86,7 +78,7 @@ interface Generated {
 }
 
 function* generateMail(total: number, seed: number, end: Date): Generator<Generated> {
-  const r = random(seed);
+  const r = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(r() * list.length)]!;
   const customers: Customer[] = [];
   const active: Thread[] = [];
@@ -143,7 +135,7 @@ function* generateMail(total: number, seed: number, end: Date): Generator<Genera
 
 /** Local disorder (a window of 32) and a few messages arriving thousands of messages late. */
 function* outOfOrder(source: Iterable<Generated>, seed: number): Generator<Generated> {
-  const r = random(seed);
+  const r = seededRandom(seed);
   const window: Generated[] = [];
   const late: Array<{ at: number; mail: Generated }> = [];
   let n = 0;
@@ -196,11 +188,6 @@ function contextFor(database: Database): Ctx {
     secrets: createSecretBox(randomBytes(32)),
     jobs: noJobs,
   };
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -301,7 +288,7 @@ async function main(): Promise<void> {
     });
     try {
       const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-      const r = random(SEED + 2);
+      const r = seededRandom(SEED + 2);
       const pick = <T>(list: readonly T[]): T => list[Math.floor(r() * list.length)]!;
       const ids = await ctx.db.selectFrom('customer_addresses').select(['address', 'customer_id']).where('address', 'in', [...new Set(sampleCustomers)].slice(0, 2000)).execute();
       const customerPaths = Array.from({ length: REQUESTS + 10 }, () => `/api/customers/${pick(ids).customer_id}`);
