@@ -125,7 +125,7 @@ describe('IMAP sync on the real Dovecot', () => {
       await waitUntil(async () => (await app.api('GET', '/api/mailboxes')).body[0].state === 'error', 10_000, 'the error to show');
       expect((await app.api('GET', '/api/mailboxes')).body[0].lastError).toBeTruthy();
       await dovecot.resume();
-      await waitUntil(async () => (await app.api('GET', '/api/mailboxes')).body[0]?.initialSyncDone === true, 60_000, 'the sync to finish');
+      await waitUntil(async () => (await app.api('GET', '/api/mailboxes')).body[0]?.initialSyncDone === true, 150_000, 'the sync to finish');
       expect(during).toBeLessThan(1_500);
       expect(await count(app, 'messages')).toBe(1_500);
       expect(await inbox(app)).toMatchObject({ messages: 1_500, synced: 1_500 });

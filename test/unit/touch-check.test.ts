@@ -238,14 +238,4 @@ describe('touchCheck', () => {
     expect(result.score).toBeLessThanOrEqual(30);
     expect(result.findings.find((f) => f.kind === 'no-greeting-by-name')).toMatchObject({ start: 0, end: 0 });
   });
-
-  it('checks a 2,000-character draft in well under a millisecond', () => {
-    const text = (PERSONAL_REPLY + CANNED_REPLY).repeat(6).slice(0, 2000);
-    const input = { text, templateText: TEMPLATE, customer: { firstName: 'Anna' }, customerText: CUSTOMER_TEXT.repeat(3), usualLength: 800 };
-    for (let i = 0; i < 100; i++) touchCheck(input);
-    const runs = 500;
-    const started = performance.now();
-    for (let i = 0; i < runs; i++) touchCheck(input);
-    expect((performance.now() - started) / runs).toBeLessThan(1);
-  });
 });
