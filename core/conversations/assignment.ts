@@ -3,7 +3,7 @@ import type { Ctx } from '../context.ts';
 import type { Conversation, ConversationStatus, User } from '../db/schema.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 
-export const CONVERSATION_STATUSES: ConversationStatus[] = ['waiting_on_us', 'waiting_on_them', 'done'];
+export const CONVERSATION_STATUSES = ['waiting_on_us', 'waiting_on_them', 'done'] as const satisfies readonly ConversationStatus[];
 
 export interface ConversationChange {
   status?: ConversationStatus;

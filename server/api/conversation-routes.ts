@@ -11,7 +11,7 @@ import { draftJson, messageJson } from './present.ts';
 
 const id = z.coerce.number().int().positive();
 const change = z.strictObject({
-  status: z.enum(CONVERSATION_STATUSES as [string, ...string[]]).optional(),
+  status: z.enum(CONVERSATION_STATUSES).optional(),
   assigneeId: z.number().int().positive().nullable().optional(),
   baseVersion: z.number().int().positive().optional(),
 });

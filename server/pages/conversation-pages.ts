@@ -11,7 +11,6 @@ import { applyTemplate, listTemplates } from '../../core/drafts/template-edits.t
 import { settleUncertain } from '../../core/outbox/outbox.ts';
 import { CONVERSATION_STATUSES, changeConversation } from '../../core/conversations/assignment.ts';
 import { addNote } from '../../core/conversations/notes.ts';
-import type { ConversationStatus } from '../../core/db/schema.ts';
 import { getUser, listUsers } from '../../core/users/users.ts';
 import { idParam, parseForm, type PageKit } from './kit.ts';
 
@@ -19,7 +18,7 @@ const OPEN = ['pending', 'approved', 'sending', 'uncertain', 'failed'];
 /** "Name <address>, other@example.com" as a person types it, into the recipients a draft keeps. */
 const recipients = z.string().max(10_000).transform((v) => addressparser(v, { flatten: true }).map((a) => ({ address: a.address.trim(), name: (a.name ?? '').trim() })));
 const editForm = z.object({ subject: z.string().max(998), body: z.string().max(200_000), baseVersion: z.coerce.number().int(), to: recipients.optional(), cc: recipients.optional() });
-const changeForm = z.object({ status: z.enum(CONVERSATION_STATUSES as [ConversationStatus, ...ConversationStatus[]]), assignee: z.string().max(20), baseVersion: z.coerce.number().int() });
+const changeForm = z.object({ status: z.enum(CONVERSATION_STATUSES), assignee: z.string().max(20), baseVersion: z.coerce.number().int() });
 const approveForm = z.object({ subject: z.string().max(998).optional(), body: z.string().max(200_000).optional(), baseVersion: z.coerce.number().int().optional(), seenVersion: z.coerce.number().int().optional(), to: recipients.optional(), cc: recipients.optional() });
 
 /** One conversation with its draft: read, write, approve, undo, discard, start from another template; who has it, and notes. */

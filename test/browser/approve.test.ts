@@ -1,20 +1,17 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { startWithDraft, type TestApp } from '../support/app.ts';
 import { launchBrowser, screenshot } from '../support/browser.ts';
-import { SmtpSink, testMailbox, waitUntil } from '../support/servers.ts';
 
 const FROM = 'support@fernhill.example';
 
 describe('signing in and approving a draft in the browser', () => {
   let app: TestApp;
-  let sink: SmtpSink;
+  let started: Awaited<ReturnType<typeof startWithDraft>>;
   let browser: Browser;
 
   beforeAll(async () => {
-    sink = await SmtpSink.start();
-    const box = testMailbox('browser');
-    await box.append([
+    started = await startWithDraft('browser', [
       'From: Jonas Berg <jonas@berg-cafe.example>',
       `To: ${FROM}`,
       'Subject: Replacement lid for the stock pot?',
@@ -23,16 +20,14 @@ describe('signing in and approving a draft in the browser', () => {
       '',
       'Hi there, the lid of my 12 litre stock pot cracked. Do you sell lids on their own? Jonas',
       '',
-    ].join('\r\n'));
-    app = await startTestApp({ env: { LONGHAND_IMAP_URL: box.imapUrl, LONGHAND_SMTP_URL: sink.url, LONGHAND_FROM: FROM, LONGHAND_HISTORY_DAYS: '14' } });
-    await waitUntil(async () => (await app.api('GET', '/api/drafts?status=pending')).body.length === 1, 15_000, 'the draft');
+    ].join('\r\n'), { LONGHAND_FROM: FROM, LONGHAND_HISTORY_DAYS: '14' });
+    app = started.app;
     browser = await launchBrowser();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    await sink?.close();
+    await started?.close();
   });
 
   it('signs in, opens the conversation from the queue, fills the slots and approves', async () => {
@@ -68,7 +63,7 @@ describe('signing in and approving a draft in the browser', () => {
     await page.getByRole('button', { name: 'Approve and send' }).click();
     await expect.poll(() => page.locator('.flash').textContent()).toMatch(/Approved/);
 
-    const [mail] = await sink.waitFor(1);
+    const [mail] = await started.sink.waitFor(1);
     expect(mail!.parsed.text).toContain('I have put one aside for you');
     expect(mail!.parsed.from?.value[0]?.name).toBe('Sam at Fernhill');
     expect(mail!.parsed.inReplyTo).toBe('<lid-question@berg-cafe.example>');

@@ -1,30 +1,25 @@
 /// <reference lib="dom" />
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { startWithDraft, type TestApp } from '../support/app.ts';
 import { launchBrowser, screenshot, signIn } from '../support/browser.ts';
-import { SmtpSink, testMailbox, waitUntil } from '../support/servers.ts';
 
 const US = 'support@fernhill.example';
 
 describe('settings for owners', () => {
   let app: TestApp;
-  let sink: SmtpSink;
+  let started: Awaited<ReturnType<typeof startWithDraft>>;
   let browser: Browser;
 
   beforeAll(async () => {
-    sink = await SmtpSink.start();
-    const box = testMailbox('settings');
-    await box.append(`From: Ada Byron <ada@analytical.example>\r\nTo: ${US}\r\nSubject: Knife for a left-hander?\r\nDate: ${new Date().toUTCString()}\r\nMessage-ID: <settings-1@analytical.example>\r\n\r\nIs the santoku fine for a left-handed cook?\r\n`);
-    app = await startTestApp({ env: { LONGHAND_IMAP_URL: box.imapUrl, LONGHAND_SMTP_URL: sink.url, LONGHAND_FROM: US } });
-    await waitUntil(async () => (await app.api('GET', '/api/drafts?status=pending')).body.length === 1, 15_000, 'the draft');
+    started = await startWithDraft('settings', `From: Ada Byron <ada@analytical.example>\r\nTo: ${US}\r\nSubject: Knife for a left-hander?\r\nDate: ${new Date().toUTCString()}\r\nMessage-ID: <settings-1@analytical.example>\r\n\r\nIs the santoku fine for a left-handed cook?\r\n`, { LONGHAND_FROM: US });
+    app = started.app;
     browser = await launchBrowser();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    await sink?.close();
+    await started?.close();
   });
 
   it('adds a person, changes their role, and keeps the queue dashboard for owners', async () => {

@@ -13,7 +13,7 @@ import { openRuntime, type Runtime } from '../../cli/runtime.ts';
 import { createApp } from '../../server/app.ts';
 import { startWorkers, type RunningWorkers } from '../../workers/index.ts';
 import { deleteRedisPrefix, REDIS_URL } from './redis-keys.ts';
-import { uniqueName } from './servers.ts';
+import { SmtpSink, testMailbox, uniqueName, waitUntil } from './servers.ts';
 
 export interface TestApp {
   rt: Runtime;
@@ -146,4 +146,17 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 /** The runtime closes its database on stop; the test keeps it across restarts and closes it at the end. */
 function keepOpen(database: Database): Database {
   return { ...database, close: async () => {} };
+}
+
+/**
+ * The whole app on a mailbox of its own that holds one customer's mail, its SMTP going to a sink, and the
+ * draft for that mail already in the queue: where tests of the pages about a draft start.
+ */
+export async function startWithDraft(user: string, mail: string, env: Record<string, string>): Promise<{ app: TestApp; sink: SmtpSink; close(): Promise<void> }> {
+  const sink = await SmtpSink.start();
+  const box = testMailbox(user);
+  await box.append(mail);
+  const app = await startTestApp({ env: { LONGHAND_IMAP_URL: box.imapUrl, LONGHAND_SMTP_URL: sink.url, ...env } });
+  await waitUntil(async () => (await app.api('GET', '/api/drafts?status=pending')).body.length === 1, 15_000, 'the draft');
+  return { app, sink, close: async () => { await app.close(); await sink.close(); } };
 }
