@@ -3,12 +3,13 @@ import type { Server } from 'node:http';
 import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { exportThreads } from '../core/conversations/export.ts';
-import { ConfigError, LonghandError } from '../core/errors.ts';
+import { ConfigError, LonghandError, ValidationError } from '../core/errors.ts';
 import { importMail } from '../core/mail/import.ts';
 import { addMailbox, listMailboxes, requestResync } from '../core/mailboxes/mailboxes.ts';
+import { addOAuthMailbox } from '../core/mailboxes/oauth-connect.ts';
 import { createToken } from '../core/users/tokens.ts';
 import { createUser, findUserByEmail, ROLES, setPassword, setupNeeded } from '../core/users/users.ts';
-import type { Role } from '../core/db/schema.ts';
+import type { OAuthProviderName, Role } from '../core/db/schema.ts';
 import { createApp } from '../server/app.ts';
 import { startWorkers, type RunningWorkers } from '../workers/index.ts';
 import { setUpDemo, startCapture, type DemoCapture } from './demo.ts';
@@ -116,13 +117,26 @@ export function buildCli(): Command {
   const mailbox = program.command('mailbox').description('mailboxes Longhand reads and sends from');
   mailbox
     .command('add')
-    .description('add or update a mailbox (passwords are encrypted before they are stored)')
+    .description('add or update a mailbox (passwords and tokens are encrypted before they are stored)')
     .requiredOption('--email <address>', 'the address replies come from')
-    .requiredOption('--imap-url <url>', 'imap://user:pass@host:143 or imaps://...:993')
-    .requiredOption('--smtp-url <url>', 'smtp://user:pass@host:587 or smtps://...:465')
+    .option('--imap-url <url>', 'imap://user:pass@host:143 or imaps://...:993 (with OAuth2: no password; Google and Microsoft have defaults)')
+    .option('--smtp-url <url>', 'smtp://user:pass@host:587 or smtps://...:465 (with OAuth2: no password)')
     .option('--name <name>', 'shown to customers after the person\'s name, e.g. "Dana at NAME"')
     .option('--folder <path...>', 'more folders to read besides INBOX and Sent')
-    .action((o: { email: string; imapUrl: string; smtpUrl: string; name?: string; folder?: string[] }) => withRuntime(async ({ ctx }) => {
+    .addOption(new Option('--oauth-provider <provider>', 'sign in with OAuth2 instead of a password').choices(['google', 'microsoft', 'custom']))
+    .option('--oauth-token-url <url>', 'the provider\'s token endpoint (custom providers; Google\'s and Microsoft\'s are known)')
+    .option('--oauth-client-id <id>', 'the app registration the refresh token belongs to (else the team\'s, from the environment or Settings)')
+    .option('--oauth-client-secret <secret>', 'its secret, if it has one')
+    .option('--oauth-refresh-token-stdin', 'read the refresh token from standard input')
+    .action((o: { email: string; imapUrl?: string; smtpUrl?: string; name?: string; folder?: string[]; oauthProvider?: OAuthProviderName; oauthTokenUrl?: string; oauthClientId?: string; oauthClientSecret?: string; oauthRefreshTokenStdin?: boolean }) => withRuntime(async ({ ctx }) => {
+      if (o.oauthProvider) {
+        if (!o.oauthRefreshTokenStdin) throw new ValidationError('--oauth-provider needs --oauth-refresh-token-stdin: the refresh token is read from standard input, never from the command line.', 'oauthRefreshToken');
+        const refreshToken = await readStdin();
+        const saved = await addOAuthMailbox(ctx, { email: o.email, name: o.name, imapUrl: o.imapUrl, smtpUrl: o.smtpUrl, extraFolders: o.folder, provider: o.oauthProvider, tokenUrl: o.oauthTokenUrl, clientId: o.oauthClientId, clientSecret: o.oauthClientSecret, refreshToken }, null);
+        process.stdout.write(`saved mailbox ${saved.name} <${saved.email}>, signing in with OAuth2 (${o.oauthProvider})\n`);
+        return;
+      }
+      if (!o.imapUrl || !o.smtpUrl) throw new ValidationError('A mailbox that signs in with a password needs --imap-url and --smtp-url.', o.imapUrl ? 'smtpUrl' : 'imapUrl');
       const saved = await addMailbox(ctx, { email: o.email, name: o.name, imapUrl: o.imapUrl, smtpUrl: o.smtpUrl, extraFolders: o.folder }, null);
       process.stdout.write(`saved mailbox ${saved.name} <${saved.email}>\n`);
     }));

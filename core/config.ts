@@ -22,6 +22,16 @@ const envSchema = z.object({
   LONGHAND_HISTORY_DAYS: z.coerce.number().int().min(0).max(3650).default(14),
   LONGHAND_THREAD_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   LONGHAND_MAILBOX_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(15),
+  LONGHAND_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  LONGHAND_GOOGLE_CLIENT_ID: z.string().max(500).optional(),
+  LONGHAND_GOOGLE_CLIENT_SECRET: z.string().max(500).optional(),
+  LONGHAND_GOOGLE_AUTH_URL: z.url().default('https://accounts.google.com/o/oauth2/v2/auth'),
+  LONGHAND_GOOGLE_TOKEN_URL: z.url().default('https://oauth2.googleapis.com/token'),
+  LONGHAND_MICROSOFT_CLIENT_ID: z.string().max(500).optional(),
+  LONGHAND_MICROSOFT_CLIENT_SECRET: z.string().max(500).optional(),
+  LONGHAND_MICROSOFT_TENANT: z.string().regex(/^[A-Za-z0-9.-]+$/, 'is a tenant id or domain, or common / organizations').default('common'),
+  LONGHAND_MICROSOFT_AUTH_URL: z.url().optional(),
+  LONGHAND_MICROSOFT_TOKEN_URL: z.url().optional(),
   LONGHAND_PLUS_TAG_DOMAINS: z.string().default('').transform((v) => v.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean)),
 });
 
@@ -29,6 +39,14 @@ export interface MailboxFromEnv {
   imap: ServerSettings;
   smtp: ServerSettings;
   from: string;
+}
+
+/** Where a provider's consent screen and token endpoint are, and the team's app registration if set in the environment. */
+export interface OAuthProviderConfig {
+  authorizeUrl: string;
+  tokenUrl: string;
+  clientId: string | null;
+  clientSecret: string | null;
 }
 
 export interface Config {
@@ -48,6 +66,9 @@ export interface Config {
   plusTagDomains: string[];
   /** How long a dead worker keeps its mailboxes before another takes them over. */
   mailboxLeaseMs: number;
+  /** The address people reach Longhand at (OAuth redirect URIs); unset, the request's own. */
+  publicUrl: string | null;
+  oauth: { google: OAuthProviderConfig; microsoft: OAuthProviderConfig };
 }
 
 /** Reads and validates the environment; throws one ConfigError listing every problem. */
@@ -88,5 +109,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     threadWindowDays: e.LONGHAND_THREAD_WINDOW_DAYS,
     plusTagDomains: e.LONGHAND_PLUS_TAG_DOMAINS,
     mailboxLeaseMs: e.LONGHAND_MAILBOX_LEASE_SECONDS * 1000,
+    publicUrl: e.LONGHAND_PUBLIC_URL?.replace(/\/+$/, '') ?? null,
+    oauth: {
+      google: { authorizeUrl: e.LONGHAND_GOOGLE_AUTH_URL, tokenUrl: e.LONGHAND_GOOGLE_TOKEN_URL, clientId: e.LONGHAND_GOOGLE_CLIENT_ID ?? null, clientSecret: e.LONGHAND_GOOGLE_CLIENT_SECRET ?? null },
+      microsoft: {
+        authorizeUrl: e.LONGHAND_MICROSOFT_AUTH_URL ?? `https://login.microsoftonline.com/${e.LONGHAND_MICROSOFT_TENANT}/oauth2/v2.0/authorize`,
+        tokenUrl: e.LONGHAND_MICROSOFT_TOKEN_URL ?? `https://login.microsoftonline.com/${e.LONGHAND_MICROSOFT_TENANT}/oauth2/v2.0/token`,
+        clientId: e.LONGHAND_MICROSOFT_CLIENT_ID ?? null,
+        clientSecret: e.LONGHAND_MICROSOFT_CLIENT_SECRET ?? null,
+      },
+    },
   };
 }

@@ -88,3 +88,13 @@ export class RemoteImageError extends LonghandError {
     super(refused ? 'remote_image_refused' : 'remote_image_failed', message);
   }
 }
+
+/**
+ * A mailbox's OAuth2 sign-in failed. `revoked`: the provider refused the grant (consent withdrawn, password
+ * changed, app removed) or a fresh token, so only an owner reconnecting helps; otherwise it is retried.
+ */
+export class OAuthError extends LonghandError {
+  constructor(readonly mailbox: string, message: string, readonly revoked: boolean, options?: { cause?: unknown }) {
+    super(revoked ? 'oauth_reconnect' : 'oauth_failed', `Mailbox ${mailbox}: ${message}`, { mailbox }, options);
+  }
+}

@@ -7,6 +7,8 @@ const REDACT = [
   'password', '*.password', '*.*.password', 'pass', '*.pass', 'auth.pass', '*.auth.pass',
   'secret', '*.secret', 'token', '*.token', 'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization',
   'req.headers.cookie', 'cookie', '*.cookie', 'passwordHash', '*.passwordHash', 'imapUrl', 'smtpUrl', '*.imapUrl', '*.smtpUrl',
+  'accessToken', '*.accessToken', 'refreshToken', '*.refreshToken', 'access_token', '*.access_token', 'refresh_token', '*.refresh_token',
+  'clientSecret', '*.clientSecret', 'client_secret', '*.client_secret', 'codeVerifier', '*.codeVerifier',
 ];
 
 /** The one logger. `destination` lets tests capture output to check what never appears in it. */

@@ -3,6 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Ctx } from '../core/context.ts';
 import type { Role, User } from '../core/db/schema.ts';
 import { AuthenticationError, LonghandError, PermissionError } from '../core/errors.ts';
+import type { PendingConsent } from '../core/mailboxes/oauth-connect.ts';
 import { userForToken } from '../core/users/tokens.ts';
 import { getUser } from '../core/users/users.ts';
 
@@ -13,6 +14,8 @@ declare module 'express-session' {
     flash?: { kind: 'ok' | 'error'; text: string };
     /** A new API token, shown once on the next page and then gone. */
     newToken?: { name: string; token: string };
+    /** A mailbox consent in progress at Google or Microsoft: its state and PKCE verifier, until the callback. */
+    oauthConsent?: PendingConsent;
   }
 }
 

@@ -76,13 +76,14 @@ export class MailboxOwners {
         this.#owned.delete(id);
       }
     }
-    const mailboxes = await this.ctx.db.selectFrom('mailboxes').select(['id', 'enabled', 'sync_generation']).orderBy('id').execute();
-    const enabled = mailboxes.filter((m) => m.enabled);
+    const mailboxes = await this.ctx.db.selectFrom('mailboxes').select(['id', 'enabled', 'needs_reconnect', 'sync_generation']).orderBy('id').execute();
+    // A mailbox waiting for an owner to reconnect it is not signed in to at all until then.
+    const enabled = mailboxes.filter((m) => m.enabled && !m.needs_reconnect);
     const share = Math.ceil(enabled.length / (await this.liveWorkers()));
     for (const m of mailboxes) {
       const run = this.#owned.get(m.id);
-      // Disabled, or asked to sync again from the start: stop this run; the next scan starts afresh.
-      if (run && (!m.enabled || run.generation !== m.sync_generation)) await this.release(m.id);
+      // Disabled, waiting for a reconnect, or asked to sync again from the start: stop this run; the next scan starts afresh.
+      if (run && (!m.enabled || m.needs_reconnect || run.generation !== m.sync_generation)) await this.release(m.id);
     }
     // More than our share (a worker joined): hand one back per scan, so the others can take it.
     if (this.#owned.size > share) await this.release(Math.max(...this.#owned.keys()));

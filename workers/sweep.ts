@@ -17,7 +17,12 @@ export async function sweep(ctx: Ctx, queues: Queues): Promise<{ drafts: number;
     .execute();
   for (const c of wanted) await ctx.jobs.draftRequested(c.id, c.draft_wanted_for!);
 
-  const unsettled = await ctx.db.selectFrom('outbox').select(['id', 'send_after']).where('state', 'in', ['queued', 'sending']).execute();
+  // Sent but not yet filed counts too: filing a copy in Sent (or finding the provider's) outlasts a job's retries.
+  const unsettled = await ctx.db
+    .selectFrom('outbox')
+    .select(['id', 'send_after'])
+    .where((eb) => eb.or([eb('state', 'in', ['queued', 'sending']), eb.and([eb('state', '=', 'sent'), eb('filed_at', 'is', null)])]))
+    .execute();
   for (const row of unsettled) {
     const job = await queues.send.getJob(jobId.send(row.id));
     if (!job) await ctx.jobs.sendApproved(row.id, row.send_after);

@@ -7,6 +7,7 @@ import * as followups from './migrations/0005-followups.ts';
 import * as draftPresence from './migrations/0006-draft-presence.ts';
 import * as signinAttempts from './migrations/0007-signin-attempts.ts';
 import * as messagesByDate from './migrations/0008-messages-by-date.ts';
+import * as oauthMailboxes from './migrations/0009-oauth-mailboxes.ts';
 
 /** Migrations are listed here, in order, so they ship inside the code and need no file-system scan. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-draft-presence': draftPresence,
   '0007-signin-attempts': signinAttempts,
   '0008-messages-by-date': messagesByDate,
+  '0009-oauth-mailboxes': oauthMailboxes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -13,6 +13,16 @@ export type OutboxState = 'queued' | 'sending' | 'sent' | 'failed' | 'uncertain'
 export type Direction = 'in' | 'out';
 export interface AddressJson { address: string; name: string }
 export interface ServerJson { host: string; port: number; secure: boolean; user: string }
+export type OAuthProviderName = 'google' | 'microsoft' | 'custom';
+/** What is public about a mailbox's OAuth2 grant: who consented and when, never a token or secret. */
+export interface OAuthJson {
+  provider: OAuthProviderName;
+  clientId: string;
+  tokenUrl: string;
+  scope: string;
+  consentedBy: number | null;
+  consentedAt: string;
+}
 
 export interface UsersTable {
   id: Generated<number>;
@@ -63,6 +73,19 @@ export interface MailboxesTable {
   owner_worker: string | null;
   heartbeat_at: Timestamp | null;
   extra_folders: Generated<string[]>;
+  auth: Generated<'password' | 'oauth2'>;
+  oauth: ColumnType<OAuthJson | null, string | null, string | null>;
+  /** Sealed, like the passwords. */
+  oauth_refresh_token: string | null;
+  /** Sealed; only for a client given with the mailbox (a custom provider), else the provider's settings hold it. */
+  oauth_client_secret: string | null;
+  oauth_access_token: string | null;
+  /** When the current access token should be replaced (before it expires). */
+  oauth_refresh_at: Timestamp | null;
+  /** The provider refused the grant, or a fresh token: nothing is retried until an owner reconnects. */
+  needs_reconnect: Generated<boolean>;
+  /** The provider files what is sent through its SMTP in Sent itself (Gmail, Microsoft 365): we only look for it. */
+  files_sent_copy: Generated<boolean>;
 }
 
 export interface FoldersTable {

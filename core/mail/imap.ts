@@ -1,15 +1,16 @@
 import { ImapFlow, type ListResponse, type SearchObject } from 'imapflow';
-import { ImapError } from '../errors.ts';
-import type { ServerSettings } from './server-url.ts';
+import { ImapError, OAuthError } from '../errors.ts';
+import type { ServerLogin, ServerSettings } from './server-url.ts';
 
 type ImapFailure = Error & { authenticationFailed?: boolean; responseText?: string; response?: string; code?: string; serverResponseCode?: string };
 
-export function createImapClient(settings: ServerSettings): ImapFlow {
+/** A client signing in with the password, or with `accessToken` (imapflow then uses OAUTHBEARER or XOAUTH2). */
+export function createImapClient(settings: ServerSettings, accessToken?: string): ImapFlow {
   return new ImapFlow({
     host: settings.host,
     port: settings.port,
     secure: settings.secure,
-    auth: { user: settings.user, pass: settings.password },
+    auth: accessToken ? { user: settings.user, accessToken } : { user: settings.user, pass: settings.password },
     logger: false,
     connectionTimeout: 30_000,
     greetingTimeout: 15_000,
@@ -21,9 +22,30 @@ export function createImapClient(settings: ServerSettings): ImapFlow {
   });
 }
 
-/** Connects, turning any failure into an ImapError that names the mailbox and quotes the server. */
-export async function connectImap(settings: ServerSettings, mailboxName: string): Promise<ImapFlow> {
-  const client = createImapClient(settings);
+/**
+ * Connects, turning any failure into an ImapError that names the mailbox and quotes the server. With
+ * tokens: a refused token is renewed and tried once more; a refused fresh one is reported to the tokens.
+ */
+export async function connectImap(settings: ServerLogin, mailboxName: string): Promise<ImapFlow> {
+  const { tokens } = settings;
+  if (!tokens) return connectOnce(settings, mailboxName);
+  const token = await tokens.current();
+  try {
+    return await connectOnce(settings, mailboxName, token);
+  } catch (err) {
+    if (!(err instanceof ImapError) || !err.authFailed) throw err;
+  }
+  try {
+    return await connectOnce(settings, mailboxName, await tokens.renew(token));
+  } catch (err) {
+    if (!(err instanceof ImapError) || !err.authFailed) throw err;
+    await tokens.refused(err.serverResponse);
+    throw new OAuthError(mailboxName, `the IMAP server refused a fresh access token (${err.serverResponse}): an owner must reconnect the mailbox`, true, { cause: err });
+  }
+}
+
+async function connectOnce(settings: ServerSettings, mailboxName: string, accessToken?: string): Promise<ImapFlow> {
+  const client = createImapClient(settings, accessToken);
   client.on('error', () => {});
   try {
     await client.connect();
@@ -39,6 +61,16 @@ export function toImapError(err: unknown, mailboxName: string): ImapError {
   const e = err as ImapFailure;
   const words = e.responseText || e.response || (e.code ? `${e.code}: ${e.message}` : e.message) || String(err);
   return new ImapError(mailboxName, words, Boolean(e.authenticationFailed), { cause: err });
+}
+
+/**
+ * A provider asking us to slow down (Gmail's [THROTTLED] and connection limits, Microsoft's "Request is
+ * throttled. Suggested Backoff Time: N milliseconds"): how long to wait at least, or null when it is not that.
+ */
+export function throttleDelayMs(serverWords: string): number | null {
+  if (!/THROTTL|too many (simultaneous )?(connections|login)|\[LIMIT\]|\[OVERQUOTA\]|concurrent connections limit/i.test(serverWords)) return null;
+  const suggested = /suggested backoff time:\s*(\d+)\s*milliseconds/i.exec(serverWords);
+  return suggested ? Number(suggested[1]) : 60_000;
 }
 
 const SENT_NAMES = ['sent', 'sent items', 'sent messages', 'sent mail', '[gmail]/sent mail', 'inbox.sent', 'gesendet', 'gesendete elemente', 'envoyés', 'enviados'];

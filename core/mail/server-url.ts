@@ -7,6 +7,21 @@ export interface ServerSettings {
   password: string;
 }
 
+/**
+ * Fresh OAuth2 access tokens for one mailbox, for the code that signs in: `renew` after a server refused
+ * `rejected`, and `refused` when it refused a renewed one too (the mailbox then waits for a reconnect).
+ */
+export interface TokenSource {
+  current(): Promise<string>;
+  renew(rejected: string): Promise<string>;
+  refused(serverWords: string): Promise<void>;
+}
+
+/** A server and how to sign in to it: its password, or tokens when `tokens` is set. */
+export interface ServerLogin extends ServerSettings {
+  tokens?: TokenSource;
+}
+
 const DEFAULT_PORTS: Record<string, number> = { 'imap:': 143, 'imaps:': 993, 'smtp:': 587, 'smtps:': 465 };
 
 /** Returns the settings, or a sentence saying what is wrong (never echoing the password). */

@@ -1,6 +1,6 @@
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { SmtpError } from '../errors.ts';
-import type { ServerSettings } from './server-url.ts';
+import type { ServerLogin, TokenSource } from './server-url.ts';
 
 export interface SmtpResult {
   response: string;
@@ -15,7 +15,7 @@ type NodemailerError = Error & { code?: string; responseCode?: number; command?:
  * with a 4xx or 5xx answer, or with the outcome unknown (the server may have taken it). The caller
  * decides what each means; this module only tells the truth.
  */
-export async function sendRaw(settings: ServerSettings, envelope: { from: string; to: string[] }, raw: Buffer, timeouts = { connection: 30_000, socket: 60_000 }): Promise<SmtpResult> {
+export async function sendRaw(settings: ServerLogin, envelope: { from: string; to: string[] }, raw: Buffer, timeouts = { connection: 30_000, socket: 60_000 }): Promise<SmtpResult> {
   const connection = new SMTPConnection({
     host: settings.host,
     port: settings.port,
@@ -28,12 +28,10 @@ export async function sendRaw(settings: ServerSettings, envelope: { from: string
   connection.on('error', () => {});
   try {
     await new Promise<void>((resolve, reject) => connection.connect((err) => (err ? reject(err) : resolve())));
-    if (settings.user) {
-      await new Promise<void>((resolve, reject) => connection.login({ user: settings.user, pass: settings.password }, (err) => (err ? reject(err) : resolve())));
-    }
+    if (settings.user) await login(connection, settings);
   } catch (err) {
     connection.close();
-    throw classify(err as NodemailerError, 'before');
+    throw classify(err as NodemailerError, 'before', Boolean(settings.tokens));
   }
   try {
     const info = await new Promise<SMTPConnection.SentMessageInfo>((resolve, reject) => connection.send(envelope, raw, (err, result) => (err ? reject(err) : resolve(result!))));
@@ -45,9 +43,47 @@ export async function sendRaw(settings: ServerSettings, envelope: { from: string
   }
 }
 
-function classify(err: NodemailerError, stage: 'before' | 'during'): SmtpError {
+/**
+ * Signs in with the password, or with XOAUTH2: nodemailer asks once more with `isRetry` after the server
+ * refused a token, and a refused renewed token is reported to the tokens (the mailbox waits for a reconnect).
+ */
+export async function login(connection: SMTPConnection, settings: ServerLogin): Promise<void> {
+  const { tokens } = settings;
+  if (!tokens) {
+    await new Promise<void>((resolve, reject) => connection.login({ user: settings.user, pass: settings.password }, (err) => (err ? reject(err) : resolve())));
+    return;
+  }
+  const oauth2 = xoauth2(settings.user, tokens);
+  try {
+    await new Promise<void>((resolve, reject) => connection.login({ user: settings.user, method: 'XOAUTH2', oauth2 } as SMTPConnection.Credentials, (err) => (err ? reject(err) : resolve())));
+  } catch (err) {
+    const e = err as NodemailerError;
+    if (oauth2.renewed && e.code === 'EAUTH' && e.response) await tokens.refused(e.response.trim());
+    throw err;
+  }
+}
+
+function xoauth2(user: string, tokens: TokenSource) {
+  let last = '';
+  const state = {
+    renewed: false,
+    getToken(isRetry: boolean, callback: (err: Error | null, token?: string) => void) {
+      state.renewed ||= isRetry;
+      (isRetry ? tokens.renew(last) : tokens.current()).then((token) => {
+        last = token;
+        callback(null, token);
+      }, callback);
+    },
+    buildXOAuth2Token: (token: string) => Buffer.from(`user=${user}\x01auth=Bearer ${token}\x01\x01`, 'utf8').toString('base64'),
+  };
+  return state;
+}
+
+function classify(err: NodemailerError, stage: 'before' | 'during', oauth = false): SmtpError {
   const code = typeof err.responseCode === 'number' ? err.responseCode : null;
   const words = (err.response ?? err.message).trim();
+  // A refused token is not the message's fault: the send waits for the mailbox to be reconnected.
+  if (oauth && err.code === 'EAUTH') return new SmtpError(`The SMTP server refused the sign-in: ${words}`, code, false, false, { cause: err });
   if (code !== null && code >= 500) return new SmtpError(`The SMTP server refused the message: ${words}`, code, true, false, { cause: err });
   if (code !== null && code >= 400) return new SmtpError(`The SMTP server deferred the message: ${words}`, code, false, false, { cause: err });
   // No answer at all: refused before MAIL FROM or the envelope is safe to retry; once the data may

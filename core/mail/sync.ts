@@ -1,10 +1,10 @@
 import type { ImapFlow } from 'imapflow';
 import type { Ctx } from '../context.ts';
 import type { Folder, Mailbox } from '../db/schema.ts';
-import { ImapError } from '../errors.ts';
+import { ImapError, OAuthError } from '../errors.ts';
 import { getMailbox, mailboxServers, ourAddresses, setMailboxState } from '../mailboxes/mailboxes.ts';
 import { DEFAULT_FOLDER_LIMITS, FolderChanges, storedFlags, syncFolder, type FolderSyncLimits } from './folder-sync.ts';
-import { connectImap, sentFolderPath, toImapError } from './imap.ts';
+import { connectImap, sentFolderPath, throttleDelayMs, toImapError } from './imap.ts';
 
 export interface SyncOptions {
   signal: AbortSignal;
@@ -37,12 +37,21 @@ export async function runMailboxSync(ctx: Ctx, mailboxId: number, options: SyncO
       await runSession(ctx, mailboxId, options);
     } catch (err) {
       if (options.signal.aborted) break;
+      // A refused grant or token waits for an owner to reconnect: retrying could lock the account.
+      if (err instanceof OAuthError && err.revoked) {
+        ctx.log.warn({ mailboxId, err: err.message }, 'mailbox sync stopped until an owner reconnects it');
+        break;
+      }
       const mailbox = await getMailbox(ctx, mailboxId).catch(() => null);
-      const e = err instanceof ImapError ? err : toImapError(err, mailbox?.name ?? String(mailboxId));
+      const e = err instanceof ImapError || err instanceof OAuthError ? err : toImapError(err, mailbox?.name ?? String(mailboxId));
+      const words = e instanceof ImapError ? e.serverResponse : e.message;
+      const authFailed = e instanceof ImapError && e.authFailed;
       failures = Date.now() - started > HEALTHY_SESSION_MS ? 1 : failures + 1;
-      delay = e.authFailed ? backoff.authRetryMs : Math.min(backoff.maxMs, backoff.baseMs * 2 ** (failures - 1));
+      const growing = Math.min(backoff.maxMs, backoff.baseMs * 2 ** (failures - 1));
+      const throttled = throttleDelayMs(words);
+      delay = authFailed ? backoff.authRetryMs : throttled !== null ? Math.max(throttled, growing) : growing;
       delay = Math.round(delay * (0.5 + random() / 2));
-      await setMailboxState(ctx, mailboxId, e.authFailed ? 'auth-error' : 'error', e.serverResponse);
+      await setMailboxState(ctx, mailboxId, authFailed ? 'auth-error' : throttled !== null ? 'throttled' : 'error', words);
       ctx.log.warn({ mailboxId, err: e.message, retryInMs: delay }, 'mailbox sync stopped; will reconnect');
     }
     await sleep(delay, options.signal);
@@ -127,6 +136,8 @@ async function pollOtherFolders(ctx: Ctx, client: ImapFlow, others: Folder[], in
   if (moved) await sync(inbox);
 }
 
+const NEVER_SYNCED = new Set(['\\All', '\\Important', '\\Flagged']);
+
 /** The folders we read: INBOX, Sent (replies sent from other mail programs) and any configured for the mailbox. */
 async function ensureFolders(ctx: Ctx, client: ImapFlow, mailbox: Mailbox): Promise<Folder[]> {
   const list = await client.list();
@@ -134,7 +145,13 @@ async function ensureFolders(ctx: Ctx, client: ImapFlow, mailbox: Mailbox): Prom
   const sent = await sentFolderPath(client, list);
   const wanted: Array<{ path: string; role: Folder['role'] }> = [{ path: inbox, role: 'inbox' }, { path: sent, role: 'sent' }];
   for (const path of mailbox.extra_folders) {
-    if (!list.some((f) => f.path === path)) throw new ImapError(mailbox.name, `the folder "${path}" set for this mailbox does not exist on the server`, false);
+    const found = list.find((f) => f.path === path);
+    if (!found) throw new ImapError(mailbox.name, `the folder "${path}" set for this mailbox does not exist on the server`, false);
+    // Gmail shows every message again in All Mail (and many in Important): reading those would only repeat INBOX and labels.
+    if (found.specialUse && NEVER_SYNCED.has(found.specialUse)) {
+      ctx.log.warn({ mailboxId: mailbox.id, folder: path }, 'not reading a folder that repeats mail from other folders');
+      continue;
+    }
     if (!wanted.some((w) => w.path === path)) wanted.push({ path, role: 'other' });
   }
   for (const w of wanted) {

@@ -3,7 +3,8 @@ import net from 'node:net';
 import tls from 'node:tls';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { connectImap } from '../mail/imap.ts';
-import type { ServerSettings } from '../mail/server-url.ts';
+import type { ServerLogin, ServerSettings } from '../mail/server-url.ts';
+import { login } from '../mail/smtp.ts';
 
 export type ConnectionStep = 'dns' | 'tcp' | 'tls' | 'login' | 'folder';
 
@@ -26,7 +27,7 @@ const TIMEOUT_MS = 8_000;
  * Tries a mailbox's servers step by step (name lookup, TCP, TLS, login, INBOX) and stops at the first
  * step that fails, so the person sees exactly what is wrong instead of "connection failed".
  */
-export async function testConnection(imap: ServerSettings, smtp: ServerSettings): Promise<ConnectionReport> {
+export async function testConnection(imap: ServerLogin, smtp: ServerLogin): Promise<ConnectionReport> {
   const [imapSteps, smtpSteps] = await Promise.all([testImap(imap), testSmtp(smtp)]);
   return { imap: imapSteps, smtp: smtpSteps, ok: [...imapSteps, ...smtpSteps].every((s) => s.ok) };
 }
@@ -71,7 +72,7 @@ async function network(s: ServerSettings, steps: StepResult[]): Promise<boolean>
   return !handshake;
 }
 
-async function testImap(s: ServerSettings): Promise<StepResult[]> {
+async function testImap(s: ServerLogin): Promise<StepResult[]> {
   const steps: StepResult[] = [];
   if (!(await network(s, steps))) return steps;
   let client;
@@ -94,14 +95,14 @@ async function testImap(s: ServerSettings): Promise<StepResult[]> {
   return steps;
 }
 
-async function testSmtp(s: ServerSettings): Promise<StepResult[]> {
+async function testSmtp(s: ServerLogin): Promise<StepResult[]> {
   const steps: StepResult[] = [];
   if (!(await network(s, steps))) return steps;
   const connection = new SMTPConnection({ host: s.host, port: s.port, secure: s.secure, connectionTimeout: TIMEOUT_MS, greetingTimeout: TIMEOUT_MS, socketTimeout: TIMEOUT_MS });
   connection.on('error', () => {});
   try {
     await new Promise<void>((resolve, reject) => connection.connect((err) => (err ? reject(err) : resolve())));
-    if (s.user) await new Promise<void>((resolve, reject) => connection.login({ user: s.user, pass: s.password }, (err) => (err ? reject(err) : resolve())));
+    if (s.user) await login(connection, s);
     steps.push({ step: 'login', ok: true, message: s.user ? `Signed in as ${s.user}.` : 'The server accepts mail without signing in.' });
   } catch (err) {
     const e = err as { response?: string; message: string };

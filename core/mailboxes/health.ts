@@ -37,11 +37,16 @@ export interface MailboxHealth {
   ownerWorker: string | null;
   heartbeatAt: Date | null;
   folders: FolderHealth[];
+  auth: 'password' | 'oauth2';
+  /** For OAuth2: the provider, and who consented when (never a token). */
+  oauth: { provider: string; consentedBy: { id: number; name: string } | null; consentedAt: Date } | null;
+  /** The sign-in expired or was revoked: nothing is retried until an owner reconnects. */
+  needsReconnect: boolean;
 }
 
 /** Each mailbox's sync health: how far it has come, and the last error in the server's own words. */
 export async function mailboxHealth(ctx: Ctx): Promise<MailboxHealth[]> {
-  const [mailboxes, folders] = await Promise.all([
+  const [mailboxes, folders, users] = await Promise.all([
     ctx.db.selectFrom('mailboxes').selectAll().orderBy('id').execute(),
     ctx.db
       .selectFrom('folders as f')
@@ -57,6 +62,7 @@ export async function mailboxHealth(ctx: Ctx): Promise<MailboxHealth[]> {
       ])
       .orderBy('f.id')
       .execute(),
+    ctx.db.selectFrom('users').select(['id', 'name']).execute(),
   ]);
   const now = ctx.clock.now().getTime();
   return mailboxes.map((m) => {
@@ -76,10 +82,13 @@ export async function mailboxHealth(ctx: Ctx): Promise<MailboxHealth[]> {
       lastSyncedAt: m.last_synced_at,
       initialSyncDone: m.initial_sync_done,
       behind: own.reduce((n, f) => n + Math.max(0, f.messages - f.synced), 0),
-      stalled: m.enabled && m.source !== 'demo' && (!m.heartbeat_at || now - m.heartbeat_at.getTime() > STALLED_AFTER_MS),
+      stalled: m.enabled && !m.needs_reconnect && m.source !== 'demo' && (!m.heartbeat_at || now - m.heartbeat_at.getTime() > STALLED_AFTER_MS),
       ownerWorker: m.owner_worker,
       heartbeatAt: m.heartbeat_at,
       folders: own,
+      auth: m.auth,
+      oauth: m.oauth ? { provider: m.oauth.provider, consentedBy: users.find((u) => u.id === m.oauth!.consentedBy) ?? null, consentedAt: new Date(m.oauth.consentedAt) } : null,
+      needsReconnect: m.needs_reconnect,
     };
   });
 }

@@ -1,10 +1,19 @@
 import { sql } from 'kysely';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
-import type { Mailbox } from '../db/schema.ts';
+import type { Mailbox, OAuthJson } from '../db/schema.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { FREE_MAIL_DOMAINS, organizationNameFromDomain } from '../customers/addresses.ts';
-import { parseServerUrl, type ServerSettings } from '../mail/server-url.ts';
+import { parseServerUrl, type ServerLogin, type ServerSettings } from '../mail/server-url.ts';
+import { providerFilesSentCopy } from './oauth-providers.ts';
+import { mailboxTokens, sealedGrant, type GrantedTokens } from './oauth-tokens.ts';
+
+/** A mailbox that signs in with OAuth2: the grant's public part, its tokens, and a client secret given with it. */
+export interface OAuthGrant {
+  grant: OAuthJson;
+  tokens: GrantedTokens;
+  clientSecret?: string | null;
+}
 
 export interface MailboxInput {
   name: string;
@@ -13,26 +22,35 @@ export interface MailboxInput {
   smtp: ServerSettings;
   source: Mailbox['source'];
   extraFolders?: string[];
+  /** Set: the mailbox signs in with these OAuth2 tokens, and the passwords are ignored. */
+  oauth?: OAuthGrant;
 }
 
 export interface MailboxServers {
-  imap: ServerSettings;
-  smtp: ServerSettings;
+  imap: ServerLogin;
+  smtp: ServerLogin;
 }
 
 const publicPart = ({ host, port, secure, user }: ServerSettings) => JSON.stringify({ host, port, secure, user });
 
-/** Creates or updates the mailbox with this address; passwords are sealed before they reach the database. */
+/**
+ * Creates or updates the mailbox with this address; passwords and tokens are sealed before they reach the
+ * database. Saving a new OAuth2 grant is also how a mailbox is reconnected: retries start again.
+ */
 export async function upsertMailbox(ctx: Ctx, input: MailboxInput): Promise<Mailbox> {
+  const o = input.oauth;
   const values = {
     name: input.name,
     email: input.email.toLowerCase(),
     imap: publicPart(input.imap),
-    imap_password: ctx.secrets.seal(input.imap.password),
+    imap_password: ctx.secrets.seal(o ? '' : input.imap.password),
     smtp: publicPart(input.smtp),
-    smtp_password: ctx.secrets.seal(input.smtp.password),
+    smtp_password: ctx.secrets.seal(o ? '' : input.smtp.password),
     source: input.source,
     extra_folders: input.extraFolders ?? [],
+    ...(o
+      ? { auth: 'oauth2' as const, oauth: JSON.stringify(o.grant), oauth_client_secret: o.clientSecret ? ctx.secrets.seal(o.clientSecret) : null, files_sent_copy: providerFilesSentCopy(o.grant.provider), state: 'new', last_error: null, ...sealedGrant(ctx, o.tokens) }
+      : { auth: 'password' as const, oauth: null, oauth_client_secret: null, oauth_refresh_token: null, oauth_access_token: null, oauth_refresh_at: null, needs_reconnect: false, files_sent_copy: false }),
   };
   const { source: _source, ...changes } = values;
   return ctx.db
@@ -105,8 +123,12 @@ export async function getMailbox(ctx: Ctx, id: number): Promise<Mailbox> {
   return row;
 }
 
-/** The mailbox's servers with their passwords: only for the code that connects, never for pages or logs. */
+/** The mailbox's servers with their passwords or tokens: only for the code that connects, never for pages or logs. */
 export function mailboxServers(ctx: Ctx, mailbox: Mailbox): MailboxServers {
+  if (mailbox.auth === 'oauth2') {
+    const tokens = mailboxTokens(ctx, mailbox.id);
+    return { imap: { ...mailbox.imap, password: '', tokens }, smtp: { ...mailbox.smtp, password: '', tokens } };
+  }
   return {
     imap: { ...mailbox.imap, password: ctx.secrets.open(mailbox.imap_password) },
     smtp: { ...mailbox.smtp, password: ctx.secrets.open(mailbox.smtp_password) },

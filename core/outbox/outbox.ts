@@ -1,17 +1,22 @@
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import type { Mailbox, OutboxRow, User } from '../db/schema.ts';
-import { ConflictError, LonghandError, SmtpError } from '../errors.ts';
+import { ConflictError, LonghandError, OAuthError, SmtpError } from '../errors.ts';
 import { TemplateLibrary } from '../drafts/templates.ts';
 import { ingestMessage } from '../mail/ingest.ts';
 import { fileSentCopy, isInSent, markAnswered } from '../mail/imap.ts';
 import type { ImapSessions } from '../mail/imap-sessions.ts';
+import type { TokenSource } from '../mail/server-url.ts';
 import { sendRaw } from '../mail/smtp.ts';
 import { getMailbox, mailboxServers } from '../mailboxes/mailboxes.ts';
 import { firstNameOfUser } from '../users/users.ts';
 import { buildReply } from './reply-message.ts';
 
 export const MAX_SEND_ATTEMPTS = 8;
+/** How often a send waiting for its mailbox to be reconnected looks again. */
+export const RECONNECT_WAIT_MS = 5 * 60_000;
+/** How long a provider that files sent mail itself (Gmail, Microsoft 365) is given to do so before we file our copy. */
+export const PROVIDER_FILING_GRACE_MS = 10 * 60_000;
 
 export type DeliveryOutcome =
   | { kind: 'sent' }
@@ -54,6 +59,10 @@ export async function deliverOutbox(ctx: Ctx, outboxId: number, imap: ImapSessio
   }
 
   const mailbox = await getMailbox(ctx, row.mailbox_id);
+  const servers = mailboxServers(ctx, mailbox);
+  // The sign-in is settled before the row is claimed: a token that cannot be had is a wait, never an unknown outcome.
+  const waiting = await signInReady(ctx, mailbox, servers.smtp.tokens);
+  if (waiting) return waiting;
   const draft = await ctx.db.selectFrom('drafts').selectAll().where('id', '=', row.draft_id).executeTakeFirstOrThrow();
   const sender = draft.author_id ? await ctx.db.selectFrom('users').selectAll().where('id', '=', draft.author_id).executeTakeFirst() : undefined;
   const answering = draft.answers_message_id ? await ctx.db.selectFrom('messages').selectAll().where('id', '=', draft.answers_message_id).executeTakeFirst() : undefined;
@@ -89,7 +98,7 @@ export async function deliverOutbox(ctx: Ctx, outboxId: number, imap: ImapSessio
 
   let response: string;
   try {
-    response = (await sendRaw(mailboxServers(ctx, mailbox).smtp, envelope, raw)).response;
+    response = (await sendRaw(servers.smtp, envelope, raw)).response;
   } catch (err) {
     if (!(err instanceof SmtpError)) throw err;
     if (err.ambiguous) return markUncertain(ctx, row, `The connection broke while the message was being handed over; it may or may not have been delivered. (${err.message})`);
@@ -104,6 +113,21 @@ export async function deliverOutbox(ctx: Ctx, outboxId: number, imap: ImapSessio
   await markSent(ctx, row, response, draft.approved_by);
   await finishSent(ctx, imap, { ...row, raw }, false);
   return { kind: 'sent' };
+}
+
+/** Null when the mailbox can sign in now; else when to look again (waiting for a reconnect) or a retry. */
+async function signInReady(ctx: Ctx, mailbox: Mailbox, tokens: TokenSource | undefined): Promise<DeliveryOutcome | null> {
+  const later: DeliveryOutcome = { kind: 'later', at: new Date(ctx.clock.now().getTime() + RECONNECT_WAIT_MS) };
+  if (mailbox.needs_reconnect) return later;
+  if (!tokens) return null;
+  try {
+    await tokens.current();
+    return null;
+  } catch (err) {
+    if (!(err instanceof OAuthError)) throw err;
+    if (err.revoked) return later;
+    throw new RetryLater(err.message);
+  }
 }
 
 /** After the handoff: our reply joins its conversation, then its copy is filed on the server. */
@@ -180,10 +204,15 @@ async function fileCopy(ctx: Ctx, imap: ImapSessions, row: OutboxRow, lookFirst:
     .where('message_locations.mailbox_id', '=', row.mailbox_id)
     .where('message_locations.expunged_at', 'is', null)
     .execute();
-  await imap.use(ctx, row.mailbox_id, async (client) => {
-    if (!lookFirst || !(await isInSent(client, mailbox.name, row.message_id))) await fileSentCopy(client, raw, row.updated_at);
+  const settled = await imap.use(ctx, row.mailbox_id, async (client) => {
+    // Gmail and Microsoft 365 file what goes through their SMTP in Sent themselves: look for theirs instead of adding a second.
+    const found = (lookFirst || mailbox.files_sent_copy) && (await isInSent(client, mailbox.name, row.message_id));
+    const providerStillFiling = !found && mailbox.files_sent_copy && ctx.clock.now().getTime() - row.updated_at.getTime() < PROVIDER_FILING_GRACE_MS;
+    if (!found && !providerStillFiling) await fileSentCopy(client, raw, row.updated_at);
     for (const loc of answered) await markAnswered(client, loc.path, loc.uidvalidity, loc.uid);
+    return !providerStillFiling;
   });
+  if (!settled) throw new RetryLater('The provider has not filed the sent copy yet; looking again.');
   await markFiled(ctx, row.id);
 }
 

@@ -37,6 +37,11 @@ export interface PageKit {
 
 export const idParam = z.coerce.number().int().positive();
 
+/** Where Google or Microsoft send an owner back after consent: the public address if configured, else the one this request came to. */
+export function oauthRedirectUri(ctx: Ctx, req: Request): string {
+  return `${ctx.config.publicUrl ?? `${req.protocol}://${req.get('host')}`}/mailboxes/oauth/callback`;
+}
+
 /** Reads a form, or says in words which field is wrong (a flash, not an error page). */
 export function parseForm<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);

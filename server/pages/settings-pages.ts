@@ -3,12 +3,14 @@ import { z } from 'zod';
 import { recentAudit } from '../../core/audit.ts';
 import { listConversations } from '../../core/conversations/views.ts';
 import { listTemplates, resetTemplate, saveTemplate } from '../../core/drafts/template-edits.ts';
+import { PROVIDERS } from '../../core/mailboxes/oauth-providers.ts';
+import { oauthClientInput, oauthClientViews, saveOAuthClient } from '../../core/settings/oauth-clients.ts';
 import { teamSettings, updateTeamSettings } from '../../core/settings/team-settings.ts';
 import { createUser, listUsers, ROLES, setPassword, updateUser } from '../../core/users/users.ts';
 import type { Role } from '../../core/db/schema.ts';
 import { requireRole } from '../auth.ts';
 import { QUEUE_BOARD_PATH } from '../queue-board.ts';
-import { idParam, type PageKit } from './kit.ts';
+import { idParam, oauthRedirectUri, type PageKit } from './kit.ts';
 
 const role = z.enum(ROLES as [Role, ...Role[]]);
 const newPerson = z.object({ name: z.string().max(200), email: z.string().max(254), role, password: z.string().max(1000) });
@@ -40,7 +42,7 @@ export function settingsPages({ ctx, page, signedIn, action }: PageKit): Router 
   const approver = requireRole('approver');
 
   r.get('/settings', signedIn, owner, async (req, res) => {
-    const [people, settings, templates] = await Promise.all([listUsers(ctx, { includeDisabled: true }), teamSettings(ctx), listTemplates(ctx)]);
+    const [people, settings, templates, oauthClients] = await Promise.all([listUsers(ctx, { includeDisabled: true }), teamSettings(ctx), listTemplates(ctx), oauthClientViews(ctx)]);
     page(req, res, 'settings', {
       title: 'Settings',
       people: people.map((p) => ({ ...p, roles: ROLES.map((r) => ({ value: r, selected: r === p.role })), disabled: p.disabled_at !== null, isMe: p.id === req.user!.id })),
@@ -49,8 +51,16 @@ export function settingsPages({ ctx, page, signedIn, action }: PageKit): Router 
       phrases: settings.cannedPhrases.map((p) => (p.suggestion ? `${p.phrase} — ${p.suggestion}` : p.phrase)).join('\n'),
       templates,
       queueBoard: QUEUE_BOARD_PATH,
+      oauthRedirect: oauthRedirectUri(ctx, req),
+      oauthClients: oauthClients.map((c) => ({ ...c, label: PROVIDERS[c.provider].label, envName: c.provider.toUpperCase() })),
     });
   });
+
+  r.post('/settings/oauth/:provider', signedIn, owner, action(async (req) => {
+    const provider = z.enum(['google', 'microsoft']).parse(req.params.provider);
+    await saveOAuthClient(ctx, provider, oauthClientInput.parse(req.body), req.user!.id);
+    return `${PROVIDERS[provider].label} mailboxes can be connected with this app registration.`;
+  }));
 
   r.post('/settings/people', signedIn, owner, action(async (req) => {
     const form = newPerson.parse(req.body);

@@ -48,6 +48,8 @@ describe('the staff workspace in the browser', () => {
     await page.getByRole('button', { name: 'Create the owner account' }).click();
     await page.getByRole('link', { name: 'Mailboxes' }).click();
     await page.getByRole('link', { name: 'Add a mailbox' }).click();
+    await page.getByRole('radio', { name: /Other \(IMAP\/SMTP\)/ }).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
 
     await page.getByLabel('Address replies come from').fill(US);
     await page.getByLabel(/Name customers see/).fill('Juniper Tea');
@@ -153,7 +155,7 @@ describe('the staff workspace in the browser', () => {
   it('has no serious accessibility problems on its pages, and works at phone width', async () => {
     const context = await browser.newContext({ bypassCSP: true, storageState: await page.context().storageState() });
     const conversation = await app.rt.ctx.db.selectFrom('conversations').select('id').orderBy('id').executeTakeFirstOrThrow();
-    for (const path of ['/', '/?filter=complaints', `/conversations/${conversation.id}`, '/mailboxes', '/mailboxes/new', '/reports']) await expectAccessible(context, `${app.url}${path}`);
+    for (const path of ['/', '/?filter=complaints', `/conversations/${conversation.id}`, '/mailboxes', '/mailboxes/new', '/mailboxes/new?provider=google', '/mailboxes/new?provider=other', '/reports']) await expectAccessible(context, `${app.url}${path}`);
     await context.close();
     const anonymous = await browser.newContext({ bypassCSP: true });
     await expectAccessible(anonymous, `${app.url}/signin`);
