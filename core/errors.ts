@@ -88,3 +88,10 @@ export class RemoteImageError extends LonghandError {
     super(refused ? 'remote_image_refused' : 'remote_image_failed', message);
   }
 }
+
+/** The web app cannot listen: another process holds its port. */
+export class PortInUseError extends LonghandError {
+  constructor(host: string, port: number) {
+    super('port_in_use', `Port ${port} on ${host} is already in use (another Longhand, or another program). Stop that one, or set PORT to a free port.`);
+  }
+}
