@@ -65,6 +65,11 @@ export function createApp(ctx: Ctx, options: AppOptions): Express {
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use(identify(ctx));
+  // What a person sees signed in, and every API answer, is theirs alone: no shared or back-button cache keeps it.
+  app.use((req, res, next) => {
+    if (req.user || req.path.startsWith('/api/')) res.set('Cache-Control', 'no-store');
+    next();
+  });
   if (options.queues) app.use(QUEUE_BOARD_PATH, queueBoard(options.queues));
   app.use(checkCsrf);
 
