@@ -4,6 +4,7 @@ import type { Ctx } from '../context.ts';
 import { audit } from '../audit.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import type { Role, User } from '../db/schema.ts';
+import { clearSigninFailures } from './signin-limits.ts';
 
 export const ROLES: Role[] = ['owner', 'approver', 'agent'];
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
@@ -63,11 +64,21 @@ function dummyHash(): Promise<string> {
   return dummy;
 }
 
-export async function setPassword(ctx: Ctx, email: string, password: string, actorUserId: number | null): Promise<void> {
+/**
+ * Sets or resets a password. Every other session of that person ends (a stolen session does not outlive the
+ * change), `keepSessionId` excepted: the one a person changed their own password from. A successful reset
+ * also lifts a sign-in lock on the address, so an owner can let someone back in at once.
+ */
+export async function setPassword(ctx: Ctx, email: string, password: string, actorUserId: number | null, keepSessionId: string | null = null): Promise<void> {
   const hash = await hashPassword(password);
-  const user = await ctx.db.updateTable('users').set({ password_hash: hash }).where('email', '=', email.trim().toLowerCase()).returning('id').executeTakeFirst();
-  if (!user) throw new ValidationError(`No user has the address ${email}.`, 'email');
-  await audit(ctx.db, ctx.clock.now(), { actorUserId, action: 'user.password_set', subjectType: 'user', subjectId: user.id });
+  const address = email.trim().toLowerCase();
+  await ctx.db.transaction().execute(async (tx) => {
+    const user = await tx.updateTable('users').set({ password_hash: hash }).where('email', '=', address).returning('id').executeTakeFirst();
+    if (!user) throw new ValidationError(`No user has the address ${email}.`, 'email');
+    await tx.deleteFrom('sessions').where('user_id', '=', user.id).$if(keepSessionId !== null, (q) => q.where('sid', '!=', keepSessionId!)).execute();
+    await audit(tx, ctx.clock.now(), { actorUserId, action: 'user.password_set', subjectType: 'user', subjectId: user.id });
+  });
+  await clearSigninFailures(ctx, address);
 }
 
 export async function findUserByEmail(ctx: Ctx, email: string): Promise<User | undefined> {
@@ -133,7 +144,7 @@ export async function signOutEverywhere(ctx: Ctx, userId: number): Promise<numbe
 }
 
 /** A person changes their own password: the current one first. */
-export async function changeOwnPassword(ctx: Ctx, user: User, current: string, next: string): Promise<void> {
+export async function changeOwnPassword(ctx: Ctx, user: User, current: string, next: string, thisSessionId: string): Promise<void> {
   if (!(await verifyLogin(ctx, user.email, current))) throw new ValidationError('The current password is not right.', 'current');
-  await setPassword(ctx, user.email, next, user.id);
+  await setPassword(ctx, user.email, next, user.id, thisSessionId);
 }

@@ -28,3 +28,40 @@ describe('answers that give nothing away', () => {
     expect((await res.json()).error.code).toBe('unauthenticated');
   });
 });
+
+describe('passwords', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ workers: false });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('a changed password ends the person\'s other sessions and keeps this one', async () => {
+    const staff = await app.addUser('agent', 'Two Devices');
+    const laptop = new Browserish(app.url, '10.0.1.1');
+    const phone = new Browserish(app.url, '10.0.1.2');
+    await laptop.signIn(staff.email, staff.password);
+    await phone.signIn(staff.email, staff.password);
+    const { csrf } = await laptop.get('/account');
+    expect((await laptop.post('/account/password', { _csrf: csrf, current: staff.password, next: 'a brand new password', back: '/account' })).status).toBe(303);
+    expect((await laptop.get('/account')).text).toContain('Your password is changed');
+    expect((await phone.get('/')).status).toBe(303);
+  });
+
+  it('a reset by an owner ends every session of that person and lifts the sign-in lock', async () => {
+    const { setPassword } = await import('../../core/users/users.ts');
+    const staff = await app.addUser('agent', 'Locked Out');
+    const desk = new Browserish(app.url, '10.0.1.3');
+    await desk.signIn(staff.email, staff.password);
+    const attacker = new Browserish(app.url, '10.0.1.4');
+    for (let i = 0; i < 5; i++) await attacker.signIn(staff.email, `guess ${i}`);
+    expect((await new Browserish(app.url, '10.0.1.4').signIn(staff.email, staff.password)).status).toBe(429);
+    await setPassword(app.rt.ctx, staff.email, 'the reset password', null);
+    expect((await desk.get('/')).status).toBe(303);
+    expect((await new Browserish(app.url, '10.0.1.4').signIn(staff.email, 'the reset password')).status).toBe(303);
+  });
+});
