@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
+import { sql } from 'kysely';
 import type { Ctx } from '../context.ts';
 import { audit } from '../audit.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
@@ -8,6 +9,8 @@ import { clearSigninFailures } from './signin-limits.ts';
 
 export const ROLES: Role[] = ['owner', 'approver', 'agent'];
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
+/** The advisory lock the first-owner check and insert hold together. */
+const FIRST_OWNER_LOCK = 7_140_001;
 
 export interface NewUser {
   email: string;
@@ -21,13 +24,19 @@ export async function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, { type: argon2.argon2id });
 }
 
-export async function createUser(ctx: Ctx, input: NewUser, actorUserId: number | null = null): Promise<User> {
+export async function createUser(ctx: Ctx, input: NewUser, actorUserId: number | null = null, o: { onlyIfFirstOwner?: boolean } = {}): Promise<User> {
   const email = input.email.trim().toLowerCase();
   if (!EMAIL.test(email)) throw new ValidationError(`"${input.email}" is not an email address.`, 'email');
   if (!input.name.trim()) throw new ValidationError('A name is needed: customers see it on replies.', 'name');
   if (!ROLES.includes(input.role)) throw new ValidationError(`Role must be one of ${ROLES.join(', ')}.`, 'role');
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   return ctx.db.transaction().execute(async (tx) => {
+    if (o.onlyIfFirstOwner) {
+      // One first owner, however many set-up forms arrive at once: they queue on this lock, and all but the first find an owner.
+      await sql`select pg_advisory_xact_lock(${FIRST_OWNER_LOCK})`.execute(tx);
+      const owner = await tx.selectFrom('users').select('id').where('role', '=', 'owner').where('password_hash', 'is not', null).where('disabled_at', 'is', null).limit(1).executeTakeFirst();
+      if (owner) throw new ConflictError('setup_done', 'Longhand is set up already: sign in.');
+    }
     const user = await tx
       .insertInto('users')
       .values({ email, name: input.name.trim(), role: input.role, password_hash: passwordHash, signature: '' })

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { audit } from '../../core/audit.ts';
 import type { Ctx } from '../../core/context.ts';
-import { LonghandError, TooManyAttemptsError } from '../../core/errors.ts';
+import { ConflictError, LonghandError, TooManyAttemptsError } from '../../core/errors.ts';
 import { checkSigninAllowed, clearSigninFailures, recordSigninFailure } from '../../core/users/signin-limits.ts';
 import { createUser, setupNeeded, verifyLogin } from '../../core/users/users.ts';
 import type { Render } from '../views.ts';
@@ -33,11 +33,12 @@ export function pageRoutes(ctx: Ctx, render: Render, options: PageOptions): Rout
     if (!(await setupNeeded(ctx))) return res.redirect(303, '/signin');
     const form = z.object({ name: z.string(), email: z.string(), password: z.string() }).parse(req.body);
     try {
-      const user = await createUser(ctx, { ...form, role: 'owner' });
+      const user = await createUser(ctx, { ...form, role: 'owner' }, null, { onlyIfFirstOwner: true });
       await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
       req.session.userId = user.id;
       res.redirect(303, '/');
     } catch (err) {
+      if (err instanceof ConflictError && err.code === 'setup_done') return res.redirect(303, '/signin');
       if (!(err instanceof LonghandError)) throw err;
       page(req, res, 'setup', { title: 'Welcome to Longhand', error: err.message, form }, 400);
     }

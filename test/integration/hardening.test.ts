@@ -65,3 +65,26 @@ describe('passwords', () => {
     expect((await new Browserish(app.url, '10.0.1.4').signIn(staff.email, 'the reset password')).status).toBe(303);
   });
 });
+
+describe('first run', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ workers: false, firstRun: true });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('creates exactly one owner when six set-up forms arrive at once', async () => {
+    const clients = await Promise.all([0, 1, 2, 3, 4, 5].map(async (i) => {
+      const client = new Browserish(app.url, `10.0.2.${i + 1}`);
+      return { client, csrf: (await client.get('/setup')).csrf, i };
+    }));
+    const answers = await Promise.all(clients.map(({ client, csrf, i }) => client.post('/setup', { _csrf: csrf, name: `Owner ${i}`, email: `owner${i}@first.example`, password: 'a long enough password' })));
+    expect(answers.every((a) => a.status === 303)).toBe(true);
+    const owners = await app.rt.ctx.db.selectFrom('users').select('email').where('role', '=', 'owner').execute();
+    expect(owners).toHaveLength(1);
+  });
+});
