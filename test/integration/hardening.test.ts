@@ -52,6 +52,15 @@ describe('passwords', () => {
     expect((await phone.get('/')).status).toBe(303);
   });
 
+  it('checks at most five passwords of 40 guesses sent at once', async () => {
+    const staff = await app.addUser('agent', 'Guessed At');
+    const attacker = new Browserish(app.url, '10.0.1.9');
+    const { csrf } = await attacker.get('/signin');
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => attacker.post('/signin', { _csrf: csrf, email: staff.email, password: `guess ${i}` })));
+    expect(answers.filter((a) => a.status === 401).length).toBeLessThanOrEqual(5);
+    expect(answers.filter((a) => a.status === 429).length).toBeGreaterThanOrEqual(35);
+  });
+
   it('a reset by an owner ends every session of that person and lifts the sign-in lock', async () => {
     const { setPassword } = await import('../../core/users/users.ts');
     const staff = await app.addUser('agent', 'Locked Out');
