@@ -22,6 +22,15 @@ describe('answers that give nothing away', () => {
     expect(api.headers.get('cache-control')).toBe('no-store');
   });
 
+  it('answers an id of 2^31 or more with a 400 naming it, on the API and on pages', async () => {
+    for (const path of ['/api/conversations/2147483648', '/api/customers/99999999999', '/api/drafts/2147483648', '/api/mailboxes/2147483648/resync']) {
+      const method = path.endsWith('resync') ? 'POST' : 'GET';
+      const res = await app.api(method, path);
+      expect(res.status, path).toBe(400);
+      expect(res.body.error.message, path).toMatch(/id|too large/i);
+    }
+  });
+
   it('answers an unauthenticated write to the API with 401, as the README says, not a CSRF failure', async () => {
     const res = await fetch(`${app.url}/api/touch-check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"hi"}' });
     expect(res.status).toBe(401);
