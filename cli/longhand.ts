@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { exportThreads } from '../core/conversations/export.ts';
-import { ConfigError, LonghandError, ValidationError } from '../core/errors.ts';
+import { ConfigError, LonghandError, PortInUseError, ValidationError } from '../core/errors.ts';
 import { importMail } from '../core/mail/import.ts';
 import { addMailbox, listMailboxes, requestResync } from '../core/mailboxes/mailboxes.ts';
 import { addOAuthMailbox } from '../core/mailboxes/oauth-connect.ts';
@@ -32,6 +32,12 @@ async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>, queues = false): 
   }
 }
 
+function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, host, (err?: Error) => (err ? reject((err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? new PortInUseError(host, port) : err) : resolve(s)));
+  });
+}
+
 /** web, workers or both in one process; stops cleanly on SIGINT/SIGTERM. */
 async function serve(parts: { web: boolean; workers: boolean; demo: boolean }): Promise<void> {
   const rt = await openRuntime({ queues: true });
@@ -39,33 +45,44 @@ async function serve(parts: { web: boolean; workers: boolean; demo: boolean }): 
   let capture: DemoCapture | null = null;
   let workers: RunningWorkers | null = null;
   let server: Server | null = null;
+  let upUrl: string | null = null;
+  let upLines: string[] = [];
   if (parts.demo) {
     capture = await startCapture();
     const { imported } = await setUpDemo(ctx, capture.port);
     ctx.log.info({ imported }, 'demo data ready; replies go to the built-in capture server, nothing leaves this machine');
   }
-  if (parts.workers) {
-    workers = await startWorkers(ctx, { connection: rt.redis!, redis: rt.redis!, queues: rt.queues!, prefix: ctx.config.queuePrefix, ownership: { leaseMs: ctx.config.mailboxLeaseMs } });
-    if (!parts.web) process.stderr.write(`Longhand workers are up (worker ${workers.owners.workerId})\n`);
-  }
   if (parts.web) {
     const app = createApp(ctx, { sessionSecret: rt.sessionSecret, queues: rt.queues!.all, ...(capture ? { capturedMail: () => capture!.mails } : {}) });
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(ctx.config.port, ctx.config.host, () => resolve(s));
-    });
+    // Listen before any worker starts: on a busy port the process stops without touching the queues.
+    try {
+      server = await listen(app, ctx.config.port, ctx.config.host);
+    } catch (err) {
+      await capture?.close();
+      await rt.close();
+      throw err;
+    }
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : ctx.config.port;
     const url = `http://${ctx.config.host === '0.0.0.0' ? 'localhost' : ctx.config.host}:${port}`;
     const mailboxes = await listMailboxes(ctx);
-    ctx.log.info({ url }, 'Longhand is up');
-    const lines = [`Longhand is up at ${url}`];
+    upUrl = url;
+    upLines = [`Longhand is up at ${url}`];
     if (await setupNeeded(ctx)) {
-      lines.push(`Open ${url}/setup to create your owner account.`);
+      upLines.push(`Open ${url}/setup to create your owner account.`);
     }
     if (mailboxes.length === 0) {
-      lines.push('No mailbox yet: set LONGHAND_IMAP_URL, LONGHAND_SMTP_URL and LONGHAND_FROM (see README), or try `npm run demo`.');
+      upLines.push('No mailbox yet: set LONGHAND_IMAP_URL, LONGHAND_SMTP_URL and LONGHAND_FROM (see README), or try `npm run demo`.');
     }
-    process.stderr.write(`\n${lines.join('\n')}\n\n`);
+  }
+  if (parts.workers) {
+    workers = await startWorkers(ctx, { connection: rt.redis!, redis: rt.redis!, queues: rt.queues!, prefix: ctx.config.queuePrefix, ownership: { leaseMs: ctx.config.mailboxLeaseMs } });
+    if (!parts.web) process.stderr.write(`Longhand workers are up (worker ${workers.owners.workerId})\n`);
+  }
+  // "Up" once everything is: the web app listening and the workers running.
+  if (upUrl) {
+    ctx.log.info({ url: upUrl }, 'Longhand is up');
+    process.stderr.write(`\n${upLines.join('\n')}\n\n`);
   }
   const stop = async () => {
     ctx.log.info('stopping');

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import { Redis } from 'ioredis';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { loadConfig, type Config } from '../core/config.ts';
 import type { Ctx } from '../core/context.ts';
 import { openPglite, openPostgres, type Database } from '../core/db/database.ts';
 import { migrateToLatest } from '../core/db/migrate.ts';
+import { restrictDataFolder } from '../core/db/data-folder.ts';
 import { noJobs } from '../core/jobs.ts';
-import { createLogger } from '../core/logger.ts';
+import { createLogger, type Logger } from '../core/logger.ts';
 import { organizationNameFromDomain } from '../core/customers/addresses.ts';
 import { upsertMailbox } from '../core/mailboxes/mailboxes.ts';
 import { createSecretBox, loadSecretKey } from '../core/secrets.ts';
@@ -32,11 +34,21 @@ export interface RuntimeOptions {
   database?: Database;
 }
 
+/** The embedded database in a data folder only its owner can read: new files 0600 (umask), old ones fixed, the rest warned about. */
+async function openPrivatePglite(dataDir: string, log: Logger): Promise<Database> {
+  process.umask(0o077);
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const database = await openPglite(dataDir);
+  const problems = restrictDataFolder(dataDir);
+  if (problems.length) log.warn({ problems }, `the data folder ${dataDir} should be readable by its owner only (0700, files 0600); fix these by hand`);
+  return database;
+}
+
 /** Wires the outside world together once, for every command: config, logger, database, secrets, queues. */
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const config = options.config ?? loadConfig();
   const log = createLogger(config.logLevel, options.logDestination);
-  const database = options.database ?? (config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(config.dataDir));
+  const database = options.database ?? (config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPrivatePglite(config.dataDir, log));
   try {
     const applied = await migrateToLatest(database.db);
     if (applied.length) log.info({ applied }, 'database migrated');

@@ -98,3 +98,10 @@ export class OAuthError extends LonghandError {
     super(revoked ? 'oauth_reconnect' : 'oauth_failed', `Mailbox ${mailbox}: ${message}`, { mailbox }, options);
   }
 }
+
+/** The web app cannot listen: another process holds its port. */
+export class PortInUseError extends LonghandError {
+  constructor(host: string, port: number) {
+    super('port_in_use', `Port ${port} on ${host} is already in use (another Longhand, or another program). Stop that one, or set PORT to a free port.`);
+  }
+}

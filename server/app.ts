@@ -21,29 +21,29 @@ export interface AppOptions extends PageOptions {
 
 const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
 
+const CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+};
+
 /** The HTTP side: JSON API under /api, staff pages, health. It calls the domain and nothing else. */
 export function createApp(ctx: Ctx, options: AppOptions): Express {
   const app = express();
   const render = createRenderer();
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.config.trustProxy ? 1 : false);
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          connectSrc: ["'self'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-          objectSrc: ["'none'"],
-          baseUri: ["'none'"],
-        },
-      },
-    }),
-  );
+  // Upgrading to https and HSTS only where TLS is really there: over plain HTTP under a LAN name they
+  // would send the browser to an https nothing serves, and nobody could sign in.
+  const headersOverTls = helmet({ contentSecurityPolicy: { directives: CSP } });
+  const headersOverPlainHttp = helmet({ contentSecurityPolicy: { directives: { ...CSP, upgradeInsecureRequests: null } }, strictTransportSecurity: false });
+  app.use((req, res, next) => (req.secure ? headersOverTls : headersOverPlainHttp)(req, res, next));
 
   app.get('/healthz', async (_req, res) => {
     await sql`select 1`.execute(ctx.db);
@@ -65,6 +65,11 @@ export function createApp(ctx: Ctx, options: AppOptions): Express {
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use(identify(ctx));
+  // What a person sees signed in, and every API answer, is theirs alone: no shared or back-button cache keeps it.
+  app.use((req, res, next) => {
+    if (req.user || req.path.startsWith('/api/')) res.set('Cache-Control', 'no-store');
+    next();
+  });
   if (options.queues) app.use(QUEUE_BOARD_PATH, queueBoard(options.queues));
   app.use(checkCsrf);
 

@@ -78,6 +78,8 @@ export function csrfToken(req: Request): string {
  */
 export const checkCsrf: RequestHandler = (req: Request, _res: Response, next: NextFunction) => {
   if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.authBy === 'token') return next();
+  // Nobody signed in has nothing to forge on the API: say what is missing, as for a read.
+  if (!req.user && req.path.startsWith('/api/')) return next(new AuthenticationError());
   const sent = String((req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token') ?? '');
   const expected = req.session?.csrf ?? '';
   const ok = sent.length > 0 && sent.length === expected.length && timingSafeEqual(Buffer.from(sent), Buffer.from(expected));

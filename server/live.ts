@@ -1,9 +1,10 @@
+import { rowId } from './row-id.ts';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../core/context.ts';
 import { changeStamp } from '../core/drafts/queue.ts';
 
-const query = z.object({ conversation: z.coerce.number().int().positive().optional() });
+const query = z.object({ conversation: rowId.optional() });
 
 /**
  * Server-sent events: a `changed` event whenever the queue (or the conversation the page shows) changes.

@@ -46,11 +46,44 @@ for (const [net6, bits] of [
   ['::', 128], ['::1', 128], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 32], ['2001:db8::', 32], ['2002::', 16], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
 ] as const) NOT_PUBLIC.addSubnet(net6, bits, 'ipv6');
 
-/** True for an address on the public internet (IPv4-mapped IPv6 is judged as the IPv4 address it carries). */
+/**
+ * True for an address on the public internet. An IPv6 address carrying an IPv4 one (mapped ::ffff:0:0/96,
+ * compatible ::/96, translated ::ffff:0:0:0/96, NAT64 64:ff9b::/96) is judged as that IPv4 address, however
+ * it is written: `::7f00:1` is 127.0.0.1.
+ */
 export function isPublicAddress(address: string): boolean {
   const family = net.isIP(address);
   if (family === 0) return false;
-  return !NOT_PUBLIC.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  if (family === 4) return !NOT_PUBLIC.check(address, 'ipv4');
+  const carried = carriedIpv4(ipv6Groups(address));
+  if (carried) return !NOT_PUBLIC.check(carried, 'ipv4');
+  return !NOT_PUBLIC.check(address, 'ipv6');
+}
+
+/** The eight 16-bit groups of a valid IPv6 address, a dotted IPv4 tail included. */
+function ipv6Groups(address: string): number[] {
+  let text = address.toLowerCase();
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::') as [string, string | undefined];
+  const parse = (part: string) => (part ? part.split(':').map((g) => parseInt(g, 16)) : []);
+  const left = parse(head);
+  const right = tail === undefined ? [] : parse(tail);
+  return [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+}
+
+function carriedIpv4(g: number[]): string | null {
+  const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  const mapped = zeros(0, 5) && g[5] === 0xffff;
+  const translated = zeros(0, 4) && g[4] === 0xffff && g[5] === 0;
+  // ::/96 without :: and ::1 themselves, which the IPv6 list already refuses.
+  const compatible = zeros(0, 6) && (g[6]! !== 0 || g[7]! > 1);
+  const nat64 = g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6);
+  if (!mapped && !translated && !compatible && !nat64) return null;
+  return [g[6]! >> 8, g[6]! & 0xff, g[7]! >> 8, g[7]! & 0xff].join('.');
 }
 
 export const publicInternet: ImageNetwork = {

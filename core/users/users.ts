@@ -1,12 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
+import { sql } from 'kysely';
 import type { Ctx } from '../context.ts';
 import { audit } from '../audit.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import type { Role, User } from '../db/schema.ts';
+import { clearSigninFailures } from './signin-limits.ts';
 
 export const ROLES: Role[] = ['owner', 'approver', 'agent'];
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
+/** The advisory lock the first-owner check and insert hold together. */
+const FIRST_OWNER_LOCK = 7_140_001;
 
 export interface NewUser {
   email: string;
@@ -20,13 +24,19 @@ export async function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, { type: argon2.argon2id });
 }
 
-export async function createUser(ctx: Ctx, input: NewUser, actorUserId: number | null = null): Promise<User> {
+export async function createUser(ctx: Ctx, input: NewUser, actorUserId: number | null = null, o: { onlyIfFirstOwner?: boolean } = {}): Promise<User> {
   const email = input.email.trim().toLowerCase();
   if (!EMAIL.test(email)) throw new ValidationError(`"${input.email}" is not an email address.`, 'email');
   if (!input.name.trim()) throw new ValidationError('A name is needed: customers see it on replies.', 'name');
   if (!ROLES.includes(input.role)) throw new ValidationError(`Role must be one of ${ROLES.join(', ')}.`, 'role');
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   return ctx.db.transaction().execute(async (tx) => {
+    if (o.onlyIfFirstOwner) {
+      // One first owner, however many set-up forms arrive at once: they queue on this lock, and all but the first find an owner.
+      await sql`select pg_advisory_xact_lock(${FIRST_OWNER_LOCK})`.execute(tx);
+      const owner = await tx.selectFrom('users').select('id').where('role', '=', 'owner').where('password_hash', 'is not', null).where('disabled_at', 'is', null).limit(1).executeTakeFirst();
+      if (owner) throw new ConflictError('setup_done', 'Longhand is set up already: sign in.');
+    }
     const user = await tx
       .insertInto('users')
       .values({ email, name: input.name.trim(), role: input.role, password_hash: passwordHash, signature: '' })
@@ -63,11 +73,21 @@ function dummyHash(): Promise<string> {
   return dummy;
 }
 
-export async function setPassword(ctx: Ctx, email: string, password: string, actorUserId: number | null): Promise<void> {
+/**
+ * Sets or resets a password. Every other session of that person ends (a stolen session does not outlive the
+ * change), `keepSessionId` excepted: the one a person changed their own password from. A successful reset
+ * also lifts a sign-in lock on the address, so an owner can let someone back in at once.
+ */
+export async function setPassword(ctx: Ctx, email: string, password: string, actorUserId: number | null, keepSessionId: string | null = null): Promise<void> {
   const hash = await hashPassword(password);
-  const user = await ctx.db.updateTable('users').set({ password_hash: hash }).where('email', '=', email.trim().toLowerCase()).returning('id').executeTakeFirst();
-  if (!user) throw new ValidationError(`No user has the address ${email}.`, 'email');
-  await audit(ctx.db, ctx.clock.now(), { actorUserId, action: 'user.password_set', subjectType: 'user', subjectId: user.id });
+  const address = email.trim().toLowerCase();
+  await ctx.db.transaction().execute(async (tx) => {
+    const user = await tx.updateTable('users').set({ password_hash: hash }).where('email', '=', address).returning('id').executeTakeFirst();
+    if (!user) throw new ValidationError(`No user has the address ${email}.`, 'email');
+    await tx.deleteFrom('sessions').where('user_id', '=', user.id).$if(keepSessionId !== null, (q) => q.where('sid', '!=', keepSessionId!)).execute();
+    await audit(tx, ctx.clock.now(), { actorUserId, action: 'user.password_set', subjectType: 'user', subjectId: user.id });
+  });
+  await clearSigninFailures(ctx, address);
 }
 
 export async function findUserByEmail(ctx: Ctx, email: string): Promise<User | undefined> {
@@ -133,7 +153,7 @@ export async function signOutEverywhere(ctx: Ctx, userId: number): Promise<numbe
 }
 
 /** A person changes their own password: the current one first. */
-export async function changeOwnPassword(ctx: Ctx, user: User, current: string, next: string): Promise<void> {
+export async function changeOwnPassword(ctx: Ctx, user: User, current: string, next: string, thisSessionId: string): Promise<void> {
   if (!(await verifyLogin(ctx, user.email, current))) throw new ValidationError('The current password is not right.', 'current');
-  await setPassword(ctx, user.email, next, user.id);
+  await setPassword(ctx, user.email, next, user.id, thisSessionId);
 }

@@ -1,3 +1,4 @@
+import { rowId } from '../row-id.ts';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
@@ -21,7 +22,7 @@ export function accountRoutes(ctx: Ctx): Router {
   });
 
   r.delete('/tokens/:id', anyone, async (req, res) => {
-    await revokeToken(ctx, z.coerce.number().int().positive().parse(req.params.id), req.user!);
+    await revokeToken(ctx, rowId.parse(req.params.id), req.user!);
     res.status(204).end();
   });
 

@@ -1,3 +1,4 @@
+import { rowId } from '../row-id.ts';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
@@ -9,7 +10,7 @@ import { customerCard } from '../../core/customers/card.ts';
 import { requireRole } from '../auth.ts';
 import { draftJson, messageJson } from './present.ts';
 
-const id = z.coerce.number().int().positive();
+const id = rowId;
 const change = z.strictObject({
   status: z.enum(CONVERSATION_STATUSES).optional(),
   assigneeId: z.number().int().positive().nullable().optional(),

@@ -1,3 +1,4 @@
+import { rowId } from '../row-id.ts';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
@@ -7,7 +8,7 @@ import { listCustomers } from '../../core/customers/directory.ts';
 import { mergeCustomers, splitCustomer } from '../../core/customers/merge.ts';
 import { requireRole } from '../auth.ts';
 
-const id = z.coerce.number().int().positive();
+const id = rowId;
 const profile = z.strictObject({
   notes: z.string().max(20_000).optional(),
   tags: z.array(z.string().max(60)).max(50).optional(),
@@ -16,7 +17,7 @@ const profile = z.strictObject({
 });
 const listQuery = z.object({
   tag: z.string().max(60).optional(),
-  organization: z.coerce.number().int().positive().optional(),
+  organization: rowId.optional(),
   after: z.string().max(40).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

@@ -1,3 +1,4 @@
+import { rowId } from '../row-id.ts';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
@@ -14,14 +15,14 @@ import { NotFoundError } from '../../core/errors.ts';
 import { requireRole } from '../auth.ts';
 import { draftJson } from './present.ts';
 
-const id = z.coerce.number().int().positive();
+const id = rowId;
 const time = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
-const listQuery = z.object({ tag: z.string().max(60).optional(), organizationId: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(500).optional() });
+const listQuery = z.object({ tag: z.string().max(60).optional(), organizationId: rowId.optional(), limit: z.coerce.number().int().min(1).max(500).optional() });
 const followupsQuery = z.object({
   state: z.enum(['scheduled', 'drafted', 'noted', 'skipped', 'withdrawn', 'cancelled']).optional(),
   rule: z.enum(RULES).optional(),
-  conversationId: z.coerce.number().int().positive().optional(),
-  customerId: z.coerce.number().int().positive().optional(),
+  conversationId: rowId.optional(),
+  customerId: rowId.optional(),
 });
 const snoozeBody = z.strictObject({ until: time, note: z.string().max(2000).optional() });
 const promiseBody = z.strictObject({ dueAt: time });

@@ -1,3 +1,4 @@
+import { rowId } from '../row-id.ts';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
@@ -5,7 +6,7 @@ import { mailboxHealth } from '../../core/mailboxes/health.ts';
 import { addMailbox, requestResync } from '../../core/mailboxes/mailboxes.ts';
 import { requireRole } from '../auth.ts';
 
-const id = z.coerce.number().int().positive();
+const id = rowId;
 const newMailbox = z.strictObject({
   email: z.string().max(254),
   name: z.string().max(200).optional(),

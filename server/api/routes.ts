@@ -1,3 +1,4 @@
+import { rowId } from '../row-id.ts';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
@@ -18,7 +19,7 @@ import { followupRoutes } from './followup-routes.ts';
 import { draftJson } from './present.ts';
 import { searchRoutes } from './search-routes.ts';
 
-const id = z.coerce.number().int().positive();
+const id = rowId;
 const address = z.object({ address: z.string().email().max(254), name: z.string().max(200).default('') });
 const draftEdit = z.strictObject({
   subject: z.string().min(1).max(998).optional(),

@@ -1,3 +1,4 @@
+import { rowId } from '../row-id.ts';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
@@ -53,7 +54,7 @@ export function teamRoutes(ctx: Ctx): Router {
   });
 
   r.post('/drafts/:id/template', requireRole('agent'), async (req, res) => {
-    res.json(draftJson(await applyTemplate(ctx, z.coerce.number().int().positive().parse(req.params.id), applyBody.parse(req.body ?? {}).name, req.user!)));
+    res.json(draftJson(await applyTemplate(ctx, rowId.parse(req.params.id), applyBody.parse(req.body ?? {}).name, req.user!)));
   });
 
   return r;

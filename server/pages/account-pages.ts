@@ -16,7 +16,7 @@ export function accountPages({ ctx, page, signedIn, action }: PageKit): Router {
 
   r.post('/account/password', signedIn, action(async (req) => {
     const form = z.object({ current: z.string().max(1000), next: z.string().max(1000) }).parse(req.body);
-    await changeOwnPassword(ctx, req.user!, form.current, form.next);
+    await changeOwnPassword(ctx, req.user!, form.current, form.next, req.sessionID);
     return 'Your password is changed.';
   }));
 

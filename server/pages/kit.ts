@@ -1,3 +1,4 @@
+import { rowId } from '../row-id.ts';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
@@ -35,7 +36,7 @@ export interface PageKit {
   action(fn: (req: Request) => Promise<string>): RequestHandler;
 }
 
-export const idParam = z.coerce.number().int().positive();
+export const idParam = rowId;
 
 /** Where Google or Microsoft send an owner back after consent: the public address if configured, else the one this request came to. */
 export function oauthRedirectUri(ctx: Ctx, req: Request): string {

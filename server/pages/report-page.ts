@@ -1,3 +1,4 @@
+import { rowId } from '../row-id.ts';
 import { Router } from 'express';
 import { z } from 'zod';
 import { listMailboxes } from '../../core/mailboxes/mailboxes.ts';
@@ -7,8 +8,8 @@ import { barChart, lineChart } from '../charts.ts';
 import type { PageKit } from './kit.ts';
 
 const reportQuery = z.object({
-  person: z.coerce.number().int().positive().optional().catch(undefined),
-  mailbox: z.coerce.number().int().positive().optional().catch(undefined),
+  person: rowId.optional().catch(undefined),
+  mailbox: rowId.optional().catch(undefined),
   days: z.coerce.number().int().min(7).max(730).catch(90).default(90),
 });
 

@@ -2,8 +2,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { audit } from '../../core/audit.ts';
 import type { Ctx } from '../../core/context.ts';
-import { LonghandError, TooManyAttemptsError } from '../../core/errors.ts';
-import { checkSigninAllowed, clearSigninFailures, recordSigninFailure } from '../../core/users/signin-limits.ts';
+import { ConflictError, LonghandError, TooManyAttemptsError } from '../../core/errors.ts';
+import { claimSigninAttempt, clearSigninFailures, releaseSigninAttempt, type SigninAttempt } from '../../core/users/signin-limits.ts';
 import { createUser, setupNeeded, verifyLogin } from '../../core/users/users.ts';
 import type { Render } from '../views.ts';
 import { accountPages } from './account-pages.ts';
@@ -33,11 +33,12 @@ export function pageRoutes(ctx: Ctx, render: Render, options: PageOptions): Rout
     if (!(await setupNeeded(ctx))) return res.redirect(303, '/signin');
     const form = z.object({ name: z.string(), email: z.string(), password: z.string() }).parse(req.body);
     try {
-      const user = await createUser(ctx, { ...form, role: 'owner' });
+      const user = await createUser(ctx, { ...form, role: 'owner' }, null, { onlyIfFirstOwner: true });
       await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
       req.session.userId = user.id;
       res.redirect(303, '/');
     } catch (err) {
+      if (err instanceof ConflictError && err.code === 'setup_done') return res.redirect(303, '/signin');
       if (!(err instanceof LonghandError)) throw err;
       page(req, res, 'setup', { title: 'Welcome to Longhand', error: err.message, form }, 400);
     }
@@ -52,8 +53,9 @@ export function pageRoutes(ctx: Ctx, render: Render, options: PageOptions): Rout
     const form = z.object({ email: z.string().max(254), password: z.string().max(1000), next: z.string().optional() }).parse(req.body);
     const next = localPath(form.next);
     const client = req.ip ?? 'unknown';
+    let attempt: SigninAttempt;
     try {
-      await checkSigninAllowed(ctx, form.email, client);
+      attempt = await claimSigninAttempt(ctx, form.email, client);
     } catch (err) {
       if (!(err instanceof TooManyAttemptsError)) throw err;
       res.set('Retry-After', String(err.retryAfterSeconds));
@@ -61,10 +63,10 @@ export function pageRoutes(ctx: Ctx, render: Render, options: PageOptions): Rout
     }
     const user = await verifyLogin(ctx, form.email, form.password);
     if (!user) {
-      await recordSigninFailure(ctx, form.email, client);
       await audit(ctx.db, ctx.clock.now(), { actorUserId: null, action: 'signin.failed', details: { ip: client, email: form.email.trim().toLowerCase() } });
       return page(req, res, 'signin', { title: 'Sign in', error: 'That email and password do not match an account.', email: form.email, next }, 401);
     }
+    await releaseSigninAttempt(ctx, attempt);
     await clearSigninFailures(ctx, form.email);
     // A new session id at sign-in, so a session id planted before cannot ride along.
     await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));

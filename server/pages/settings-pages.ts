@@ -72,7 +72,7 @@ export function settingsPages({ ctx, page, signedIn, action }: PageKit): Router 
     const form = personChange.parse(req.body);
     const id = idParam.parse(req.params.id);
     const changed = await updateUser(ctx, id, { role: form.role, disabled: form.access ? form.access === 'disabled' : undefined }, req.user!.id);
-    if (form.password) await setPassword(ctx, changed.email, form.password, req.user!.id);
+    if (form.password) await setPassword(ctx, changed.email, form.password, req.user!.id, changed.id === req.user!.id ? req.sessionID : null);
     return `${changed.name} is saved${form.password ? ', with the new password' : ''}.`;
   }));
 

@@ -14,6 +14,13 @@ describe('isPublicAddress', () => {
     }
   });
 
+  it('judges an IPv4 address carried inside IPv6 (mapped, compatible, translated, NAT64) as that IPv4 address', () => {
+    for (const a of ['::7f00:1', '::ffff:0:7f00:1', '::ffff:7f00:1', '0:0:0:0:0:ffff:127.0.0.1', '::127.0.0.1', '::a9fe:a9fe', '::ffff:0:a00:1', '64:ff9b::a00:1', '64:FF9B::192.168.0.1', '::0:0:7f00:1']) {
+      expect(isPublicAddress(a), a).toBe(false);
+    }
+    for (const a of ['::ffff:101:101', '::ffff:1.1.1.1', '64:ff9b::101:101']) expect(isPublicAddress(a), a).toBe(true);
+  });
+
   it('allows public addresses', () => {
     for (const a of ['93.184.215.14', '1.1.1.1', '172.32.0.1', '2606:4700:4700::1111', '2a00:1450:4001:80b::200e']) expect(isPublicAddress(a), a).toBe(true);
   });

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { Browserish } from '../support/browserish.ts';
+
+describe('answers that give nothing away', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ workers: false });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('marks authenticated pages and API answers no-store, so no shared or back-button cache keeps them', async () => {
+    const owner = await app.rt.ctx.db.selectFrom('users').select('email').where('role', '=', 'owner').executeTakeFirstOrThrow();
+    const client = new Browserish(app.url);
+    expect((await client.signIn(owner.email, 'correct horse battery')).status).toBe(303);
+    for (const path of ['/', '/account', '/customers']) expect((await client.get(path)).headers.get('cache-control'), path).toBe('no-store');
+    const api = await fetch(`${app.url}/api/drafts`, { headers: { authorization: `Bearer ${app.token}` } });
+    expect(api.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('answers an id of 2^31 or more with a 400 naming it, on the API and on pages', async () => {
+    for (const path of ['/api/conversations/2147483648', '/api/customers/99999999999', '/api/drafts/2147483648', '/api/mailboxes/2147483648/resync']) {
+      const method = path.endsWith('resync') ? 'POST' : 'GET';
+      const res = await app.api(method, path);
+      expect(res.status, path).toBe(400);
+      expect(res.body.error.message, path).toMatch(/id|too large/i);
+    }
+  });
+
+  it('answers an unauthenticated write to the API with 401, as the README says, not a CSRF failure', async () => {
+    const res = await fetch(`${app.url}/api/touch-check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"hi"}' });
+    expect(res.status).toBe(401);
+    expect((await res.json()).error.code).toBe('unauthenticated');
+  });
+});
+
+describe('passwords', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ workers: false });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('a changed password ends the person\'s other sessions and keeps this one', async () => {
+    const staff = await app.addUser('agent', 'Two Devices');
+    const laptop = new Browserish(app.url, '10.0.1.1');
+    const phone = new Browserish(app.url, '10.0.1.2');
+    await laptop.signIn(staff.email, staff.password);
+    await phone.signIn(staff.email, staff.password);
+    const { csrf } = await laptop.get('/account');
+    expect((await laptop.post('/account/password', { _csrf: csrf, current: staff.password, next: 'a brand new password', back: '/account' })).status).toBe(303);
+    expect((await laptop.get('/account')).text).toContain('Your password is changed');
+    expect((await phone.get('/')).status).toBe(303);
+  });
+
+  it('checks at most five passwords of 40 guesses sent at once', async () => {
+    const staff = await app.addUser('agent', 'Guessed At');
+    const attacker = new Browserish(app.url, '10.0.1.9');
+    const { csrf } = await attacker.get('/signin');
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => attacker.post('/signin', { _csrf: csrf, email: staff.email, password: `guess ${i}` })));
+    expect(answers.filter((a) => a.status === 401).length).toBeLessThanOrEqual(5);
+    expect(answers.filter((a) => a.status === 429).length).toBeGreaterThanOrEqual(35);
+  });
+
+  it('a reset by an owner ends every session of that person and lifts the sign-in lock', async () => {
+    const { setPassword } = await import('../../core/users/users.ts');
+    const staff = await app.addUser('agent', 'Locked Out');
+    const desk = new Browserish(app.url, '10.0.1.3');
+    await desk.signIn(staff.email, staff.password);
+    const attacker = new Browserish(app.url, '10.0.1.4');
+    for (let i = 0; i < 5; i++) await attacker.signIn(staff.email, `guess ${i}`);
+    expect((await new Browserish(app.url, '10.0.1.4').signIn(staff.email, staff.password)).status).toBe(429);
+    await setPassword(app.rt.ctx, staff.email, 'the reset password', null);
+    expect((await desk.get('/')).status).toBe(303);
+    expect((await new Browserish(app.url, '10.0.1.4').signIn(staff.email, 'the reset password')).status).toBe(303);
+  });
+});
+
+describe('first run', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ workers: false, firstRun: true });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('creates exactly one owner when six set-up forms arrive at once', async () => {
+    const clients = await Promise.all([0, 1, 2, 3, 4, 5].map(async (i) => {
+      const client = new Browserish(app.url, `10.0.2.${i + 1}`);
+      return { client, csrf: (await client.get('/setup')).csrf, i };
+    }));
+    const answers = await Promise.all(clients.map(({ client, csrf, i }) => client.post('/setup', { _csrf: csrf, name: `Owner ${i}`, email: `owner${i}@first.example`, password: 'a long enough password' })));
+    expect(answers.every((a) => a.status === 303)).toBe(true);
+    const owners = await app.rt.ctx.db.selectFrom('users').select('email').where('role', '=', 'owner').execute();
+    expect(owners).toHaveLength(1);
+  });
+});
