@@ -20,7 +20,11 @@ export interface DovecotInfo {
 export class Dovecot implements DovecotInfo {
   private constructor(readonly dir: string, readonly port: number, readonly configFile: string, readonly password: string) {}
 
-  static async start(): Promise<Dovecot> {
+  /**
+   * With `oauth2IntrospectionUrl`, logins by XOAUTH2 / OAUTHBEARER are checked against that RFC 7662
+   * endpoint (see OAuthTestServer), while PLAIN / LOGIN keep taking the shared password.
+   */
+  static async start(options: { oauth2IntrospectionUrl?: string } = {}): Promise<Dovecot> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'longhand-dovecot-'));
     // mkdtemp makes 0700; the imap processes run as `mail` and must reach the maildirs.
     fs.chmodSync(dir, 0o755);
@@ -30,7 +34,12 @@ export class Dovecot implements DovecotInfo {
     await run('chown', ['mail:mail', mail]);
     const password = randomBytes(12).toString('base64url');
     const configFile = path.join(dir, 'dovecot.conf');
-    fs.writeFileSync(configFile, config(dir, port, password, mail));
+    let oauth2ArgsFile: string | undefined;
+    if (options.oauth2IntrospectionUrl) {
+      oauth2ArgsFile = path.join(dir, 'dovecot-oauth2.conf.ext');
+      fs.writeFileSync(oauth2ArgsFile, oauth2Args(options.oauth2IntrospectionUrl), { mode: 0o644 });
+    }
+    fs.writeFileSync(configFile, config(dir, port, password, mail, oauth2ArgsFile));
     const d = new Dovecot(dir, port, configFile, password);
     await d.resume();
     return d;
@@ -89,7 +98,7 @@ export class Dovecot implements DovecotInfo {
  * passwd-file would be re-read only when its mtime moves to another second, so users added by test files
  * in quick succession were refused now and then.)
  */
-function config(dir: string, port: number, password: string, mail: string): string {
+function config(dir: string, port: number, password: string, mail: string, oauth2ArgsFile?: string): string {
   return `
 instance_name = longhand-test-${port}
 base_dir = ${dir}/run
@@ -99,7 +108,7 @@ protocols = imap
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login${oauth2ArgsFile ? ' xoauth2 oauthbearer' : ''}
 auth_failure_delay = 0
 first_valid_uid = 8
 mail_fsync = never
@@ -108,10 +117,10 @@ mail_uid = mail
 mail_gid = mail
 default_login_user = mail
 default_internal_user = mail
-passdb {
+${oauth2ArgsFile ? oauth2Passdbs(password, oauth2ArgsFile) : `passdb {
   driver = static
   args = password=${password}
-}
+}`}
 userdb {
   driver = static
   args = uid=mail gid=mail home=${mail}/%u
@@ -139,6 +148,40 @@ protocol imap {
   mail_max_userip_connections = 100
   imap_idle_notify_interval = 1 secs
 }
+`;
+}
+
+/**
+ * Two passdbs, each limited to its mechanisms: without the limit the static passdb would also accept the
+ * shared password as an XOAUTH2 "token". No auth cache (size 0, Dovecot's default, said explicitly), so
+ * every login asks the token server again and a revoked token fails at the next login.
+ */
+function oauth2Passdbs(password: string, argsFile: string): string {
+  return `auth_cache_size = 0
+passdb {
+  driver = static
+  args = password=${password}
+  mechanisms = plain login
+}
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = ${argsFile}
+}
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}`;
+}
+
+/** The oauth2 passdb's settings: RFC 7662 introspection by POST, the user name from `username`. */
+function oauth2Args(introspectionUrl: string): string {
+  return `introspection_mode = post
+introspection_url = ${introspectionUrl}
+username_attribute = username
+active_attribute = active
+active_value = true
 `;
 }
 

@@ -68,22 +68,44 @@ export interface ReceivedMail {
 /** What the SMTP sink answers to a message: a code and text, e.g. 451 then 250, or 550. */
 export type SmtpAnswer = { code: number; message: string } | null;
 
+export interface SmtpSinkOptions {
+  /** Require XOAUTH2 and accept a token only when it verifies active for the user name it came with. */
+  oauth?: { verify(token: string): { active: boolean; username?: string } };
+  /** Runs before the 250 answer (e.g. to file the sent copy into Sent, as Gmail does); a throw answers 451. */
+  afterAccept?: (mail: ReceivedMail) => Promise<void>;
+}
+
 /** smtp-server on loopback that keeps every mail it accepts; `answer` can defer or refuse. */
 export class SmtpSink {
   readonly received: ReceivedMail[] = [];
+  /** Every AUTH the sink judged (only with `oauth`), in order. */
+  readonly authAttempts: Array<{ username: string; ok: boolean }> = [];
   answer: (attempt: number) => SmtpAnswer = () => null;
   attempts = 0;
   /** How long the server takes over each message, like a real one does. */
   delayMs = 0;
   private constructor(private readonly server: SMTPServer, readonly port: number) {}
 
-  static async start(): Promise<SmtpSink> {
+  static async start(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
     let sink!: SmtpSink;
+    const { oauth, afterAccept } = options;
     const server = new SMTPServer({
-      authOptional: true,
+      // With `oauth` the sink behaves like Gmail's submission: XOAUTH2 only, and nothing before it.
+      authOptional: !oauth,
+      ...(oauth ? { authMethods: ['XOAUTH2'] } : {}),
       disabledCommands: ['STARTTLS'],
       logger: false,
-      onAuth: (_auth, _session, cb) => cb(null, { user: 'test' }),
+      onAuth: (auth, _session, cb) => {
+        if (!oauth) return cb(null, { user: 'test' });
+        const username = auth.username ?? '';
+        const result = auth.method === 'XOAUTH2' && auth.accessToken ? oauth.verify(auth.accessToken) : { active: false };
+        const ok = result.active && result.username === username;
+        sink.authAttempts.push({ username, ok });
+        if (ok) return cb(null, { user: username });
+        // No `user` plus an error JSON is smtp-server's XOAUTH2 failure: 334 with the JSON, then 535 after the
+        // client's empty line, which is where nodemailer fetches a new token and tries once more.
+        cb(null, { data: { status: '401', schemes: 'bearer', scope: 'https://mail.google.com/' } });
+      },
       onData(stream, session, callback) {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
@@ -94,8 +116,17 @@ export class SmtpSink {
             return callback(Object.assign(new Error(answer.message), { responseCode: answer.code }));
           }
           const raw = Buffer.concat(chunks);
-          simpleParser(raw).then((parsed) => {
-            sink.received.push({ envelope: { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) }, raw, parsed });
+          simpleParser(raw).then(async (parsed) => {
+            const mail: ReceivedMail = { envelope: { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) }, raw, parsed };
+            if (afterAccept) {
+              // Before `received` and the 250, so whoever waits for the mail also finds what afterAccept did.
+              try {
+                await afterAccept(mail);
+              } catch (err) {
+                return callback(Object.assign(new Error(`afterAccept failed: ${(err as Error).message}`), { responseCode: 451 }));
+              }
+            }
+            sink.received.push(mail);
             callback();
           }, callback);
         });
