@@ -33,7 +33,6 @@ function registerHelpers(env: typeof Handlebars): void {
   env.registerHelper('when', (d: unknown) => (d instanceof Date ? d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : ''));
   env.registerHelper('iso', (d: unknown) => (d instanceof Date ? d.toISOString() : ''));
   env.registerHelper('ago', (d: unknown, now: unknown) => (d instanceof Date && now instanceof Date ? ago(now.getTime() - d.getTime()) : ''));
-  env.registerHelper('addresses', (list: unknown) => (Array.isArray(list) ? list.map((a: { address: string; name?: string }) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(', ') : ''));
   env.registerHelper('paragraphs', (text: unknown) => {
     const escaped = Handlebars.escapeExpression(typeof text === 'string' ? text.trim() : '');
     return new Handlebars.SafeString(escaped.split(/\n{2,}/).map((p) => `<p>${p.replace(/\n/g, '<br>')}</p>`).join(''));

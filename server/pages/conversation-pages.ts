@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import addressparser from 'nodemailer/lib/addressparser';
 import { z } from 'zod';
 import { customerCard } from '../../core/customers/card.ts';
 import { conversationDetail } from '../../core/conversations/views.ts';
@@ -13,13 +12,12 @@ import { CONVERSATION_STATUSES, changeConversation } from '../../core/conversati
 import { addNote } from '../../core/conversations/notes.ts';
 import { getUser, listUsers } from '../../core/users/users.ts';
 import { idParam, parseForm, type PageKit } from './kit.ts';
+import { formRecipients } from './recipient-form.ts';
 
 const OPEN = ['pending', 'approved', 'sending', 'uncertain', 'failed'];
-/** "Name <address>, other@example.com" as a person types it, into the recipients a draft keeps. */
-const recipients = z.string().max(10_000).transform((v) => addressparser(v, { flatten: true }).map((a) => ({ address: a.address.trim(), name: (a.name ?? '').trim() })));
-const editForm = z.object({ subject: z.string().max(998), body: z.string().max(200_000), baseVersion: z.coerce.number().int(), to: recipients.optional(), cc: recipients.optional() });
+const editForm = z.object({ subject: z.string().max(998), body: z.string().max(200_000), baseVersion: z.coerce.number().int() });
 const changeForm = z.object({ status: z.enum(CONVERSATION_STATUSES), assignee: z.string().max(20), baseVersion: z.coerce.number().int() });
-const approveForm = z.object({ subject: z.string().max(998).optional(), body: z.string().max(200_000).optional(), baseVersion: z.coerce.number().int().optional(), seenVersion: z.coerce.number().int().optional(), to: recipients.optional(), cc: recipients.optional() });
+const approveForm = z.object({ subject: z.string().max(998).optional(), body: z.string().max(200_000).optional(), baseVersion: z.coerce.number().int().optional(), seenVersion: z.coerce.number().int().optional() });
 
 /** One conversation with its draft: read, write, approve, undo, discard, start from another template; who has it, and notes. */
 export function conversationPages({ ctx, page, signedIn, action }: PageKit): Router {
@@ -67,7 +65,7 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
   }));
 
   r.post('/drafts/:id/save', signedIn, action(async (req) => {
-    await editDraft(ctx, idParam.parse(req.params.id), editForm.parse(req.body), req.user!);
+    await editDraft(ctx, idParam.parse(req.params.id), { ...editForm.parse(req.body), to: formRecipients(req.body, 'to'), cc: formRecipients(req.body, 'cc') }, req.user!);
     return 'Saved.';
   }));
 
@@ -75,7 +73,7 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
     const form = approveForm.parse(req.body);
     const draftId = idParam.parse(req.params.id);
     // The approve button also saves what is in the editor, so nothing typed is lost.
-    if (form.body !== undefined) await editDraft(ctx, draftId, { body: form.body, subject: form.subject, baseVersion: form.baseVersion, to: form.to, cc: form.cc }, req.user!);
+    if (form.body !== undefined) await editDraft(ctx, draftId, { body: form.body, subject: form.subject, baseVersion: form.baseVersion, to: formRecipients(req.body, 'to'), cc: formRecipients(req.body, 'cc') }, req.user!);
     const draft = await approveDraft(ctx, draftId, req.user!, { seenVersion: form.seenVersion });
     const seconds = draft.send_after ? Math.max(0, Math.round((draft.send_after.getTime() - ctx.clock.now().getTime()) / 1000)) : 0;
     return seconds > 0 ? `Approved. It goes out in ${seconds} seconds unless you undo.` : 'Approved; it is on its way.';
