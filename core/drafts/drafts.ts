@@ -195,3 +195,28 @@ export async function discardDraft(ctx: Ctx, id: number, actor: User, reason: st
     return draft;
   });
 }
+
+/**
+ * The customer wrote while our approved reply waited in its undo window or in the queue: stop it and hand
+ * the draft back, so nobody answers a message the customer has already moved past. Runs in the ingest's
+ * transaction; returns the outbox rows it cancelled, for the caller to drop from the queue after commit.
+ */
+export async function holdApprovedReplies(tx: Kysely<DB>, conversationId: number, now: Date): Promise<number[]> {
+  const cancelled = await tx
+    .updateTable('outbox')
+    .set({ state: 'cancelled', updated_at: now })
+    .where('state', '=', 'queued')
+    .where('draft_id', 'in', (eb) => eb.selectFrom('drafts').select('id').where('conversation_id', '=', conversationId).where('status', '=', 'approved'))
+    .returning(['id', 'draft_id'])
+    .execute();
+  if (cancelled.length === 0) return [];
+  const draftIds = cancelled.map((c) => c.draft_id);
+  await tx
+    .updateTable('drafts')
+    .set((eb) => ({ status: 'pending', approved_by: null, approved_at: null, send_after: null, version: eb('version', '+', 1), updated_at: now }))
+    .where('id', 'in', draftIds)
+    .where('status', '=', 'approved')
+    .execute();
+  for (const c of cancelled) await audit(tx, now, { actorUserId: null, action: 'draft.held_customer_wrote', subjectType: 'draft', subjectId: c.draft_id, details: { outboxId: c.id } });
+  return cancelled.map((c) => c.id);
+}

@@ -4,6 +4,7 @@ import type { DB, Direction } from '../db/schema.ts';
 import { resolveCustomer, touchCustomer } from '../customers/customers.ts';
 import { noteMessage, placeMessage } from '../conversations/conversations.ts';
 import { isReplySubject, isSubjectOnly, threadKeys, threadSubject } from '../conversations/threading.ts';
+import { holdApprovedReplies } from '../drafts/drafts.ts';
 import { detectIntent } from '../drafts/intent.ts';
 import { notePromise } from '../followups/promise-records.ts';
 import { customerWrote } from '../followups/withdraw.ts';
@@ -38,6 +39,8 @@ export interface IngestResult {
   conversationId: number;
   duplicate: boolean;
   draftWanted: boolean;
+  /** Approved sends of this conversation stopped because the customer wrote again. */
+  held?: number[];
 }
 
 /**
@@ -139,6 +142,7 @@ export async function ingestMessage(ctx: Ctx, input: IngestInput, ours?: Set<str
     const isLatest = conversation.last_message_at.getTime() <= date.getTime();
     const recentEnough = !input.historical || date.getTime() >= now.getTime() - ctx.config.historyDays * 86_400_000;
     let draftWanted = false;
+    let held: number[] = [];
     const changes: Record<string, unknown> = {};
     if (conversation.customer_id === null && customerId !== null) changes.customer_id = customerId;
     if (direction === 'in' && !automated && isLatest) {
@@ -156,6 +160,7 @@ export async function ingestMessage(ctx: Ctx, input: IngestInput, ours?: Set<str
         .where('status', 'in', ['pending', 'approved'])
         .returning('id')
         .executeTakeFirst();
+      held = await holdApprovedReplies(tx, conversationId, now);
       // "Thanks, that worked" after our answer closes the conversation; it does not ask for another reply.
       const closingThanks = intent.kind === 'thanks' && answered && !open;
       if (closingThanks) changes.status = 'done';
@@ -178,8 +183,10 @@ export async function ingestMessage(ctx: Ctx, input: IngestInput, ours?: Set<str
       .set((eb) => ({ ...changes, version: eb('version', '+', 1), updated_at: now }))
       .where('id', '=', conversationId)
       .execute();
-    return { messageId: message.id, conversationId, duplicate: false, draftWanted };
+    return { messageId: message.id, conversationId, duplicate: false, draftWanted, held };
   });
+
+  for (const outboxId of result.held ?? []) await ctx.jobs.sendCancelled(outboxId);
 
   if (result.draftWanted && !input.historical) await ctx.jobs.draftRequested(result.conversationId, result.messageId);
   return result;
