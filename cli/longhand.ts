@@ -203,6 +203,7 @@ export function buildCli(): Command {
         },
       });
       if (started) bar.stop();
+      for (const r of result.refused) process.stderr.write(`refused ${r.name}: ${r.reason}\n`);
       process.stdout.write(`imported ${result.imported} messages (${result.duplicates} already there)\n`);
     }, true));
 

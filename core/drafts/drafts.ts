@@ -82,6 +82,8 @@ async function recordRevision(tx: Kysely<DB>, draft: Draft, authorId: number, no
 export interface ApproveOptions {
   /** The conversation version the person last saw; when stale, approval waits until they have seen the change. */
   seenVersion?: number;
+  /** The draft version the approver reviewed; any edit since (body, subject or recipients) refuses the approval. */
+  draftVersion?: number;
 }
 
 /**
@@ -99,6 +101,10 @@ export async function approveDraft(ctx: Ctx, id: number, actor: User, options: A
     const conversation = await tx.selectFrom('conversations').selectAll().where('id', '=', draft.conversation_id).executeTakeFirstOrThrow();
     if (options.seenVersion !== undefined && options.seenVersion !== conversation.version) {
       throw new ConflictError('conversation_changed', 'The conversation changed since you loaded it (a new message, reply or note). Look at it again, then approve.', { version: conversation.version });
+    }
+    // A new customer message also bumps the draft's version; the conversation check above says why first.
+    if (options.draftVersion !== undefined && options.draftVersion !== draft.version) {
+      throw new ConflictError('draft_changed', 'The draft changed since you reviewed it (its body, subject or recipients). Look at it again, then approve.', { version: draft.version });
     }
     const slots = findSlots(draft.body).map((s) => s.hint);
     if (slots.length > 0) {

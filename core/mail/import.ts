@@ -3,6 +3,7 @@ import type { Ctx } from '../context.ts';
 import { ValidationError } from '../errors.ts';
 import { ourAddresses } from '../mailboxes/mailboxes.ts';
 import { ingestMessage } from './ingest.ts';
+import { whyNotMail } from './mail-check.ts';
 import { countMboxMessages, readEmlFolder, readMbox } from './mbox.ts';
 
 export interface ImportOptions {
@@ -16,26 +17,42 @@ export interface ImportResult {
   imported: number;
   duplicates: number;
   withWarnings: number;
+  /** Files (or mbox messages) that are not mail, by name, with why. */
+  refused: { name: string; reason: string }[];
 }
 
-/** Imports an mbox file or a folder of .eml files through the same ingest path as IMAP. */
+/**
+ * Imports an mbox file or a folder of .eml files through the same ingest path as IMAP. What is not mail
+ * is refused by name; a ValidationError when nothing at all was mail, or there was nothing to read.
+ */
 export async function importMail(ctx: Ctx, path: string, options: ImportOptions): Promise<ImportResult> {
   const stat = fs.statSync(path, { throwIfNoEntry: false });
   if (!stat) throw new ValidationError(`${path} does not exist.`, 'path');
-  const sources = stat.isDirectory() ? emlSources(path) : readMbox(path);
-  const total = stat.isDirectory() ? fs.readdirSync(path).filter((f) => f.endsWith('.eml')).length : await countMboxMessages(path);
+  const folder = stat.isDirectory();
+  const total = folder ? fs.readdirSync(path).filter((f) => f.toLowerCase().endsWith('.eml')).length : await countMboxMessages(path);
+  if (total === 0) throw new ValidationError(folder ? `${path} has no .eml files.` : `${path} holds no messages.`, 'path');
+  const sources = folder ? readEmlFolder(path) : mboxSources(path, total);
   const ours = await ourAddresses(ctx);
-  const result: ImportResult = { imported: 0, duplicates: 0, withWarnings: 0 };
+  const result: ImportResult = { imported: 0, duplicates: 0, withWarnings: 0, refused: [] };
   let done = 0;
-  for await (const source of sources) {
-    const r = await ingestMessage(ctx, { source, origin: 'import', mailboxId: options.mailboxId, historical: options.historical }, ours);
-    if (r.duplicate) result.duplicates++;
+  for await (const { name, source } of sources) {
+    const reason = whyNotMail(source);
+    if (reason) result.refused.push({ name, reason });
+    else if ((await ingestMessage(ctx, { source, origin: 'import', mailboxId: options.mailboxId, historical: options.historical }, ours)).duplicate) result.duplicates++;
     else result.imported++;
     options.onProgress?.(++done, total);
+  }
+  if (result.imported + result.duplicates === 0) {
+    throw new ValidationError(`Nothing imported from ${path}, it is not mail:\n${result.refused.map((r) => `  - ${r.name}: ${r.reason}`).join('\n')}`, 'path', { refused: result.refused });
   }
   return result;
 }
 
-async function* emlSources(path: string): AsyncGenerator<Buffer> {
-  for await (const { source } of readEmlFolder(path)) yield source;
+/** An mbox's messages, named by their place in the file (the file itself when it holds one). */
+async function* mboxSources(path: string, total: number): AsyncGenerator<{ name: string; source: Buffer }> {
+  let n = 0;
+  for await (const source of readMbox(path)) {
+    n++;
+    yield { name: total === 1 ? path : `${path} message ${n}`, source };
+  }
 }

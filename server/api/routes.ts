@@ -28,7 +28,8 @@ const draftEdit = z.strictObject({
   cc: z.array(address).max(50).optional(),
   baseVersion: z.number().int().positive().optional(),
 });
-const approveBody = z.strictObject({ seenVersion: z.number().int().positive().optional() });
+// `version` pins the draft the approver reviewed, so nobody can change it between review and send.
+const approveBody = z.strictObject({ version: z.number().int().positive(), seenVersion: z.number().int().positive().optional() });
 const discardBody = z.strictObject({ reason: z.string().max(1000).optional() });
 const bulkApprove = z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(200), seenVersions: z.record(z.string(), z.number().int().positive()).optional() });
 const settleBody = z.strictObject({ delivered: z.boolean() });
@@ -100,8 +101,8 @@ export function apiRoutes(ctx: Ctx): Router {
   });
 
   r.post('/drafts/:id/approve', agent, async (req, res) => {
-    const body = approveBody.parse(req.body ?? {});
-    res.json(draftJson(await approveDraft(ctx, id.parse(req.params.id), req.user!, body)));
+    const { version, seenVersion } = approveBody.parse(req.body ?? {});
+    res.json(draftJson(await approveDraft(ctx, id.parse(req.params.id), req.user!, { draftVersion: version, seenVersion })));
   });
 
   r.post('/drafts/:id/undo', agent, async (req, res) => {

@@ -105,7 +105,7 @@ describe('a Google mailbox connected through OAuth2 consent', () => {
     const draft = (await app.api('GET', '/api/drafts?status=pending')).body[0];
     const saved = await app.api('PATCH', `/api/drafts/${draft.id}`, { body: 'Hi Mira, sorry about the hook: a new one goes out to you today, tracked. Dana', baseVersion: draft.version });
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
-    const approved = await app.api('POST', `/api/drafts/${draft.id}/approve`, {});
+    const approved = await app.api('POST', `/api/drafts/${draft.id}/approve`, { version: saved.body.version });
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
     const [mail] = await sink.waitFor(1);
     expect(mail!.envelope.to).toEqual(['mira@holt-bakery.example']);

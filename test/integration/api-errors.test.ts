@@ -94,10 +94,16 @@ describe('API errors', () => {
     const injected = await call('PATCH', `/api/drafts/${draftId}`, { body: JSON.stringify({ subject: 'Hi\r\nBcc: everyone@example.com' }) });
     expect(injected.status).toBe(400);
     expect(injected.body.error.details?.field).toBe('subject');
+
+    // An approval pins the draft version the approver reviewed; without it nothing says what was reviewed.
+    const unpinned = await call('POST', `/api/drafts/${draftId}/approve`, { body: '{}' });
+    expect(unpinned.status).toBe(400);
+    expect(unpinned.body.error.details?.field).toBe('version');
   });
 
   it('409 when slots are unfilled, naming them; 409 for an edit on a draft that is no longer pending', async () => {
-    const slots = await call('POST', `/api/drafts/${draftId}/approve`, { body: '{}' });
+    const currentVersion = async () => ((await call('GET', `/api/drafts/${draftId}`)).body as unknown as { version: number }).version;
+    const slots = await call('POST', `/api/drafts/${draftId}/approve`, { body: JSON.stringify({ version: await currentVersion() }) });
     expect(slots.status).toBe(409);
     expect(slots.body.error.code).toBe('unfilled_slots');
     expect((slots.body.error.details?.slots as string[]).length).toBeGreaterThan(0);
@@ -111,7 +117,7 @@ describe('API errors', () => {
     const late = await call('PATCH', `/api/drafts/${draftId}`, { body: JSON.stringify({ body: 'too late' }) });
     expect(late.status).toBe(409);
     expect(late.body.error.code).toBe('draft_not_editable');
-    const again = await call('POST', `/api/drafts/${draftId}/approve`, { body: '{}' });
+    const again = await call('POST', `/api/drafts/${draftId}/approve`, { body: JSON.stringify({ version: await currentVersion() }) });
     expect(again.status).toBe(409);
     expect(again.body.error.message).toContain('discarded');
   });

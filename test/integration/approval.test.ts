@@ -81,13 +81,13 @@ describe('review and approval rules', () => {
     await call('owner', 'PUT', '/api/settings', { minTouchScore: 60 });
     try {
       const draft = await draftFor('Is the knife dishwasher safe?');
-      await call('agent', 'PATCH', `/api/drafts/${draft.id}`, { body: 'Dear customer,\n\nThank you for contacting us. Please see our FAQ.' });
-      const refused = await call('agent', 'POST', `/api/drafts/${draft.id}/approve`, {});
+      const canned = await call('agent', 'PATCH', `/api/drafts/${draft.id}`, { body: 'Dear customer,\n\nThank you for contacting us. Please see our FAQ.' });
+      const refused = await call('agent', 'POST', `/api/drafts/${draft.id}/approve`, { version: canned.body.version });
       expect(refused.status).toBe(409);
       expect(refused.body.error.code).toBe('touch_score_too_low');
       expect(refused.body.error.message).toContain('at least 60');
-      await call('agent', 'PATCH', `/api/drafts/${draft.id}`, { body: 'Hi Maria,\n\nPlease keep the knife out of the dishwasher: the heat and the tumbling dull the edge and can crack the handle. A quick rinse and dry keeps it sharp for years.\n\nDana' });
-      expect((await call('agent', 'POST', `/api/drafts/${draft.id}/approve`, {})).body.status).toBe('approved');
+      const personal = await call('agent', 'PATCH', `/api/drafts/${draft.id}`, { body: 'Hi Maria,\n\nPlease keep the knife out of the dishwasher: the heat and the tumbling dull the edge and can crack the handle. A quick rinse and dry keeps it sharp for years.\n\nDana' });
+      expect((await call('agent', 'POST', `/api/drafts/${draft.id}/approve`, { version: personal.body.version })).body.status).toBe('approved');
     } finally {
       await call('owner', 'PUT', '/api/settings', { minTouchScore: 0 });
     }
@@ -97,12 +97,12 @@ describe('review and approval rules', () => {
     await call('owner', 'PUT', '/api/settings', { agentsNeedApproval: true });
     try {
       const draft = await draftFor('Can I pick up my order in person?');
-      await call('agent', 'PATCH', `/api/drafts/${draft.id}`, { body: 'Hi Maria,\n\nOf course: the workshop is open Tuesday to Saturday, 10 to 4. Ring the bell at the side door.\n\nSam' });
-      const asked = await call('agent', 'POST', `/api/drafts/${draft.id}/approve`, {});
+      const written = await call('agent', 'PATCH', `/api/drafts/${draft.id}`, { body: 'Hi Maria,\n\nOf course: the workshop is open Tuesday to Saturday, 10 to 4. Ring the bell at the side door.\n\nSam' });
+      const asked = await call('agent', 'POST', `/api/drafts/${draft.id}/approve`, { version: written.body.version });
       expect(asked.status).toBe(409);
       expect(asked.body.error.code).toBe('approval_required');
       expect((await call('agent', 'GET', `/api/drafts/${draft.id}`)).body).toMatchObject({ status: 'pending', reviewRequested: true });
-      const approved = await call('approver', 'POST', `/api/drafts/${draft.id}/approve`, {});
+      const approved = await call('approver', 'POST', `/api/drafts/${draft.id}/approve`, { version: written.body.version });
       expect(approved.body).toMatchObject({ status: 'approved', reviewRequested: false });
     } finally {
       await call('owner', 'PUT', '/api/settings', { agentsNeedApproval: false });
@@ -111,15 +111,15 @@ describe('review and approval rules', () => {
 
   it('refuses approval when the conversation changed since the person loaded it', async () => {
     const draft = await draftFor('Do you ship to Norway?');
-    await call('agent', 'PATCH', `/api/drafts/${draft.id}`, { body: 'Hi Maria,\n\nYes, we ship to Norway with tracked post; it takes about five days.\n\nDana' });
+    const written = await call('agent', 'PATCH', `/api/drafts/${draft.id}`, { body: 'Hi Maria,\n\nYes, we ship to Norway with tracked post; it takes about five days.\n\nDana' });
     const seen = (await call('agent', 'GET', `/api/conversations/${draft.conversationId}`)).body.version;
     await ingestMessage(ctx, { source: Buffer.from(`From: Maria Lopez <maria${n}@bakery.example>\r\nTo: ${US}\r\nSubject: Re: Question ${n}\r\nIn-Reply-To: <q${n}@bakery.example>\r\nMessage-ID: <q${n}-again@bakery.example>\r\nDate: ${new Date().toUTCString()}\r\n\r\nAlso: is customs included?\r\n`), origin: 'imap', mailboxId, historical: false });
-    const stale = await call('agent', 'POST', `/api/drafts/${draft.id}/approve`, { seenVersion: seen });
+    const stale = await call('agent', 'POST', `/api/drafts/${draft.id}/approve`, { version: written.body.version, seenVersion: seen });
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe('conversation_changed');
     expect((await call('agent', 'GET', `/api/drafts/${draft.id}`)).body.customerWroteAgain).toBe(true);
     const fresh = (await call('agent', 'GET', `/api/conversations/${draft.conversationId}`)).body.version;
-    expect((await call('agent', 'POST', `/api/drafts/${draft.id}/approve`, { seenVersion: fresh })).body.status).toBe('approved');
+    expect((await call('agent', 'POST', `/api/drafts/${draft.id}/approve`, { version: (await call('agent', 'GET', `/api/drafts/${draft.id}`)).body.version, seenVersion: fresh })).body.status).toBe('approved');
   });
 
   it('approves in bulk, each draft on its own, saying which could not be', async () => {

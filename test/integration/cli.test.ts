@@ -89,6 +89,28 @@ describe('the longhand command on the embedded database', () => {
     for (const l of lines) expect(Object.keys(l).sort()).toEqual(['customer', 'id', 'messageIds', 'subject']);
   });
 
+  it('refuses to import what is not mail, by file name, and exits non-zero when nothing was imported', async () => {
+    const notMail = path.join(dataDir, 'hostname');
+    fs.writeFileSync(notMail, 'myhost\n');
+    const refused = await longhand(['import', notMail]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain(`Nothing imported from ${notMail}`);
+    expect(refused.stderr).toContain(`${notMail}: it has no mail header block`);
+
+    const mixed = fs.mkdtempSync(path.join(dataDir, 'mixed-'));
+    fs.copyFileSync(path.join(DEMO_MAIL, fs.readdirSync(DEMO_MAIL).find((f) => f.endsWith('.eml'))!), path.join(mixed, 'mail.eml'));
+    fs.writeFileSync(path.join(mixed, 'photo.eml'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]));
+    const partly = await longhand(['import', mixed]);
+    expect(partly.code).toBe(0);
+    expect(partly.stderr).toContain('refused photo.eml: it has no mail header block');
+
+    const empty = fs.mkdtempSync(path.join(dataDir, 'empty-'));
+    const none = await longhand(['import', empty]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain(`${empty} has no .eml files.`);
+  });
+
   it('starts a Redis of its own under the data folder when none answers', async () => {
     const port = await freePort();
     const server = await startLonghand(['start'], { ...env, REDIS_URL: `redis://127.0.0.1:${port}` });

@@ -66,7 +66,7 @@ describe('the whole pipeline on real servers', () => {
     expect(customer.addresses).toEqual(['maria@bakery.example']);
 
     // A slot left unfilled blocks approval, naming it.
-    const blocked = await app.api('POST', `/api/drafts/${draft.id}/approve`, {});
+    const blocked = await app.api('POST', `/api/drafts/${draft.id}/approve`, { version: draft.version });
     expect(blocked.status).toBe(409);
     expect(blocked.body.error.code).toBe('unfilled_slots');
 
@@ -75,11 +75,11 @@ describe('the whole pipeline on real servers', () => {
     expect(edited.status).toBe(200);
     expect(edited.body.slots).toEqual([]);
 
-    const approved = await app.api('POST', `/api/drafts/${draft.id}/approve`, {});
+    const approved = await app.api('POST', `/api/drafts/${draft.id}/approve`, { version: edited.body.version });
     expect(approved.status).toBe(200);
     expect(['approved', 'sending', 'sent']).toContain(approved.body.status);
     // A second approve of the same draft changes nothing.
-    expect((await app.api('POST', `/api/drafts/${draft.id}/approve`, {})).status).toBe(200);
+    expect((await app.api('POST', `/api/drafts/${draft.id}/approve`, { version: edited.body.version })).status).toBe(200);
 
     const [mail] = await sink.waitFor(1);
     await waitUntil(async () => (await app.api('GET', `/api/drafts/${draft.id}`)).body.status === 'sent', 10_000, 'the draft to be sent');

@@ -73,16 +73,43 @@ describe('sending exactly once', () => {
     expect((await draftStatus(app, id)).status).toBe('pending');
 
     // Approved again and left alone, it goes out after the window, once.
-    const again = await app.api('POST', `/api/drafts/${id}/approve`, {});
+    const again = await app.api('POST', `/api/drafts/${id}/approve`, { version: undone.version });
     expect(again.body.status).toBe('approved');
-    expect((await app.api('POST', `/api/drafts/${id}/undo`, {})).status).toBe(200);
-    expect((await app.api('POST', `/api/drafts/${id}/approve`, {})).status).toBe(200);
+    const undoneAgain = await app.api('POST', `/api/drafts/${id}/undo`, {});
+    expect(undoneAgain.status).toBe(200);
+    expect((await app.api('POST', `/api/drafts/${id}/approve`, { version: undoneAgain.body.version })).status).toBe(200);
     await sink.waitFor(1);
     await waitUntil(async () => (await draftStatus(app, id)).status === 'sent', 10_000, 'the send');
     const late = await app.api('POST', `/api/drafts/${id}/undo`, {});
     expect(late.status).toBe(409);
     expect(late.body.error.message).toContain('Too late to undo');
     expect(sink.received).toHaveLength(1);
+  });
+
+  it('refuses an approval by API when the recipients changed after the approver reviewed the draft, and sends what was reviewed', async () => {
+    const { app, owner, mailboxId } = await start({ LONGHAND_UNDO_SECONDS: '0' });
+    const id = await writtenDraft(app.rt.ctx, mailboxId, owner, 1);
+    const reviewed = await draftStatus(app, id);
+    // An agent swaps the recipient after the approver read the draft.
+    const swapped = await app.api('PATCH', `/api/drafts/${id}`, { to: [{ address: 'someone-else@elsewhere.example', name: '' }] });
+    expect(swapped.body.version).toBeGreaterThan(reviewed.version);
+
+    const stale = await app.api('POST', `/api/drafts/${id}/approve`, { version: reviewed.version });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('draft_changed');
+    expect(stale.body.error.message).toContain('changed since you reviewed it');
+    expect((await draftStatus(app, id)).status).toBe('pending');
+    expect(await app.rt.ctx.db.selectFrom('outbox').select('id').where('draft_id', '=', id).execute()).toEqual([]);
+
+    const unpinned = await app.api('POST', `/api/drafts/${id}/approve`, {});
+    expect(unpinned.status).toBe(400);
+    expect(unpinned.body.error.message).toMatch(/^version:/);
+
+    const current = await draftStatus(app, id);
+    expect((await app.api('POST', `/api/drafts/${id}/approve`, { version: current.version })).status).toBe(200);
+    await waitUntil(async () => (await draftStatus(app, id)).status === 'sent', 10_000, 'the send');
+    expect(sink.received).toHaveLength(1);
+    expect(sink.received[0]!.envelope.to).toEqual(['someone-else@elsewhere.example']);
   });
 
   it('sends every approved draft once after Redis lost everything', async () => {

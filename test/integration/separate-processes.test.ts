@@ -46,8 +46,8 @@ describe('web and worker as separate processes on PostgreSQL', () => {
     };
     let drafts: any[] = [];
     await waitUntil(async () => (drafts = await api('GET', '/api/drafts?status=pending')).length === 1, 20_000, 'the draft made by the worker');
-    await api('PATCH', `/api/drafts/${drafts[0].id}`, { body: 'Hi Lena,\n\nYes, we can engrave your logo on all twelve. Send it as an SVG and I will mock it up first.\n\nKai' });
-    expect((await api('POST', `/api/drafts/${drafts[0].id}/approve`, {})).status).toMatch(/approved|sending|sent/);
+    const written = await api('PATCH', `/api/drafts/${drafts[0].id}`, { body: 'Hi Lena,\n\nYes, we can engrave your logo on all twelve. Send it as an SVG and I will mock it up first.\n\nKai' });
+    expect((await api('POST', `/api/drafts/${drafts[0].id}/approve`, { version: written.version })).status).toMatch(/approved|sending|sent/);
     const [mail] = await sink.waitFor(1);
     expect(mail!.parsed.text).toContain('Send it as an SVG');
     expect(mail!.parsed.inReplyTo).toBe('<engrave@atelier.example>');
