@@ -1,6 +1,7 @@
 import { rowId } from '../row-id.ts';
 import { Router } from 'express';
 import { z } from 'zod';
+import { ValidationError } from '../../core/errors.ts';
 import type { Ctx } from '../../core/context.ts';
 import { listConversations } from '../../core/conversations/views.ts';
 import { approveDraft, discardDraft, DRAFT_STATUSES, editDraft, getDraft, listDrafts, undoApproval } from '../../core/drafts/drafts.ts';
@@ -31,7 +32,8 @@ const draftEdit = z.strictObject({
 // `version` pins the draft the approver reviewed, so nobody can change it between review and send.
 const approveBody = z.strictObject({ version: z.number().int().positive(), seenVersion: z.number().int().positive().optional() });
 const discardBody = z.strictObject({ reason: z.string().max(1000).optional() });
-const bulkApprove = z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(200), seenVersions: z.record(z.string(), z.number().int().positive()).optional() });
+const versionMap = z.record(z.string(), z.number().int().positive());
+const bulkApprove = z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(200), versions: versionMap, seenVersions: versionMap.optional() });
 const settleBody = z.strictObject({ delivered: z.boolean() });
 
 /** The JSON API. Every route names the least role it needs; none talks IMAP or SMTP. */
@@ -56,11 +58,14 @@ export function apiRoutes(ctx: Ctx): Router {
 
   r.post('/drafts/approve', agent, async (req, res) => {
     // Bulk approval from the queue: each draft still gets its own undo window, and each its own answer.
-    const { ids, seenVersions } = bulkApprove.parse(req.body ?? {});
+    // As for one draft: each approval is pinned to the draft version the approver reviewed.
+    const { ids, versions, seenVersions } = bulkApprove.parse(req.body ?? {});
     const results = [];
     for (const draftId of ids) {
       try {
-        results.push({ id: draftId, ok: true, draft: draftJson(await approveDraft(ctx, draftId, req.user!, { seenVersion: seenVersions?.[String(draftId)] })) });
+        const draftVersion = versions[String(draftId)];
+        if (draftVersion === undefined) throw new ValidationError(`versions: give the version you reviewed of draft ${draftId}.`, 'versions');
+        results.push({ id: draftId, ok: true, draft: draftJson(await approveDraft(ctx, draftId, req.user!, { draftVersion, seenVersion: seenVersions?.[String(draftId)] })) });
       } catch (err) {
         const h = toHttpError(err);
         if (h.status >= 500) throw err;

@@ -124,13 +124,18 @@ describe('review and approval rules', () => {
 
   it('approves in bulk, each draft on its own, saying which could not be', async () => {
     const ready = await draftFor('What is the warranty on the pans?');
-    await call('agent', 'PATCH', `/api/drafts/${ready.id}`, { body: 'Hi Maria,\n\nEvery pan has a lifetime warranty against warping.\n\nDana' });
+    const written = await call('agent', 'PATCH', `/api/drafts/${ready.id}`, { body: 'Hi Maria,\n\nEvery pan has a lifetime warranty against warping.\n\nDana' });
     const unfinished = await draftFor('Do you sell gift cards?');
-    const res = await call('agent', 'POST', '/api/drafts/approve', { ids: [ready.id, unfinished.id] });
+    const changed = await draftFor('Can I pay by invoice?');
+    const reviewed = changed.version;
+    await call('agent', 'PATCH', `/api/drafts/${changed.id}`, { body: 'Hi Maria,\n\nYes, invoices are fine.\n\nDana', to: [{ address: 'someone-else@elsewhere.example', name: '' }] });
+    const unpinned = await draftFor('Do you ship to Norway?');
+    const res = await call('agent', 'POST', '/api/drafts/approve', { ids: [ready.id, unfinished.id, changed.id, unpinned.id], versions: { [ready.id]: written.body.version, [unfinished.id]: unfinished.version, [changed.id]: reviewed } });
     expect(res.status).toBe(200);
-    expect(res.body.map((r: { ok: boolean }) => r.ok)).toEqual([true, false]);
+    expect(res.body.map((r: { ok: boolean }) => r.ok)).toEqual([true, false, false, false]);
     expect(res.body[0].draft.status).toBe('approved');
-    expect(res.body[1].error.code).toBe('unfilled_slots');
+    expect(res.body.slice(1).map((r: { error: { code: string } }) => r.error.code)).toEqual(['unfilled_slots', 'draft_changed', 'invalid_input']);
+    expect((await call('agent', 'GET', `/api/drafts/${changed.id}`)).body.status).toBe('pending');
   });
 
   it('replies to all the outside people on the message and never to us or between customers', async () => {

@@ -30,7 +30,7 @@ describe('the customer writes again while our reply waits to go out', () => {
     const [draft] = (await app.api('GET', '/api/drafts?status=pending')).body;
     const edited = await app.api('PATCH', `/api/drafts/${draft.id}`, { body: 'Hi Mei,\n\nYes: the blue glaze on the 20 cm bowl is food safe and fine in the dishwasher.\n\nSam', baseVersion: draft.version });
     expect(edited.status).toBe(200);
-    const approved = await app.api('POST', `/api/drafts/${draft.id}/approve`, {});
+    const approved = await app.api('POST', `/api/drafts/${draft.id}/approve`, { version: edited.body.version });
     expect(approved.body).toMatchObject({ status: 'approved' });
 
     await box.append(mail('glaze-2', 'Sorry, I meant the green one, not the blue! Mei', 'glaze-1'));
