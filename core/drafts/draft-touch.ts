@@ -11,9 +11,21 @@ export interface TouchContext {
   customerText: string | null;
   usualLength: number | null;
   templateText: string | null;
+  newRecipients: string[];
 }
 
-export async function touchContext(db: Kysely<DB>, conversationId: number, draft?: Pick<Draft, 'template_body'>): Promise<TouchContext> {
+type DraftParts = Pick<Draft, 'template_body'> & Partial<Pick<Draft, 'to' | 'cc'>>;
+
+/** The draft's recipients who never wrote or were written to in this conversation (ours included). */
+async function newRecipients(db: Kysely<DB>, conversationId: number, draft?: DraftParts): Promise<string[]> {
+  const addresses = [...(draft?.to ?? []), ...(draft?.cc ?? [])].map((a) => a.address);
+  if (addresses.length === 0) return [];
+  const messages = await db.selectFrom('messages').select(['from_address', 'to', 'cc', 'reply_to']).where('conversation_id', '=', conversationId).execute();
+  const known = new Set(messages.flatMap((m) => [m.from_address ?? '', ...[...m.to, ...m.cc, ...m.reply_to].map((a) => a.address)]).map((a) => a.toLowerCase()));
+  return addresses.filter((a) => !known.has(a.toLowerCase()));
+}
+
+export async function touchContext(db: Kysely<DB>, conversationId: number, draft?: DraftParts): Promise<TouchContext> {
   const conversation = await db.selectFrom('conversations').select(['customer_id']).where('id', '=', conversationId).executeTakeFirst();
   const last = await db.selectFrom('messages').select(['new_text', 'from_name', 'from_address']).where('conversation_id', '=', conversationId).where('direction', '=', 'in').orderBy('date', 'desc').limit(1).executeTakeFirst();
   const customer = conversation?.customer_id ? await db.selectFrom('customers').select('name').where('id', '=', conversation.customer_id).executeTakeFirst() : undefined;
@@ -26,6 +38,7 @@ export async function touchContext(db: Kysely<DB>, conversationId: number, draft
     customerText: last?.new_text ?? null,
     usualLength: lengths.length >= 3 ? lengths[Math.floor(lengths.length / 2)]! : null,
     templateText: draft?.template_body ?? null,
+    newRecipients: await newRecipients(db, conversationId, draft),
   };
 }
 
@@ -33,7 +46,7 @@ export async function touchContext(db: Kysely<DB>, conversationId: number, draft
  * The touch check of a text as a reply in this conversation, with the team's canned phrases. Inside a
  * transaction pass it as `db` (and the settings read before it): the embedded database has one connection.
  */
-export async function checkReply(ctx: Ctx, text: string, conversationId: number | null, draft?: Pick<Draft, 'template_body'>, db: Kysely<DB> = ctx.db, settings?: TeamSettings): Promise<TouchCheckResult> {
+export async function checkReply(ctx: Ctx, text: string, conversationId: number | null, draft?: DraftParts, db: Kysely<DB> = ctx.db, settings?: TeamSettings): Promise<TouchCheckResult> {
   const phrases = (settings ?? (await teamSettings(ctx))).cannedPhrases;
   const context = conversationId ? await touchContext(db, conversationId, draft) : null;
   return touchCheck({
@@ -43,5 +56,6 @@ export async function checkReply(ctx: Ctx, text: string, conversationId: number 
     customer: context ? { firstName: context.firstName } : null,
     customerText: context?.customerText ?? null,
     usualLength: context?.usualLength ?? null,
+    newRecipients: context?.newRecipients ?? [],
   });
 }

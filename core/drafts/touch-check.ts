@@ -24,10 +24,12 @@ export interface TouchCheckInput {
   customerText?: string | null;
   /** Median length in characters of the replies this customer usually gets; null if unknown. */
   usualLength?: number | null;
+  /** Recipients of the draft who never took part in the conversation. */
+  newRecipients?: string[];
 }
 
 export interface TouchFinding {
-  kind: 'canned-phrase' | 'unfilled-slot' | 'unchanged-template' | 'no-greeting-by-name' | 'points-not-answered' | 'length';
+  kind: 'canned-phrase' | 'unfilled-slot' | 'unchanged-template' | 'no-greeting-by-name' | 'points-not-answered' | 'length' | 'new-recipient';
   start: number;
   end: number;
   message: string;
@@ -52,6 +54,8 @@ export interface TouchCheckResult {
 export const TOUCH_WEIGHTS = { ownWords: 25, greeting: 15, cannedPhrases: 20, theirPoints: 20, slots: 10, length: 10 } as const;
 /** A draft with a slot left is not ready, however good the rest is. */
 export const UNFILLED_SLOT_SCORE_CAP = 40;
+/** Someone new on the reply is not ready until a person looks: the score stays at or below this. */
+export const NEW_RECIPIENT_SCORE_CAP = 60;
 /** Fewer own words than this on top of the template, and the draft counts as unchanged. */
 const UNCHANGED_BELOW_WORDS = 8;
 /** This many own words earn all the own-words points. */
@@ -348,8 +352,13 @@ export function touchCheck(input: TouchCheckInput): TouchCheckResult {
     }
   }
 
+  const newcomers = input.newRecipients ?? [];
+  for (const address of newcomers) {
+    findings.push({ kind: 'new-recipient', start: 0, end: 0, message: `New recipient: ${address} — not in this conversation.`, suggestion: 'Make sure they should read this reply; remove them if not.' });
+  }
   const total = parts.reduce((sum, p) => sum + p.points, 0);
-  const score = slots.length ? Math.min(total, UNFILLED_SLOT_SCORE_CAP) : total;
+  const caps = [total, ...(slots.length ? [UNFILLED_SLOT_SCORE_CAP] : []), ...(newcomers.length ? [NEW_RECIPIENT_SCORE_CAP] : [])];
+  const score = Math.min(...caps);
   findings.sort((a, b) => a.start - b.start || a.end - b.end);
   return { score, parts, findings };
 }

@@ -21,7 +21,7 @@ export function teamRoutes(ctx: Ctx): Router {
   r.post('/touch-check', requireRole('agent'), async (req, res) => {
     const body = touchBody.parse(req.body ?? {});
     const draft = body.conversationId
-      ? await ctx.db.selectFrom('drafts').select('template_body').where('conversation_id', '=', body.conversationId).where('status', 'in', ['pending', 'approved']).executeTakeFirst()
+      ? await ctx.db.selectFrom('drafts').select(['template_body', 'to', 'cc']).where('conversation_id', '=', body.conversationId).where('status', 'in', ['pending', 'approved']).executeTakeFirst()
       : undefined;
     res.json(await checkReply(ctx, body.text, body.conversationId ?? null, draft));
   });

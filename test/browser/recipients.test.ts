@@ -64,6 +64,10 @@ describe('recipients stay what the mail said, whatever a display name holds', ()
     await page.locator('#draft-form').getByRole('button', { name: 'Save' }).click();
     await expect.poll(async () => (await app.api('GET', `/api/drafts/${draft.id}`)).body.cc).toEqual([{ address: 'kim@customer.example', name: 'Kim Ortega' }]);
     expect((await app.api('GET', `/api/drafts/${draft.id}`)).body.to).toEqual(saved.to);
+    // Kim never took part: the draft says so, and the score is held down until a person has looked.
+    await expect.poll(() => page.locator('.finding-new-recipient').allTextContents()).toEqual([expect.stringContaining('New recipient: kim@customer.example — not in this conversation.')]);
+    expect(Number(await page.locator('#touch-summary strong').textContent())).toBeLessThanOrEqual(60);
+    await screenshot(page, 'new-recipient');
 
     await page.getByRole('button', { name: 'Approve and send' }).click();
     await expect.poll(() => page.locator('.flash').textContent()).toMatch(/Approved/);

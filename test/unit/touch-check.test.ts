@@ -80,6 +80,14 @@ describe('touchCheck', () => {
     expect(part(result, 'Greeting by name').explanation).toBe('You greet Anna by name.');
   });
 
+  it('flags each recipient new to the conversation and holds the score down until they are gone', () => {
+    const input = { text: PERSONAL_REPLY, customer: { firstName: 'Anna' }, customerText: CUSTOMER_TEXT, templateText: TEMPLATE, usualLength: 350 };
+    const result = touchCheck({ ...input, newRecipients: ['ops@elsewhere.example'] });
+    expect(result.findings.map((f) => [f.kind, f.message])).toEqual([['new-recipient', 'New recipient: ops@elsewhere.example — not in this conversation.']]);
+    expect(result.score).toBe(60);
+    expect(touchCheck({ ...input, newRecipients: [] }).score).toBeGreaterThanOrEqual(90);
+  });
+
   it('flags a draft left as the template, and stops once a person writes in it', () => {
     const template = 'Hi Anna,\n\nThanks for taking the time to write this up. We will look at it.\n\nTom\n';
     const unchanged = touchCheck({ text: template, templateText: template, customer: { firstName: 'Anna' } });
