@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
-import type { DB, Message } from '../db/schema.ts';
+import type { DB, Message, User } from '../db/schema.ts';
+import { ConflictError } from '../errors.ts';
 import { ourAddresses } from '../mailboxes/mailboxes.ts';
 import { firstNameOf } from '../customers/addresses.ts';
 import { claimFirstContact, settleFirstContact } from '../followups/first-contact.ts';
@@ -76,6 +77,21 @@ export async function prepareReplyDraft(ctx: Ctx, conversationId: number): Promi
     await audit(tx, now, { actorUserId: null, action: 'draft.prepared', subjectType: 'draft', subjectId: draft.id, details: { template: templateName, conversationId } });
     return { drafted: true, draftId: draft.id };
   });
+}
+
+/**
+ * A person chose "Write a reply": any conversation can be answered at any time, so it waits on us again
+ * and gets a draft from the template that fits the customer's latest message.
+ */
+export async function writeReply(ctx: Ctx, conversationId: number, actor: User): Promise<number> {
+  const latest = await ctx.db.selectFrom('messages').select('id').where('conversation_id', '=', conversationId).where('direction', '=', 'in').orderBy('date', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  if (!latest) throw new ConflictError('nothing_to_answer', 'There is no message from the customer in this conversation to answer.');
+  const now = ctx.clock.now();
+  await ctx.db.updateTable('conversations').set((eb) => ({ status: 'waiting_on_us', draft_wanted_for: latest.id, version: eb('version', '+', 1), updated_at: now })).where('id', '=', conversationId).execute();
+  const outcome = await prepareReplyDraft(ctx, conversationId);
+  if (!outcome.drafted) throw new ConflictError('draft_open', `No new draft: ${outcome.reason}.`);
+  await audit(ctx.db, now, { actorUserId: actor.id, action: 'draft.written', subjectType: 'draft', subjectId: outcome.draftId, details: { conversationId } });
+  return outcome.draftId;
 }
 
 async function clearWanted(tx: Kysely<DB>, conversationId: number): Promise<void> {

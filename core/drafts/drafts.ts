@@ -226,3 +226,25 @@ export async function holdApprovedReplies(tx: Kysely<DB>, conversationId: number
   for (const c of cancelled) await audit(tx, now, { actorUserId: null, action: 'draft.held_customer_wrote', subjectType: 'draft', subjectId: c.draft_id, details: { outboxId: c.id } });
   return cancelled.map((c) => c.id);
 }
+
+const OPEN_DRAFT: DraftStatus[] = ['pending', 'approved', 'sending', 'uncertain', 'failed'];
+
+/** A discarded draft comes back for editing, as long as no other reply is open in its conversation. */
+export async function restoreDiscarded(ctx: Ctx, id: number, actor: User): Promise<Draft> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const draft = await tx.selectFrom('drafts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!draft) throw new NotFoundError('Draft', id);
+    if (draft.status !== 'discarded') throw new ConflictError('draft_not_discarded', `This draft is ${draft.status}; only a discarded draft can be restored.`, { status: draft.status });
+    const open = await tx.selectFrom('drafts').select('id').where('conversation_id', '=', draft.conversation_id).where('status', 'in', OPEN_DRAFT).executeTakeFirst();
+    if (open) throw new ConflictError('draft_open', 'Another reply is open in this conversation; finish or discard it first.', { draftId: open.id });
+    const now = ctx.clock.now();
+    const restored = await tx
+      .updateTable('drafts')
+      .set((eb) => ({ status: 'pending', discarded_by: null, discard_reason: null, version: eb('version', '+', 1), updated_at: now }))
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await audit(tx, now, { actorUserId: actor.id, action: 'draft.restored', subjectType: 'draft', subjectId: id });
+    return restored;
+  });
+}

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { customerCard } from '../../core/customers/card.ts';
 import { conversationDetail } from '../../core/conversations/views.ts';
 import { checkReply } from '../../core/drafts/draft-touch.ts';
-import { approveDraft, discardDraft, editDraft, undoApproval } from '../../core/drafts/drafts.ts';
+import { approveDraft, discardDraft, editDraft, restoreDiscarded, undoApproval } from '../../core/drafts/drafts.ts';
+import { writeReply } from '../../core/drafts/drafter.ts';
 import { findSlots } from '../../core/drafts/slots.ts';
 import { followupPanel } from '../../core/followups/panel.ts';
 import { applyTemplate, listTemplates } from '../../core/drafts/template-edits.ts';
@@ -27,6 +28,8 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
     const d = await conversationDetail(ctx, idParam.parse(req.params.id));
     const card = d.conversation.customer_id ? await customerCard(ctx, d.conversation.customer_id) : null;
     const draft = [...d.drafts].reverse().find((x) => OPEN.includes(x.status)) ?? null;
+    const last = d.drafts.at(-1);
+    const discarded = !draft && last?.status === 'discarded' ? last : null;
     const [touch, templates, followups, staff] = await Promise.all([draft ? checkReply(ctx, draft.body, d.conversation.id, draft) : null, listTemplates(ctx), followupPanel(ctx, d.conversation.id, draft), listUsers(ctx)]);
     const now = ctx.clock.now();
     page(req, res, 'conversation', {
@@ -41,6 +44,7 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
       staff: staff.map((s) => ({ id: s.id, name: s.name, current: s.id === d.conversation.assignee_id })),
       statuses: CONVERSATION_STATUSES.map((value) => ({ value, label: value.replace(/_/g, ' '), current: value === d.conversation.status })),
       draft,
+      discarded,
       followups,
       slots: draft ? findSlots(draft.body).map((s) => s.hint) : [],
       touch,
@@ -87,7 +91,17 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
   r.post('/drafts/:id/discard', signedIn, action(async (req) => {
     const form = z.object({ reason: z.string().max(1000).optional() }).parse(req.body);
     await discardDraft(ctx, idParam.parse(req.params.id), req.user!, form.reason ?? null);
-    return 'Discarded.';
+    return 'Discarded. You can restore it from the conversation page.';
+  }));
+
+  r.post('/conversations/:id/reply', signedIn, action(async (req) => {
+    await writeReply(ctx, idParam.parse(req.params.id), req.user!);
+    return 'A new draft is ready below.';
+  }));
+
+  r.post('/drafts/:id/restore-discarded', signedIn, action(async (req) => {
+    await restoreDiscarded(ctx, idParam.parse(req.params.id), req.user!);
+    return 'Restored: the draft is back for editing.';
   }));
 
   r.post('/drafts/:id/template', signedIn, action(async (req) => {

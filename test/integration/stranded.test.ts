@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWithDraft, type TestApp } from '../support/app.ts';
+import { Browserish } from '../support/browserish.ts';
+
+const US = 'support@fernhill.example';
+
+describe('no conversation is left without a way to answer it', () => {
+  let started: Awaited<ReturnType<typeof startWithDraft>>;
+  let app: TestApp;
+  let staff: Browserish;
+
+  beforeAll(async () => {
+    started = await startWithDraft('stranded', [
+      'From: Ines Duarte <ines@duarte.example>', `To: ${US}`, 'Subject: Handle came loose', `Date: ${new Date().toUTCString()}`, 'Message-ID: <handle@duarte.example>', '',
+      'Hi, the handle of my frying pan came loose after a week. Can it be fixed? Ines', '',
+    ].join('\r\n'), { LONGHAND_FROM: US });
+    app = started.app;
+    staff = new Browserish(app.url);
+    const sam = await app.addUser('agent', 'Sam Reyes');
+    await staff.signIn(sam.email, sam.password);
+  });
+
+  afterAll(async () => {
+    await started?.close();
+  });
+
+  /** Submits one of the page's forms as a person would: with the page's CSRF token. */
+  const submit = async (page: string, action: string, fields: Record<string, string> = {}) => {
+    const { csrf, text } = await staff.get(page);
+    expect(text).toContain(`action="${action}"`);
+    const res = await staff.post(action, { _csrf: csrf, back: page, ...fields });
+    expect(res.status).toBe(303);
+  };
+
+  it('restores a discarded draft, and writes a new reply on a conversation marked done', async () => {
+    const [draft] = (await app.api('GET', '/api/drafts?status=pending')).body;
+    const page = `/conversations/${draft.conversationId}`;
+    await submit(page, `/drafts/${draft.id}/discard`, { reason: 'wrong template' });
+    const afterDiscard = (await staff.get(page)).text;
+    expect(afterDiscard).toContain('No reply open');
+    expect(afterDiscard).toContain('A draft was discarded (wrong template).');
+
+    await submit(page, `/drafts/${draft.id}/restore-discarded`);
+    expect((await app.api('GET', `/api/drafts/${draft.id}`)).body.status).toBe('pending');
+    expect((await staff.get(page)).text).toContain('Approve and send');
+
+    // Discarded again and the conversation closed: a person can still answer it.
+    await submit(page, `/drafts/${draft.id}/discard`);
+    const { version } = (await app.api('GET', `/api/conversations/${draft.conversationId}`)).body;
+    expect((await app.api('PATCH', `/api/conversations/${draft.conversationId}`, { status: 'done', baseVersion: version })).status).toBe(200);
+    await submit(page, `/conversations/${draft.conversationId}/reply`);
+    const pending = (await app.api('GET', '/api/drafts?status=pending')).body;
+    expect(pending).toHaveLength(1);
+    expect(pending[0]).toMatchObject({ conversationId: draft.conversationId, to: [{ address: 'ines@duarte.example', name: 'Ines Duarte' }] });
+    expect(pending[0].id).not.toBe(draft.id);
+    expect((await app.api('GET', `/api/conversations/${draft.conversationId}`)).body.status).toBe('waiting_on_us');
+    // Only one reply is open at a time: the old draft cannot come back beside the new one.
+    const { csrf } = await staff.get(page);
+    const refused = await staff.post(`/drafts/${draft.id}/restore-discarded`, { _csrf: csrf, back: page });
+    expect(refused.status).toBe(303);
+    expect((await app.api('GET', `/api/drafts/${draft.id}`)).body.status).toBe('discarded');
+  });
+});
