@@ -32,6 +32,8 @@ export interface DraftEdit {
   cc?: AddressJson[];
   /** The draft version the editor started from; a different current version means someone else edited. */
   baseVersion?: number;
+  /** A restore is its own version in the history, never folded into the autosave before it. */
+  newRevision?: boolean;
 }
 
 /** Saves a person's edit as a new revision; refuses to overwrite an edit they have not seen. */
@@ -64,14 +66,14 @@ export async function editDraft(ctx: Ctx, id: number, edit: DraftEdit, actor: Us
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordRevision(tx, updated, actor.id, now);
+    await recordRevision(tx, updated, actor.id, now, edit.newRevision ?? false);
     return updated;
   });
 }
 
 /** Autosave writes often: consecutive saves by one person within two minutes fold into one revision. */
-async function recordRevision(tx: Kysely<DB>, draft: Draft, authorId: number, now: Date): Promise<void> {
-  const last = await tx.selectFrom('draft_revisions').selectAll().where('draft_id', '=', draft.id).orderBy('id', 'desc').limit(1).executeTakeFirst();
+async function recordRevision(tx: Kysely<DB>, draft: Draft, authorId: number, now: Date, separate: boolean): Promise<void> {
+  const last = separate ? undefined : await tx.selectFrom('draft_revisions').selectAll().where('draft_id', '=', draft.id).orderBy('id', 'desc').limit(1).executeTakeFirst();
   if (last && last.author_id === authorId && now.getTime() - last.created_at.getTime() < 120_000) {
     await tx.updateTable('draft_revisions').set({ subject: draft.subject, body: draft.body }).where('id', '=', last.id).execute();
   } else {

@@ -2,6 +2,7 @@ import { rowId } from '../row-id.ts';
 import { Router } from 'express';
 import { z } from 'zod';
 import { ValidationError } from '../../core/errors.ts';
+import { draftRevisions, restoreRevision } from '../../core/drafts/revisions.ts';
 import type { Ctx } from '../../core/context.ts';
 import { listConversations } from '../../core/conversations/views.ts';
 import { approveDraft, discardDraft, DRAFT_STATUSES, editDraft, getDraft, listDrafts, undoApproval } from '../../core/drafts/drafts.ts';
@@ -31,6 +32,7 @@ const draftEdit = z.strictObject({
 });
 // `version` pins the draft the approver reviewed, so nobody can change it between review and send.
 const approveBody = z.strictObject({ version: z.number().int().positive(), seenVersion: z.number().int().positive().optional() });
+const restoreBody = z.strictObject({ revisionId: z.number().int().positive().max(2 ** 31 - 1), baseVersion: z.number().int().positive().optional() });
 const discardBody = z.strictObject({ reason: z.string().max(1000).optional() });
 const versionMap = z.record(z.string(), z.number().int().positive());
 const bulkApprove = z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(200), versions: versionMap, seenVersions: versionMap.optional() });
@@ -108,6 +110,15 @@ export function apiRoutes(ctx: Ctx): Router {
   r.post('/drafts/:id/approve', agent, async (req, res) => {
     const { version, seenVersion } = approveBody.parse(req.body ?? {});
     res.json(draftJson(await approveDraft(ctx, id.parse(req.params.id), req.user!, { draftVersion: version, seenVersion })));
+  });
+
+  r.get('/drafts/:id/revisions', agent, async (req, res) => {
+    res.json((await draftRevisions(ctx, id.parse(req.params.id))).map((v) => ({ id: v.id, author: v.author, at: v.at.toISOString(), subject: v.subject, body: v.body, change: v.change })));
+  });
+
+  r.post('/drafts/:id/restore', agent, async (req, res) => {
+    const body = restoreBody.parse(req.body ?? {});
+    res.json(draftJson(await restoreRevision(ctx, id.parse(req.params.id), body.revisionId, req.user!, body.baseVersion)));
   });
 
   r.post('/drafts/:id/undo', agent, async (req, res) => {

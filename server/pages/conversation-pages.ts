@@ -5,6 +5,7 @@ import { conversationDetail } from '../../core/conversations/views.ts';
 import { checkReply } from '../../core/drafts/draft-touch.ts';
 import { approveDraft, discardDraft, editDraft, restoreDiscarded, undoApproval } from '../../core/drafts/drafts.ts';
 import { writeReply } from '../../core/drafts/drafter.ts';
+import { draftRevisions, restoreRevision } from '../../core/drafts/revisions.ts';
 import { findSlots } from '../../core/drafts/slots.ts';
 import { followupPanel } from '../../core/followups/panel.ts';
 import { applyTemplate, listTemplates } from '../../core/drafts/template-edits.ts';
@@ -30,7 +31,7 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
     const draft = [...d.drafts].reverse().find((x) => OPEN.includes(x.status)) ?? null;
     const last = d.drafts.at(-1);
     const discarded = !draft && last?.status === 'discarded' ? last : null;
-    const [touch, templates, followups, staff] = await Promise.all([draft ? checkReply(ctx, draft.body, d.conversation.id, draft) : null, listTemplates(ctx), followupPanel(ctx, d.conversation.id, draft), listUsers(ctx)]);
+    const [touch, templates, followups, staff, revisions] = await Promise.all([draft ? checkReply(ctx, draft.body, d.conversation.id, draft) : null, listTemplates(ctx), followupPanel(ctx, d.conversation.id, draft), listUsers(ctx), draft ? draftRevisions(ctx, draft.id) : []]);
     const now = ctx.clock.now();
     page(req, res, 'conversation', {
       title: d.conversation.subject,
@@ -45,6 +46,7 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
       statuses: CONVERSATION_STATUSES.map((value) => ({ value, label: value.replace(/_/g, ' '), current: value === d.conversation.status })),
       draft,
       discarded,
+      revisions: revisions.map((v, i) => ({ ...v, current: i === 0 })),
       followups,
       slots: draft ? findSlots(draft.body).map((s) => s.hint) : [],
       touch,
@@ -92,6 +94,12 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
     const form = z.object({ reason: z.string().max(1000).optional() }).parse(req.body);
     await discardDraft(ctx, idParam.parse(req.params.id), req.user!, form.reason ?? null);
     return 'Discarded. You can restore it from the conversation page.';
+  }));
+
+  r.post('/drafts/:id/restore', signedIn, action(async (req) => {
+    const form = parseForm(z.object({ revisionId: z.coerce.number().int(), baseVersion: z.coerce.number().int() }), req.body);
+    await restoreRevision(ctx, idParam.parse(req.params.id), idParam.parse(String(form.revisionId)), req.user!, form.baseVersion);
+    return 'Restored that version; the one before it stays in the history.';
   }));
 
   r.post('/conversations/:id/reply', signedIn, action(async (req) => {

@@ -68,6 +68,10 @@ describe('recipients stay what the mail said, whatever a display name holds', ()
     await expect.poll(() => page.locator('.finding-new-recipient').allTextContents()).toEqual([expect.stringContaining('New recipient: kim@customer.example — not in this conversation.')]);
     expect(Number(await page.locator('#touch-summary strong').textContent())).toBeLessThanOrEqual(60);
     await screenshot(page, 'new-recipient');
+    await page.locator('#history > summary').click();
+    await expect.poll(() => page.locator('#history .revision').count()).toBe(2);
+    await page.locator('#history').scrollIntoViewIfNeeded();
+    await screenshot(page, 'draft-history');
 
     await page.getByRole('button', { name: 'Approve and send' }).click();
     await expect.poll(() => page.locator('.flash').textContent()).toMatch(/Approved/);

@@ -60,4 +60,25 @@ describe('no conversation is left without a way to answer it', () => {
     expect(refused.status).toBe(303);
     expect((await app.api('GET', `/api/drafts/${draft.id}`)).body.status).toBe('discarded');
   });
+
+  it('shows every saved version with who and what changed, and restores one without losing the others', async () => {
+    const [draft] = (await app.api('GET', '/api/drafts?status=pending')).body;
+    const scaffold = draft.body;
+    const edited = await app.api('PATCH', `/api/drafts/${draft.id}`, { body: 'Hi Ines,\n\nYes: send me a photo of the handle and I will post a new rivet kit today.\n\nSam', baseVersion: draft.version });
+    expect(edited.status).toBe(200);
+    const history = (await app.api('GET', `/api/drafts/${draft.id}/revisions`)).body;
+    expect(history.map((v: { author: string | null; change: string }) => [v.author, v.change])).toEqual([[expect.any(String), expect.stringMatching(/^\+\d+ words, −\d+ words$/)], [null, 'first version']]);
+
+    const page = `/conversations/${draft.conversationId}`;
+    const shown = (await staff.get(page)).text;
+    expect(shown).toContain('History (2 versions)');
+    expect(shown).toContain('Longhand (from the template)');
+    await submit(page, `/drafts/${draft.id}/restore`, { revisionId: String(history[1].id), baseVersion: String(edited.body.version) });
+    expect((await app.api('GET', `/api/drafts/${draft.id}`)).body.body).toBe(scaffold);
+    const after = (await app.api('GET', `/api/drafts/${draft.id}/revisions`)).body;
+    expect(after).toHaveLength(3);
+    expect(after[1].body).toContain('rivet kit');
+    expect((await app.api('POST', `/api/drafts/${draft.id}/restore`, { revisionId: after[1].id })).body.body).toContain('rivet kit');
+    expect((await app.api('POST', `/api/drafts/${draft.id}/restore`, { revisionId: 2 ** 31 })).status).toBe(400);
+  });
 });
