@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { Browserish } from '../support/browserish.ts';
+import { launchBrowser, screenshot, signIn } from '../support/browser.ts';
 import { SmtpSink, testMailbox, waitUntil, type TestMailbox } from '../support/servers.ts';
 
 const US = 'support@fernhill.example';
@@ -48,5 +49,17 @@ describe('the customer writes again while our reply waits to go out', () => {
     expect(page.text).toContain('They wrote again: read it first.');
     expect(page.text).toContain('I meant the green one');
     expect(sink.received).toHaveLength(0);
+
+    // What the person sees when they come back to it.
+    const browser = await launchBrowser();
+    try {
+      const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await signIn(tab, app.url, sam.email, sam.password);
+      await tab.goto(`${app.url}/conversations/${draft.conversationId}`);
+      await tab.locator('#wrote-again').waitFor();
+      await screenshot(tab, 'they-wrote-again');
+    } finally {
+      await browser.close();
+    }
   });
 });
