@@ -8,6 +8,8 @@ export type QueueFilter = (typeof QUEUE_FILTERS)[number];
 
 export interface QueueItem {
   draftId: number;
+  /** The draft's version as listed: bulk approval from the queue is pinned to it. */
+  draftVersion: number;
   conversationId: number;
   subject: string;
   status: string;
@@ -43,7 +45,7 @@ export async function draftQueue(ctx: Ctx, viewer: User, q: QueueQuery = {}): Pr
     .leftJoin('users as a', 'a.id', 'c.assignee_id')
     .leftJoin('mailboxes as mb', 'mb.id', 'c.mailbox_id')
     .select([
-      'd.id', 'd.conversation_id', 'd.status', 'd.kind', 'd.customer_wrote_again', 'd.review_requested_at', 'c.subject', 'c.priority', 'c.intent', 'c.last_inbound_at',
+      'd.id', 'd.version', 'd.conversation_id', 'd.status', 'd.kind', 'd.customer_wrote_again', 'd.review_requested_at', 'c.subject', 'c.priority', 'c.intent', 'c.last_inbound_at',
       'cu.name', 'm.from_address', 'm.new_text', 'a.name as assignee', 'mb.name as mailbox',
     ])
     .where('d.status', 'in', ['pending', 'approved'])
@@ -69,6 +71,7 @@ export async function draftQueue(ctx: Ctx, viewer: User, q: QueueQuery = {}): Pr
   const rows = await query.orderBy('c.priority', 'desc').orderBy(sql`c.last_inbound_at asc nulls last`).orderBy('d.id').limit(q.limit ?? 500).execute();
   return rows.map((r) => ({
     draftId: r.id,
+    draftVersion: r.version,
     conversationId: r.conversation_id,
     subject: r.subject,
     status: r.status,

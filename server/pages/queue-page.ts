@@ -6,11 +6,13 @@ import { LonghandError } from '../../core/errors.ts';
 import { mailboxHealth } from '../../core/mailboxes/health.ts';
 import { toHttpError } from '../http-errors.ts';
 import { liveUpdates } from '../live.ts';
-import type { PageKit } from './kit.ts';
+import { idParam, type PageKit } from './kit.ts';
 
 const FILTER_LABELS: Record<(typeof QUEUE_FILTERS)[number], string> = { all: 'All', mine: 'Mine', unassigned: 'Unassigned', followups: 'Follow-ups', complaints: 'Complaints', review: 'Ready for review' };
 const queueQuery = z.object({ filter: z.enum(QUEUE_FILTERS).catch('all').default('all'), mailbox: z.coerce.number().int().positive().optional().catch(undefined), partial: z.string().optional() });
-const bulkForm = z.object({ ids: z.union([z.coerce.number().int().positive(), z.array(z.coerce.number().int().positive())]).transform((v) => (Array.isArray(v) ? v : [v])) });
+/** "draft id:version" as the queue listed it, so a draft changed since the approver looked is refused. */
+const pick = z.string().regex(/^\d{1,10}:\d{1,10}$/, 'a draft picked from the queue').transform((v) => v.split(':').map(Number) as [number, number]);
+const bulkForm = z.object({ ids: z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v])).pipe(z.array(pick)) });
 
 /** The queue of drafts waiting for a person, its filters, live updates and bulk approval. */
 export function queuePages({ ctx, page, signedIn, action }: PageKit): Router {
@@ -30,9 +32,9 @@ export function queuePages({ ctx, page, signedIn, action }: PageKit): Router {
   r.post('/drafts/approve', signedIn, action(async (req) => {
     const { ids } = bulkForm.parse(req.body);
     const refused: string[] = [];
-    for (const id of ids) {
+    for (const [id, draftVersion] of ids) {
       try {
-        await approveDraft(ctx, id, req.user!);
+        await approveDraft(ctx, idParam.parse(String(id)), req.user!, { draftVersion });
       } catch (err) {
         if (!(err instanceof LonghandError)) throw err;
         refused.push(toHttpError(err).message);
