@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import type { AddressJson, DB, Draft, DraftStatus, User } from '../db/schema.ts';
@@ -156,6 +156,9 @@ async function mailboxFor(tx: Kysely<DB>, mailboxId: number | null) {
 }
 
 /** Takes an approval back while its undo window is open; after that the send has started. */
+/** An approval taken back (by undo, or because the customer wrote again): the draft is editable again. */
+const backToPending = (now: Date) => (eb: ExpressionBuilder<DB, 'drafts'>) => ({ status: 'pending' as const, approved_by: null, approved_at: null, send_after: null, version: eb('version', '+', 1), updated_at: now });
+
 export async function undoApproval(ctx: Ctx, id: number, actor: User): Promise<Draft> {
   const result = await ctx.db.transaction().execute(async (tx) => {
     const draft = await tx.selectFrom('drafts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
@@ -174,7 +177,7 @@ export async function undoApproval(ctx: Ctx, id: number, actor: User): Promise<D
     }
     const reopened = await tx
       .updateTable('drafts')
-      .set((eb) => ({ status: 'pending', approved_by: null, approved_at: null, send_after: null, version: eb('version', '+', 1), updated_at: now }))
+      .set(backToPending(now))
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -221,7 +224,7 @@ export async function holdApprovedReplies(tx: Kysely<DB>, conversationId: number
   const draftIds = cancelled.map((c) => c.draft_id);
   await tx
     .updateTable('drafts')
-    .set((eb) => ({ status: 'pending', approved_by: null, approved_at: null, send_after: null, version: eb('version', '+', 1), updated_at: now }))
+    .set(backToPending(now))
     .where('id', 'in', draftIds)
     .where('status', '=', 'approved')
     .execute();

@@ -6,7 +6,7 @@ import { OAuthError, ValidationError } from '../errors.ts';
 import type { ServerLogin, ServerSettings, TokenSource } from '../mail/server-url.ts';
 import { testConnection, type ConnectionReport } from './connection-test.ts';
 import { getMailbox, mailboxFromUrls, upsertMailbox, type MailboxUrls } from './mailboxes.ts';
-import { checkEndpoint, clientConfiguration, isPresetProvider, PROVIDERS, presetClient, type OAuthClient } from './oauth-providers.ts';
+import { checkEndpoint, clientConfiguration, isPresetProvider, PROVIDERS, presetClient, providerRefusal, type OAuthClient } from './oauth-providers.ts';
 import { grantedTokens, type GrantedTokens } from './oauth-tokens.ts';
 
 /** A consent screen not come back from within this long is not accepted any more. */
@@ -115,10 +115,10 @@ export async function finishConsent(ctx: Ctx, pending: PendingConsent, query: UR
 
 function consentError(label: string, err: unknown): ValidationError {
   if (err instanceof oidc.AuthorizationResponseError) {
-    const why = err.error === 'access_denied' ? 'access was not allowed on the consent screen' : `${err.error}${err.error_description ? `: ${err.error_description}` : ''}`;
+    const why = err.error === 'access_denied' ? 'access was not allowed on the consent screen' : providerRefusal(err);
     return new ValidationError(`${label} did not connect the mailbox: ${why}.`, 'code');
   }
-  if (err instanceof oidc.ResponseBodyError) return new ValidationError(`${label} refused the sign-in: ${err.error}${err.error_description ? ` (${err.error_description})` : ''}. Start again.`, 'code');
+  if (err instanceof oidc.ResponseBodyError) return new ValidationError(`${label} refused the sign-in: ${providerRefusal(err)}. Start again.`, 'code');
   // openid-client's own checks (a wrong or missing state) say what failed without echoing the code.
   return new ValidationError(`${label} sign-in could not be completed: ${(err as Error).message}. Start again.`, 'state');
 }
@@ -171,8 +171,7 @@ export async function addOAuthMailbox(ctx: Ctx, input: OAuthMailboxInput, actorU
   try {
     tokens = grantedTokens(await oidc.refreshTokenGrant(clientConfiguration(client), input.refreshToken));
   } catch (err) {
-    const words = err instanceof oidc.ResponseBodyError ? `${err.error}${err.error_description ? ` (${err.error_description})` : ''}` : (err as Error).message;
-    throw new ValidationError(`The provider did not accept the refresh token: ${words}.`, 'refreshToken');
+    throw new ValidationError(`The provider did not accept the refresh token: ${providerRefusal(err)}.`, 'refreshToken');
   }
   const granted = { ...tokens, refreshToken: tokens.refreshToken ?? input.refreshToken };
   const report = await testConnection({ ...base.imap, tokens: fixedToken(base.email, granted.accessToken) }, { ...base.smtp, tokens: fixedToken(base.email, granted.accessToken) });

@@ -94,3 +94,9 @@ export function clientConfiguration(client: OAuthClient): oidc.Configuration {
   if (token.protocol === 'http:' || authorize?.protocol === 'http:') oidc.allowInsecureRequests(config);
   return config;
 }
+
+/** What a provider said when it refused ("invalid_grant: Token has been revoked"), or what failed on our side. */
+export function providerRefusal(err: unknown): string {
+  if (err instanceof oidc.ResponseBodyError || err instanceof oidc.AuthorizationResponseError) return `${err.error}${err.error_description ? `: ${err.error_description}` : ''}`;
+  return (err as Error).message;
+}

@@ -5,7 +5,7 @@ import type { Db } from '../db/database.ts';
 import type { Mailbox } from '../db/schema.ts';
 import { OAuthError } from '../errors.ts';
 import type { TokenSource } from '../mail/server-url.ts';
-import { clientConfiguration, isPresetProvider, presetClient, type OAuthClient } from './oauth-providers.ts';
+import { clientConfiguration, isPresetProvider, presetClient, providerRefusal, type OAuthClient } from './oauth-providers.ts';
 
 /** What the provider said when it granted an access token. */
 export interface GrantedTokens {
@@ -89,10 +89,9 @@ async function refreshLocked(ctx: Ctx, mailboxId: number, rejected: string | nul
       response = await oidc.refreshTokenGrant(clientConfiguration(client), ctx.secrets.open(m.oauth_refresh_token));
     } catch (err) {
       if (err instanceof oidc.ResponseBodyError && (err.error === 'invalid_grant' || err.error === 'unauthorized_client' || err.error === 'invalid_client')) {
-        return expire(tx, ctx, m, `the provider refused the sign-in (${err.error}${err.error_description ? `: ${err.error_description}` : ''})`, err);
+        return expire(tx, ctx, m, `the provider refused the sign-in (${providerRefusal(err)})`, err);
       }
-      const words = err instanceof oidc.ResponseBodyError ? `${err.error}${err.error_description ? `: ${err.error_description}` : ''}` : (err as Error).message;
-      throw new OAuthError(m.name, `could not renew the access token, will try again: ${words}`, false, { cause: err });
+      throw new OAuthError(m.name, `could not renew the access token, will try again: ${providerRefusal(err)}`, false, { cause: err });
     }
     const granted = grantedTokens(response);
     // A provider that rotates refresh tokens sends a new one: it replaces the old in this same transaction.
