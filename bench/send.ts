@@ -59,8 +59,8 @@ try {
     LONGHAND_QUEUE_PREFIX: prefix,
     LONGHAND_LOG_LEVEL: 'warn',
     LONGHAND_UNDO_SECONDS: '0',
-    LONGHAND_IMAP_URL: `imap://bench:${dovecot.password}@127.0.0.1:${dovecot.port}`,
-    LONGHAND_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+    LONGHAND_IMAP_URL: `imap://bench:${dovecot.password}@127.0.0.1:${dovecot.port}?tls=off`,
+    LONGHAND_SMTP_URL: `smtp://127.0.0.1:${smtpPort}?tls=off`,
     LONGHAND_FROM: 'support@fernhill.example',
   });
   const rt = await openRuntime({ queues: true, config, database: await openPglite(dataDir) });

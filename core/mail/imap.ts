@@ -1,6 +1,6 @@
 import { ImapFlow, type ListResponse, type SearchObject } from 'imapflow';
 import { ImapError, OAuthError } from '../errors.ts';
-import type { ServerLogin, ServerSettings } from './server-url.ts';
+import { isStarttlsMissing, starttlsMissing, type ServerLogin, type ServerSettings } from './server-url.ts';
 
 type ImapFailure = Error & { authenticationFailed?: boolean; responseText?: string; response?: string; code?: string; serverResponseCode?: string };
 
@@ -10,6 +10,8 @@ export function createImapClient(settings: ServerSettings, accessToken?: string)
     host: settings.host,
     port: settings.port,
     secure: settings.secure,
+    // Without TLS from the start, STARTTLS is required: opportunistic STARTTLS can be stripped on the path.
+    doSTARTTLS: settings.secure ? undefined : !settings.plaintext,
     auth: accessToken ? { user: settings.user, accessToken } : { user: settings.user, pass: settings.password },
     logger: false,
     connectionTimeout: 30_000,
@@ -52,6 +54,7 @@ async function connectOnce(settings: ServerSettings, mailboxName: string, access
     return client;
   } catch (err) {
     client.close();
+    if (isStarttlsMissing(err)) throw new ImapError(mailboxName, starttlsMissing(settings, 'imap'), false, { cause: err });
     throw toImapError(err, mailboxName);
   }
 }

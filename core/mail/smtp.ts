@@ -1,6 +1,6 @@
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { SmtpError } from '../errors.ts';
-import type { ServerLogin, TokenSource } from './server-url.ts';
+import { isStarttlsMissing, starttlsMissing, type ServerLogin, type ServerSettings, type TokenSource } from './server-url.ts';
 
 export interface SmtpResult {
   response: string;
@@ -16,23 +16,10 @@ type NodemailerError = Error & { code?: string; responseCode?: number; command?:
  * decides what each means; this module only tells the truth.
  */
 export async function sendRaw(settings: ServerLogin, envelope: { from: string; to: string[] }, raw: Buffer, timeouts = { connection: 30_000, socket: 60_000 }): Promise<SmtpResult> {
-  const connection = new SMTPConnection({
-    host: settings.host,
-    port: settings.port,
-    secure: settings.secure,
-    connectionTimeout: timeouts.connection,
-    greetingTimeout: timeouts.connection,
-    socketTimeout: timeouts.socket,
-  });
-  // An 'error' event without a listener would crash the process; the callbacks carry the same error.
-  connection.on('error', () => {});
-  try {
-    await new Promise<void>((resolve, reject) => connection.connect((err) => (err ? reject(err) : resolve())));
-    if (settings.user) await login(connection, settings);
-  } catch (err) {
-    connection.close();
+  const connection = await openSignedIn(settings, timeouts).catch((err: unknown) => {
+    if (isStarttlsMissing(err)) throw new SmtpError(starttlsMissing(settings, 'smtp'), null, false, false, { cause: err });
     throw classify(err as NodemailerError, 'before', Boolean(settings.tokens));
-  }
+  });
   try {
     const info = await new Promise<SMTPConnection.SentMessageInfo>((resolve, reject) => connection.send(envelope, raw, (err, result) => (err ? reject(err) : resolve(result!))));
     connection.quit();
@@ -40,6 +27,47 @@ export async function sendRaw(settings: ServerLogin, envelope: { from: string; t
   } catch (err) {
     connection.close();
     throw classify(err as NodemailerError, 'during');
+  }
+}
+
+/**
+ * A connected session; without TLS from the start it insists on STARTTLS unless the URL said `?tls=off`.
+ * nodemailer reports most failures while connecting as an 'error' event, not to connect's callback.
+ */
+export async function openSmtp(settings: ServerSettings, timeouts: { connection: number; socket: number }): Promise<SMTPConnection> {
+  const connection = new SMTPConnection({
+    host: settings.host,
+    port: settings.port,
+    secure: settings.secure,
+    requireTLS: !settings.secure && !settings.plaintext,
+    ignoreTLS: Boolean(settings.plaintext),
+    connectionTimeout: timeouts.connection,
+    greetingTimeout: timeouts.connection,
+    socketTimeout: timeouts.socket,
+  });
+  let failed: (err: Error) => void = () => {};
+  // A listener must stay: an 'error' event without one would crash the process.
+  connection.on('error', (err: Error) => failed(err));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      failed = reject;
+      connection.connect((err) => (err ? reject(err) : resolve()));
+    });
+  } finally {
+    failed = () => {};
+  }
+  return connection;
+}
+
+/** A session signed in when the server has a user name; the connection is closed when signing in failed. */
+export async function openSignedIn(settings: ServerLogin, timeouts: { connection: number; socket: number }): Promise<SMTPConnection> {
+  const connection = await openSmtp(settings, timeouts);
+  try {
+    if (settings.user) await login(connection, settings);
+    return connection;
+  } catch (err) {
+    connection.close();
+    throw err;
   }
 }
 

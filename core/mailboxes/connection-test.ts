@@ -1,10 +1,9 @@
 import { lookup } from 'node:dns/promises';
 import net from 'node:net';
 import tls from 'node:tls';
-import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { connectImap } from '../mail/imap.ts';
-import type { ServerLogin, ServerSettings } from '../mail/server-url.ts';
-import { login } from '../mail/smtp.ts';
+import { isStarttlsMissing, starttlsMissing, type ServerLogin, type ServerSettings } from '../mail/server-url.ts';
+import { openSignedIn } from '../mail/smtp.ts';
 
 export type ConnectionStep = 'dns' | 'tcp' | 'tls' | 'login' | 'folder';
 
@@ -81,7 +80,8 @@ async function testImap(s: ServerLogin): Promise<StepResult[]> {
     steps.push({ step: 'login', ok: true, message: `Signed in as ${s.user}.` });
   } catch (err) {
     const e = err as { serverResponse?: string; authFailed?: boolean; message: string };
-    steps.push({ step: 'login', ok: false, message: e.authFailed ? `The server refused the login for ${s.user}: ${e.serverResponse}` : `IMAP failed: ${e.serverResponse ?? e.message}` });
+    if (isStarttlsMissing(err)) steps.push({ step: 'tls', ok: false, message: starttlsMissing(s, 'imap') });
+    else steps.push({ step: 'login', ok: false, message: e.authFailed ? `The server refused the login for ${s.user}: ${e.serverResponse}` : `IMAP failed: ${e.serverResponse ?? e.message}` });
     return steps;
   }
   try {
@@ -98,17 +98,13 @@ async function testImap(s: ServerLogin): Promise<StepResult[]> {
 async function testSmtp(s: ServerLogin): Promise<StepResult[]> {
   const steps: StepResult[] = [];
   if (!(await network(s, steps))) return steps;
-  const connection = new SMTPConnection({ host: s.host, port: s.port, secure: s.secure, connectionTimeout: TIMEOUT_MS, greetingTimeout: TIMEOUT_MS, socketTimeout: TIMEOUT_MS });
-  connection.on('error', () => {});
   try {
-    await new Promise<void>((resolve, reject) => connection.connect((err) => (err ? reject(err) : resolve())));
-    if (s.user) await login(connection, s);
+    (await openSignedIn(s, { connection: TIMEOUT_MS, socket: TIMEOUT_MS })).quit();
     steps.push({ step: 'login', ok: true, message: s.user ? `Signed in as ${s.user}.` : 'The server accepts mail without signing in.' });
   } catch (err) {
     const e = err as { response?: string; message: string };
-    steps.push({ step: 'login', ok: false, message: `The SMTP server said: ${(e.response ?? e.message).trim()}` });
-  } finally {
-    connection.quit();
+    if (isStarttlsMissing(err)) steps.push({ step: 'tls', ok: false, message: starttlsMissing(s, 'smtp') });
+    else steps.push({ step: 'login', ok: false, message: `The SMTP server said: ${(e.response ?? e.message).trim()}` });
   }
   return steps;
 }

@@ -31,7 +31,7 @@ export interface MailboxServers {
   smtp: ServerLogin;
 }
 
-const publicPart = ({ host, port, secure, user }: ServerSettings) => JSON.stringify({ host, port, secure, user });
+const publicPart = ({ host, port, secure, plaintext, user }: ServerSettings) => JSON.stringify(plaintext ? { host, port, secure, plaintext, user } : { host, port, secure, user });
 
 /**
  * Creates or updates the mailbox with this address; passwords and tokens are sealed before they reach the

@@ -3,7 +3,7 @@ import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import type { Mailbox, OAuthProviderName } from '../db/schema.ts';
 import { OAuthError, ValidationError } from '../errors.ts';
-import type { ServerLogin, ServerSettings, TokenSource } from '../mail/server-url.ts';
+import { describeServer, type ServerLogin, type ServerSettings, type TokenSource } from '../mail/server-url.ts';
 import { testConnection, type ConnectionReport } from './connection-test.ts';
 import { getMailbox, mailboxFromUrls, upsertMailbox, type MailboxUrls } from './mailboxes.ts';
 import { checkEndpoint, clientConfiguration, isPresetProvider, PROVIDERS, presetClient, providerRefusal, type OAuthClient } from './oauth-providers.ts';
@@ -146,8 +146,6 @@ export interface OAuthMailboxInput extends Partial<Pick<MailboxUrls, 'imapUrl' |
   refreshToken: string;
 }
 
-const serverUrl = (kind: 'imap' | 'smtp', s: { host: string; port: number; secure: boolean }, user: string) => `${kind}${s.secure ? 's' : ''}://${encodeURIComponent(user)}@${s.host}:${s.port}`;
-
 /**
  * A mailbox from a refresh token obtained elsewhere (scripts, headless installs): the token is checked by
  * using it once, and the access token it yields is tried on both servers before anything is saved.
@@ -160,8 +158,8 @@ export async function addOAuthMailbox(ctx: Ctx, input: OAuthMailboxInput, actorU
   const base = mailboxFromUrls({
     email: input.email,
     name: input.name,
-    imapUrl: input.imapUrl ?? serverUrl('imap', preset!.imap, input.email),
-    smtpUrl: input.smtpUrl ?? serverUrl('smtp', preset!.smtp, input.email),
+    imapUrl: input.imapUrl ?? describeServer({ ...preset!.imap, user: input.email }, 'imap'),
+    smtpUrl: input.smtpUrl ?? describeServer({ ...preset!.smtp, user: input.email }, 'smtp'),
     extraFolders: input.extraFolders,
   });
   const presetOwn = preset && !input.clientId ? await requireClient(ctx, preset.name) : null;

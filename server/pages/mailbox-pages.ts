@@ -15,15 +15,20 @@ import { toHttpError } from '../http-errors.ts';
 import { idParam, oauthRedirectUri, type PageKit } from './kit.ts';
 
 const port = z.coerce.number().int().min(1).max(65535);
+/** The form's Security choice: TLS from the start, STARTTLS (required), or none at all (a local server). */
+const security = z.enum(['tls', 'starttls', 'plain']);
+type Security = z.infer<typeof security>;
+const fromSecurity = (choice: Security) => (choice === 'plain' ? { secure: false, plaintext: true } : { secure: choice === 'tls' });
+const securityOf = (s: { secure: boolean; plaintext?: boolean }): Security => (s.secure ? 'tls' : s.plaintext ? 'plain' : 'starttls');
 const servers = {
   email: z.string().trim().toLowerCase().regex(/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/, 'is not an email address'),
   name: z.string().trim().max(200).default(''),
   imapHost: z.string().trim().min(1).max(253),
   imapPort: port,
-  imapSecurity: z.enum(['tls', 'plain']),
+  imapSecurity: security,
   smtpHost: z.string().trim().min(1).max(253),
   smtpPort: port,
-  smtpSecurity: z.enum(['tls', 'plain']),
+  smtpSecurity: security,
 };
 const setupForm = z.object({
   ...servers,
@@ -50,15 +55,14 @@ const CHOICES = [
 
 function serverSettings(f: SetupForm, kind: 'imap' | 'smtp'): ServerSettings {
   return kind === 'imap'
-    ? { host: f.imapHost, port: f.imapPort, secure: f.imapSecurity === 'tls', user: f.imapUser, password: f.imapPassword }
-    : { host: f.smtpHost, port: f.smtpPort, secure: f.smtpSecurity === 'tls', user: f.smtpUser, password: f.smtpPassword };
+    ? { host: f.imapHost, port: f.imapPort, ...fromSecurity(f.imapSecurity), user: f.imapUser, password: f.imapPassword }
+    : { host: f.smtpHost, port: f.smtpPort, ...fromSecurity(f.smtpSecurity), user: f.smtpUser, password: f.smtpPassword };
 }
 
 /** The form of a provider with its servers pre-filled, or as the owner changed them. */
 function presetForm(provider: 'google' | 'microsoft', shown: Record<string, unknown> = {}) {
   const p = PROVIDERS[provider];
-  const security = (s: { secure: boolean }) => (s.secure ? 'tls' : 'plain');
-  return { imapHost: p.imap.host, imapPort: p.imap.port, imapSecurity: security(p.imap), smtpHost: p.smtp.host, smtpPort: p.smtp.port, smtpSecurity: security(p.smtp), ...shown, provider };
+  return { imapHost: p.imap.host, imapPort: p.imap.port, imapSecurity: securityOf(p.imap), smtpHost: p.smtp.host, smtpPort: p.smtp.port, smtpSecurity: securityOf(p.smtp), ...shown, provider };
 }
 
 /**
@@ -142,8 +146,8 @@ export function mailboxPages({ ctx, page, signedIn, action }: PageKit): Router {
         provider: f.provider,
         email: f.email,
         name: f.name || organizationNameFromDomain(f.email.split('@')[1] ?? ''),
-        imap: { host: f.imapHost, port: f.imapPort, secure: f.imapSecurity === 'tls', user: f.imapUser || f.email },
-        smtp: { host: f.smtpHost, port: f.smtpPort, secure: f.smtpSecurity === 'tls', user: f.smtpUser || f.email },
+        imap: { host: f.imapHost, port: f.imapPort, ...fromSecurity(f.imapSecurity), user: f.imapUser || f.email },
+        smtp: { host: f.smtpHost, port: f.smtpPort, ...fromSecurity(f.smtpSecurity), user: f.smtpUser || f.email },
         redirectUri: oauthRedirectUri(ctx, req),
       }));
     } catch (err) {
@@ -170,7 +174,7 @@ export function mailboxPages({ ctx, page, signedIn, action }: PageKit): Router {
       req.session.flash = { kind: 'error', text: 'No sign-in with Google or Microsoft was in progress here (it may have been finished already). Start again from "Add a mailbox".' };
       return res.redirect(303, '/mailboxes');
     }
-    const shown = { email: pending.email, name: pending.name, imapHost: pending.imap.host, imapPort: pending.imap.port, imapSecurity: pending.imap.secure ? 'tls' : 'plain', imapUser: pending.imap.user, smtpHost: pending.smtp.host, smtpPort: pending.smtp.port, smtpSecurity: pending.smtp.secure ? 'tls' : 'plain', smtpUser: pending.smtp.user };
+    const shown = { email: pending.email, name: pending.name, imapHost: pending.imap.host, imapPort: pending.imap.port, imapSecurity: securityOf(pending.imap), imapUser: pending.imap.user, smtpHost: pending.smtp.host, smtpPort: pending.smtp.port, smtpSecurity: securityOf(pending.smtp), smtpUser: pending.smtp.user };
     try {
       const outcome = await finishConsent(ctx, pending, new URL(req.originalUrl, 'http://callback').searchParams, req.user!.id);
       if (!outcome.ok) return oauthPage(req, res, pending.provider, { form: presetForm(pending.provider, shown), report: outcome.report, reportParts: reportParts(outcome.report) }, 400);

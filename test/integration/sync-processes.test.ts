@@ -97,7 +97,7 @@ describe('a server that accepts and drops at once', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as net.AddressInfo).port;
-    const app = await startTestApp({ env: { LONGHAND_IMAP_URL: `imap://u:p@127.0.0.1:${port}`, LONGHAND_SMTP_URL: 'smtp://127.0.0.1:1', LONGHAND_FROM: 'help@drop.example' }, sync: { backoff: { baseMs: 100, maxMs: 60_000, authRetryMs: 60_000 } } });
+    const app = await startTestApp({ env: { LONGHAND_IMAP_URL: `imap://u:p@127.0.0.1:${port}?tls=off`, LONGHAND_SMTP_URL: 'smtp://127.0.0.1:1?tls=off', LONGHAND_FROM: 'help@drop.example' }, sync: { backoff: { baseMs: 100, maxMs: 60_000, authRetryMs: 60_000 } } });
     try {
       await new Promise((r) => setTimeout(r, 3_000));
       // 100 ms doubling with jitter: at most 100+200+400+800+1600 ms fit in 3 s, so a handful of attempts.

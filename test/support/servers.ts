@@ -39,7 +39,7 @@ export function testMailbox(label: string, dovecot = Dovecot.attach(inject('dove
     user,
     password,
     port: dovecot.port,
-    imapUrl: `imap://${user}:${encodeURIComponent(password)}@127.0.0.1:${dovecot.port}`,
+    imapUrl: `imap://${user}:${encodeURIComponent(password)}@127.0.0.1:${dovecot.port}?tls=off`,
     dovecot,
     connect,
     async append(raw, folder = 'INBOX', flags = []) {
@@ -138,7 +138,7 @@ export class SmtpSink {
   }
 
   get url(): string {
-    return `smtp://127.0.0.1:${this.port}`;
+    return `smtp://127.0.0.1:${this.port}?tls=off`;
   }
 
   async waitFor(count: number, timeoutMs = 15_000): Promise<ReceivedMail[]> {
