@@ -67,7 +67,7 @@ export function pageRoutes(ctx: Ctx, render: Render, options: PageOptions): Rout
       return page(req, res, 'signin', { title: 'Sign in', error: 'That email and password do not match an account.', email: form.email, next }, 401);
     }
     await releaseSigninAttempt(ctx, attempt);
-    await clearSigninFailures(ctx, form.email);
+    await clearSigninFailures(ctx, form.email, client);
     // A new session id at sign-in, so a session id planted before cannot ride along.
     await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
     req.session.userId = user.id;

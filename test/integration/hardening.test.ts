@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../core/clock.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { Browserish } from '../support/browserish.ts';
 
@@ -81,6 +82,52 @@ describe('passwords', () => {
     await setPassword(app.rt.ctx, staff.email, 'the reset password', null);
     expect((await desk.get('/')).status).toBe(303);
     expect((await new Browserish(app.url, '10.0.1.4').signIn(staff.email, 'the reset password')).status).toBe(303);
+  });
+});
+
+describe('sign-in limits that stop guessing without locking people out', () => {
+  let app: TestApp;
+  const clock = new ManualClock('2026-11-20T09:00:00Z');
+
+  beforeAll(async () => {
+    app = await startTestApp({ workers: false, clock, env: { LONGHAND_TRUST_PROXY: 'true' } });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const guess = (email: string, ip: string, times: number) => Promise.all(Array.from({ length: times }, (_, i) => new Browserish(app.url, ip).signIn(email, `wrong guess ${i}`)));
+
+  it('five wrong passwords from one place lock that place out, not the person at their own desk', async () => {
+    const staff = await app.addUser('agent', 'Targeted Agent');
+    await guess(staff.email, '10.0.5.66', 5);
+    expect((await new Browserish(app.url, '10.0.5.66').signIn(staff.email, staff.password)).status).toBe(429);
+    expect((await new Browserish(app.url, '10.0.5.10').signIn(staff.email, staff.password)).status).toBe(303);
+  });
+
+  it('guesses spread over many places lock an agent out for the window, and the reset lifts it', async () => {
+    const staff = await app.addUser('agent', 'Spread Agent');
+    for (let i = 0; i < 25; i++) await guess(staff.email, `10.0.6.${i + 1}`, 1);
+    const refused = await new Browserish(app.url, '10.0.6.200').signIn(staff.email, staff.password);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(60);
+    clock.advance(15 * 60_000 + 1000);
+    expect((await new Browserish(app.url, '10.0.6.200').signIn(staff.email, staff.password)).status).toBe(303);
+  });
+
+  it('never locks out the last owner: guessing only slows each place down to one try a minute', async () => {
+    const owner = await app.rt.ctx.db.selectFrom('users').select('email').where('role', '=', 'owner').executeTakeFirstOrThrow();
+    for (let i = 0; i < 6; i++) await guess(owner.email, '10.0.7.99', 1);
+    for (let i = 0; i < 25; i++) await guess(owner.email, `10.0.7.${i + 1}`, 1);
+    // The owner's own desk, never used by the guesser, gets in at once.
+    expect((await new Browserish(app.url, '10.0.7.200').signIn(owner.email, 'correct horse battery')).status).toBe(303);
+    // The guesser's place waits a minute, not the quarter of an hour, and then the owner could get in from it too.
+    const slowed = await new Browserish(app.url, '10.0.7.99').signIn(owner.email, 'correct horse battery');
+    expect(slowed.status).toBe(429);
+    expect(Number(slowed.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    clock.advance(61_000);
+    expect((await new Browserish(app.url, '10.0.7.99').signIn(owner.email, 'correct horse battery')).status).toBe(303);
   });
 });
 
