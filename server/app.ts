@@ -6,7 +6,8 @@ import { sql } from 'kysely';
 import type { Ctx } from '../core/context.ts';
 import { apiRoutes } from './api/routes.ts';
 import type { Queue } from 'bullmq';
-import { checkCsrf, identify } from './auth.ts';
+import { identify } from './auth.ts';
+import { checkCsrf } from './csrf.ts';
 import { QUEUE_BOARD_PATH, queueBoard } from './queue-board.ts';
 import { apiErrorHandler, toHttpError } from './http-errors.ts';
 import type { PageOptions } from './pages/kit.ts';
@@ -71,7 +72,7 @@ export function createApp(ctx: Ctx, options: AppOptions): Express {
     next();
   });
   if (options.queues) app.use(QUEUE_BOARD_PATH, queueBoard(options.queues));
-  app.use(checkCsrf);
+  app.use(checkCsrf(options.sessionSecret));
 
   app.use('/api', apiRoutes(ctx), apiErrorHandler(ctx.log));
   app.use(pageRoutes(ctx, render, options));

@@ -1,8 +1,7 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
 import type { Ctx } from '../core/context.ts';
 import type { Role, User } from '../core/db/schema.ts';
-import { AuthenticationError, LonghandError, PermissionError } from '../core/errors.ts';
+import { AuthenticationError, PermissionError } from '../core/errors.ts';
 import type { PendingConsent } from '../core/mailboxes/oauth-connect.ts';
 import { userForToken } from '../core/users/tokens.ts';
 import { getUser } from '../core/users/users.ts';
@@ -66,23 +65,3 @@ export function requireRole(least: Role): RoleCheck {
   };
   return Object.assign(check, { leastRole: least });
 }
-
-export function csrfToken(req: Request): string {
-  req.session.csrf ??= randomBytes(24).toString('base64url');
-  return req.session.csrf;
-}
-
-/**
- * Every state-changing request made with the session cookie must carry the session's CSRF token
- * (a form field or the X-CSRF-Token header). Token-authenticated API calls carry no cookie, so need none.
- */
-export const checkCsrf: RequestHandler = (req: Request, _res: Response, next: NextFunction) => {
-  if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.authBy === 'token') return next();
-  // Nobody signed in has nothing to forge on the API: say what is missing, as for a read.
-  if (!req.user && req.path.startsWith('/api/')) return next(new AuthenticationError());
-  const sent = String((req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token') ?? '');
-  const expected = req.session?.csrf ?? '';
-  const ok = sent.length > 0 && sent.length === expected.length && timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
-  if (!ok) return next(new LonghandError('csrf_failed', 'This form has expired or did not come from Longhand. Reload the page and try again.'));
-  next();
-};

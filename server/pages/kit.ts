@@ -5,7 +5,7 @@ import type { Ctx } from '../../core/context.ts';
 import { LonghandError, ValidationError } from '../../core/errors.ts';
 import type { ImageNetwork } from '../../core/mail/remote-image.ts';
 import { setupNeeded } from '../../core/users/users.ts';
-import { csrfToken } from '../auth.ts';
+import { csrfToken } from '../csrf.ts';
 import { toHttpError } from '../http-errors.ts';
 import type { Render } from '../views.ts';
 
@@ -63,7 +63,7 @@ export function pageKit(ctx: Ctx, render: Render, options: PageOptions): PageKit
     page(req, res, view, data, status = 200) {
       const flash = req.session.flash;
       delete req.session.flash;
-      res.status(status).type('html').send(render(view, { ...data, user: req.user, isOwner: req.user?.role === 'owner', csrf: csrfToken(req), flash, demo: Boolean(options.capturedMail), now: ctx.clock.now(), path: req.path }));
+      res.status(status).type('html').send(render(view, { ...data, user: req.user, isOwner: req.user?.role === 'owner', csrf: csrfToken(req, res, options.sessionSecret), flash, demo: Boolean(options.capturedMail), now: ctx.clock.now(), path: req.path }));
     },
     // Any staff member; pages that need more add requireRole after it.
     signedIn: Object.assign(

@@ -32,6 +32,23 @@ describe('answers that give nothing away', () => {
     }
   });
 
+  it('stores nothing for an anonymous visit to the sign-in page, and still refuses a forged sign-in form', async () => {
+    const sessions = async () => Number((await app.rt.ctx.db.selectFrom('sessions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await sessions();
+    for (let i = 0; i < 20; i++) {
+      const res = await fetch(`${app.url}/signin`);
+      expect(res.status).toBe(200);
+      expect(res.headers.getSetCookie().some((c) => c.startsWith('longhand.sid='))).toBe(false);
+    }
+    expect(await sessions()).toBe(before);
+    const owner = await app.rt.ctx.db.selectFrom('users').select('email').where('role', '=', 'owner').executeTakeFirstOrThrow();
+    const forged = await fetch(`${app.url}/signin`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email: owner.email, password: 'correct horse battery', _csrf: 'made-up' }), redirect: 'manual' });
+    expect(forged.status).toBe(403);
+    const visitor = new Browserish(app.url);
+    expect((await visitor.signIn(owner.email, 'correct horse battery')).status).toBe(303);
+    expect(await sessions()).toBe(before + 1);
+  });
+
   it('answers an unauthenticated write to the API with 401, as the README says, not a CSRF failure', async () => {
     const res = await fetch(`${app.url}/api/touch-check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"hi"}' });
     expect(res.status).toBe(401);

@@ -1,6 +1,6 @@
-/** A browser-like client: keeps its cookie, reads the CSRF token from the page it was given. */
+/** A browser-like client: keeps its cookies, reads the CSRF token from the page it was given. */
 export class Browserish {
-  cookie = '';
+  private readonly jar = new Map<string, string>();
   constructor(private readonly base: string, private readonly ip = '127.0.0.1') {}
 
   async get(path: string): Promise<{ status: number; text: string; csrf: string; headers: Headers }> {
@@ -23,8 +23,16 @@ export class Browserish {
     return this.post('/signin', { _csrf: csrf, email, password });
   }
 
+  /** The Cookie header this client sends. */
+  get cookie(): string {
+    return [...this.jar].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
   private keep(res: Response): void {
-    const set = res.headers.get('set-cookie');
-    if (set) this.cookie = set.split(';')[0]!;
+    for (const set of res.headers.getSetCookie()) {
+      const [pair] = set.split(';');
+      const at = pair!.indexOf('=');
+      this.jar.set(pair!.slice(0, at), pair!.slice(at + 1));
+    }
   }
 }
