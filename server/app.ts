@@ -8,6 +8,7 @@ import { apiRoutes } from './api/routes.ts';
 import type { Queue } from 'bullmq';
 import { identify } from './auth.ts';
 import { checkCsrf } from './csrf.ts';
+import { refuseNul } from './refuse-nul.ts';
 import { QUEUE_BOARD_PATH, queueBoard } from './queue-board.ts';
 import { apiErrorHandler, toHttpError } from './http-errors.ts';
 import type { PageOptions } from './pages/kit.ts';
@@ -65,6 +66,7 @@ export function createApp(ctx: Ctx, options: AppOptions): Express {
   );
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  app.use(refuseNul);
   app.use(identify(ctx));
   // What a person sees signed in, and every API answer, is theirs alone: no shared or back-button cache keeps it.
   app.use((req, res, next) => {

@@ -4,3 +4,6 @@ import { z } from 'zod';
 const MAX_ROW_ID = 2 ** 31 - 1;
 
 export const rowId = z.coerce.number().int().positive().max(MAX_ROW_ID, 'is too large for an id');
+
+/** The same limit for an id or version sent as a JSON number in a body. */
+export const bodyRowId = z.number().int().positive().max(MAX_ROW_ID, 'is too large for an id');

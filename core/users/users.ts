@@ -127,17 +127,15 @@ export async function updateUser(ctx: Ctx, id: number, change: UserChange, actor
       if (owners.length === 0) throw new ConflictError('last_owner', 'This is the last owner: make someone else an owner first.');
     }
     const now = ctx.clock.now();
-    const updated = await tx
-      .updateTable('users')
-      .set({
-        ...(change.role !== undefined ? { role: change.role } : {}),
-        ...(change.name !== undefined ? { name: change.name.trim() } : {}),
-        ...(change.signature !== undefined ? { signature: change.signature } : {}),
-        ...(change.disabled !== undefined ? { disabled_at: change.disabled ? now : null } : {}),
-      })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const values = {
+      ...(change.role !== undefined ? { role: change.role } : {}),
+      ...(change.name !== undefined ? { name: change.name.trim() } : {}),
+      ...(change.signature !== undefined ? { signature: change.signature } : {}),
+      ...(change.disabled !== undefined ? { disabled_at: change.disabled ? now : null } : {}),
+    };
+    // Nothing to change (the people form with only a new password): an UPDATE without columns is not SQL.
+    if (Object.keys(values).length === 0) return user;
+    const updated = await tx.updateTable('users').set(values).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
     // A role change or a disabled account takes effect at once: their sessions end.
     if (change.role !== undefined || change.disabled) await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
     await audit(tx, now, { actorUserId, action: change.role !== undefined && change.role !== user.role ? 'user.role_changed' : change.disabled !== undefined ? (change.disabled ? 'user.disabled' : 'user.enabled') : 'user.updated', subjectType: 'user', subjectId: id, details: { from: user.role, ...change } });

@@ -1,4 +1,4 @@
-import { rowId } from '../row-id.ts';
+import { bodyRowId, rowId } from '../row-id.ts';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
@@ -13,12 +13,12 @@ import { draftJson, messageJson } from './present.ts';
 const id = rowId;
 const change = z.strictObject({
   status: z.enum(CONVERSATION_STATUSES).optional(),
-  assigneeId: z.number().int().positive().nullable().optional(),
-  baseVersion: z.number().int().positive().optional(),
+  assigneeId: bodyRowId.nullable().optional(),
+  baseVersion: bodyRowId.optional(),
 });
 const noteBody = z.strictObject({ body: z.string().min(1).max(20_000) });
-const splitBody = z.strictObject({ messageIds: z.array(z.number().int().positive()).min(1).max(1000) });
-const mergeBody = z.strictObject({ otherId: z.number().int().positive() });
+const splitBody = z.strictObject({ messageIds: z.array(bodyRowId).min(1).max(1000) });
+const mergeBody = z.strictObject({ otherId: bodyRowId });
 
 /**
  * One conversation: read it with its notes and customer card; agents triage it (status, assignee, notes,

@@ -1,4 +1,4 @@
-import { rowId } from '../row-id.ts';
+import { bodyRowId, rowId } from '../row-id.ts';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
@@ -12,7 +12,7 @@ const id = rowId;
 const profile = z.strictObject({
   notes: z.string().max(20_000).optional(),
   tags: z.array(z.string().max(60)).max(50).optional(),
-  personUserId: z.number().int().positive().nullable().optional(),
+  personUserId: bodyRowId.nullable().optional(),
   doNotFollowUp: z.boolean().optional(),
 });
 const listQuery = z.object({
@@ -21,7 +21,7 @@ const listQuery = z.object({
   after: z.string().max(40).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-const mergeBody = z.strictObject({ otherId: z.number().int().positive() });
+const mergeBody = z.strictObject({ otherId: bodyRowId });
 const splitBody = z.strictObject({ addresses: z.array(z.string().min(3).max(254)).min(1).max(100) });
 
 /**

@@ -1,4 +1,4 @@
-import { rowId } from '../row-id.ts';
+import { bodyRowId, rowId } from '../row-id.ts';
 import { Router } from 'express';
 import { z } from 'zod';
 import { ValidationError } from '../../core/errors.ts';
@@ -28,14 +28,14 @@ const draftEdit = z.strictObject({
   body: z.string().max(200_000).optional(),
   to: z.array(address).min(1).max(50).optional(),
   cc: z.array(address).max(50).optional(),
-  baseVersion: z.number().int().positive().optional(),
+  baseVersion: bodyRowId.optional(),
 });
 // `version` pins the draft the approver reviewed, so nobody can change it between review and send.
-const approveBody = z.strictObject({ version: z.number().int().positive(), seenVersion: z.number().int().positive().optional() });
-const restoreBody = z.strictObject({ revisionId: z.number().int().positive().max(2 ** 31 - 1), baseVersion: z.number().int().positive().optional() });
+const approveBody = z.strictObject({ version: bodyRowId, seenVersion: bodyRowId.optional() });
+const restoreBody = z.strictObject({ revisionId: bodyRowId, baseVersion: bodyRowId.optional() });
 const discardBody = z.strictObject({ reason: z.string().max(1000).optional() });
-const versionMap = z.record(z.string(), z.number().int().positive());
-const bulkApprove = z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(200), versions: versionMap, seenVersions: versionMap.optional() });
+const versionMap = z.record(z.string(), bodyRowId);
+const bulkApprove = z.strictObject({ ids: z.array(bodyRowId).min(1).max(200), versions: versionMap, seenVersions: versionMap.optional() });
 const settleBody = z.strictObject({ delivered: z.boolean() });
 
 /** The JSON API. Every route names the least role it needs; none talks IMAP or SMTP. */

@@ -1,4 +1,4 @@
-import { rowId } from '../row-id.ts';
+import { bodyRowId, rowId } from '../row-id.ts';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
@@ -8,9 +8,9 @@ import { applyTemplate, listTemplates, previewTemplate, resetTemplate, saveTempl
 import { requireRole } from '../auth.ts';
 import { draftJson } from './present.ts';
 
-const touchBody = z.strictObject({ text: z.string().max(200_000), conversationId: z.number().int().positive().optional() });
+const touchBody = z.strictObject({ text: z.string().max(200_000), conversationId: bodyRowId.optional() });
 const templateBody = z.strictObject({ body: z.string().max(100_000) });
-const previewBody = z.strictObject({ name: z.string().max(100), conversationId: z.number().int().positive(), body: z.string().max(100_000).optional() });
+const previewBody = z.strictObject({ name: z.string().max(100), conversationId: bodyRowId, body: z.string().max(100_000).optional() });
 const applyBody = z.strictObject({ name: z.string().max(100) });
 const templateName = (p: { kind?: string; name?: string }) => `${p.kind}/${p.name}`;
 

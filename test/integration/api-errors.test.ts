@@ -101,6 +101,37 @@ describe('API errors', () => {
     expect(unpinned.body.error.details?.field).toBe('version');
   });
 
+  it('400 naming the field for a NUL character anywhere, a too-large id in a body, or a body that is not what its encoding says', async () => {
+    const draft = (await call('GET', `/api/drafts/${draftId}`)).body as unknown as { conversationId: number };
+    const conversation = (await call('GET', `/api/conversations/${draft.conversationId}`)).body as unknown as { customer: { id: number } };
+    const nul = [
+      ['PATCH', `/api/drafts/${draftId}`, { subject: 'Re: your pan\u0000' }, 'subject'],
+      ['PATCH', `/api/drafts/${draftId}`, { body: 'Hi Maria,\u0000' }, 'body'],
+      ['POST', `/api/conversations/${draft.conversationId}/notes`, { body: 'called her\u0000' }, 'body'],
+      ['PATCH', `/api/customers/${conversation.customer.id}`, { notes: 'likes \u0000 induction' }, 'notes'],
+      ['GET', '/api/search?q=pan%00', undefined, 'q'],
+    ] as const;
+    for (const [method, path, body, field] of nul) {
+      const r = await call(method, path, body === undefined ? {} : { body: JSON.stringify(body) });
+      expect(r.status, `${method} ${path}`).toBe(400);
+      expect(r.body.error.details?.field, `${method} ${path}`).toBe(field);
+      expect(r.body.error.message).toMatch(/NUL/);
+    }
+    for (const [path, body, field] of [
+      [`/api/conversations/${draft.conversationId}/merge`, { otherId: 2 ** 31 }, 'otherId'],
+      [`/api/conversations/${draft.conversationId}/split`, { messageIds: [2 ** 31] }, 'messageIds.0'],
+      [`/api/drafts/${draftId}/approve`, { version: 2 ** 31 }, 'version'],
+      ['/api/touch-check', { text: 'hi', conversationId: 2 ** 40 }, 'conversationId'],
+    ] as const) {
+      const r = await call('POST', path, { body: JSON.stringify(body) });
+      expect(r.status, path).toBe(400);
+      expect(r.body.error.details?.field, path).toBe(field);
+    }
+    const res = await fetch(`${url}/api/touch-check`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: '{"text":"hi"}' });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/gzip/);
+  });
+
   it('409 when slots are unfilled, naming them; 409 for an edit on a draft that is no longer pending', async () => {
     const currentVersion = async () => ((await call('GET', `/api/drafts/${draftId}`)).body as unknown as { version: number }).version;
     const slots = await call('POST', `/api/drafts/${draftId}/approve`, { body: JSON.stringify({ version: await currentVersion() }) });

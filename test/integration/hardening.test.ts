@@ -79,6 +79,23 @@ describe('passwords', () => {
     expect((await phone.get('/')).status).toBe(303);
   });
 
+  it('answers a NUL character in a form with a 400 naming the field, and sets a password from the people form alone', async () => {
+    const owner = await app.rt.ctx.db.selectFrom('users').select('email').where('role', '=', 'owner').executeTakeFirstOrThrow();
+    const desk = new Browserish(app.url, '10.0.1.20');
+    expect((await desk.signIn(owner.email, 'correct horse battery')).status).toBe(303);
+    const { csrf } = await desk.get('/account');
+    const nul = await desk.post('/account/signature', { _csrf: csrf, signature: 'Dana\u0000', back: '/account' });
+    expect(nul.status).toBe(400);
+    expect(nul.text).toContain('signature: contains a NUL character');
+
+    const staff = await app.addUser('agent', 'Needs A Password');
+    const person = await app.rt.ctx.db.selectFrom('users').select('id').where('email', '=', staff.email).executeTakeFirstOrThrow();
+    const set = await desk.post(`/settings/people/${person.id}`, { _csrf: csrf, password: 'a password set by the owner', back: '/settings' });
+    expect(set.status).toBe(303);
+    expect((await desk.get('/settings')).text).toContain('Needs A Password is saved, with the new password.');
+    expect((await new Browserish(app.url, '10.0.1.21').signIn(staff.email, 'a password set by the owner')).status).toBe(303);
+  });
+
   it('checks at most five passwords of 40 guesses sent at once', async () => {
     const staff = await app.addUser('agent', 'Guessed At');
     const attacker = new Browserish(app.url, '10.0.1.9');
