@@ -53,7 +53,7 @@ async function serve(parts: { web: boolean; workers: boolean; demo: boolean }): 
     ctx.log.info({ imported }, 'demo data ready; replies go to the built-in capture server, nothing leaves this machine');
   }
   if (parts.web) {
-    const app = createApp(ctx, { sessionSecret: rt.sessionSecret, queues: rt.queues!.all, ...(capture ? { capturedMail: () => capture!.mails } : {}) });
+    const app = createApp(ctx, { sessionSecret: rt.sessionSecret, queues: rt.queues!.all, queueProblem: rt.queueProblem, ...(capture ? { capturedMail: () => capture!.mails } : {}) });
     // Listen before any worker starts: on a busy port the process stops without touching the queues.
     try {
       server = await listen(app, ctx.config.port, ctx.config.host);

@@ -8,7 +8,7 @@ import { openPglite, openPostgres, type Database } from '../core/db/database.ts'
 import { migrateToLatest } from '../core/db/migrate.ts';
 import { restrictDataFolder } from '../core/db/data-folder.ts';
 import { noJobs } from '../core/jobs.ts';
-import { createLogger, type Logger } from '../core/logger.ts';
+import { createLogger, repeatingFailureLog, type Logger } from '../core/logger.ts';
 import { organizationNameFromDomain } from '../core/customers/addresses.ts';
 import { upsertMailbox } from '../core/mailboxes/mailboxes.ts';
 import { createSecretBox, loadSecretKey } from '../core/secrets.ts';
@@ -20,6 +20,8 @@ export interface Runtime {
   database: Database;
   redis: Redis | null;
   queues: Queues | null;
+  /** Why the job queue cannot be reached right now, or null when it can (for /healthz and the page banner). */
+  queueProblem(): string | null;
   sessionSecret: string;
   close(): Promise<void>;
 }
@@ -54,12 +56,18 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (applied.length) log.info({ applied }, 'database migrated');
     const key = loadSecretKey(config.secret, config.dataDir);
     let redis: Redis | null = null;
+    let queueRedis: Redis | null = null;
     let queues: Queues | null = null;
     if (options.queues) {
       await ensureRedis(config.redisUrl, config.dataDir, log);
+      const clock = options.clock ?? systemClock;
+      const logRepeating = repeatingFailureLog(log, () => clock.now().getTime());
+      // Workers wait for Redis as long as it takes; a request adding a job must not: its connection has
+      // no offline queue, so while Redis is down the call fails at once and the person is told.
       redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-      redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection problem'));
-      queues = createQueues(redis, config.queuePrefix);
+      queueRedis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+      for (const connection of [redis, queueRedis]) connection.on('error', (err) => logRepeating('redis connection problem', { err: err.message }));
+      queues = createQueues(queueRedis, config.queuePrefix, (err) => logRepeating('redis connection problem', { err: err.message }));
     }
     const ctx: Ctx = { db: database.db, config, clock: options.clock ?? systemClock, log, secrets: createSecretBox(key), jobs: queues ? queueScheduler(queues) : noJobs };
     if (config.mailbox) {
@@ -71,10 +79,12 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       database,
       redis,
       queues,
+      queueProblem: () => (!queueRedis || queueRedis.status === 'ready' ? null : `Redis at ${new URL(config.redisUrl).host} is not answering (${queueRedis.status})`),
       sessionSecret: createHash('sha256').update(key).update('sessions').digest('hex'),
       close: async () => {
         await queues?.close();
         redis?.disconnect();
+        queueRedis?.disconnect();
         await database.close();
       },
     };

@@ -68,6 +68,13 @@ export class SmtpError extends LonghandError {
   }
 }
 
+/** The job queue (Redis) is not answering: what needed it did not happen now, and `message` says what follows. */
+export class QueueUnavailableError extends LonghandError {
+  constructor(message = 'The job queue (Redis) is not answering; try again once it is back.', options?: { cause?: unknown }) {
+    super('queue_unavailable', message, undefined, options);
+  }
+}
+
 /** The embedded database is in use by another process (PGlite allows one). */
 export class DatabaseLockedError extends LonghandError {
   constructor(dir: string, pid: number) {

@@ -4,6 +4,7 @@ import session from 'express-session';
 import helmet from 'helmet';
 import { sql } from 'kysely';
 import type { Ctx } from '../core/context.ts';
+import { listMailboxes } from '../core/mailboxes/mailboxes.ts';
 import { apiRoutes } from './api/routes.ts';
 import type { Queue } from 'bullmq';
 import { identify } from './auth.ts';
@@ -47,9 +48,13 @@ export function createApp(ctx: Ctx, options: AppOptions): Express {
   const headersOverPlainHttp = helmet({ contentSecurityPolicy: { directives: { ...CSP, upgradeInsecureRequests: null } }, strictTransportSecurity: false });
   app.use((req, res, next) => (req.secure ? headersOverTls : headersOverPlainHttp)(req, res, next));
 
+  // Each dependency in words; 503 when one this process needs is down (a mailbox that fails is reported, not fatal).
   app.get('/healthz', async (_req, res) => {
-    await sql`select 1`.execute(ctx.db);
-    res.json({ status: 'ok' });
+    const database = await sql`select 1`.execute(ctx.db).then(() => 'ok', (err: Error) => `not answering: ${err.message}`);
+    const queue = options.queueProblem ? (options.queueProblem() ?? 'ok') : 'not used by this process';
+    const mailboxes = database === 'ok' ? (await listMailboxes(ctx)).map((m) => ({ email: m.email, state: m.state })) : [];
+    const down = database !== 'ok' || (options.queueProblem !== undefined && queue !== 'ok');
+    res.status(down ? 503 : 200).json({ status: down ? 'down' : 'ok', database, redis: queue, mailboxes });
   });
   app.use('/assets', express.static(fileURLToPath(new URL('./public/', import.meta.url)), { maxAge: '1h', index: false }));
 

@@ -11,6 +11,7 @@ const STATUS: Record<string, number> = {
   csrf_failed: 403,
   not_found: 404,
   too_many_attempts: 429,
+  queue_unavailable: 503,
 };
 
 export interface HttpError {

@@ -8,6 +8,8 @@ export interface FollowupWorkerOptions {
   prefix: string;
   queue: Queue;
   everyMs: number;
+  /** Where failures that repeat while Redis is down are logged, a line a minute. */
+  logRepeating: (msg: string, fields: Record<string, unknown>) => void;
 }
 
 function logReport(ctx: Ctx, report: FollowupReport): void {
@@ -30,11 +32,11 @@ export async function startFollowupWorker(ctx: Ctx, o: FollowupWorkerOptions): P
     { connection: o.connection, prefix: o.prefix, concurrency: 1 },
   );
   worker.on('failed', (job, err) => ctx.log.warn({ queue: o.queue.name, jobId: job?.id, err: err.message }, 'follow-up job failed'));
-  worker.on('error', (err) => ctx.log.error({ queue: o.queue.name, err: err.message }, 'worker error'));
+  worker.on('error', (err) => o.logRepeating('worker error', { queue: o.queue.name, err: err.message }));
   // Catch up at once after a restart or a lost Redis: the schedule is in the database.
   await evaluateFollowups(ctx).then((r) => logReport(ctx, r), (err: Error) => ctx.log.warn({ err: err.message }, 'follow-up evaluation failed'));
   const timer = setInterval(() => {
-    o.queue.add('evaluate', {}, { jobId: jobId.followupEvaluation(Math.floor(Date.now() / o.everyMs)) }).catch((err: Error) => ctx.log.warn({ err: err.message }, 'could not ask for a follow-up evaluation'));
+    o.queue.add('evaluate', {}, { jobId: jobId.followupEvaluation(Math.floor(Date.now() / o.everyMs)) }).catch((err: Error) => o.logRepeating('could not ask for a follow-up evaluation', { err: err.message }));
   }, o.everyMs);
   return {
     close: async () => {

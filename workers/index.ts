@@ -2,6 +2,7 @@ import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Ctx } from '../core/context.ts';
 import { prepareReplyDraft } from '../core/drafts/drafter.ts';
+import { repeatingFailureLog } from '../core/logger.ts';
 import { ImapSessions } from '../core/mail/imap-sessions.ts';
 import { deliverOutbox } from '../core/outbox/outbox.ts';
 import { startFollowupWorker } from './followups.ts';
@@ -29,6 +30,8 @@ export interface RunningWorkers {
 /** The queue processors: thin, each takes a job's ids and calls the domain. */
 export async function startWorkers(ctx: Ctx, o: WorkerOptions): Promise<RunningWorkers> {
   const base = { connection: o.connection, prefix: o.prefix };
+  // While Redis is down every worker reports it several times a second: a line a minute says enough.
+  const logRepeating = repeatingFailureLog(ctx.log, () => ctx.clock.now().getTime());
   const draft = new Worker(QUEUE.draft, async (job: Job<{ conversationId: number }>) => prepareReplyDraft(ctx, job.data.conversationId), { ...base, concurrency: 2 });
   const imap = new ImapSessions();
   const send = new Worker(
@@ -48,7 +51,7 @@ export async function startWorkers(ctx: Ctx, o: WorkerOptions): Promise<RunningW
   const maintenance = new Worker(QUEUE.maintenance, async () => sweep(ctx, o.queues), { ...base, concurrency: 1 });
   for (const w of [draft, send, maintenance]) {
     w.on('failed', (job, err) => ctx.log.warn({ queue: w.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'));
-    w.on('error', (err) => ctx.log.error({ queue: w.name, err: err.message }, 'worker error'));
+    w.on('error', (err) => logRepeating('worker error', { queue: w.name, err: err.message }));
   }
   // Catch up at once with whatever the database holds: after a restart or a lost Redis.
   await sweep(ctx, o.queues);
@@ -56,9 +59,9 @@ export async function startWorkers(ctx: Ctx, o: WorkerOptions): Promise<RunningW
   // A timer of our own, not a repeatable job kept in Redis, so a flushed Redis cannot stop the sweeps.
   const every = o.sweepEveryMs ?? 30_000;
   const timer = setInterval(() => {
-    o.queues.maintenance.add('sweep', {}, { jobId: `sweep-${Math.floor(Date.now() / every)}` }).catch((err) => ctx.log.warn({ err: err.message }, 'could not ask for a sweep'));
+    o.queues.maintenance.add('sweep', {}, { jobId: `sweep-${Math.floor(Date.now() / every)}` }).catch((err) => logRepeating('could not ask for a sweep', { err: err.message }));
   }, every);
-  const followups = await startFollowupWorker(ctx, { ...base, queue: o.queues.followup, everyMs: o.followupEveryMs ?? every });
+  const followups = await startFollowupWorker(ctx, { ...base, queue: o.queues.followup, everyMs: o.followupEveryMs ?? every, logRepeating });
   const owners = new MailboxOwners(ctx, o.redis, { prefix: o.prefix, ...o.ownership });
   owners.start();
   return {

@@ -1,4 +1,5 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import { QueueUnavailableError } from '../core/errors.ts';
 import type { JobScheduler } from '../core/jobs.ts';
 import { MAX_SEND_ATTEMPTS } from '../core/outbox/outbox.ts';
 
@@ -29,13 +30,15 @@ export const SEND_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
-export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
+/** `onError`: a queue's connection failing (BullMQ writes it to the console when nobody listens). */
+export function createQueues(connection: ConnectionOptions, prefix: string, onError: (err: Error) => void = () => {}): Queues {
   const opts = { connection, prefix };
   const draft = new Queue(QUEUE.draft, { ...opts, defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } } });
   const send = new Queue(QUEUE.send, { ...opts, defaultJobOptions: SEND_JOB_OPTIONS });
   const maintenance = new Queue(QUEUE.maintenance, { ...opts, defaultJobOptions: { removeOnComplete: true, removeOnFail: { age: 24 * 3600 } } });
   // Completed jobs are kept an hour so a period's evaluation id stays taken while other workers ask for it.
   const followup = new Queue(QUEUE.followup, { ...opts, defaultJobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 24 * 3600 } } });
+  for (const queue of [draft, send, maintenance, followup]) queue.on('error', onError);
   return {
     draft,
     send,
@@ -48,21 +51,31 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
   };
 }
 
+/** A queue call that failed because Redis is not answering (the queues' connection fails fast, without an offline queue). */
+async function reachRedis<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw new QueueUnavailableError(undefined, { cause: err });
+  }
+}
+
 /** The domain's JobScheduler on BullMQ: jobs carry ids only, never payloads. */
 export function queueScheduler(queues: Queues): JobScheduler {
   return {
     async draftRequested(conversationId, messageId) {
-      await queues.draft.add('draft', { conversationId }, { jobId: jobId.draft(conversationId, messageId) });
+      await reachRedis(() => queues.draft.add('draft', { conversationId }, { jobId: jobId.draft(conversationId, messageId) }));
     },
     async sendApproved(outboxId, sendAfter) {
-      await queues.send.add('send', { outboxId }, { jobId: jobId.send(outboxId), delay: Math.max(0, sendAfter.getTime() - Date.now()) });
+      await reachRedis(() => queues.send.add('send', { outboxId }, { jobId: jobId.send(outboxId), delay: Math.max(0, sendAfter.getTime() - Date.now()) }));
     },
     async sendCancelled(outboxId) {
-      // An active job cannot be removed; it finds the row cancelled and does nothing.
+      // An active job cannot be removed; it finds the row cancelled and does nothing. Nor can a job while
+      // Redis is down: the send finds the row cancelled all the same.
       await queues.send.remove(jobId.send(outboxId)).catch(() => 0);
     },
     async followupDue(followupId, dueAt) {
-      await queues.followup.add('due', { followupId }, { jobId: jobId.followupDue(followupId, dueAt), delay: Math.max(0, dueAt.getTime() - Date.now()) });
+      await reachRedis(() => queues.followup.add('due', { followupId }, { jobId: jobId.followupDue(followupId, dueAt), delay: Math.max(0, dueAt.getTime() - Date.now()) }));
     },
   };
 }

@@ -3,7 +3,7 @@ import type { ExpressionBuilder, Kysely } from 'kysely';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import type { AddressJson, DB, Draft, DraftStatus, User } from '../db/schema.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { ConflictError, NotFoundError, QueueUnavailableError, ValidationError } from '../errors.ts';
 import { teamSettings } from '../settings/team-settings.ts';
 import { checkReply } from './draft-touch.ts';
 import { findSlots } from './slots.ts';
@@ -143,7 +143,13 @@ export async function approveDraft(ctx: Ctx, id: number, actor: User, options: A
     return { draft: approved, outbox };
   });
   if (result.refusal) throw result.refusal;
-  if (result.outbox) await ctx.jobs.sendApproved(result.outbox.id, result.outbox.send_after);
+  if (result.outbox) {
+    await ctx.jobs.sendApproved(result.outbox.id, result.outbox.send_after).catch((err: unknown) => {
+      if (!(err instanceof QueueUnavailableError)) throw err;
+      // The outbox row is committed: the sweep hands it to the queue once Redis answers again.
+      throw new QueueUnavailableError('Approved and saved. The job queue (Redis) is not answering, so it goes out as soon as Redis is back; nothing to do again.', { cause: err });
+    });
+  }
   return result.draft;
 }
 

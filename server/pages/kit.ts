@@ -22,6 +22,8 @@ export interface PageOptions {
   sessionSecret: string;
   /** Demo mode: outgoing mail is captured in-process and listed on /demo/outbox. */
   capturedMail?: () => CapturedMail[];
+  /** Why the job queue cannot be reached right now (null when it can): a banner on every page says so. */
+  queueProblem?: () => string | null;
   /** Where the image proxy may connect: the public internet, unless a test puts a local site there. */
   imageNetwork?: ImageNetwork;
 }
@@ -63,7 +65,7 @@ export function pageKit(ctx: Ctx, render: Render, options: PageOptions): PageKit
     page(req, res, view, data, status = 200) {
       const flash = req.session.flash;
       delete req.session.flash;
-      res.status(status).type('html').send(render(view, { ...data, user: req.user, isOwner: req.user?.role === 'owner', csrf: csrfToken(req, res, options.sessionSecret), flash, demo: Boolean(options.capturedMail), now: ctx.clock.now(), path: req.path }));
+      res.status(status).type('html').send(render(view, { ...data, user: req.user, isOwner: req.user?.role === 'owner', csrf: csrfToken(req, res, options.sessionSecret), flash, queueDown: req.user ? (options.queueProblem?.() ?? null) : null, demo: Boolean(options.capturedMail), now: ctx.clock.now(), path: req.path }));
     },
     // Any staff member; pages that need more add requireRole after it.
     signedIn: Object.assign(

@@ -84,7 +84,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         ownership: { leaseMs: 3_000, scanMs: 500, sync: { pollMs: options.sync?.pollMs ?? 500, backoff: options.sync?.backoff ?? { baseMs: 100, maxMs: 1_000, authRetryMs: 2_000 } } },
       });
     }
-    const app = createApp(rt.ctx, { sessionSecret: rt.sessionSecret, queues: rt.queues!.all, ...(options.imageNetwork ? { imageNetwork: options.imageNetwork } : {}) });
+    const app = createApp(rt.ctx, { sessionSecret: rt.sessionSecret, queues: rt.queues!.all, queueProblem: rt.queueProblem, ...(options.imageNetwork ? { imageNetwork: options.imageNetwork } : {}) });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,22 +24,35 @@ export async function deleteRedisPrefix(prefix: string, url = REDIS_URL): Promis
 }
 
 /** A redis-server of the test's own, for tests that flush or stop it: the machine's Redis is shared. */
-export async function privateRedis(): Promise<{ url: string; flushAll(): Promise<void>; stop(): Promise<void> }> {
+export async function privateRedis(): Promise<{ url: string; flushAll(): Promise<void>; down(): Promise<void>; up(): Promise<void>; stop(): Promise<void> }> {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'longhand-redis-'));
   const log = fs.openSync(path.join(dir, 'redis.log'), 'a');
-  // Output to a file: a daemon holding our stdout would keep the test runner waiting.
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', log, log] });
+  let child: ChildProcess | null = null;
   const url = `redis://127.0.0.1:${port}`;
-  const admin = new Redis(url, { retryStrategy: (n) => (n > 50 ? null : 50) });
+  // Reconnects every 50 ms, so it follows the server through down() and up().
+  const admin = new Redis(url, { retryStrategy: () => 50 });
   admin.on('error', () => {});
-  await admin.ping();
+  const up = async () => {
+    // Output to a file: a daemon holding our stdout would keep the test runner waiting.
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', log, log] });
+    await admin.ping();
+  };
+  const down = async () => {
+    const exited = child ? new Promise((resolve) => child!.once('exit', resolve)) : Promise.resolve();
+    child?.kill('SIGKILL');
+    await exited;
+    child = null;
+  };
+  await up();
   return {
     url,
     flushAll: async () => void (await admin.flushall()),
+    up,
+    down,
     async stop() {
       admin.disconnect();
-      child.kill('SIGKILL');
+      await down();
       fs.closeSync(log);
       fs.rmSync(dir, { recursive: true, force: true });
     },
