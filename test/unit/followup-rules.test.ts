@@ -93,6 +93,42 @@ describe('waiting on them', () => {
     expect(asksQuestion('> Do you ship to Norway?\n\nYes, we do.')).toBe(false);
     expect(questionAsked('Done. Does the 24 cm lid fit? Thanks')).toBe('Does the 24 cm lid fit?');
   });
+
+  it('hears a request without a question mark as asking, and a courtesy as not', () => {
+    const asks = [
+      'please send me the order number',
+      'Hi Pat,\n\nSorry about that. Please send me the order number and I will look into it.\n\nDana',
+      'Could you send a photo of the label.',
+      'Could you please also share a screenshot of the error',
+      'Can you confirm the delivery address for me.',
+      'Would you mind sending the receipt again.',
+      'Let me know which size you ordered.',
+      'Just let us know what colour you would prefer.',
+      'Let me know when you are home, so the courier can come by.',
+      'Kindly forward the invoice to our accounts team.',
+      'Send me the tracking number when you have it.',
+      'If you could send me a picture of the lid, I can check the size.',
+      "I'll need your order number to find it.",
+      'Please reply with the serial number on the base.',
+    ];
+    for (const text of asks) expect([text, asksQuestion(text)]).toEqual([text, true]);
+    const courtesies = [
+      'Let me know if anything else comes up.',
+      'Please enjoy!',
+      'Please enjoy the new pan, and happy cooking.',
+      'Let me know how it goes!',
+      'Let me know if you have any trouble with it.',
+      'Please note that we are closed on Monday.',
+      'Feel free to send me a photo if it happens again.',
+      "Don't hesitate to tell us if it breaks.",
+      'We sent the replacement today; it should be with you by Friday.',
+      'Check the box under Settings and the export runs by itself.',
+      '> Could you send me the manual?\n\nHere it is, attached.',
+      'We will send you the tracking number tomorrow.',
+    ];
+    for (const text of courtesies) expect([text, asksQuestion(text)]).toEqual([text, false]);
+    expect(questionAsked('Hi Ben,\n\nThanks for the photo. Let me know which size you ordered, and I will send the right lid.\n\nSam')).toBe('Let me know which size you ordered, and I will send the right lid.');
+  });
 });
 
 describe('keep in touch', () => {
