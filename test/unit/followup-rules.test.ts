@@ -6,6 +6,7 @@ import {
   type ConversationFacts, type CustomerFacts, type KeepInTouchRule,
 } from '../../core/followups/rules.ts';
 import { theirWords } from '../../core/followups/their-words.ts';
+import { whatWeSolved } from '../../core/followups/what-we-solved.ts';
 
 const at = (iso: string) => new Date(iso);
 const on = { enabled: true, days: 14 };
@@ -232,5 +233,24 @@ describe('their own words', () => {
     expect(theirWords(texts, 'wants: CSV export')).toBe('A CSV export of my orders would help a lot, my accountant wants one.');
     expect(theirWords(['Could I download my invoices as a spreadsheet?'], 'exporting invoices')).toBe('Could I download my invoices as a spreadsheet?');
     expect(theirWords(['Hello!\n\nDo you sell gift cards?\n\nAnna'], 'wants: vouchers')).toBe('Do you sell gift cards?');
+  });
+});
+
+describe('what the check-in asks about', () => {
+  const cracked = { subject: 'Cracked lid', theirs: ['Hi Dana,\n\nThe glass lid of my stock pot arrived cracked. Can you send a new one?\n\nThanks, Pat'] };
+
+  it('is the line of our answer about the problem they wrote about, not a greeting beside it', () => {
+    const ours = 'Hi Pat,\n\nHappy belated birthday!\n\nI am sorry about the lid: a new glass lid is on its way and should arrive by Friday.\n\nDana';
+    expect(whatWeSolved({ ...cracked, ours })).toBe('I am sorry about the lid: a new glass lid is on its way and should arrive by Friday.');
+    expect(whatWeSolved({ ...cracked, ours: 'Hi Pat,\n\nGood news. We posted a replacement for the cracked one today. Enjoy the weekend!\n\nDana' })).toBe('We posted a replacement for the cracked one today.');
+    // The subject names the problem too: "CSV export" with their words saying little.
+    expect(whatWeSolved({ subject: 'CSV export', theirs: ['Hello, a question about that.'], ours: 'Hi Maria,\n\nThanks for writing! Go to Settings, then Export, and pick CSV.\n\nDana' })).toBe('Go to Settings, then Export, and pick CSV.');
+  });
+
+  it('is nothing when no line of ours is about their problem: the scaffold then asks in general words', () => {
+    expect(whatWeSolved({ ...cracked, ours: 'Hi Pat,\n\nHappy belated birthday!\n\nAll sorted now, have a lovely week.\n\nDana' })).toBeNull();
+    expect(whatWeSolved({ ...cracked, ours: '' })).toBeNull();
+    // Their name and ours are no topic: "Hi Dana" and "Dana" do not make the sign-off about the lid.
+    expect(whatWeSolved({ subject: 'Hello', theirs: ['Hi Dana, Pat here.'], ours: 'Hi Pat,\n\nThank you, Pat!\n\nDana' })).toBeNull();
   });
 });
