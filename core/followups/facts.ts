@@ -30,6 +30,22 @@ export async function customersWithPendingFollowup(db: Kysely<DB>, customerIds: 
   return new Set(rows.map((r) => r.customer_id!));
 }
 
+/** Each customer's (of those given) longest-waiting conversation whose last message, theirs, is unanswered. */
+export async function waitingOnUsOf(db: Kysely<DB>, customerIds: number[]): Promise<Map<number, { conversationId: number; subject: string }>> {
+  if (!customerIds.length) return new Map();
+  const rows = await db
+    .selectFrom('conversations')
+    .select(['id', 'customer_id', 'subject'])
+    .distinctOn('customer_id')
+    .where('customer_id', 'in', customerIds)
+    .where('status', '=', 'waiting_on_us')
+    .orderBy('customer_id')
+    .orderBy(sql`last_inbound_at asc nulls last`)
+    .orderBy('id')
+    .execute();
+  return new Map(rows.map((r) => [r.customer_id!, { conversationId: r.id, subject: r.subject }]));
+}
+
 /** Conversations with an open draft (of those given). */
 export async function conversationsWithOpenDraft(db: Kysely<DB>, conversationIds: number[]): Promise<Set<number>> {
   if (!conversationIds.length) return new Set();
@@ -129,16 +145,17 @@ export async function quietCustomers(db: Kysely<DB>, rules: FollowupRules, asOf:
   const rows = await q.execute();
   if (!rows.length) return [];
   const ids = rows.map((r) => r.id);
-  const [latest, kept, pending] = await Promise.all([
+  const [latest, waiting, kept, pending] = await Promise.all([
     db
       .selectFrom('conversations')
-      .select(['id', 'customer_id', 'subject', 'status', 'snoozed_until'])
+      .select(['id', 'customer_id', 'subject', 'snoozed_until'])
       .distinctOn('customer_id')
       .where('customer_id', 'in', ids)
       .orderBy('customer_id')
       .orderBy('last_message_at', 'desc')
       .orderBy('id', 'desc')
       .execute(),
+    waitingOnUsOf(db, ids),
     db.selectFrom('followups').select(['customer_id', 'fired_at']).where('customer_id', 'in', ids).where('rule', '=', 'keep_in_touch').where('state', '=', 'drafted').execute(),
     customersWithPendingFollowup(db, ids),
   ]);
@@ -155,7 +172,8 @@ export async function quietCustomers(db: Kysely<DB>, rules: FollowupRules, asOf:
       lastOutboundAt: r.last_outbound_at,
       utcOffsetMinutes: r.utc_offset_minutes,
       pendingFollowup: pending.has(r.id),
-      latest: conversation ? { conversationId: conversation.id, subject: conversation.subject, status: conversation.status, snoozedUntil: conversation.snoozed_until, openDraft: open.has(conversation.id) } : null,
+      latest: conversation ? { conversationId: conversation.id, subject: conversation.subject, snoozedUntil: conversation.snoozed_until, openDraft: open.has(conversation.id) } : null,
+      waitingOnUs: waiting.get(r.id) ?? null,
       keptInTouchSinceTheyWrote: kept.some((k) => k.customer_id === r.id && k.fired_at && (!r.last_inbound_at || k.fired_at.getTime() > r.last_inbound_at.getTime())),
     };
   });

@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../context.ts';
+import { waitingOnUsOf } from './facts.ts';
 import { DAY_MS } from './local-time.ts';
+import { followupRules } from './rule-settings.ts';
+import { wroteRecently } from './rules.ts';
 
 export interface ListFilter {
   tag?: string;
@@ -21,6 +24,10 @@ export interface QuietCustomer {
   doNotFollowUp: boolean;
   /** A follow-up for them is waiting already. */
   followupPending: boolean;
+  /** A conversation of theirs waits for our answer: answer it, no keep-in-touch note. */
+  waitingOnUs: { conversationId: number; subject: string } | null;
+  /** We wrote to them too recently for a keep-in-touch note (the rule's days). */
+  wroteRecently: boolean;
 }
 
 /** Going quiet: everyone we have written to, longest silence from us first, with what we last talked about. */
@@ -44,6 +51,7 @@ export async function goingQuiet(ctx: Ctx, f: ListFilter = {}): Promise<QuietCus
   if (f.tag) q = q.where(sql<boolean>`${f.tag} = any(cu.tags)`);
   if (f.organizationId) q = q.where('cu.organization_id', '=', f.organizationId);
   const rows = await q.orderBy('cu.last_outbound_at', 'asc').orderBy('cu.id').limit(f.limit ?? 200).execute();
+  const [waiting, rules] = await Promise.all([waitingOnUsOf(ctx.db, rows.map((r) => r.id)), followupRules(ctx.db)]);
   return rows.map((r) => ({
     customerId: r.id,
     name: r.name,
@@ -56,6 +64,8 @@ export async function goingQuiet(ctx: Ctx, f: ListFilter = {}): Promise<QuietCus
     lastTopic: r.topic_id ? { conversationId: r.topic_id, subject: r.topic ?? '' } : null,
     doNotFollowUp: r.do_not_follow_up,
     followupPending: Boolean(r.followup_pending),
+    waitingOnUs: waiting.get(r.id) ?? null,
+    wroteRecently: wroteRecently(r.last_outbound_at, rules.keepInTouch, now),
   }));
 }
 

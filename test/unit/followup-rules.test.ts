@@ -133,7 +133,7 @@ describe('waiting on them', () => {
 });
 
 describe('keep in touch', () => {
-  const rule: KeepInTouchRule = { enabled: true, days: 90, onlyTags: [], minConversations: 0 };
+  const rule: KeepInTouchRule = { enabled: true, days: 90, onlyTags: [], minConversations: 0, minDaysSinceWeWrote: 14 };
   const customer = (over: Partial<CustomerFacts> = {}): CustomerFacts => ({
     customerId: 4,
     customerName: 'Ruth Calloway',
@@ -144,7 +144,8 @@ describe('keep in touch', () => {
     lastOutboundAt: at('2026-08-02T10:00:00Z'),
     utcOffsetMinutes: 60,
     pendingFollowup: false,
-    latest: { conversationId: 9, subject: 'Knife roll', status: 'waiting_on_them', snoozedUntil: null, openDraft: false },
+    latest: { conversationId: 9, subject: 'Knife roll', snoozedUntil: null, openDraft: false },
+    waitingOnUs: null,
     keptInTouchSinceTheyWrote: false,
     ...over,
   });
@@ -168,11 +169,16 @@ describe('keep in touch', () => {
   it('never twice before they write, never over an unanswered message, and by hand at once', () => {
     const now = at('2026-11-01T08:00:00Z');
     expect(decideKeepInTouch(customer({ keptInTouchSinceTheyWrote: true }), rule, 9, now)).toMatchObject({ act: 'skip' });
-    expect(decideKeepInTouch(customer({ latest: { conversationId: 9, subject: 'x', status: 'waiting_on_us', snoozedUntil: null, openDraft: false } }), rule, 9, now)).toMatchObject({ act: 'skip', why: expect.stringContaining('unanswered') });
+    expect(decideKeepInTouch(customer({ waitingOnUs: { conversationId: 8, subject: 'Whetstone grit' } }), rule, 9, now)).toEqual({ act: 'skip', why: '"Whetstone grit" is waiting for our answer: answer it first' });
     expect(decideKeepInTouch(customer({ latest: null }), rule, 9, now)).toMatchObject({ act: 'skip', why: 'there is no conversation with them to write in' });
     const early = at('2026-09-01T10:00:00Z');
     expect(decideKeepInTouch(customer(), { ...rule, enabled: false, onlyTags: ['vip'] }, 9, early, true)).toMatchObject({ act: 'draft', dueAt: early, reason: expect.stringContaining('Going quiet') });
     expect(decideKeepInTouch(customer({ doNotFollowUp: true }), rule, 9, early, true)).toMatchObject({ act: 'skip' });
+    // Not by hand either while they wait for us, nor within the days after we wrote.
+    expect(decideKeepInTouch(customer({ waitingOnUs: { conversationId: 8, subject: 'Whetstone grit' } }), rule, 9, early, true)).toMatchObject({ act: 'skip' });
+    expect(decideKeepInTouch(customer({ lastOutboundAt: at('2026-08-19T10:00:01Z') }), rule, 9, early, true)).toEqual({ act: 'skip', why: 'we wrote to them on 2026-08-19, less than 14 days ago' });
+    expect(decideKeepInTouch(customer({ lastOutboundAt: at('2026-08-18T10:00:00Z') }), rule, 9, early, true)).toMatchObject({ act: 'draft' });
+    expect(decideKeepInTouch(customer({ lastOutboundAt: at('2026-08-31T10:00:00Z') }), { ...rule, minDaysSinceWeWrote: 0 }, 9, early, true)).toMatchObject({ act: 'draft' });
   });
 });
 
