@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { waitingSince } from '../conversations/waiting-since.ts';
 import type { DB } from '../db/schema.ts';
 import { DAY_MS } from './local-time.ts';
 import { asksQuestion } from './questions.ts';
@@ -34,14 +35,14 @@ export async function customersWithPendingFollowup(db: Kysely<DB>, customerIds: 
 export async function waitingOnUsOf(db: Kysely<DB>, customerIds: number[]): Promise<Map<number, { conversationId: number; subject: string }>> {
   if (!customerIds.length) return new Map();
   const rows = await db
-    .selectFrom('conversations')
-    .select(['id', 'customer_id', 'subject'])
-    .distinctOn('customer_id')
-    .where('customer_id', 'in', customerIds)
-    .where('status', '=', 'waiting_on_us')
-    .orderBy('customer_id')
-    .orderBy(sql`last_inbound_at asc nulls last`)
-    .orderBy('id')
+    .selectFrom('conversations as c')
+    .select(['c.id', 'c.customer_id', 'c.subject'])
+    .distinctOn('c.customer_id')
+    .where('c.customer_id', 'in', customerIds)
+    .where('c.status', '=', 'waiting_on_us')
+    .orderBy('c.customer_id')
+    .orderBy(sql`coalesce(${waitingSince()}, c.last_inbound_at) asc nulls last`)
+    .orderBy('c.id')
     .execute();
   return new Map(rows.map((r) => [r.customer_id!, { conversationId: r.id, subject: r.subject }]));
 }
