@@ -126,6 +126,7 @@ describe('waiting on them', () => {
       'Check the box under Settings and the export runs by itself.',
       '> Could you send me the manual?\n\nHere it is, attached.',
       'We will send you the tracking number tomorrow.',
+      'Please reply to this email if you need anything.',
     ];
     for (const text of courtesies) expect([text, asksQuestion(text)]).toEqual([text, false]);
     expect(questionAsked('Hi Ben,\n\nThanks for the photo. Let me know which size you ordered, and I will send the right lid.\n\nSam')).toBe('Let me know which size you ordered, and I will send the right lid.');
