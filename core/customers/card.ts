@@ -70,7 +70,7 @@ export async function customerCard(ctx: Ctx, id: number): Promise<CustomerCard> 
 }
 
 // A line that only greets ("Hi Dana,", "Hallo zusammen!") says nothing about what they asked.
-const GREETING = /^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|guten tag|liebe[rs]?|bonjour|salut|hola|buongiorno|ciao|hej|hoi|goedemorgen|beste)\b[^.?!]{0,40}[,!.:]?$/i;
+export const GREETING = /^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|guten tag|liebe[rs]?|bonjour|salut|hola|buongiorno|ciao|hej|hoi|goedemorgen|beste)\b[^.?!]{0,40}[,!.:]?$/i;
 
 /**
  * What they asked, in one line: the first paragraph of their own words (quotes and signature are already

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../context.ts';
+import { waitingSince } from '../conversations/waiting-since.ts';
 import type { User } from '../db/schema.ts';
 import { shorten } from './templates.ts';
 
@@ -18,7 +19,10 @@ export interface QueueItem {
   customerEmail: string | null;
   priority: number;
   intent: string | null;
+  /** The customer is waiting on us (their message is unanswered) since then; null when they are not. */
   waitingSince: Date | null;
+  /** A follow-up's due time: when it joined the queue as something to do. */
+  dueAt: Date | null;
   preview: string;
   customerWroteAgain: boolean;
   reviewRequested: boolean;
@@ -33,10 +37,13 @@ export interface QueueQuery {
 }
 
 /**
- * Drafts waiting for a person: complaints first, then whoever has waited longest. Snoozed conversations
- * stay out until their time comes.
+ * Drafts waiting for a person. First the customers waiting on us (their message is unanswered):
+ * complaints first, then whoever has waited longest. Then the rest, follow-ups mostly, by when each
+ * became due (a draft without a due time, by when it was made): nobody is waiting on those, so the age
+ * of their conversation says nothing. Snoozed conversations stay out until their time comes.
  */
 export async function draftQueue(ctx: Ctx, viewer: User, q: QueueQuery = {}): Promise<QueueItem[]> {
+  const dueAt = sql<Date | null>`(select min(f.due_at) from followups f where f.draft_id = d.id)`;
   let query = ctx.db
     .selectFrom('drafts as d')
     .innerJoin('conversations as c', 'c.id', 'd.conversation_id')
@@ -45,8 +52,9 @@ export async function draftQueue(ctx: Ctx, viewer: User, q: QueueQuery = {}): Pr
     .leftJoin('users as a', 'a.id', 'c.assignee_id')
     .leftJoin('mailboxes as mb', 'mb.id', 'c.mailbox_id')
     .select([
-      'd.id', 'd.version', 'd.conversation_id', 'd.status', 'd.kind', 'd.customer_wrote_again', 'd.review_requested_at', 'c.subject', 'c.priority', 'c.intent', 'c.last_inbound_at',
-      'cu.name', 'm.from_address', 'm.new_text', 'a.name as assignee', 'mb.name as mailbox',
+      'd.id', 'd.version', 'd.conversation_id', 'd.status', 'd.kind', 'd.customer_wrote_again', 'd.review_requested_at', 'c.subject', 'c.status as conversation_status', 'c.priority', 'c.intent',
+      'c.last_inbound_at', 'cu.name', 'm.from_address', 'm.new_text', 'a.name as assignee', 'mb.name as mailbox', waitingSince().as('waiting_since'),
+      dueAt.as('due_at'),
     ])
     .where('d.status', 'in', ['pending', 'approved'])
     .where((eb) => eb.or([eb('c.snoozed_until', 'is', null), eb('c.snoozed_until', '<=', ctx.clock.now())]));
@@ -68,7 +76,14 @@ export async function draftQueue(ctx: Ctx, viewer: User, q: QueueQuery = {}): Pr
       break;
   }
   if (q.mailboxId) query = query.where('c.mailbox_id', '=', q.mailboxId);
-  const rows = await query.orderBy('c.priority', 'desc').orderBy(sql`c.last_inbound_at asc nulls last`).orderBy('d.id').limit(q.limit ?? 500).execute();
+  const waiting = sql<boolean>`c.status = 'waiting_on_us'`;
+  const rows = await query
+    .orderBy(sql`case when ${waiting} then 0 else 1 end`)
+    .orderBy(sql`case when ${waiting} then c.priority else 0 end`, 'desc')
+    .orderBy(sql`case when ${waiting} then coalesce(${waitingSince()}, c.last_inbound_at) else coalesce(${dueAt}, d.created_at) end asc nulls last`)
+    .orderBy('d.id')
+    .limit(q.limit ?? 500)
+    .execute();
   return rows.map((r) => ({
     draftId: r.id,
     draftVersion: r.version,
@@ -80,7 +95,8 @@ export async function draftQueue(ctx: Ctx, viewer: User, q: QueueQuery = {}): Pr
     customerEmail: r.from_address,
     priority: r.priority,
     intent: r.intent,
-    waitingSince: r.last_inbound_at,
+    waitingSince: r.conversation_status === 'waiting_on_us' ? (r.waiting_since ?? r.last_inbound_at) : null,
+    dueAt: r.due_at,
     preview: shorten(r.new_text ?? '', 140),
     customerWroteAgain: r.customer_wrote_again,
     reviewRequested: r.review_requested_at !== null,

@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import type { DB, Draft, Followup, User } from '../db/schema.ts';
-import { gistOf } from '../customers/card.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { ourAddresses } from '../mailboxes/mailboxes.ts';
 import { conversationState, quietConversations, quietCustomers } from './facts.ts';
@@ -13,6 +12,7 @@ import {
   conversationKey, decideCheckIn, decideCloseTheLoop, decideKeepInTouch, decideNudge, decidePromiseReminder, decideReminder, keepInTouchKey,
   type ConversationFacts, type CustomerFacts, type Decision, type RuleName,
 } from './rules.ts';
+import { whatWeSolved } from './what-we-solved.ts';
 import { withdrawForDoNotFollowUp } from './withdraw.ts';
 
 export interface FollowupOutcome {
@@ -131,7 +131,8 @@ async function recheckConversation(tx: Kysely<DB>, env: Env, conversationId: num
   const { rule, decision } = decideQuiet(f, env);
   const words = await ourLastWords(tx, conversationId);
   if (rule === 'check_in') {
-    const gist = gistOf(words);
+    const theirs = await tx.selectFrom('messages').select('new_text').where('conversation_id', '=', conversationId).where('direction', '=', 'in').where('automated_reason', 'is', null).orderBy('date').orderBy('id').execute();
+    const gist = whatWeSolved({ subject: f.subject, theirs: theirs.map((m) => m.new_text), ours: words });
     return { decision, key: conversationKey(rule, f), conversationId, template: 'replies/check-in', details: { hint: gist ? `ask how it went with what we said: "${gist}"` : null, gist } };
   }
   const question = questionAsked(words);

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { waitingSince } from '../conversations/waiting-since.ts';
 import type { DB } from '../db/schema.ts';
 import { DAY_MS } from './local-time.ts';
 import { asksQuestion } from './questions.ts';
@@ -28,6 +29,22 @@ export async function customersWithPendingFollowup(db: Kysely<DB>, customerIds: 
     .where('c.customer_id', 'in', customerIds)
     .execute();
   return new Set(rows.map((r) => r.customer_id!));
+}
+
+/** Each customer's (of those given) longest-waiting conversation whose last message, theirs, is unanswered. */
+export async function waitingOnUsOf(db: Kysely<DB>, customerIds: number[]): Promise<Map<number, { conversationId: number; subject: string }>> {
+  if (!customerIds.length) return new Map();
+  const rows = await db
+    .selectFrom('conversations as c')
+    .select(['c.id', 'c.customer_id', 'c.subject'])
+    .distinctOn('c.customer_id')
+    .where('c.customer_id', 'in', customerIds)
+    .where('c.status', '=', 'waiting_on_us')
+    .orderBy('c.customer_id')
+    .orderBy(sql`coalesce(${waitingSince()}, c.last_inbound_at) asc nulls last`)
+    .orderBy('c.id')
+    .execute();
+  return new Map(rows.map((r) => [r.customer_id!, { conversationId: r.id, subject: r.subject }]));
 }
 
 /** Conversations with an open draft (of those given). */
@@ -129,16 +146,17 @@ export async function quietCustomers(db: Kysely<DB>, rules: FollowupRules, asOf:
   const rows = await q.execute();
   if (!rows.length) return [];
   const ids = rows.map((r) => r.id);
-  const [latest, kept, pending] = await Promise.all([
+  const [latest, waiting, kept, pending] = await Promise.all([
     db
       .selectFrom('conversations')
-      .select(['id', 'customer_id', 'subject', 'status', 'snoozed_until'])
+      .select(['id', 'customer_id', 'subject', 'snoozed_until'])
       .distinctOn('customer_id')
       .where('customer_id', 'in', ids)
       .orderBy('customer_id')
       .orderBy('last_message_at', 'desc')
       .orderBy('id', 'desc')
       .execute(),
+    waitingOnUsOf(db, ids),
     db.selectFrom('followups').select(['customer_id', 'fired_at']).where('customer_id', 'in', ids).where('rule', '=', 'keep_in_touch').where('state', '=', 'drafted').execute(),
     customersWithPendingFollowup(db, ids),
   ]);
@@ -155,7 +173,8 @@ export async function quietCustomers(db: Kysely<DB>, rules: FollowupRules, asOf:
       lastOutboundAt: r.last_outbound_at,
       utcOffsetMinutes: r.utc_offset_minutes,
       pendingFollowup: pending.has(r.id),
-      latest: conversation ? { conversationId: conversation.id, subject: conversation.subject, status: conversation.status, snoozedUntil: conversation.snoozed_until, openDraft: open.has(conversation.id) } : null,
+      latest: conversation ? { conversationId: conversation.id, subject: conversation.subject, snoozedUntil: conversation.snoozed_until, openDraft: open.has(conversation.id) } : null,
+      waitingOnUs: waiting.get(r.id) ?? null,
       keptInTouchSinceTheyWrote: kept.some((k) => k.customer_id === r.id && k.fired_at && (!r.last_inbound_at || k.fired_at.getTime() > r.last_inbound_at.getTime())),
     };
   });

@@ -1,6 +1,10 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../context.ts';
+import { waitingSince } from '../conversations/waiting-since.ts';
+import { waitingOnUsOf } from './facts.ts';
 import { DAY_MS } from './local-time.ts';
+import { followupRules } from './rule-settings.ts';
+import { wroteRecently } from './rules.ts';
 
 export interface ListFilter {
   tag?: string;
@@ -21,6 +25,10 @@ export interface QuietCustomer {
   doNotFollowUp: boolean;
   /** A follow-up for them is waiting already. */
   followupPending: boolean;
+  /** A conversation of theirs waits for our answer: answer it, no keep-in-touch note. */
+  waitingOnUs: { conversationId: number; subject: string } | null;
+  /** We wrote to them too recently for a keep-in-touch note (the rule's days). */
+  wroteRecently: boolean;
 }
 
 /** Going quiet: everyone we have written to, longest silence from us first, with what we last talked about. */
@@ -44,6 +52,7 @@ export async function goingQuiet(ctx: Ctx, f: ListFilter = {}): Promise<QuietCus
   if (f.tag) q = q.where(sql<boolean>`${f.tag} = any(cu.tags)`);
   if (f.organizationId) q = q.where('cu.organization_id', '=', f.organizationId);
   const rows = await q.orderBy('cu.last_outbound_at', 'asc').orderBy('cu.id').limit(f.limit ?? 200).execute();
+  const [waiting, rules] = await Promise.all([waitingOnUsOf(ctx.db, rows.map((r) => r.id)), followupRules(ctx.db)]);
   return rows.map((r) => ({
     customerId: r.id,
     name: r.name,
@@ -56,6 +65,8 @@ export async function goingQuiet(ctx: Ctx, f: ListFilter = {}): Promise<QuietCus
     lastTopic: r.topic_id ? { conversationId: r.topic_id, subject: r.topic ?? '' } : null,
     doNotFollowUp: r.do_not_follow_up,
     followupPending: Boolean(r.followup_pending),
+    waitingOnUs: waiting.get(r.id) ?? null,
+    wroteRecently: wroteRecently(r.last_outbound_at, rules.keepInTouch, now),
   }));
 }
 
@@ -84,21 +95,14 @@ export async function waitingOnUs(ctx: Ctx, f: ListFilter = {}): Promise<Waiting
       'c.id', 'c.subject', 'c.customer_id', 'c.snoozed_until', 'c.last_inbound_at', 'cu.name', 'o.id as organization_id', 'o.name as organization_name',
       eb.selectFrom('customer_addresses as a').select('a.address').whereRef('a.customer_id', '=', 'c.customer_id').orderBy('a.created_at').limit(1).as('email'),
       eb.selectFrom('drafts as d').select('d.status').whereRef('d.conversation_id', '=', 'c.id').where('d.status', 'in', ['pending', 'approved', 'sending']).limit(1).as('draft_status'),
-      eb
-        .selectFrom('messages as m')
-        .select((e) => e.fn.min('m.date').as('since'))
-        .whereRef('m.conversation_id', '=', 'c.id')
-        .where('m.direction', '=', 'in')
-        .where('m.automated_reason', 'is', null)
-        .where(sql<boolean>`m.date > coalesce(c.last_outbound_at, '-infinity'::timestamptz)`)
-        .as('waiting_since'),
+      waitingSince().as('waiting_since'),
     ])
     .where('c.status', '=', 'waiting_on_us');
   if (f.tag) q = q.where(sql<boolean>`${f.tag} = any(cu.tags)`);
   if (f.organizationId) q = q.where('cu.organization_id', '=', f.organizationId);
   const rows = await q.orderBy(sql`waiting_since asc nulls last`).orderBy('c.id').limit(f.limit ?? 200).execute();
   return rows.map((r): WaitingConversation => {
-    const since = (r.waiting_since as Date | null) ?? r.last_inbound_at ?? now;
+    const since = r.waiting_since ?? r.last_inbound_at ?? now;
     return {
       conversationId: r.id,
       subject: r.subject,

@@ -14,6 +14,8 @@ const rules = {
     days: days(7, 1095),
     onlyTags: z.array(z.string().trim().min(1).max(60)).max(50),
     minConversations: z.number().int().min(0).max(1000),
+    /** Never to a customer we wrote to fewer days ago than this, by the rule or by hand (0: no such limit). */
+    minDaysSinceWeWrote: days(0, 365),
   }),
   /** personUserId null: the founder, the first owner. */
   firstContact: z.strictObject({ enabled: z.boolean(), personUserId: z.number().int().positive().nullable() }),
@@ -45,7 +47,7 @@ export type FollowupRulesChange = z.infer<typeof followupRulesChange>;
 export const DEFAULT_FOLLOWUP_RULES: FollowupRules = {
   morningHour: 9,
   checkIn: { enabled: true, days: 14 },
-  keepInTouch: { enabled: true, days: 90, onlyTags: [], minConversations: 0 },
+  keepInTouch: { enabled: true, days: 90, onlyTags: [], minConversations: 0, minDaysSinceWeWrote: 14 },
   firstContact: { enabled: true, personUserId: null },
   waitingOnThem: { enabled: true, days: 5 },
   promises: { enabled: true },

@@ -138,6 +138,8 @@ export interface KeepInTouchRule extends DayRule {
   onlyTags: string[];
   /** ...or with at least this many conversations (0: no minimum). Either restriction set lets a customer through. */
   minConversations: number;
+  /** Never to a customer we wrote to fewer days ago than this (0: no such limit). */
+  minDaysSinceWeWrote: number;
 }
 
 export interface CustomerFacts {
@@ -151,7 +153,9 @@ export interface CustomerFacts {
   utcOffsetMinutes: number | null;
   pendingFollowup: boolean;
   /** Their newest conversation: the note is written in it. */
-  latest: { conversationId: number; subject: string; status: 'waiting_on_us' | 'waiting_on_them' | 'done'; snoozedUntil: Date | null; openDraft: boolean } | null;
+  latest: { conversationId: number; subject: string; snoozedUntil: Date | null; openDraft: boolean } | null;
+  /** Their longest-waiting conversation whose last message (theirs) is unanswered, if any. */
+  waitingOnUs: { conversationId: number; subject: string } | null;
   /** A keep-in-touch note was already made since they last wrote. */
   keptInTouchSinceTheyWrote: boolean;
 }
@@ -168,15 +172,22 @@ export function keepInTouchApplies(f: Pick<CustomerFacts, 'tags' | 'conversation
   return (wanted.length > 0 && f.tags.some((t) => wanted.includes(t.toLowerCase()))) || (rule.minConversations > 0 && f.conversationCount >= rule.minConversations);
 }
 
+/** We wrote to them too recently for a keep-in-touch note. */
+export function wroteRecently(lastOutboundAt: Date | null, rule: Pick<KeepInTouchRule, 'minDaysSinceWeWrote'>, now: Date): boolean {
+  return lastOutboundAt !== null && now.getTime() - lastOutboundAt.getTime() < rule.minDaysSinceWeWrote * DAY_MS;
+}
+
 /**
  * Keep in touch: no mail either way for N days. `manual` is a person asking for one now (the Going quiet
- * button): no waiting for the days, no restriction, but never for "do not follow up", and never twice.
+ * button): no waiting for the days, no restriction, but never for "do not follow up", never while they wait
+ * for our answer, never soon after we wrote, and never twice.
  */
 export function decideKeepInTouch(f: CustomerFacts, rule: KeepInTouchRule, morningHour: number, now: Date, manual = false): Decision {
   if (!manual && !rule.enabled) return { act: 'skip', why: 'the keep-in-touch rule is off' };
   if (f.doNotFollowUp) return { act: 'skip', why: 'the customer is marked "do not follow up"' };
   if (!f.latest) return { act: 'skip', why: 'there is no conversation with them to write in' };
-  if (f.latest.status === 'waiting_on_us') return { act: 'skip', why: 'their last message is still unanswered: answer it first' };
+  if (f.waitingOnUs) return { act: 'skip', why: `"${f.waitingOnUs.subject}" is waiting for our answer: answer it first` };
+  if (wroteRecently(f.lastOutboundAt, rule, now)) return { act: 'skip', why: `we wrote to them on ${dayLabel(f.lastOutboundAt!)}, less than ${rule.minDaysSinceWeWrote} days ago` };
   if (f.keptInTouchSinceTheyWrote) return { act: 'skip', why: 'a keep-in-touch note was already made since they last wrote' };
   if (!manual && !keepInTouchApplies(f, rule)) return { act: 'skip', why: 'the team keeps in touch only with some customers (tags or number of conversations)' };
   const times = [f.lastInboundAt, f.lastOutboundAt].filter((d): d is Date => d !== null).map((d) => d.getTime());

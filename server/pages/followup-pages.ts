@@ -25,6 +25,7 @@ const rulesForm = z.object({
   keepInTouchDays: whole,
   keepInTouchTags: z.string().max(3000).default(''),
   keepInTouchMinConversations: whole,
+  keepInTouchMinDaysSinceWeWrote: whole.optional(),
   firstContactEnabled: checkbox,
   firstContactPerson: z.string().max(20).default(''),
   waitingOnThemEnabled: checkbox,
@@ -111,7 +112,10 @@ export function followupPages({ ctx, page, signedIn, action }: PageKit): Router 
     const change = parseForm(followupRulesChange, {
       morningHour: f.morningHour,
       checkIn: { enabled: f.checkInEnabled, days: f.checkInDays },
-      keepInTouch: { enabled: f.keepInTouchEnabled, days: f.keepInTouchDays, onlyTags: f.keepInTouchTags.split(',').map((t) => t.trim()).filter(Boolean), minConversations: f.keepInTouchMinConversations },
+      keepInTouch: {
+        enabled: f.keepInTouchEnabled, days: f.keepInTouchDays, onlyTags: f.keepInTouchTags.split(',').map((t) => t.trim()).filter(Boolean), minConversations: f.keepInTouchMinConversations,
+        ...(f.keepInTouchMinDaysSinceWeWrote === undefined ? {} : { minDaysSinceWeWrote: f.keepInTouchMinDaysSinceWeWrote }),
+      },
       firstContact: { enabled: f.firstContactEnabled, personUserId: f.firstContactPerson ? Number(f.firstContactPerson) : null },
       waitingOnThem: { enabled: f.waitingOnThemEnabled, days: f.waitingOnThemDays },
       promises: { enabled: f.promisesEnabled },

@@ -144,6 +144,7 @@ describe('follow-up lists, API and pages', () => {
     expect((await call('agent', 'GET', '/followups/rules')).status).toBe(403);
     const form = (await call('owner', 'GET', '/followups/rules')).body as string;
     expect(form).toContain('name="checkInDays" type="number" min="1" max="365" required value="10"');
+    expect(form).toContain('name="keepInTouchMinDaysSinceWeWrote" type="number" min="0" max="365" required value="14"');
     expect(form).toMatch(/name="_csrf" value="[^"]+"/);
     const posted = await fetch(`${url}/followups/rules`, {
       method: 'POST', redirect: 'manual', headers: { authorization: `Bearer ${tokens.owner}`, 'content-type': 'application/x-www-form-urlencoded' },
@@ -193,5 +194,36 @@ describe('follow-up lists, API and pages', () => {
     expect(report.outcomes.filter((o) => o.result === 'drafted').map((o) => [o.rule, o.conversationId])).toEqual([['check_in', conversations['Santoku']]]);
     const pending = (await call('agent', 'GET', '/api/drafts?status=pending&kind=followup')).body;
     expect(pending.map((d: any) => d.followup.rule).sort()).toEqual(['check_in', 'close_the_loop', 'keep_in_touch']);
+  });
+
+  it('never offers a keep-in-touch note to a customer waiting on us, or whom we wrote to in the last fourteen days', async () => {
+    const us = `Dana Okafor <${US}>`;
+    // Olga's older conversation is still unanswered, though we answered her newer one (17 days ago); we answered Kenji yesterday.
+    await write('Olga Ivanova <olga@ivanova.example>', US, 'Whetstone grit', '2026-11-01T09:00:00Z', 'Which grit should I start with?');
+    const gift = await write('Olga Ivanova <olga@ivanova.example>', US, 'Gift card', '2026-11-02T09:00:00Z', 'Do you sell gift cards?');
+    await write(us, 'Olga Ivanova <olga@ivanova.example>', 'Re: Gift card', '2026-11-03T09:00:00Z', 'Hi Olga, yes, from 20 euros.', gift.id);
+    const pan = await write('Kenji Sato <kenji@sato.example>', US, 'Carbon steel pan', '2026-11-19T08:00:00Z', 'How do I season it?');
+    await write(us, 'Kenji Sato <kenji@sato.example>', 'Re: Carbon steel pan', '2026-11-19T10:00:00Z', 'Hi Kenji, a thin layer of oil, then an hour in the oven.', pan.id);
+    clock.set('2026-11-20T12:00:00Z');
+    const [olga, kenji, maria] = await Promise.all(['olga@ivanova.example', 'kenji@sato.example', 'maria@bakery.example'].map(customerOf));
+
+    const page = (await call('agent', 'GET', '/going-quiet')).body as string;
+    const row = (id: number) => page.match(new RegExp(`<tr data-customer="${id}">[\\s\\S]*?</tr>`))![0];
+    for (const id of [olga, kenji, maria]) expect(row(id)).not.toContain('Draft a keep-in-touch note');
+    expect(row(olga)).toContain('Waiting for our answer: <a href="/conversations/');
+    expect(row(olga)).toContain('>Whetstone grit</a>');
+    expect(row(maria)).toContain('>Lids</a>');
+    expect(row(kenji)).toContain('We wrote 1 day ago');
+
+    for (const id of [olga, kenji]) expect((await call('agent', 'POST', `/api/customers/${id}/keep-in-touch`)).status).toBe(409);
+    expect((await call('agent', 'POST', `/api/customers/${olga}/keep-in-touch`)).body.error.message).toBe('No keep-in-touch note now: "Whetstone grit" is waiting for our answer: answer it first.');
+    expect((await call('agent', 'POST', `/api/customers/${kenji}/keep-in-touch`)).body.error.message).toBe('No keep-in-touch note now: we wrote to them on 2026-11-19, less than 14 days ago.');
+
+    // The window is the team's: with none, Kenji can have one (Olga still cannot).
+    expect((await call('owner', 'PUT', '/api/followup-rules', { keepInTouch: { minDaysSinceWeWrote: 0 } })).body.keepInTouch).toMatchObject({ minDaysSinceWeWrote: 0 });
+    expect((await call('agent', 'GET', '/going-quiet')).body).toContain(`aria-label="Draft a keep-in-touch note to Kenji Sato"`);
+    expect((await call('agent', 'POST', `/api/customers/${kenji}/keep-in-touch`)).status).toBe(201);
+    expect((await call('agent', 'POST', `/api/customers/${olga}/keep-in-touch`)).status).toBe(409);
+    await call('owner', 'PUT', '/api/followup-rules', { keepInTouch: { minDaysSinceWeWrote: 14 } });
   });
 });

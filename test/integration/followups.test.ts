@@ -109,6 +109,16 @@ describe('follow-up rules', () => {
     expect((await followupDrafts()).map((d) => d.followup_rule)).toEqual(['waiting_on_them']);
   });
 
+  it('nudges, not checks in, when our answer asked for something without a question mark', async () => {
+    const pat = person('Pat Doe', 'pat', 0);
+    const conversationId = await answered(pat, 'Wrong lid', '2026-11-02T09:00:00Z', '2026-11-02T10:00:00Z', 'Hi Pat,\n\nSorry the lid does not fit. Let me know which size you ordered, and I will send the right one.\n\nDana');
+    expect((await run('2026-11-08T09:00:00Z')).outcomes).toMatchObject([{ rule: 'waiting_on_them', result: 'drafted', conversationId }]);
+    const [nudge] = await followupDrafts();
+    expect(nudge!.body).toContain('[[ask again, kindly: "Let me know which size you ordered, and I will send the right one."]]');
+    await run('2026-11-17T09:00:00Z');
+    expect((await followupDrafts()).map((d) => d.followup_rule)).toEqual(['waiting_on_them']);
+  });
+
   it('keeps in touch after ninety days without mail either way, only with the customers the team chose', async () => {
     const ruth = person('Ruth Calloway', 'ruth', 60);
     const conversationId = await answered(ruth, 'Knife roll', '2026-08-01T09:00:00Z', '2026-08-02T10:00:00Z', 'Hi Ruth,\n\nGlad the knife roll arrived safely.\n\nDana');

@@ -6,6 +6,7 @@ import {
   type ConversationFacts, type CustomerFacts, type KeepInTouchRule,
 } from '../../core/followups/rules.ts';
 import { theirWords } from '../../core/followups/their-words.ts';
+import { whatWeSolved } from '../../core/followups/what-we-solved.ts';
 
 const at = (iso: string) => new Date(iso);
 const on = { enabled: true, days: 14 };
@@ -93,10 +94,47 @@ describe('waiting on them', () => {
     expect(asksQuestion('> Do you ship to Norway?\n\nYes, we do.')).toBe(false);
     expect(questionAsked('Done. Does the 24 cm lid fit? Thanks')).toBe('Does the 24 cm lid fit?');
   });
+
+  it('hears a request without a question mark as asking, and a courtesy as not', () => {
+    const asks = [
+      'please send me the order number',
+      'Hi Pat,\n\nSorry about that. Please send me the order number and I will look into it.\n\nDana',
+      'Could you send a photo of the label.',
+      'Could you please also share a screenshot of the error',
+      'Can you confirm the delivery address for me.',
+      'Would you mind sending the receipt again.',
+      'Let me know which size you ordered.',
+      'Just let us know what colour you would prefer.',
+      'Let me know when you are home, so the courier can come by.',
+      'Kindly forward the invoice to our accounts team.',
+      'Send me the tracking number when you have it.',
+      'If you could send me a picture of the lid, I can check the size.',
+      "I'll need your order number to find it.",
+      'Please reply with the serial number on the base.',
+    ];
+    for (const text of asks) expect([text, asksQuestion(text)]).toEqual([text, true]);
+    const courtesies = [
+      'Let me know if anything else comes up.',
+      'Please enjoy!',
+      'Please enjoy the new pan, and happy cooking.',
+      'Let me know how it goes!',
+      'Let me know if you have any trouble with it.',
+      'Please note that we are closed on Monday.',
+      'Feel free to send me a photo if it happens again.',
+      "Don't hesitate to tell us if it breaks.",
+      'We sent the replacement today; it should be with you by Friday.',
+      'Check the box under Settings and the export runs by itself.',
+      '> Could you send me the manual?\n\nHere it is, attached.',
+      'We will send you the tracking number tomorrow.',
+      'Please reply to this email if you need anything.',
+    ];
+    for (const text of courtesies) expect([text, asksQuestion(text)]).toEqual([text, false]);
+    expect(questionAsked('Hi Ben,\n\nThanks for the photo. Let me know which size you ordered, and I will send the right lid.\n\nSam')).toBe('Let me know which size you ordered, and I will send the right lid.');
+  });
 });
 
 describe('keep in touch', () => {
-  const rule: KeepInTouchRule = { enabled: true, days: 90, onlyTags: [], minConversations: 0 };
+  const rule: KeepInTouchRule = { enabled: true, days: 90, onlyTags: [], minConversations: 0, minDaysSinceWeWrote: 14 };
   const customer = (over: Partial<CustomerFacts> = {}): CustomerFacts => ({
     customerId: 4,
     customerName: 'Ruth Calloway',
@@ -107,7 +145,8 @@ describe('keep in touch', () => {
     lastOutboundAt: at('2026-08-02T10:00:00Z'),
     utcOffsetMinutes: 60,
     pendingFollowup: false,
-    latest: { conversationId: 9, subject: 'Knife roll', status: 'waiting_on_them', snoozedUntil: null, openDraft: false },
+    latest: { conversationId: 9, subject: 'Knife roll', snoozedUntil: null, openDraft: false },
+    waitingOnUs: null,
     keptInTouchSinceTheyWrote: false,
     ...over,
   });
@@ -131,11 +170,16 @@ describe('keep in touch', () => {
   it('never twice before they write, never over an unanswered message, and by hand at once', () => {
     const now = at('2026-11-01T08:00:00Z');
     expect(decideKeepInTouch(customer({ keptInTouchSinceTheyWrote: true }), rule, 9, now)).toMatchObject({ act: 'skip' });
-    expect(decideKeepInTouch(customer({ latest: { conversationId: 9, subject: 'x', status: 'waiting_on_us', snoozedUntil: null, openDraft: false } }), rule, 9, now)).toMatchObject({ act: 'skip', why: expect.stringContaining('unanswered') });
+    expect(decideKeepInTouch(customer({ waitingOnUs: { conversationId: 8, subject: 'Whetstone grit' } }), rule, 9, now)).toEqual({ act: 'skip', why: '"Whetstone grit" is waiting for our answer: answer it first' });
     expect(decideKeepInTouch(customer({ latest: null }), rule, 9, now)).toMatchObject({ act: 'skip', why: 'there is no conversation with them to write in' });
     const early = at('2026-09-01T10:00:00Z');
     expect(decideKeepInTouch(customer(), { ...rule, enabled: false, onlyTags: ['vip'] }, 9, early, true)).toMatchObject({ act: 'draft', dueAt: early, reason: expect.stringContaining('Going quiet') });
     expect(decideKeepInTouch(customer({ doNotFollowUp: true }), rule, 9, early, true)).toMatchObject({ act: 'skip' });
+    // Not by hand either while they wait for us, nor within the days after we wrote.
+    expect(decideKeepInTouch(customer({ waitingOnUs: { conversationId: 8, subject: 'Whetstone grit' } }), rule, 9, early, true)).toMatchObject({ act: 'skip' });
+    expect(decideKeepInTouch(customer({ lastOutboundAt: at('2026-08-19T10:00:01Z') }), rule, 9, early, true)).toEqual({ act: 'skip', why: 'we wrote to them on 2026-08-19, less than 14 days ago' });
+    expect(decideKeepInTouch(customer({ lastOutboundAt: at('2026-08-18T10:00:00Z') }), rule, 9, early, true)).toMatchObject({ act: 'draft' });
+    expect(decideKeepInTouch(customer({ lastOutboundAt: at('2026-08-31T10:00:00Z') }), { ...rule, minDaysSinceWeWrote: 0 }, 9, early, true)).toMatchObject({ act: 'draft' });
   });
 });
 
@@ -196,5 +240,24 @@ describe('their own words', () => {
     expect(theirWords(texts, 'wants: CSV export')).toBe('A CSV export of my orders would help a lot, my accountant wants one.');
     expect(theirWords(['Could I download my invoices as a spreadsheet?'], 'exporting invoices')).toBe('Could I download my invoices as a spreadsheet?');
     expect(theirWords(['Hello!\n\nDo you sell gift cards?\n\nAnna'], 'wants: vouchers')).toBe('Do you sell gift cards?');
+  });
+});
+
+describe('what the check-in asks about', () => {
+  const cracked = { subject: 'Cracked lid', theirs: ['Hi Dana,\n\nThe glass lid of my stock pot arrived cracked. Can you send a new one?\n\nThanks, Pat'] };
+
+  it('is the line of our answer about the problem they wrote about, not a greeting beside it', () => {
+    const ours = 'Hi Pat,\n\nHappy belated birthday!\n\nI am sorry about the lid: a new glass lid is on its way and should arrive by Friday.\n\nDana';
+    expect(whatWeSolved({ ...cracked, ours })).toBe('I am sorry about the lid: a new glass lid is on its way and should arrive by Friday.');
+    expect(whatWeSolved({ ...cracked, ours: 'Hi Pat,\n\nGood news. We posted a replacement for the cracked one today. Enjoy the weekend!\n\nDana' })).toBe('We posted a replacement for the cracked one today.');
+    // The subject names the problem too: "CSV export" with their words saying little.
+    expect(whatWeSolved({ subject: 'CSV export', theirs: ['Hello, a question about that.'], ours: 'Hi Maria,\n\nThanks for writing! Go to Settings, then Export, and pick CSV.\n\nDana' })).toBe('Go to Settings, then Export, and pick CSV.');
+  });
+
+  it('is nothing when no line of ours is about their problem: the scaffold then asks in general words', () => {
+    expect(whatWeSolved({ ...cracked, ours: 'Hi Pat,\n\nHappy belated birthday!\n\nAll sorted now, have a lovely week.\n\nDana' })).toBeNull();
+    expect(whatWeSolved({ ...cracked, ours: '' })).toBeNull();
+    // Their name and ours are no topic: "Hi Dana" and "Dana" do not make the sign-off about the lid.
+    expect(whatWeSolved({ subject: 'Hello', theirs: ['Hi Dana, Pat here.'], ours: 'Hi Pat,\n\nThank you, Pat!\n\nDana' })).toBeNull();
   });
 });
