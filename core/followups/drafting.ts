@@ -54,7 +54,7 @@ export async function writeFollowupDraft(tx: Kysely<DB>, d: FollowupDraftInput):
   const address = theirs ? null : await tx.selectFrom('customer_addresses').select('address').where('customer_id', '=', conversation.customer_id).orderBy('created_at').limit(1).executeTakeFirst();
   // When we wrote first there is no message of theirs: the template must still greet them, not us.
   const greeted: Message = theirs ?? { ...anchor, from_address: address?.address ?? null, from_name: null, reply_to: [], to: [], cc: [] };
-  const base = await templateContext(tx, conversation.customer_id, conversation.id, conversation.subject, greeted, conversation.mailbox_id);
+  const base = await templateContext(tx, conversation.customer_id, conversation.id, conversation.subject, greeted, conversation.mailbox_id, d.now);
   // Days since we last wrote them, as of now: the reply drafter counts to their new message instead.
   const daysSinceWeLastWrote = customer?.last_outbound_at ? Math.floor((d.now.getTime() - customer.last_outbound_at.getTime()) / DAY_MS) : null;
   const context = { ...base, daysSinceWeLastWrote, followup: { rule: d.rule, ...d.details } };

@@ -150,8 +150,8 @@ describe('review and approval rules', () => {
   it('renders every shipped template with every helper, leaving holes only where a person must write', async () => {
     const library = new TemplateLibrary(ctx.db);
     const context = {
-      customer: { name: 'Maria Lopez', firstName: 'Maria', email: 'maria@bakery.example', since: new Date('2025-03-14T10:00:00Z'), earlierConversations: 2, previousTopics: ['Induction question', 'Gift wrap'] },
-      message: { subject: 'Warped pan', text: 'The pan warped after two uses and I am really disappointed.', quote: 'The pan warped after two uses and I am really disappointed.' },
+      customer: { name: 'Maria Lopez', firstName: 'Maria', email: 'maria@bakery.example', since: new Date('2025-03-14T10:00:00Z'), writingSince: 'since March 2025', earlierConversations: 2, previousTopics: ['Induction question', 'Gift wrap'] },
+      message: { subject: 'Warped pan', text: 'The pan warped after two uses and I am really disappointed.', quote: 'The pan warped after two uses and I am really disappointed.', point: 'The pan warped after two uses and I am really disappointed.' },
       conversation: { subject: 'Warped pan' },
       company: { name: 'Fernhill' },
       staff: { name: 'Dana Okafor', firstName: 'Dana', signature: '' },
@@ -166,7 +166,7 @@ describe('review and approval rules', () => {
       expect(rendered.body, name).not.toMatch(/dear customer|valued customer|\{\{|undefined|\[object/i);
     }
     expect((await library.render('replies/returning-customer', context)).body).toContain('since March 2025');
-    expect((await library.render('replies/complaint', context)).body).toContain('> The pan warped after two uses');
+    expect((await library.render('replies/complaint', context)).body).toContain('in your own words: "The pan warped after two uses and I am really disappointed."]]');
     expect((await library.render('replies/check-in', context)).body).toContain('"Warped pan"');
     expect((await library.render('partials/signature', context)).body.trim()).toBe('Dana\nFernhill');
     // No name known: a hole to fill, never "Dear Customer".
