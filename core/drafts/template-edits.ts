@@ -84,4 +84,5 @@ const SAMPLE = {
   company: { name: 'Your company' },
   staff: { name: 'Dana Okafor', firstName: 'Dana', signature: '' },
   daysSinceWeLastWrote: 30,
+  quietFor: 'a few weeks',
 };

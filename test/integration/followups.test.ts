@@ -119,7 +119,7 @@ describe('follow-up rules', () => {
     await updateCustomerProfile(ctx, await customerOf(ruth.address), { tags: ['Wholesale'] }, dana);
     expect((await run('2026-11-01T10:00:00Z')).outcomes).toMatchObject([{ rule: 'keep_in_touch', result: 'drafted', conversationId }]);
     const [note] = await followupDrafts();
-    expect(note!.body).toMatch(/^Hi Ruth,\n\nIt's been a while since we last wrote\. \[\[a genuine reason you thought of them \(last time they wrote about "Knife roll"\)\]\]/);
+    expect(note!.body).toMatch(/^Hi Ruth,\n\nIt's been a few months since we last wrote\. \[\[a genuine reason you thought of them \(last time they wrote about "Knife roll"\)\]\]/);
     expect(note!.followup_reason).toContain('No mail either way with Ruth Calloway since 2026-08-02 (91 days)');
     await run('2026-11-02T10:00:00Z');
     await run('2026-11-05T10:00:00Z');

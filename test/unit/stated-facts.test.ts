@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { withoutGreeting } from '../../core/customers/card.ts';
-import { writingSince, writtenWhen } from '../../core/drafts/dates-in-words.ts';
+import { quietFor, writingSince, writtenWhen } from '../../core/drafts/dates-in-words.ts';
 import { TemplateLibrary } from '../../core/drafts/templates.ts';
 import { askedOn, theirPoint, theirWords } from '../../core/followups/their-words.ts';
 import type { DB } from '../../core/db/schema.ts';
@@ -34,6 +34,21 @@ describe('facts in a reply', () => {
 
     it('never states a first mail in the future', () => {
       expect(writingSince(new Date('2027-01-01T00:00:00Z'), NOW)).toBeNull();
+    });
+  });
+
+  describe('how long since we last wrote', () => {
+    it('says nothing when we wrote them in the last weeks, or never', () => {
+      expect(quietFor(daysAgo(1), NOW)).toBeNull();
+      expect(quietFor(daysAgo(20), NOW)).toBeNull();
+      expect(quietFor(null, NOW)).toBeNull();
+    });
+
+    it('says weeks, months or years as a person would', () => {
+      expect(quietFor(daysAgo(35), NOW)).toBe('a few weeks');
+      expect(quietFor(daysAgo(91), NOW)).toBe('a few months');
+      expect(quietFor(new Date('2025-10-01T00:00:00Z'), NOW)).toBe('over a year');
+      expect(quietFor(new Date('2023-10-01T00:00:00Z'), NOW)).toBe('over three years');
     });
   });
 
@@ -106,6 +121,13 @@ describe('facts in a reply', () => {
       expect(body).not.toContain('Hi team');
       expect(body.split('The pan warped after two uses.')).toHaveLength(2);
       expect(body).toContain('[[say plainly what went wrong and that it\'s on us, in your own words: "The pan warped after two uses. Really disappointed."]]');
+    });
+
+    it('says how long it has been in a keep-in-touch note only when it has been a while', async () => {
+      const months = await library.render('replies/keep-in-touch', { ...context({}), quietFor: quietFor(daysAgo(91), NOW) });
+      expect(months.body).toMatch(/^Hi Pat,\n\nIt's been a few months since we last wrote\. \[\[/);
+      const recent = await library.render('replies/keep-in-touch', { ...context({}), quietFor: quietFor(daysAgo(3), NOW) });
+      expect(recent.body).toMatch(/^Hi Pat,\n\n\[\[a genuine reason/);
     });
 
     it('names the month of the request in a close-the-loop note', async () => {
