@@ -193,6 +193,7 @@ describe('review and approval rules', () => {
       company: { name: 'Fernhill' },
       staff: { name: 'Dana Okafor', firstName: 'Dana', signature: '' },
       daysSinceWeLastWrote: 40,
+      quietFor: 'a few weeks',
     };
     const names = (await library.sources()).filter((s) => s.name.startsWith('replies/')).map((s) => s.name);
     expect(names.sort()).toEqual(['replies/check-in', 'replies/close-the-loop', 'replies/complaint', 'replies/feature-idea', 'replies/first-contact', 'replies/first-reply', 'replies/keep-in-touch', 'replies/nudge', 'replies/promise-reminder', 'replies/reminder', 'replies/returning-customer', 'replies/thanks']);
@@ -205,6 +206,7 @@ describe('review and approval rules', () => {
     expect((await library.render('replies/returning-customer', context)).body).toContain('since March 2025');
     expect((await library.render('replies/complaint', context)).body).toContain('in your own words: "The pan warped after two uses and I am really disappointed."]]');
     expect((await library.render('replies/check-in', context)).body).toContain('"Warped pan"');
+    expect((await library.render('replies/keep-in-touch', context)).body).toContain("It's been a few weeks since we last wrote.");
     expect((await library.render('partials/signature', context)).body.trim()).toBe('Dana\nFernhill');
     // No name known: a hole to fill, never "Dear Customer".
     const nameless = await library.render('replies/first-reply', { ...context, customer: { ...context.customer, firstName: null } });

@@ -130,6 +130,11 @@ describe('facts in a reply', () => {
       expect(recent.body).toMatch(/^Hi Pat,\n\n\[\[a genuine reason/);
     });
 
+    it('keeps monthYear for team templates: the month and year of the date given, in UTC', async () => {
+      const { body } = await library.render('replies/mine', { customer: { since: new Date('2025-03-31T23:30:00Z') } }, 'Since {{monthYear customer.since}}.{{monthYear customer.nothing}}');
+      expect(body).toBe('Since March 2025.\n');
+    });
+
     it('names the month of the request in a close-the-loop note', async () => {
       const { body } = await library.render('replies/close-the-loop', { ...context({}), followup: { label: 'CSV export', words: 'Any chance of exporting my order history as CSV?', askedWhen: writtenWhen(new Date('2026-10-14T09:00:00Z'), NOW) } });
       expect(body).toContain('You wrote to us in October:\n> Any chance of exporting my order history as CSV?');
