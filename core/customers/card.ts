@@ -69,8 +69,13 @@ export async function customerCard(ctx: Ctx, id: number): Promise<CustomerCard> 
   };
 }
 
+const GREETING_WORD = String.raw`(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|guten tag|liebe[rs]?|bonjour|salut|hola|buongiorno|ciao|hej|hoi|goedemorgen|beste)\b`;
 // A line that only greets ("Hi Dana,", "Hallo zusammen!") says nothing about what they asked.
-export const GREETING = /^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|guten tag|liebe[rs]?|bonjour|salut|hola|buongiorno|ciao|hej|hoi|goedemorgen|beste)\b[^.?!]{0,40}[,!.:]?$/i;
+export const GREETING = new RegExp(String.raw`^${GREETING_WORD}[^.?!]{0,40}[,!.:]?$`, 'i');
+const GREETING_OPENS = new RegExp(String.raw`^${GREETING_WORD}`, 'i');
+// Who a greeting that opens a line goes to, up to its comma: "Hi team, the pan warped", "Dear Mr Smith:".
+// Names are capitalised, so "Hey this broke, again" keeps its words.
+const GREETED = /^(?:[ \t]+(?:\p{Lu}[\p{L}'’.-]*|team|there|all|everyone|folks|zusammen|and|&)){0,4}[ \t]*(?:[,!:.]\s*|\n\s*|$)/u;
 
 /**
  * What they asked, in one line: the first paragraph of their own words (quotes and signature are already
@@ -82,4 +87,13 @@ export function gistOf(newText: string): string {
   while (lines.length && (!lines[0] || GREETING.test(lines[0]))) lines.shift();
   const paragraph = lines.slice(0, lines.indexOf('') < 0 ? lines.length : lines.indexOf('')).join(' ');
   return shorten(paragraph || newText, 140);
+}
+
+/** Their text without the greeting it opens with, so a quote of theirs starts with what they had to say. */
+export function withoutGreeting(text: string): string {
+  let rest = text.trim();
+  const opening = GREETING_OPENS.exec(rest);
+  const greeted = opening ? GREETED.exec(rest.slice(opening[0].length)) : null;
+  if (opening && greeted) rest = rest.slice(opening[0].length + greeted[0].length);
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
 }

@@ -5,7 +5,10 @@ import type { DB, Message, User } from '../db/schema.ts';
 import { ConflictError } from '../errors.ts';
 import { ourAddresses } from '../mailboxes/mailboxes.ts';
 import { firstNameOf } from '../customers/addresses.ts';
+import { withoutGreeting } from '../customers/card.ts';
 import { claimFirstContact, settleFirstContact } from '../followups/first-contact.ts';
+import { theirPoint } from '../followups/their-words.ts';
+import { writingSince } from './dates-in-words.ts';
 import { chooseReplyTemplate, type ConversationFacts } from './template-choice.ts';
 import { TemplateError, TemplateLibrary, shorten } from './templates.ts';
 import { replyRecipients, replySubject } from './recipients.ts';
@@ -30,10 +33,11 @@ export async function prepareReplyDraft(ctx: Ctx, conversationId: number): Promi
     const message = await tx.selectFrom('messages').selectAll().where('id', '=', conversation.draft_wanted_for).executeTakeFirst();
     if (!message) return done('the message is gone');
 
-    const context = await templateContext(tx, conversation.customer_id, conversation.id, conversation.subject, message, conversation.mailbox_id);
+    const now = ctx.clock.now();
+    const context = await templateContext(tx, conversation.customer_id, conversation.id, conversation.subject, message, conversation.mailbox_id, now);
     const facts: ConversationFacts = { intent: (conversation.intent ?? 'other') as ConversationFacts['intent'], earlierConversations: context.customer.earlierConversations };
     // A new customer's first message gets a personal welcome, drafted for the founder or a chosen person.
-    const welcome = await claimFirstContact(tx, conversation, message, ctx.clock.now());
+    const welcome = await claimFirstContact(tx, conversation, message, now);
     const templateName = welcome?.templateName ?? `replies/${chooseReplyTemplate(facts)}`;
     let body: string;
     try {
@@ -46,7 +50,6 @@ export async function prepareReplyDraft(ctx: Ctx, conversationId: number): Promi
       body = `Hi ${context.customer.firstName ?? '[[their name]]'},\n\n[[your reply (the template ${templateName} failed: ${err.message.replace(/[\[\]]/g, '')})]]\n`;
     }
     const { to, cc } = replyRecipients(message, ours);
-    const now = ctx.clock.now();
     const touch = touchCheck({ text: body, templateText: body, customer: { firstName: context.customer.firstName }, customerText: message.new_text });
     const draft = await tx
       .insertInto('drafts')
@@ -98,8 +101,8 @@ async function clearWanted(tx: Kysely<DB>, conversationId: number): Promise<void
   await tx.updateTable('conversations').set({ draft_wanted_for: null }).where('id', '=', conversationId).execute();
 }
 
-/** What templates can say about the customer and the conversation. */
-export async function templateContext(tx: Kysely<DB>, customerId: number | null, conversationId: number, subject: string, message: Message, mailboxId: number | null) {
+/** What templates can say about the customer and the conversation, as of `now` (when the reply is written). */
+export async function templateContext(tx: Kysely<DB>, customerId: number | null, conversationId: number, subject: string, message: Message, mailboxId: number | null, now: Date) {
   const customer = customerId ? await tx.selectFrom('customers').selectAll().where('id', '=', customerId).executeTakeFirst() : undefined;
   const earlier = customerId
     ? await tx.selectFrom('conversations').select(['subject', 'last_message_at']).where('customer_id', '=', customerId).where('id', '!=', conversationId).orderBy('last_message_at', 'desc').limit(5).execute()
@@ -112,11 +115,12 @@ export async function templateContext(tx: Kysely<DB>, customerId: number | null,
       firstName: firstNameOf(name, message.from_address ?? ''),
       email: message.from_address,
       since: customer?.first_contact_at ?? null,
+      writingSince: writingSince(customer?.first_contact_at ?? null, now),
       earlierConversations: earlier.length,
       previousTopics: earlier.map((c) => c.subject),
     },
     personUserId: customer?.person_user_id ?? null,
-    message: { subject: message.subject, text: message.new_text, quote: shorten(message.new_text, 200) },
+    message: { subject: message.subject, text: message.new_text, quote: shorten(withoutGreeting(message.new_text), 200), point: theirPoint(message.new_text) },
     conversation: { subject },
     company: { name: mailbox?.name ?? '' },
     daysSinceWeLastWrote: customer?.last_outbound_at ? Math.floor((message.date.getTime() - customer.last_outbound_at.getTime()) / 86_400_000) : null,

@@ -18,7 +18,7 @@ async function contextFor(ctx: Ctx, conversationId: number, staff: User) {
   if (!conversation) throw new NotFoundError('Conversation', conversationId);
   const message = await ctx.db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).orderBy((eb) => eb.case().when('direction', '=', 'in').then(0).else(1).end()).orderBy('date', 'desc').limit(1).executeTakeFirst();
   if (!message) throw new NotFoundError('Message in conversation', conversationId);
-  const context = await templateContext(ctx.db, conversation.customer_id, conversation.id, conversation.subject, message, conversation.mailbox_id);
+  const context = await templateContext(ctx.db, conversation.customer_id, conversation.id, conversation.subject, message, conversation.mailbox_id, ctx.clock.now());
   return { ...context, staff: { name: staff.name, firstName: firstNameOfUser(staff), signature: staff.signature } };
 }
 
@@ -78,10 +78,11 @@ export async function applyTemplate(ctx: Ctx, draftId: number, name: string, act
 
 /** A context with every field filled, to check a template compiles and renders before it is saved. */
 const SAMPLE = {
-  customer: { name: 'Maria Lopez', firstName: 'Maria', email: 'maria@example.com', since: new Date('2025-01-01T00:00:00Z'), earlierConversations: 1, previousTopics: ['An earlier question'] },
-  message: { subject: 'A question', text: 'Their message.', quote: 'Their message.' },
+  customer: { name: 'Maria Lopez', firstName: 'Maria', email: 'maria@example.com', since: new Date('2025-01-01T00:00:00Z'), writingSince: 'since January 2025', earlierConversations: 1, previousTopics: ['An earlier question'] },
+  message: { subject: 'A question', text: 'Their message.', quote: 'Their message.', point: 'Their message.' },
   conversation: { subject: 'A question' },
   company: { name: 'Your company' },
   staff: { name: 'Dana Okafor', firstName: 'Dana', signature: '' },
   daysSinceWeLastWrote: 30,
+  quietFor: 'a few weeks',
 };

@@ -5,6 +5,7 @@ import Handlebars from 'handlebars';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { LonghandError } from '../errors.ts';
+import { MONTHS } from './dates-in-words.ts';
 import { findSlots } from './slots.ts';
 
 export const SHIPPED_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -78,13 +79,13 @@ function tidy(text: string): string {
   return text.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim() + '\n';
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-
 function createEnvironment(): typeof Handlebars {
   const env = Handlebars.create();
   // A hole for the person to fill, shown with its hint. A draft with one left cannot be approved.
-  env.registerHelper('personal', function (hint: unknown) {
-    const text = typeof hint === 'string' && hint.trim() ? hint.trim().replace(/[\[\]\n]/g, ' ').slice(0, 200) : 'write this part yourself';
+  // `{{#personal "hint" theirWords}}` names what they wrote in the hint, where only the writer sees it.
+  env.registerHelper('personal', function (hint: unknown, ...rest: unknown[]) {
+    const about = rest.length > 1 && typeof rest[0] === 'string' && rest[0].trim() ? `: "${rest[0].trim()}"` : '';
+    const text = typeof hint === 'string' && hint.trim() ? `${hint.trim()}${about}`.replace(/[\[\]\n]/g, ' ').slice(0, 200) : 'write this part yourself';
     return `[[${text}]]`;
   });
   env.registerHelper('monthYear', (d: unknown) => (d instanceof Date ? `${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}` : ''));

@@ -56,8 +56,12 @@ export const TOUCH_WEIGHTS = { ownWords: 25, greeting: 15, cannedPhrases: 20, th
 export const UNFILLED_SLOT_SCORE_CAP = 40;
 /** Someone new on the reply is not ready until a person looks: the score stays at or below this. */
 export const NEW_RECIPIENT_SCORE_CAP = 60;
+/** A draft that is still the template is not ready either: the score stays at or below this. */
+export const UNCHANGED_TEMPLATE_SCORE_CAP = 40;
 /** Fewer own words than this on top of the template, and the draft counts as unchanged. */
 const UNCHANGED_BELOW_WORDS = 8;
+/** A run of this many words of a slot hint or a quote of the template (fewer for a shorter one) is the template's. */
+const COPIED_RUN_WORDS = 4;
 /** This many own words earn all the own-words points. */
 const FULL_OWN_WORDS = 20;
 /** Each canned phrase costs this much of its part. */
@@ -162,22 +166,50 @@ interface OwnWords {
   stems: Set<string>;
 }
 
-/** Words in the draft that are not the template's, not canned phrases, not slot hints nor quotes. */
+/** The passages of the template a person may keep with their marks taken off: slot hints and quoted lines. */
+function markedPassages(template: string): string[][] {
+  const quoted = Array.from(template.matchAll(QUOTED_LINE), (m) => m[0].replace(/^[ \t]*>+/, ''));
+  return [...findSlots(template).map((s) => s.hint), ...quoted].map(words).filter((p) => p.length > 0);
+}
+
+/** The positions in `draft` of runs of words copied from one of the passages, in order. */
+function copiedFrom(draft: string[], passages: string[][]): Set<number> {
+  const starts = new Map<string, Array<[string[], number]>>();
+  for (const p of passages) p.forEach((w, j) => starts.set(w, [...(starts.get(w) ?? []), [p, j]]));
+  const copied = new Set<number>();
+  draft.forEach((w, i) => {
+    for (const [passage, j] of starts.get(w) ?? []) {
+      let n = 0;
+      while (i + n < draft.length && j + n < passage.length && draft[i + n] === passage[j + n]) n++;
+      if (n >= Math.min(COPIED_RUN_WORDS, passage.length)) for (let k = i; k < i + n; k++) copied.add(k);
+    }
+  });
+  return copied;
+}
+
+/**
+ * Words in the draft a person typed: not the template's (its words, its slot hints and the customer's
+ * words it quoted, kept or with the brackets and quote marks taken off), not canned phrases, not quotes.
+ */
 function ownWords(visible: string, canned: Array<{ start: number; end: number }>, template: string | null, phrases: readonly CannedPhrase[]): OwnWords {
   const kept = new Map<string, number>();
+  const draft = words(hide(visible, canned));
+  let copied = new Set<number>();
   if (template !== null) {
     const templateVisible = visibleText(template);
     for (const w of words(hide(templateVisible, findCannedPhrases(templateVisible, phrases)))) kept.set(w, (kept.get(w) ?? 0) + 1);
+    copied = copiedFrom(draft, markedPassages(template));
   }
   const own = { count: 0, stems: new Set<string>() };
-  for (const w of words(hide(visible, canned))) {
+  draft.forEach((w, i) => {
+    if (copied.has(i)) return;
     const left = kept.get(w) ?? 0;
     if (left > 0) kept.set(w, left - 1);
     else {
       own.count++;
       own.stems.add(stem(w));
     }
-  }
+  });
   return own;
 }
 
@@ -258,7 +290,7 @@ export function touchCheck(input: TouchCheckInput): TouchCheckResult {
     const explanation = template === null
       ? `${plural(own.count, 'word')} of your own (canned phrases don't count).`
       : unchanged
-        ? `Still the template: you added ${plural(own.count, 'word')} of your own.`
+        ? `Still the template: you added ${plural(own.count, 'word')} of your own; until you write more, the score stays at ${UNCHANGED_TEMPLATE_SCORE_CAP} or below.`
         : `You added ${plural(own.count, 'word')} of your own to the template (canned phrases don't count).`;
     parts.push({ name: 'Own words', points, max, explanation: points < max && !unchanged ? `${explanation} About ${FULL_OWN_WORDS} earn all the points.` : explanation });
   }
@@ -357,7 +389,8 @@ export function touchCheck(input: TouchCheckInput): TouchCheckResult {
     findings.push({ kind: 'new-recipient', start: 0, end: 0, message: `New recipient: ${address} — not in this conversation.`, suggestion: 'Make sure they should read this reply; remove them if not.' });
   }
   const total = parts.reduce((sum, p) => sum + p.points, 0);
-  const caps = [total, ...(slots.length ? [UNFILLED_SLOT_SCORE_CAP] : []), ...(newcomers.length ? [NEW_RECIPIENT_SCORE_CAP] : [])];
+  const unchanged = findings.some((f) => f.kind === 'unchanged-template');
+  const caps = [total, ...(slots.length ? [UNFILLED_SLOT_SCORE_CAP] : []), ...(unchanged ? [UNCHANGED_TEMPLATE_SCORE_CAP] : []), ...(newcomers.length ? [NEW_RECIPIENT_SCORE_CAP] : [])];
   const score = Math.min(...caps);
   findings.sort((a, b) => a.start - b.start || a.end - b.end);
   return { score, parts, findings };

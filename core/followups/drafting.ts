@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { audit } from '../audit.ts';
 import type { AddressJson, DB, Message } from '../db/schema.ts';
+import { quietFor } from '../drafts/dates-in-words.ts';
 import { templateContext } from '../drafts/drafter.ts';
 import { replyRecipients, replySubject } from '../drafts/recipients.ts';
 import { TemplateError, TemplateLibrary } from '../drafts/templates.ts';
@@ -54,10 +55,10 @@ export async function writeFollowupDraft(tx: Kysely<DB>, d: FollowupDraftInput):
   const address = theirs ? null : await tx.selectFrom('customer_addresses').select('address').where('customer_id', '=', conversation.customer_id).orderBy('created_at').limit(1).executeTakeFirst();
   // When we wrote first there is no message of theirs: the template must still greet them, not us.
   const greeted: Message = theirs ?? { ...anchor, from_address: address?.address ?? null, from_name: null, reply_to: [], to: [], cc: [] };
-  const base = await templateContext(tx, conversation.customer_id, conversation.id, conversation.subject, greeted, conversation.mailbox_id);
-  // Days since we last wrote them, as of now: the reply drafter counts to their new message instead.
+  const base = await templateContext(tx, conversation.customer_id, conversation.id, conversation.subject, greeted, conversation.mailbox_id, d.now);
+  // Since we last wrote them, as of now: the reply drafter counts to their new message instead.
   const daysSinceWeLastWrote = customer?.last_outbound_at ? Math.floor((d.now.getTime() - customer.last_outbound_at.getTime()) / DAY_MS) : null;
-  const context = { ...base, daysSinceWeLastWrote, followup: { rule: d.rule, ...d.details } };
+  const context = { ...base, daysSinceWeLastWrote, quietFor: quietFor(customer?.last_outbound_at ?? null, d.now), followup: { rule: d.rule, ...d.details } };
 
   let body: string;
   try {

@@ -3,6 +3,7 @@ import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import type { DB, Draft, Followup, User } from '../db/schema.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
+import { writtenWhen } from '../drafts/dates-in-words.ts';
 import { ourAddresses } from '../mailboxes/mailboxes.ts';
 import { conversationState, quietConversations, quietCustomers } from './facts.ts';
 import { FollowupBusy, writeFollowupDraft } from './drafting.ts';
@@ -12,6 +13,7 @@ import {
   conversationKey, decideCheckIn, decideCloseTheLoop, decideKeepInTouch, decideNudge, decidePromiseReminder, decideReminder, keepInTouchKey,
   type ConversationFacts, type CustomerFacts, type Decision, type RuleName,
 } from './rules.ts';
+import { requestAskedOn } from './their-words.ts';
 import { whatWeSolved } from './what-we-solved.ts';
 import { withdrawForDoNotFollowUp } from './withdraw.ts';
 
@@ -274,10 +276,10 @@ async function fireCloseTheLoop(tx: Kysely<DB>, env: Env, row: Followup): Promis
   const request = await tx.selectFrom('customer_requests').select(['label', 'shipped_by']).where('id', '=', row.request_id!).executeTakeFirstOrThrow();
   const d = decideCloseTheLoop({ ...state, conversationExists: state.exists, label: request.label, words: row.note ?? '' }, row.due_at, env.asOf);
   if (d.act !== 'draft') return settle(tx, row, d);
-  const asked = await tx.selectFrom('customer_request_askers').select((eb) => eb.fn.min('created_at').as('at')).where('request_id', '=', row.request_id!).where('customer_id', '=', row.customer_id).executeTakeFirst();
+  const askedOn = await requestAskedOn(tx, row.request_id!, row.customer_id);
   const draftId = await writeFollowupDraft(tx, {
     followupId: row.id, rule: 'close_the_loop', reason: d.reason, conversationId: row.conversation_id!, template: 'replies/close-the-loop',
-    details: { label: request.label, words: row.note, askedOn: (asked?.at as Date | null | undefined) ?? null }, authorId: request.shipped_by, ours: env.ours, now: env.asOf, log: env.ctx.log,
+    details: { label: request.label, words: row.note, askedOn, askedWhen: askedOn ? writtenWhen(askedOn, env.asOf) : null }, authorId: request.shipped_by, ours: env.ours, now: env.asOf, log: env.ctx.log,
   });
   return { rule: 'close_the_loop', followupId: row.id, conversationId: row.conversation_id, customerId: row.customer_id, result: 'drafted', draftId };
 }

@@ -6,9 +6,11 @@ import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { createToken } from '../../core/users/tokens.ts';
 import { createUser } from '../../core/users/users.ts';
 import { testContext, type TestCtx } from '../support/context.ts';
+import { Browserish } from '../support/browserish.ts';
 import { serveApp, type ServedApp } from '../support/http.ts';
 
 const US = 'support@fernhill.example';
+const decode = (html: string) => html.replace(/&#x27;/g, "'").replace(/&#x3D;/g, '=').replace(/&#x60;/g, '`').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 describe('review and approval rules', () => {
   let ctx: TestCtx;
@@ -62,6 +64,41 @@ describe('review and approval rules', () => {
     expect(personal.body.score).toBeGreaterThanOrEqual(80);
     const noName = await call('agent', 'POST', '/api/touch-check', { text: 'Hello,\n\nYes, the 28 cm pan works on induction hobs.', conversationId: draft.conversationId });
     expect(noName.body.findings.map((f: { kind: string }) => f.kind)).toContain('no-greeting-by-name');
+  });
+
+  it('shows the same touch check on the page as the live check gives while typing, and a fresh draft is not ready', async () => {
+    const draft = await draftFor('Hello, does the 24 cm pan fit in a standard oven? Our old one did not.');
+    const browser = new Browserish(served.url);
+    await browser.signIn('agent@fernhill.example', 'correct horse battery');
+    const onPage = async () => {
+      const { text } = await browser.get(`/conversations/${draft.conversationId}`);
+      const body = decode(/<textarea id="body-input"[^>]*>([\s\S]*?)<\/textarea>/.exec(text)![1]!);
+      const findings = Array.from(text.matchAll(/<li class="finding finding-([a-z-]+)">/g), (m) => m[1]);
+      return { body, score: Number(/Personal touch: <strong>(\d+)<\/strong>/.exec(text)![1]), findings };
+    };
+    const live = async (text: string) => {
+      const { body } = await call('agent', 'POST', '/api/touch-check', { text, conversationId: draft.conversationId });
+      return { score: body.score, findings: body.findings.map((f: { kind: string }) => f.kind) };
+    };
+
+    const fresh = await onPage();
+    expect(fresh.findings).toContain('unchanged-template');
+    expect(fresh.score).toBeLessThanOrEqual(40);
+    expect(await live(fresh.body)).toEqual({ score: fresh.score, findings: fresh.findings });
+
+    // The brackets taken off and nothing typed: still the template, on the page and live.
+    const bare = await call('agent', 'PATCH', `/api/drafts/${draft.id}`, { body: fresh.body.replace(/\[\[|\]\]/g, '') });
+    const unbracketed = await onPage();
+    expect(unbracketed.findings).toContain('unchanged-template');
+    expect(unbracketed.score).toBeLessThanOrEqual(40);
+    expect(await live(unbracketed.body)).toEqual({ score: unbracketed.score, findings: unbracketed.findings });
+
+    const typed = bare.body.body.replace('the answer to what they asked', 'A standard oven takes it easily: the 24 cm pan is 41 cm long with its handle, and the handle is fine up to 260 degrees.');
+    await call('agent', 'PATCH', `/api/drafts/${draft.id}`, { body: typed });
+    const written = await onPage();
+    expect(written.findings).not.toContain('unchanged-template');
+    expect(written.score).toBeGreaterThan(unbracketed.score);
+    expect(await live(written.body)).toEqual({ score: written.score, findings: written.findings });
   });
 
   it('lets owners change the team settings, names the wrong field, and refuses others', async () => {
@@ -150,12 +187,13 @@ describe('review and approval rules', () => {
   it('renders every shipped template with every helper, leaving holes only where a person must write', async () => {
     const library = new TemplateLibrary(ctx.db);
     const context = {
-      customer: { name: 'Maria Lopez', firstName: 'Maria', email: 'maria@bakery.example', since: new Date('2025-03-14T10:00:00Z'), earlierConversations: 2, previousTopics: ['Induction question', 'Gift wrap'] },
-      message: { subject: 'Warped pan', text: 'The pan warped after two uses and I am really disappointed.', quote: 'The pan warped after two uses and I am really disappointed.' },
+      customer: { name: 'Maria Lopez', firstName: 'Maria', email: 'maria@bakery.example', since: new Date('2025-03-14T10:00:00Z'), writingSince: 'since March 2025', earlierConversations: 2, previousTopics: ['Induction question', 'Gift wrap'] },
+      message: { subject: 'Warped pan', text: 'The pan warped after two uses and I am really disappointed.', quote: 'The pan warped after two uses and I am really disappointed.', point: 'The pan warped after two uses and I am really disappointed.' },
       conversation: { subject: 'Warped pan' },
       company: { name: 'Fernhill' },
       staff: { name: 'Dana Okafor', firstName: 'Dana', signature: '' },
       daysSinceWeLastWrote: 40,
+      quietFor: 'a few weeks',
     };
     const names = (await library.sources()).filter((s) => s.name.startsWith('replies/')).map((s) => s.name);
     expect(names.sort()).toEqual(['replies/check-in', 'replies/close-the-loop', 'replies/complaint', 'replies/feature-idea', 'replies/first-contact', 'replies/first-reply', 'replies/keep-in-touch', 'replies/nudge', 'replies/promise-reminder', 'replies/reminder', 'replies/returning-customer', 'replies/thanks']);
@@ -166,8 +204,9 @@ describe('review and approval rules', () => {
       expect(rendered.body, name).not.toMatch(/dear customer|valued customer|\{\{|undefined|\[object/i);
     }
     expect((await library.render('replies/returning-customer', context)).body).toContain('since March 2025');
-    expect((await library.render('replies/complaint', context)).body).toContain('> The pan warped after two uses');
+    expect((await library.render('replies/complaint', context)).body).toContain('in your own words: "The pan warped after two uses and I am really disappointed."]]');
     expect((await library.render('replies/check-in', context)).body).toContain('"Warped pan"');
+    expect((await library.render('replies/keep-in-touch', context)).body).toContain("It's been a few weeks since we last wrote.");
     expect((await library.render('partials/signature', context)).body.trim()).toBe('Dana\nFernhill');
     // No name known: a hole to fill, never "Dear Customer".
     const nameless = await library.render('replies/first-reply', { ...context, customer: { ...context.customer, firstName: null } });

@@ -129,7 +129,7 @@ describe('follow-up rules', () => {
     await updateCustomerProfile(ctx, await customerOf(ruth.address), { tags: ['Wholesale'] }, dana);
     expect((await run('2026-11-01T10:00:00Z')).outcomes).toMatchObject([{ rule: 'keep_in_touch', result: 'drafted', conversationId }]);
     const [note] = await followupDrafts();
-    expect(note!.body).toMatch(/^Hi Ruth,\n\nIt's been a while since we last wrote\. \[\[a genuine reason you thought of them \(last time they wrote about "Knife roll"\)\]\]/);
+    expect(note!.body).toMatch(/^Hi Ruth,\n\nIt's been a few months since we last wrote\. \[\[a genuine reason you thought of them \(last time they wrote about "Knife roll"\)\]\]/);
     expect(note!.followup_reason).toContain('No mail either way with Ruth Calloway since 2026-08-02 (91 days)');
     await run('2026-11-02T10:00:00Z');
     await run('2026-11-05T10:00:00Z');
@@ -292,7 +292,8 @@ describe('follow-up rules', () => {
     expect(tagged.askers.map((a) => a.words)).toEqual([
       'A CSV export of orders would save me an hour every month.',
       'Any chance of exporting my order history as CSV?',
-      'Hi, I would love to download orders to CSV for my bookkeeping.',
+      // Their words, never their greeting.
+      'I would love to download orders to CSV for my bookkeeping.',
       'Still hoping for the CSV export!',
     ]);
     clock.set('2026-11-20T10:00:00Z');
@@ -300,10 +301,11 @@ describe('follow-up rules', () => {
     expect(shipped.outcomes.map((o) => o.result)).toEqual(['drafted', 'drafted', 'drafted']);
     const notes = await followupDrafts();
     expect(notes.map((d) => d.to[0]!.address)).toEqual(['camille@camille.example', 'jonas@jonas.example', 'elena@elena.example']);
-    expect(notes[0]!.body).toContain('> A CSV export of orders would save me an hour every month.');
+    // They asked in October (tagged the same day): the notes of 20 November say so.
+    expect(notes[0]!.body).toContain('You wrote to us in October:\n> A CSV export of orders would save me an hour every month.');
     expect(notes[1]!.body).toContain('> Any chance of exporting my order history as CSV? … Still hoping for the CSV export!');
     expect(notes[1]!.conversation_id).toBe(again.conversationId);
-    expect(notes[2]!.body).toContain('> Hi, I would love to download orders to CSV for my bookkeeping.');
+    expect(notes[2]!.body).toContain('> I would love to download orders to CSV for my bookkeeping.');
     for (const n of notes) expect(n).toMatchObject({ followup_rule: 'close_the_loop', author_id: dana.id, status: 'pending' });
     await expect(shipRequest(ctx, tagged.id, dana)).rejects.toMatchObject({ code: 'request_shipped' });
     await run('2026-11-21T10:00:00Z');

@@ -104,6 +104,45 @@ describe('touchCheck', () => {
     expect(part(result, 'Own words').points).toBe(TOUCH_WEIGHTS.ownWords);
   });
 
+  describe('own words are only what a person typed', () => {
+    // A scaffold as the drafter renders it: their name, facts of their history, their words quoted.
+    const scaffold = `Hi Anna,
+
+Good to hear from you again (we've been writing since March 2025). [[something you remember about them or their last question]]
+
+You wrote to us in October:
+> my cast-iron pan arrived with a crack in the handle
+
+[[the answer to what they asked]]
+`;
+    const untouched = scaffold.replace(/\[\[|\]\]/g, '').replace(/^> /m, '');
+
+    it('scores an untouched scaffold low, with its brackets and quote marks taken off, and asks for own words', () => {
+      const result = touchCheck({ text: untouched, templateText: scaffold, customer: { firstName: 'Anna' }, customerText: CUSTOMER_TEXT });
+      expect(kinds(result)).toContain('unchanged-template');
+      expect(result.findings.find((f) => f.kind === 'unchanged-template')!.message).toBe('This is still the template: add a few sentences in your own words.');
+      expect(part(result, 'Own words')).toMatchObject({ points: 0, explanation: 'Still the template: you added 0 words of your own; until you write more, the score stays at 40 or below.' });
+      // Their words, left where the template put them, are not an answer to them either.
+      expect(part(result, 'Their points answered').points).toBe(0);
+      expect(result.score).toBeLessThanOrEqual(40);
+    });
+
+    it('scores the same scaffold higher once a person types a personal sentence into it', () => {
+      const typed = untouched.replace('the answer to what they asked', 'A new handle for your pan went out this morning, so you can keep cooking before Friday.');
+      const result = touchCheck({ text: typed, templateText: scaffold, customer: { firstName: 'Anna' }, customerText: CUSTOMER_TEXT });
+      const before = touchCheck({ text: untouched, templateText: scaffold, customer: { firstName: 'Anna' }, customerText: CUSTOMER_TEXT });
+      expect(kinds(result)).not.toContain('unchanged-template');
+      expect(part(result, 'Own words').explanation).toBe("You added 17 words of your own to the template (canned phrases don't count). About 20 earn all the points.");
+      expect(result.score).toBeGreaterThan(before.score + 20);
+    });
+
+    it('counts a typed word that happens to be in a slot hint as the person\'s', () => {
+      const typed = scaffold.replace('[[the answer to what they asked]]', 'Your question about the handle: the answer is yes, a new one is on its way to you today.');
+      const result = touchCheck({ text: typed, templateText: scaffold, customer: { firstName: 'Anna' } });
+      expect(part(result, 'Own words').explanation).toContain('You added 19 words of your own');
+    });
+  });
+
   it('does not count words moved around from the template as own words', () => {
     const template = 'Hi Anna,\n\nThanks for taking the time to write this up.\n';
     const shuffled = 'Hi Anna,\n\nThe time to write this up: thanks for taking it.\n';
