@@ -8,6 +8,7 @@ import { firstNameOf } from '../customers/addresses.ts';
 import { claimFirstContact, settleFirstContact } from '../followups/first-contact.ts';
 import { chooseReplyTemplate, type ConversationFacts } from './template-choice.ts';
 import { TemplateError, TemplateLibrary, shorten } from './templates.ts';
+import { recordFirstRevision } from './drafts.ts';
 import { replyRecipients, replySubject } from './recipients.ts';
 import { touchCheck } from './touch-check.ts';
 
@@ -73,7 +74,7 @@ export async function prepareReplyDraft(ctx: Ctx, conversationId: number): Promi
     await clearWanted(tx, conversationId);
     if (welcome) await settleFirstContact(tx, welcome, draft?.id ?? null);
     if (!draft) return { drafted: false, reason: 'a draft is open already' };
-    await tx.insertInto('draft_revisions').values({ draft_id: draft.id, author_id: null, subject: replySubject(conversation.subject), body }).execute();
+    await recordFirstRevision(tx, draft.id, { subject: replySubject(conversation.subject), body, to, cc }, null);
     await audit(tx, now, { actorUserId: null, action: 'draft.prepared', subjectType: 'draft', subjectId: draft.id, details: { template: templateName, conversationId } });
     return { drafted: true, draftId: draft.id };
   });

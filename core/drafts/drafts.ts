@@ -71,13 +71,23 @@ export async function editDraft(ctx: Ctx, id: number, edit: DraftEdit, actor: Us
   });
 }
 
+/** A draft as one saved version: its words and who it goes to, ready to write into draft_revisions. */
+export function revisionValues(draft: Pick<Draft, 'subject' | 'body' | 'to' | 'cc'>) {
+  return { subject: draft.subject, body: draft.body, to: JSON.stringify(draft.to), cc: JSON.stringify(draft.cc) };
+}
+
+/** The first version of a new draft, as Longhand (or the person who started it) wrote it. */
+export async function recordFirstRevision(tx: Kysely<DB>, draftId: number, draft: Pick<Draft, 'subject' | 'body' | 'to' | 'cc'>, authorId: number | null): Promise<void> {
+  await tx.insertInto('draft_revisions').values({ draft_id: draftId, author_id: authorId, ...revisionValues(draft) }).execute();
+}
+
 /** Autosave writes often: consecutive saves by one person within two minutes fold into one revision. */
 async function recordRevision(tx: Kysely<DB>, draft: Draft, authorId: number, now: Date, separate: boolean): Promise<void> {
   const last = separate ? undefined : await tx.selectFrom('draft_revisions').selectAll().where('draft_id', '=', draft.id).orderBy('id', 'desc').limit(1).executeTakeFirst();
   if (last && last.author_id === authorId && now.getTime() - last.created_at.getTime() < 120_000) {
-    await tx.updateTable('draft_revisions').set({ subject: draft.subject, body: draft.body }).where('id', '=', last.id).execute();
+    await tx.updateTable('draft_revisions').set(revisionValues(draft)).where('id', '=', last.id).execute();
   } else {
-    await tx.insertInto('draft_revisions').values({ draft_id: draft.id, author_id: authorId, subject: draft.subject, body: draft.body, created_at: now }).execute();
+    await tx.insertInto('draft_revisions').values({ draft_id: draft.id, author_id: authorId, ...revisionValues(draft), created_at: now }).execute();
   }
 }
 

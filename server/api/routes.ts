@@ -113,7 +113,7 @@ export function apiRoutes(ctx: Ctx): Router {
   });
 
   r.get('/drafts/:id/revisions', agent, async (req, res) => {
-    res.json((await draftRevisions(ctx, id.parse(req.params.id))).map((v) => ({ id: v.id, author: v.author, at: v.at.toISOString(), subject: v.subject, body: v.body, change: v.change })));
+    res.json((await draftRevisions(ctx, id.parse(req.params.id))).map((v) => ({ id: v.id, author: v.author, at: v.at.toISOString(), subject: v.subject, body: v.body, to: v.to, cc: v.cc, change: v.change })));
   });
 
   r.post('/drafts/:id/restore', agent, async (req, res) => {
