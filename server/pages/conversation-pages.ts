@@ -71,7 +71,7 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
   }));
 
   r.post('/drafts/:id/save', signedIn, action(async (req) => {
-    await editDraft(ctx, idParam.parse(req.params.id), { ...editForm.parse(req.body), to: formRecipients(req.body, 'to'), cc: formRecipients(req.body, 'cc') }, req.user!);
+    await editDraft(ctx, idParam.parse(req.params.id), { ...editForm.parse(req.body), ...formRecipients(req.body) }, req.user!);
     return 'Saved.';
   }));
 
@@ -79,7 +79,7 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
     const form = approveForm.parse(req.body);
     const draftId = idParam.parse(req.params.id);
     // The approve button also saves what is in the editor, so nothing typed is lost.
-    if (form.body !== undefined) await editDraft(ctx, draftId, { body: form.body, subject: form.subject, baseVersion: form.baseVersion, to: formRecipients(req.body, 'to'), cc: formRecipients(req.body, 'cc') }, req.user!);
+    if (form.body !== undefined) await editDraft(ctx, draftId, { body: form.body, subject: form.subject, baseVersion: form.baseVersion, ...formRecipients(req.body) }, req.user!);
     const draft = await approveDraft(ctx, draftId, req.user!, { seenVersion: form.seenVersion });
     const seconds = draft.send_after ? Math.max(0, Math.round((draft.send_after.getTime() - ctx.clock.now().getTime()) / 1000)) : 0;
     return seconds > 0 ? `Approved. It goes out in ${seconds} seconds unless you undo.` : 'Approved; it is on its way.';
