@@ -6,6 +6,7 @@ import type { AddressJson, DB, Draft, DraftStatus, User } from '../db/schema.ts'
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { teamSettings } from '../settings/team-settings.ts';
 import { checkReply } from './draft-touch.ts';
+import { checkSenderChoice, requireSender } from './sender.ts';
 import { findSlots } from './slots.ts';
 
 export const DRAFT_STATUSES: DraftStatus[] = ['pending', 'approved', 'sending', 'sent', 'failed', 'uncertain', 'discarded'];
@@ -30,6 +31,8 @@ export interface DraftEdit {
   body?: string;
   to?: AddressJson[];
   cc?: AddressJson[];
+  /** The mailbox it goes out from. */
+  mailboxId?: number;
   /** The draft version the editor started from; a different current version means someone else edited. */
   baseVersion?: number;
   /** A restore is its own version in the history, never folded into the autosave before it. */
@@ -45,6 +48,7 @@ export async function editDraft(ctx: Ctx, id: number, edit: DraftEdit, actor: Us
     }
   }
   return ctx.db.transaction().execute(async (tx) => {
+    if (edit.mailboxId !== undefined) await checkSenderChoice(tx, edit.mailboxId);
     const draft = await tx.selectFrom('drafts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!draft) throw new NotFoundError('Draft', id);
     if (!EDITABLE.includes(draft.status)) throw new ConflictError('draft_not_editable', `This draft is ${draft.status}; only pending drafts can be edited.`, { status: draft.status });
@@ -60,6 +64,7 @@ export async function editDraft(ctx: Ctx, id: number, edit: DraftEdit, actor: Us
         ...(edit.body !== undefined ? { body: edit.body, author_id: actor.id } : {}),
         ...(edit.to !== undefined ? { to: JSON.stringify(edit.to) } : {}),
         ...(edit.cc !== undefined ? { cc: JSON.stringify(edit.cc) } : {}),
+        ...(edit.mailboxId !== undefined ? { mailbox_id: edit.mailboxId } : {}),
         version: eb('version', '+', 1),
         updated_at: now,
       }))
@@ -124,6 +129,7 @@ export async function approveDraft(ctx: Ctx, id: number, actor: User, options: A
     }
     if (!draft.body.trim()) throw new ConflictError('empty_draft', 'The reply is empty.');
     if (draft.to.length === 0) throw new ConflictError('no_recipient', 'The reply has no recipient.');
+    const mailbox = await requireSender(tx, draft, conversation);
     const now = ctx.clock.now();
     // The score as approved is kept: the report shows how personal replies were over time.
     const touch = await checkReply(ctx, draft.body, draft.conversation_id, draft, tx, settings);
@@ -136,7 +142,6 @@ export async function approveDraft(ctx: Ctx, id: number, actor: User, options: A
       await audit(tx, now, { actorUserId: actor.id, action: 'draft.review_requested', subjectType: 'draft', subjectId: id });
       return { draft: marked, outbox: null, refusal: new ConflictError('approval_required', 'Your team has an approver or owner approve agents\' replies: this one is marked ready for review.', { reviewRequested: true }) };
     }
-    const mailbox = await mailboxFor(tx, conversation.mailbox_id);
     const sendAfter = new Date(now.getTime() + undoMs);
     const approved = await tx
       .updateTable('drafts')
@@ -155,14 +160,6 @@ export async function approveDraft(ctx: Ctx, id: number, actor: User, options: A
   if (result.refusal) throw result.refusal;
   if (result.outbox) await ctx.jobs.sendApproved(result.outbox.id, result.outbox.send_after);
   return result.draft;
-}
-
-async function mailboxFor(tx: Kysely<DB>, mailboxId: number | null) {
-  const mailbox = mailboxId
-    ? await tx.selectFrom('mailboxes').select(['id', 'email']).where('id', '=', mailboxId).executeTakeFirst()
-    : await tx.selectFrom('mailboxes').select(['id', 'email']).where('enabled', '=', true).orderBy('id').limit(1).executeTakeFirst();
-  if (!mailbox) throw new ConflictError('no_mailbox', 'There is no mailbox to send from. Add one first (LONGHAND_IMAP_URL, LONGHAND_SMTP_URL and LONGHAND_FROM).');
-  return mailbox;
 }
 
 /** Takes an approval back while its undo window is open; after that the send has started. */

@@ -28,6 +28,7 @@ const draftEdit = z.strictObject({
   body: z.string().max(200_000).optional(),
   to: z.array(address).min(1).max(50).optional(),
   cc: z.array(address).max(50).optional(),
+  mailboxId: z.number().int().positive().max(2 ** 31 - 1).optional(),
   baseVersion: z.number().int().positive().optional(),
 });
 // `version` pins the draft the approver reviewed, so nobody can change it between review and send.
