@@ -5,6 +5,7 @@ import type { Ctx } from '../context.ts';
 import type { AddressJson, DB, Draft, DraftStatus, User } from '../db/schema.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { teamSettings } from '../settings/team-settings.ts';
+import { messageIdKey } from '../conversations/threading.ts';
 import { checkReply } from './draft-touch.ts';
 import { checkSenderChoice, requireSender } from './sender.ts';
 import { findSlots } from './slots.ts';
@@ -39,14 +40,19 @@ export interface DraftEdit {
   newRevision?: boolean;
 }
 
-/** Saves a person's edit as a new revision; refuses to overwrite an edit they have not seen. */
-export async function editDraft(ctx: Ctx, id: number, edit: DraftEdit, actor: User): Promise<Draft> {
+/** What becomes a header (subject, recipients) must be one line, and every recipient an address. */
+export function checkHeaders(edit: Pick<DraftEdit, 'subject' | 'to' | 'cc'>): void {
   if (edit.subject !== undefined && /[\r\n]/.test(edit.subject)) throw new ValidationError('The subject cannot contain line breaks.', 'subject');
   for (const field of ['to', 'cc'] as const) {
     for (const a of edit[field] ?? []) {
       if (!ADDRESS.test(a.address) || /[\r\n]/.test(a.name)) throw new ValidationError(`"${a.address}" is not a valid recipient.`, field);
     }
   }
+}
+
+/** Saves a person's edit as a new revision; refuses to overwrite an edit they have not seen. */
+export async function editDraft(ctx: Ctx, id: number, edit: DraftEdit, actor: User): Promise<Draft> {
+  checkHeaders(edit);
   return ctx.db.transaction().execute(async (tx) => {
     if (edit.mailboxId !== undefined) await checkSenderChoice(tx, edit.mailboxId);
     const draft = await tx.selectFrom('drafts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
@@ -149,11 +155,15 @@ export async function approveDraft(ctx: Ctx, id: number, actor: User, options: A
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    const messageId = `${randomUUID()}@${mailbox.email.split('@')[1]}`;
     const outbox = await tx
       .insertInto('outbox')
-      .values({ draft_id: id, mailbox_id: mailbox.id, message_id: `${randomUUID()}@${mailbox.email.split('@')[1]}`, state: 'queued', send_after: sendAfter, updated_at: now })
+      .values({ draft_id: id, mailbox_id: mailbox.id, message_id: messageId, state: 'queued', send_after: sendAfter, updated_at: now })
       .returning(['id', 'send_after'])
       .executeTakeFirstOrThrow();
+    // What we send joins the conversation it was written in, by its own Message-ID, and so does any answer
+    // to it: a conversation we start has no message yet for the sent copy to thread onto.
+    await tx.insertInto('thread_keys').values({ key: messageIdKey(messageId), conversation_id: draft.conversation_id }).onConflict((oc) => oc.column('key').doNothing()).execute();
     await audit(tx, now, { actorUserId: actor.id, action: 'draft.approved', subjectType: 'draft', subjectId: id, details: { outboxId: outbox.id, sendAfter: sendAfter.toISOString() } });
     return { draft: approved, outbox };
   });

@@ -9,7 +9,7 @@ import { approveDraft, discardDraft, DRAFT_STATUSES, editDraft, getDraft, listDr
 import { requireRole } from '../auth.ts';
 import { attachmentForDownload } from '../../core/mail/attachments.ts';
 import { sendAttachment } from '../attachment-response.ts';
-import { conversationRoutes } from './conversation-routes.ts';
+import { addressInput, conversationRoutes } from './conversation-routes.ts';
 import { customerRoutes } from './customer-routes.ts';
 import { notePresence } from '../../core/drafts/presence.ts';
 import { settleUncertain } from '../../core/outbox/outbox.ts';
@@ -22,12 +22,11 @@ import { draftJson } from './present.ts';
 import { searchRoutes } from './search-routes.ts';
 
 const id = rowId;
-const address = z.object({ address: z.string().email().max(254), name: z.string().max(200).default('') });
 const draftEdit = z.strictObject({
   subject: z.string().min(1).max(998).optional(),
   body: z.string().max(200_000).optional(),
-  to: z.array(address).min(1).max(50).optional(),
-  cc: z.array(address).max(50).optional(),
+  to: z.array(addressInput).min(1).max(50).optional(),
+  cc: z.array(addressInput).max(50).optional(),
   mailboxId: z.number().int().positive().max(2 ** 31 - 1).optional(),
   baseVersion: z.number().int().positive().optional(),
 });
