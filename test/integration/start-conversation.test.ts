@@ -77,6 +77,12 @@ describe('starting a conversation', () => {
     expect(queue).toContain('<a href="/conversations/new"');
     const { text, csrf } = await staff.get('/conversations/new');
     expect(text).toContain('New conversation');
+    // Refused: the form comes back with what they typed and why.
+    const ours = await staff.post('/conversations/new', { _csrf: csrf, toAdd: US, subject: 'Note to self', body: 'Remember the lids' });
+    expect(ours.status).toBe(400);
+    expect(ours.text).toContain(`${US} is one of our own addresses`);
+    expect(ours.text).toContain('value="Note to self"');
+    expect(ours.text).toContain('Remember the lids</textarea>');
     const created = await staff.post('/conversations/new', { _csrf: csrf, toAdd: 'Noor Haddad <noor@haddad.example>', subject: 'Your workshop booking' });
     expect(created.status).toBe(303);
     const conversationId = Number(created.headers.get('location')!.split('/').pop());
