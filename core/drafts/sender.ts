@@ -16,7 +16,7 @@ export interface SenderChoice {
  * still there, else the first one (imported mail, and mail of a removed mailbox, have none of their own).
  */
 export async function replySender(db: Kysely<DB>, draft: Pick<Draft, 'mailbox_id'>, conversation: Pick<Conversation, 'mailbox_id'>): Promise<SenderChoice> {
-  const options = await db.selectFrom('mailboxes').select(['id', 'name', 'email']).where('enabled', '=', true).orderBy('id').execute();
+  const options = await db.selectFrom('mailboxes').select(['id', 'name', 'email']).orderBy('id').execute();
   const byId = (id: number | null) => options.find((m) => m.id === id);
   return { options, chosen: byId(draft.mailbox_id) ?? byId(conversation.mailbox_id) ?? options[0] ?? null };
 }
@@ -30,6 +30,6 @@ export async function requireSender(db: Kysely<DB>, draft: Pick<Draft, 'mailbox_
 
 /** A mailbox a person picks to send from must be one that can send. */
 export async function checkSenderChoice(db: Kysely<DB>, mailboxId: number): Promise<void> {
-  const found = await db.selectFrom('mailboxes').select('id').where('id', '=', mailboxId).where('enabled', '=', true).executeTakeFirst();
+  const found = await db.selectFrom('mailboxes').select('id').where('id', '=', mailboxId).executeTakeFirst();
   if (!found) throw new ValidationError('That mailbox is not there (any more): choose another to send from.', 'mailboxId');
 }
