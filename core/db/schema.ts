@@ -3,7 +3,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 /** jsonb: written as a JSON string, read back parsed. */
-type Json<T> = ColumnType<T, string, string>;
+type Json<T> = ColumnType<T, string | Extract<T, null>, string | Extract<T, null>>;
 type Bytes = ColumnType<Uint8Array, Uint8Array, Uint8Array>;
 
 export type Role = 'owner' | 'approver' | 'agent';
@@ -262,6 +262,8 @@ export interface DraftsTable {
   /** The follow-up rule that made this draft and why (core/followups); null when no rule did. */
   followup_rule: string | null;
   followup_reason: string | null;
+  /** The mailbox it goes out from, chosen on the draft; null: the conversation's own. */
+  mailbox_id: number | null;
 }
 
 export interface DraftRevisionsTable {
@@ -270,6 +272,9 @@ export interface DraftRevisionsTable {
   author_id: number | null;
   subject: string;
   body: string;
+  /** Null for versions saved before recipients were kept. */
+  to: Json<AddressJson[] | null>;
+  cc: Json<AddressJson[] | null>;
   created_at: CreatedAt;
 }
 

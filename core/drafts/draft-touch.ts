@@ -21,6 +21,8 @@ async function newRecipients(db: Kysely<DB>, conversationId: number, draft?: Dra
   const addresses = [...(draft?.to ?? []), ...(draft?.cc ?? [])].map((a) => a.address);
   if (addresses.length === 0) return [];
   const messages = await db.selectFrom('messages').select(['from_address', 'to', 'cc', 'reply_to']).where('conversation_id', '=', conversationId).execute();
+  // A conversation staff start has no message yet: whom they write to first is who it is with.
+  if (messages.length === 0) return [];
   const known = new Set(messages.flatMap((m) => [m.from_address ?? '', ...[...m.to, ...m.cc, ...m.reply_to].map((a) => a.address)]).map((a) => a.toLowerCase()));
   return addresses.filter((a) => !known.has(a.toLowerCase()));
 }

@@ -11,6 +11,7 @@ import { theirPoint } from '../followups/their-words.ts';
 import { writingSince } from './dates-in-words.ts';
 import { chooseReplyTemplate, type ConversationFacts } from './template-choice.ts';
 import { TemplateError, TemplateLibrary, shorten } from './templates.ts';
+import { recordFirstRevision } from './drafts.ts';
 import { replyRecipients, replySubject } from './recipients.ts';
 import { touchCheck } from './touch-check.ts';
 
@@ -76,7 +77,7 @@ export async function prepareReplyDraft(ctx: Ctx, conversationId: number): Promi
     await clearWanted(tx, conversationId);
     if (welcome) await settleFirstContact(tx, welcome, draft?.id ?? null);
     if (!draft) return { drafted: false, reason: 'a draft is open already' };
-    await tx.insertInto('draft_revisions').values({ draft_id: draft.id, author_id: null, subject: replySubject(conversation.subject), body }).execute();
+    await recordFirstRevision(tx, draft.id, { subject: replySubject(conversation.subject), body, to, cc }, null);
     await audit(tx, now, { actorUserId: null, action: 'draft.prepared', subjectType: 'draft', subjectId: draft.id, details: { template: templateName, conversationId } });
     return { drafted: true, draftId: draft.id };
   });

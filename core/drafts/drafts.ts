@@ -5,7 +5,9 @@ import type { Ctx } from '../context.ts';
 import type { AddressJson, DB, Draft, DraftStatus, User } from '../db/schema.ts';
 import { ConflictError, NotFoundError, QueueUnavailableError, ValidationError } from '../errors.ts';
 import { teamSettings } from '../settings/team-settings.ts';
+import { messageIdKey } from '../conversations/threading.ts';
 import { checkReply } from './draft-touch.ts';
+import { checkSenderChoice, requireSender } from './sender.ts';
 import { findSlots } from './slots.ts';
 
 export const DRAFT_STATUSES: DraftStatus[] = ['pending', 'approved', 'sending', 'sent', 'failed', 'uncertain', 'discarded'];
@@ -30,21 +32,29 @@ export interface DraftEdit {
   body?: string;
   to?: AddressJson[];
   cc?: AddressJson[];
+  /** The mailbox it goes out from. */
+  mailboxId?: number;
   /** The draft version the editor started from; a different current version means someone else edited. */
   baseVersion?: number;
   /** A restore is its own version in the history, never folded into the autosave before it. */
   newRevision?: boolean;
 }
 
-/** Saves a person's edit as a new revision; refuses to overwrite an edit they have not seen. */
-export async function editDraft(ctx: Ctx, id: number, edit: DraftEdit, actor: User): Promise<Draft> {
+/** What becomes a header (subject, recipients) must be one line, and every recipient an address. */
+export function checkHeaders(edit: Pick<DraftEdit, 'subject' | 'to' | 'cc'>): void {
   if (edit.subject !== undefined && /[\r\n]/.test(edit.subject)) throw new ValidationError('The subject cannot contain line breaks.', 'subject');
   for (const field of ['to', 'cc'] as const) {
     for (const a of edit[field] ?? []) {
       if (!ADDRESS.test(a.address) || /[\r\n]/.test(a.name)) throw new ValidationError(`"${a.address}" is not a valid recipient.`, field);
     }
   }
+}
+
+/** Saves a person's edit as a new revision; refuses to overwrite an edit they have not seen. */
+export async function editDraft(ctx: Ctx, id: number, edit: DraftEdit, actor: User): Promise<Draft> {
+  checkHeaders(edit);
   return ctx.db.transaction().execute(async (tx) => {
+    if (edit.mailboxId !== undefined) await checkSenderChoice(tx, edit.mailboxId);
     const draft = await tx.selectFrom('drafts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!draft) throw new NotFoundError('Draft', id);
     if (!EDITABLE.includes(draft.status)) throw new ConflictError('draft_not_editable', `This draft is ${draft.status}; only pending drafts can be edited.`, { status: draft.status });
@@ -60,6 +70,7 @@ export async function editDraft(ctx: Ctx, id: number, edit: DraftEdit, actor: Us
         ...(edit.body !== undefined ? { body: edit.body, author_id: actor.id } : {}),
         ...(edit.to !== undefined ? { to: JSON.stringify(edit.to) } : {}),
         ...(edit.cc !== undefined ? { cc: JSON.stringify(edit.cc) } : {}),
+        ...(edit.mailboxId !== undefined ? { mailbox_id: edit.mailboxId } : {}),
         version: eb('version', '+', 1),
         updated_at: now,
       }))
@@ -71,13 +82,23 @@ export async function editDraft(ctx: Ctx, id: number, edit: DraftEdit, actor: Us
   });
 }
 
+/** A draft as one saved version: its words and who it goes to, ready to write into draft_revisions. */
+export function revisionValues(draft: Pick<Draft, 'subject' | 'body' | 'to' | 'cc'>) {
+  return { subject: draft.subject, body: draft.body, to: JSON.stringify(draft.to), cc: JSON.stringify(draft.cc) };
+}
+
+/** The first version of a new draft, as Longhand (or the person who started it) wrote it. */
+export async function recordFirstRevision(tx: Kysely<DB>, draftId: number, draft: Pick<Draft, 'subject' | 'body' | 'to' | 'cc'>, authorId: number | null): Promise<void> {
+  await tx.insertInto('draft_revisions').values({ draft_id: draftId, author_id: authorId, ...revisionValues(draft) }).execute();
+}
+
 /** Autosave writes often: consecutive saves by one person within two minutes fold into one revision. */
 async function recordRevision(tx: Kysely<DB>, draft: Draft, authorId: number, now: Date, separate: boolean): Promise<void> {
   const last = separate ? undefined : await tx.selectFrom('draft_revisions').selectAll().where('draft_id', '=', draft.id).orderBy('id', 'desc').limit(1).executeTakeFirst();
   if (last && last.author_id === authorId && now.getTime() - last.created_at.getTime() < 120_000) {
-    await tx.updateTable('draft_revisions').set({ subject: draft.subject, body: draft.body }).where('id', '=', last.id).execute();
+    await tx.updateTable('draft_revisions').set(revisionValues(draft)).where('id', '=', last.id).execute();
   } else {
-    await tx.insertInto('draft_revisions').values({ draft_id: draft.id, author_id: authorId, subject: draft.subject, body: draft.body, created_at: now }).execute();
+    await tx.insertInto('draft_revisions').values({ draft_id: draft.id, author_id: authorId, ...revisionValues(draft), created_at: now }).execute();
   }
 }
 
@@ -114,6 +135,7 @@ export async function approveDraft(ctx: Ctx, id: number, actor: User, options: A
     }
     if (!draft.body.trim()) throw new ConflictError('empty_draft', 'The reply is empty.');
     if (draft.to.length === 0) throw new ConflictError('no_recipient', 'The reply has no recipient.');
+    const mailbox = await requireSender(tx, draft, conversation);
     const now = ctx.clock.now();
     // The score as approved is kept: the report shows how personal replies were over time.
     const touch = await checkReply(ctx, draft.body, draft.conversation_id, draft, tx, settings);
@@ -126,7 +148,6 @@ export async function approveDraft(ctx: Ctx, id: number, actor: User, options: A
       await audit(tx, now, { actorUserId: actor.id, action: 'draft.review_requested', subjectType: 'draft', subjectId: id });
       return { draft: marked, outbox: null, refusal: new ConflictError('approval_required', 'Your team has an approver or owner approve agents\' replies: this one is marked ready for review.', { reviewRequested: true }) };
     }
-    const mailbox = await mailboxFor(tx, conversation.mailbox_id);
     const sendAfter = new Date(now.getTime() + undoMs);
     const approved = await tx
       .updateTable('drafts')
@@ -134,11 +155,15 @@ export async function approveDraft(ctx: Ctx, id: number, actor: User, options: A
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    const messageId = `${randomUUID()}@${mailbox.email.split('@')[1]}`;
     const outbox = await tx
       .insertInto('outbox')
-      .values({ draft_id: id, mailbox_id: mailbox.id, message_id: `${randomUUID()}@${mailbox.email.split('@')[1]}`, state: 'queued', send_after: sendAfter, updated_at: now })
+      .values({ draft_id: id, mailbox_id: mailbox.id, message_id: messageId, state: 'queued', send_after: sendAfter, updated_at: now })
       .returning(['id', 'send_after'])
       .executeTakeFirstOrThrow();
+    // What we send joins the conversation it was written in, by its own Message-ID, and so does any answer
+    // to it: a conversation we start has no message yet for the sent copy to thread onto.
+    await tx.insertInto('thread_keys').values({ key: messageIdKey(messageId), conversation_id: draft.conversation_id }).onConflict((oc) => oc.column('key').doNothing()).execute();
     await audit(tx, now, { actorUserId: actor.id, action: 'draft.approved', subjectType: 'draft', subjectId: id, details: { outboxId: outbox.id, sendAfter: sendAfter.toISOString() } });
     return { draft: approved, outbox };
   });
@@ -151,14 +176,6 @@ export async function approveDraft(ctx: Ctx, id: number, actor: User, options: A
     });
   }
   return result.draft;
-}
-
-async function mailboxFor(tx: Kysely<DB>, mailboxId: number | null) {
-  const mailbox = mailboxId
-    ? await tx.selectFrom('mailboxes').select(['id', 'email']).where('id', '=', mailboxId).executeTakeFirst()
-    : await tx.selectFrom('mailboxes').select(['id', 'email']).where('enabled', '=', true).orderBy('id').limit(1).executeTakeFirst();
-  if (!mailbox) throw new ConflictError('no_mailbox', 'There is no mailbox to send from. Add one first (LONGHAND_IMAP_URL, LONGHAND_SMTP_URL and LONGHAND_FROM).');
-  return mailbox;
 }
 
 /** Takes an approval back while its undo window is open; after that the send has started. */

@@ -4,6 +4,7 @@ import type { Draft, User } from '../db/schema.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { firstNameOfUser } from '../users/users.ts';
 import { templateContext } from './drafter.ts';
+import { revisionValues } from './drafts.ts';
 import { TemplateError, TemplateLibrary, type RenderedTemplate, type TemplateSource } from './templates.ts';
 
 const NAME = /^(replies|partials)\/[a-z0-9][a-z0-9-]{0,59}$/;
@@ -70,7 +71,7 @@ export async function applyTemplate(ctx: Ctx, draftId: number, name: string, act
       .returningAll()
       .executeTakeFirst();
     if (!updated) throw new ConflictError('draft_not_editable', 'This draft changed state meanwhile; reload it.');
-    await tx.insertInto('draft_revisions').values({ draft_id: draftId, author_id: actor.id, subject: updated.subject, body, created_at: now }).execute();
+    await tx.insertInto('draft_revisions').values({ draft_id: draftId, author_id: actor.id, ...revisionValues(updated), created_at: now }).execute();
     await audit(tx, now, { actorUserId: actor.id, action: 'draft.template_applied', subjectType: 'draft', subjectId: draftId, details: { template: name } });
     return updated;
   });

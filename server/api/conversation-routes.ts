@@ -5,6 +5,7 @@ import type { Ctx } from '../../core/context.ts';
 import { changeConversation, CONVERSATION_STATUSES } from '../../core/conversations/assignment.ts';
 import { addNote } from '../../core/conversations/notes.ts';
 import { mergeConversationsByStaff, splitConversation } from '../../core/conversations/split-merge.ts';
+import { startConversation } from '../../core/conversations/start.ts';
 import { conversationDetail } from '../../core/conversations/views.ts';
 import { customerCard } from '../../core/customers/card.ts';
 import { requireRole } from '../auth.ts';
@@ -19,10 +20,20 @@ const change = z.strictObject({
 const noteBody = z.strictObject({ body: z.string().min(1).max(20_000) });
 const splitBody = z.strictObject({ messageIds: z.array(bodyRowId).min(1).max(1000) });
 const mergeBody = z.strictObject({ otherId: bodyRowId });
+/** A recipient as the API takes it: address and name apart, never one string to parse. */
+export const addressInput = z.object({ address: z.string().email().max(254), name: z.string().max(200).default('') });
+const startBody = z.strictObject({
+  to: z.array(addressInput).min(1).max(50),
+  cc: z.array(addressInput).max(50).optional(),
+  subject: z.string().min(1).max(998),
+  body: z.string().max(200_000).optional(),
+  mailboxId: bodyRowId.optional(),
+});
 
 /**
- * One conversation: read it with its notes and customer card; agents triage it (status, assignee, notes,
- * splitting off what is another matter). Merging needs an approver: it discards the newer open draft.
+ * Staff start one (a new message to a customer, waiting for approval). One conversation: read it with
+ * its notes and customer card; agents triage it (status, assignee, notes, splitting off what is another
+ * matter). Merging needs an approver: it discards the newer open draft.
  */
 export function conversationRoutes(ctx: Ctx): Router {
   const r = Router();
@@ -45,6 +56,11 @@ export function conversationRoutes(ctx: Ctx): Router {
       customer: d.conversation.customer_id ? await customerCard(ctx, d.conversation.customer_id) : null,
     };
   };
+
+  r.post('/', agent, async (req, res) => {
+    const started = await startConversation(ctx, startBody.parse(req.body ?? {}), req.user!);
+    res.status(201).json(await detail(started.conversationId));
+  });
 
   r.get('/:id', agent, async (req, res) => {
     res.json(await detail(id.parse(req.params.id)));

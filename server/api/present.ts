@@ -15,6 +15,8 @@ export function draftJson(d: Draft) {
     body: d.body,
     to: d.to,
     cc: d.cc,
+    /** The mailbox chosen to send from; null: the conversation's own (or the first, for mail that came from none). */
+    mailboxId: d.mailbox_id,
     template: d.template_name,
     slots: findSlots(d.body).map((s) => s.hint),
     customerWroteAgain: d.customer_wrote_again,

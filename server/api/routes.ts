@@ -9,7 +9,7 @@ import { approveDraft, discardDraft, DRAFT_STATUSES, editDraft, getDraft, listDr
 import { requireRole } from '../auth.ts';
 import { attachmentForDownload } from '../../core/mail/attachments.ts';
 import { sendAttachment } from '../attachment-response.ts';
-import { conversationRoutes } from './conversation-routes.ts';
+import { addressInput, conversationRoutes } from './conversation-routes.ts';
 import { customerRoutes } from './customer-routes.ts';
 import { notePresence } from '../../core/drafts/presence.ts';
 import { settleUncertain } from '../../core/outbox/outbox.ts';
@@ -22,12 +22,12 @@ import { draftJson } from './present.ts';
 import { searchRoutes } from './search-routes.ts';
 
 const id = rowId;
-const address = z.object({ address: z.string().email().max(254), name: z.string().max(200).default('') });
 const draftEdit = z.strictObject({
   subject: z.string().min(1).max(998).optional(),
   body: z.string().max(200_000).optional(),
-  to: z.array(address).min(1).max(50).optional(),
-  cc: z.array(address).max(50).optional(),
+  to: z.array(addressInput).min(1).max(50).optional(),
+  cc: z.array(addressInput).max(50).optional(),
+  mailboxId: bodyRowId.optional(),
   baseVersion: bodyRowId.optional(),
 });
 // `version` pins the draft the approver reviewed, so nobody can change it between review and send.
@@ -113,7 +113,7 @@ export function apiRoutes(ctx: Ctx): Router {
   });
 
   r.get('/drafts/:id/revisions', agent, async (req, res) => {
-    res.json((await draftRevisions(ctx, id.parse(req.params.id))).map((v) => ({ id: v.id, author: v.author, at: v.at.toISOString(), subject: v.subject, body: v.body, change: v.change })));
+    res.json((await draftRevisions(ctx, id.parse(req.params.id))).map((v) => ({ id: v.id, author: v.author, at: v.at.toISOString(), subject: v.subject, body: v.body, to: v.to, cc: v.cc, change: v.change })));
   });
 
   r.post('/drafts/:id/restore', agent, async (req, res) => {

@@ -6,6 +6,7 @@ import { checkReply } from '../../core/drafts/draft-touch.ts';
 import { approveDraft, discardDraft, editDraft, restoreDiscarded, undoApproval } from '../../core/drafts/drafts.ts';
 import { writeReply } from '../../core/drafts/drafter.ts';
 import { draftRevisions, restoreRevision } from '../../core/drafts/revisions.ts';
+import { replySender } from '../../core/drafts/sender.ts';
 import { findSlots } from '../../core/drafts/slots.ts';
 import { followupPanel } from '../../core/followups/panel.ts';
 import { applyTemplate, listTemplates } from '../../core/drafts/template-edits.ts';
@@ -17,9 +18,10 @@ import { idParam, parseForm, type PageKit } from './kit.ts';
 import { formRecipients } from './recipient-form.ts';
 
 const OPEN = ['pending', 'approved', 'sending', 'uncertain', 'failed'];
-const editForm = z.object({ subject: z.string().max(998), body: z.string().max(200_000), baseVersion: z.coerce.number().int() });
+const mailboxField = z.coerce.number().int().positive().max(2 ** 31 - 1).optional();
+const editForm = z.object({ subject: z.string().max(998), body: z.string().max(200_000), baseVersion: z.coerce.number().int(), mailboxId: mailboxField });
 const changeForm = z.object({ status: z.enum(CONVERSATION_STATUSES), assignee: z.string().max(20), baseVersion: z.coerce.number().int() });
-const approveForm = z.object({ subject: z.string().max(998).optional(), body: z.string().max(200_000).optional(), baseVersion: z.coerce.number().int().optional(), seenVersion: z.coerce.number().int().optional() });
+const approveForm = z.object({ subject: z.string().max(998).optional(), body: z.string().max(200_000).optional(), baseVersion: z.coerce.number().int().optional(), seenVersion: z.coerce.number().int().optional(), mailboxId: mailboxField });
 
 /** One conversation with its draft: read, write, approve, undo, discard, start from another template; who has it, and notes. */
 export function conversationPages({ ctx, page, signedIn, action }: PageKit): Router {
@@ -31,7 +33,7 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
     const draft = [...d.drafts].reverse().find((x) => OPEN.includes(x.status)) ?? null;
     const last = d.drafts.at(-1);
     const discarded = !draft && last?.status === 'discarded' ? last : null;
-    const [touch, templates, followups, staff, revisions] = await Promise.all([draft ? checkReply(ctx, draft.body, d.conversation.id, draft) : null, listTemplates(ctx), followupPanel(ctx, d.conversation.id, draft), listUsers(ctx), draft ? draftRevisions(ctx, draft.id) : []]);
+    const [touch, templates, followups, staff, revisions, sender] = await Promise.all([draft ? checkReply(ctx, draft.body, d.conversation.id, draft) : null, listTemplates(ctx), followupPanel(ctx, d.conversation.id, draft), listUsers(ctx), draft ? draftRevisions(ctx, draft.id) : [], draft ? replySender(ctx.db, draft, d.conversation) : null]);
     const now = ctx.clock.now();
     page(req, res, 'conversation', {
       title: d.conversation.subject,
@@ -47,6 +49,7 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
       draft,
       discarded,
       revisions: revisions.map((v, i) => ({ ...v, current: i === 0 })),
+      senders: sender?.options.map((m) => ({ ...m, current: m.id === sender.chosen?.id })) ?? [],
       followups,
       slots: draft ? findSlots(draft.body).map((s) => s.hint) : [],
       touch,
@@ -71,7 +74,7 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
   }));
 
   r.post('/drafts/:id/save', signedIn, action(async (req) => {
-    await editDraft(ctx, idParam.parse(req.params.id), { ...editForm.parse(req.body), to: formRecipients(req.body, 'to'), cc: formRecipients(req.body, 'cc') }, req.user!);
+    await editDraft(ctx, idParam.parse(req.params.id), { ...editForm.parse(req.body), ...formRecipients(req.body) }, req.user!);
     return 'Saved.';
   }));
 
@@ -79,7 +82,7 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
     const form = approveForm.parse(req.body);
     const draftId = idParam.parse(req.params.id);
     // The approve button also saves what is in the editor, so nothing typed is lost.
-    if (form.body !== undefined) await editDraft(ctx, draftId, { body: form.body, subject: form.subject, baseVersion: form.baseVersion, to: formRecipients(req.body, 'to'), cc: formRecipients(req.body, 'cc') }, req.user!);
+    if (form.body !== undefined) await editDraft(ctx, draftId, { body: form.body, subject: form.subject, baseVersion: form.baseVersion, mailboxId: form.mailboxId, ...formRecipients(req.body) }, req.user!);
     const draft = await approveDraft(ctx, draftId, req.user!, { seenVersion: form.seenVersion });
     const seconds = draft.send_after ? Math.max(0, Math.round((draft.send_after.getTime() - ctx.clock.now().getTime()) / 1000)) : 0;
     return seconds > 0 ? `Approved. It goes out in ${seconds} seconds unless you undo.` : 'Approved; it is on its way.';

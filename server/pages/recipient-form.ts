@@ -1,5 +1,6 @@
 import addressparser from 'nodemailer/lib/addressparser';
 import type { AddressJson } from '../../core/db/schema.ts';
+import { onceEach } from '../../core/drafts/recipients.ts';
 import { ValidationError } from '../../core/errors.ts';
 
 type Form = Record<string, unknown>;
@@ -11,7 +12,7 @@ const values = (v: unknown): string[] => (v === undefined ? [] : (Array.isArray(
  * display name holding "<thief@evil.example>, x@y" stays a name), minus those ticked "Remove", plus what a
  * person typed into "Add". Undefined when the form did not carry the field at all.
  */
-export function formRecipients(form: Form, field: 'to' | 'cc'): AddressJson[] | undefined {
+function formField(form: Form, field: 'to' | 'cc'): AddressJson[] | undefined {
   const addresses = values(form[`${field}Address`]);
   const names = values(form[`${field}Name`]);
   const added = values(form[`${field}Add`]).join(',');
@@ -20,11 +21,11 @@ export function formRecipients(form: Form, field: 'to' | 'cc'): AddressJson[] | 
   const removed = new Set(values(form[`${field}Remove`]).map((a) => a.toLowerCase()));
   const kept = addresses.map((address, i) => ({ address: address.trim(), name: names[i]!.trim() })).filter((a) => !removed.has(a.address.toLowerCase()));
   const typed = addressparser(added, { flatten: true }).map((a) => ({ address: a.address.trim(), name: (a.name ?? '').trim() }));
-  const seen = new Set<string>();
-  return [...kept, ...typed].filter((a) => {
-    const key = a.address.toLowerCase();
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return [...kept, ...typed];
+}
+
+/** The draft form's To and Cc, each address once: someone in To is not added to Cc again. */
+export function formRecipients(form: Form): { to: AddressJson[] | undefined; cc: AddressJson[] | undefined } {
+  const keep = onceEach();
+  return { to: formField(form, 'to')?.filter(keep), cc: formField(form, 'cc')?.filter(keep) };
 }

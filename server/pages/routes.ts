@@ -13,6 +13,7 @@ import { followupPages } from './followup-pages.ts';
 import { localPath, pageKit, type PageOptions } from './kit.ts';
 import { mailboxPages } from './mailbox-pages.ts';
 import { messagePages } from './message-pages.ts';
+import { newConversationPages } from './new-conversation-page.ts';
 import { queuePages } from './queue-page.ts';
 import { reportPages } from './report-page.ts';
 import { settingsPages } from './settings-pages.ts';
@@ -80,6 +81,8 @@ export function pageRoutes(ctx: Ctx, render: Render, options: PageOptions): Rout
   });
 
   r.use(queuePages(kit));
+  // Before the conversation pages, whose /conversations/:id would take "new" for an id.
+  r.use(newConversationPages(kit));
   r.use(conversationPages(kit));
   r.use(customerPages(kit));
   r.use(messagePages(kit));

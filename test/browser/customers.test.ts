@@ -128,6 +128,24 @@ describe('customers in the browser', () => {
     await expectAccessible(audit, page.url());
   });
 
+  it('writes to a customer from their page: a new conversation with its draft, waiting for approval', async () => {
+    await page.goto(`${app.url}/customers`);
+    await page.locator('#customers').getByRole('link', { name: 'Jonas Berg' }).click();
+    await page.getByRole('link', { name: 'Write to Jonas Berg' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Write to Jonas Berg' }).waitFor();
+    expect(await page.locator('#to-recipients .chip-address').allTextContents()).toEqual(['jonas@berg-cafe.example']);
+    expect(await page.getByLabel('Send from').locator('option:checked').textContent()).toBe(`Fernhill <${US}>`);
+    await page.getByLabel('Subject').fill('Lids for the stock pots');
+    await page.getByLabel(/^Message/).fill('Hi Jonas,\n\nThe lids for the 24 cm stock pots came in this morning: shall I put two aside for the café?\n\nAlex');
+    await screenshot(page, 'new-conversation');
+    await expectAccessible(audit, page.url());
+    await page.getByRole('button', { name: 'Write the draft' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Lids for the stock pots' }).waitFor();
+    expect(await page.locator('.flash').textContent()).toContain('Your draft is ready');
+    expect(await page.locator('#body-input').inputValue()).toContain('shall I put two aside');
+    expect(await page.getByRole('button', { name: 'Approve and send' }).count()).toBe(1);
+  });
+
   it('shows an agent no merge, and works at phone width', async () => {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, bypassCSP: true });
     const small = await phone.newPage();

@@ -81,4 +81,24 @@ describe('no conversation is left without a way to answer it', () => {
     expect((await app.api('POST', `/api/drafts/${draft.id}/restore`, { revisionId: after[1].id })).body.body).toContain('rivet kit');
     expect((await app.api('POST', `/api/drafts/${draft.id}/restore`, { revisionId: 2 ** 31 })).status).toBe(400);
   });
+
+  it('keeps the recipients of each version, says who was added or removed, and restores them', async () => {
+    const [draft] = (await app.api('GET', '/api/drafts?status=pending')).body;
+    const ines = { address: 'ines@duarte.example', name: 'Ines Duarte' };
+    const kim = { address: 'kim@duarte.example', name: 'Kim Duarte' };
+    // Another person's edit: a version of its own, not folded into the one before.
+    const ole = await app.addUser('agent', 'Ole Berg');
+    const widened = await app.api('PATCH', `/api/drafts/${draft.id}`, { cc: [kim], baseVersion: draft.version }, ole.token);
+    expect(widened.status).toBe(200);
+    const history = (await app.api('GET', `/api/drafts/${draft.id}/revisions`)).body;
+    expect(history[0]).toMatchObject({ author: 'Ole Berg', change: 'added kim@duarte.example (Cc)', to: [ines], cc: [kim] });
+    expect(history[1]).toMatchObject({ cc: [] });
+
+    const page = `/conversations/${draft.conversationId}`;
+    expect((await staff.get(page)).text).toContain('added kim@duarte.example (Cc)');
+    await submit(page, `/drafts/${draft.id}/restore`, { revisionId: String(history[1].id), baseVersion: String(widened.body.version) });
+    const restored = (await app.api('GET', `/api/drafts/${draft.id}`)).body;
+    expect(restored).toMatchObject({ to: [ines], cc: [] });
+    expect((await app.api('GET', `/api/drafts/${draft.id}/revisions`)).body[0].change).toBe('removed kim@duarte.example (Cc)');
+  });
 });
