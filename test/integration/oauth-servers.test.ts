@@ -2,11 +2,13 @@ import { ImapFlow } from 'imapflow';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
+import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
 import { Dovecot } from '../support/dovecot.ts';
 import { OAuthTestServer, pkceChallenge, pkceVerifier } from '../support/oauth-server.ts';
-import { SmtpSink, testMailbox, type TestMailbox } from '../support/servers.ts';
+import { SmtpSink, testMailbox, waitUntil, type TestMailbox } from '../support/servers.ts';
 
-/** The test helpers for OAuth2 mailboxes, against the real servers: Dovecot's oauth2 passdb, smtp-server, nodemailer. */
+/** OAuth2 mailboxes against the real servers (Dovecot's oauth2 passdb, smtp-server, nodemailer): the test helpers, then Longhand on them. */
 
 const CLIENT = 'longhand-test';
 const SECRET = 'client-secret-1';
@@ -252,5 +254,59 @@ describe('SmtpSink with XOAUTH2', () => {
       { username: box.user, ok: false },
       { username: box.user, ok: false },
     ]);
+  });
+});
+
+describe('a mailbox signing in to Dovecot with OAuth2', () => {
+  let app: TestApp;
+  let user: TestMailbox;
+  const mail = (id: string) => `From: Mira Holt <mira@holt.example>\r\nTo: ${user.user}@shop.example\r\nSubject: Question ${id}\r\nDate: ${clock.now().toUTCString()}\r\nMessage-ID: <${id}@holt.example>\r\n\r\nHello, a question.\r\n`;
+  const stored = (id: string) => async () => (await app.rt.ctx.db.selectFrom('messages').select('id').where('message_id', '=', `${id}@holt.example`).executeTakeFirst()) !== undefined;
+  const mailbox = async () => (await app.api('GET', '/api/mailboxes')).body[0];
+
+  beforeAll(async () => {
+    app = await startTestApp({ clock, sync: { backoff: { baseMs: 100, maxMs: 500, authRetryMs: 60_000 } } });
+    user = testMailbox('oauth-sync', dovecot);
+    const server = { host: '127.0.0.1', secure: false, user: user.user, password: '' };
+    await upsertMailbox(app.rt.ctx, {
+      name: 'Holt',
+      email: `${user.user}@shop.example`,
+      imap: { ...server, port: dovecot.port },
+      smtp: { ...server, port: sink.port },
+      source: 'ui',
+      oauth: {
+        grant: { provider: 'custom', clientId: CLIENT, tokenUrl: oauth.tokenUrl, scope: 'mail', consentedBy: null, consentedAt: clock.now().toISOString() },
+        tokens: { accessToken: oauth.issueAccessToken(user.user), refreshToken: oauth.issueRefreshToken(CLIENT, user.user), expiresInSeconds: TOKEN_SECONDS },
+        clientSecret: SECRET,
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('renews an access token the server refuses before its time, once, and signs in again', async () => {
+    await user.append(mail('renew-1'));
+    await waitUntil(stored('renew-1'), 20_000, 'the first message');
+    const before = { refreshes: oauth.stats.refreshes, rejected: oauth.stats.rejectedAccessTokens };
+    // The provider ends the token early (a password change, an admin's sign-out); the grant stands.
+    oauth.endAccessTokens(user.user);
+    await dovecot.pause();
+    await dovecot.resume();
+    await user.append(mail('renew-2'));
+    await waitUntil(stored('renew-2'), 30_000, 'the message after the reconnect');
+    expect(oauth.stats.refreshes).toBe(before.refreshes + 1);
+    expect(oauth.stats.rejectedAccessTokens).toBe(before.rejected + 1);
+    expect(await mailbox()).toMatchObject({ needsReconnect: false, lastError: null });
+  });
+
+  it('says "Sign-in expired: reconnect" when the refresh token is refused too, and signs in no more', async () => {
+    oauth.revokeGrants(user.user);
+    await dovecot.pause();
+    await dovecot.resume();
+    await waitUntil(async () => (await mailbox()).needsReconnect === true, 30_000, 'the mailbox to need a reconnect');
+    expect((await mailbox()).lastError).toContain('Sign-in expired: reconnect');
+    await waitUntil(() => app.workers!.owners.owned().length === 0, 10_000, 'the sync to stop');
   });
 });
