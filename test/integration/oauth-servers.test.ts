@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +9,8 @@ import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { Dovecot } from '../support/dovecot.ts';
 import { OAuthTestServer, pkceChallenge, pkceVerifier } from '../support/oauth-server.ts';
-import { SmtpSink, testMailbox, waitUntil, type TestMailbox } from '../support/servers.ts';
+import { longhand, processEnv } from '../support/longhand-process.ts';
+import { postgresDatabase, SmtpSink, testMailbox, uniqueName, waitUntil, type TestMailbox } from '../support/servers.ts';
 
 /** OAuth2 mailboxes against the real servers (Dovecot's oauth2 passdb, smtp-server, nodemailer): the test helpers, then Longhand on them. */
 
@@ -308,5 +312,51 @@ describe('a mailbox signing in to Dovecot with OAuth2', () => {
     await waitUntil(async () => (await mailbox()).needsReconnect === true, 30_000, 'the mailbox to need a reconnect');
     expect((await mailbox()).lastError).toContain('Sign-in expired: reconnect');
     await waitUntil(() => app.workers!.owners.owned().length === 0, 10_000, 'the sync to stop');
+  });
+});
+
+describe('longhand mailbox add --oauth-provider', () => {
+  const TEAM_SECRET = 'processes-of-one-team-share-this-secret';
+  let pgDb: Awaited<ReturnType<typeof postgresDatabase>>;
+  let dataDir: string;
+  let app: TestApp | undefined;
+
+  beforeAll(async () => {
+    pgDb = await postgresDatabase('oauthcli');
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'longhand-cli-'));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await pgDb?.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('saves a Google mailbox from a refresh token on standard input, after signing in with it, and the app then syncs it', async () => {
+    const user = testMailbox('oauth-cli', dovecot);
+    const email = `${user.user}@shop.example`;
+    const google = { LONGHAND_GOOGLE_CLIENT_ID: CLIENT, LONGHAND_GOOGLE_CLIENT_SECRET: SECRET, LONGHAND_GOOGLE_TOKEN_URL: oauth.tokenUrl };
+    const env = processEnv({ dataDir, queuePrefix: uniqueName('oauthcli'), databaseUrl: pgDb.url }, google);
+    const add = ['mailbox', 'add', '--email', email, '--imap-url', `imap://${user.user}@127.0.0.1:${dovecot.port}`, '--smtp-url', `smtp://${user.user}@127.0.0.1:${sink.port}`, '--oauth-provider', 'google', '--oauth-refresh-token-stdin'];
+
+    const refused = await longhand(add, env, 'rt_not-one-the-provider-gave\n');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('The provider did not accept the refresh token');
+
+    const refreshToken = oauth.issueRefreshToken(CLIENT, user.user);
+    const saved = await longhand(add, env, `${refreshToken}\n`);
+    expect(saved.stderr).toBe('');
+    expect(saved.stdout).toBe(`saved mailbox Shop <${email}>, signing in with OAuth2 (google)\n`);
+    // It signed in to SMTP with the token it got (XOAUTH2), as it did to IMAP, before saving.
+    expect(sink.authAttempts.at(-1)).toEqual({ username: user.user, ok: true });
+
+    await user.append(`From: Mira Holt <mira@holt.example>\r\nTo: ${email}\r\nSubject: Dough hook\r\nDate: ${clock.now().toUTCString()}\r\nMessage-ID: <cli-hook@holt.example>\r\n\r\nThe hook snapped.\r\n`);
+    app = await startTestApp({ clock, databaseUrl: pgDb.url, env: { ...google, LONGHAND_SECRET: TEAM_SECRET } });
+    await waitUntil(async () => (await app!.rt.ctx.db.selectFrom('messages').select('id').where('message_id', '=', 'cli-hook@holt.example').executeTakeFirst()) !== undefined, 30_000, 'the mail synced with the stored token');
+    const mailboxes = (await app.api('GET', '/api/mailboxes')).body;
+    expect(mailboxes).toMatchObject([{ email, auth: 'oauth2', needsReconnect: false, oauth: { provider: 'google', consentedBy: null } }]);
+    expect(JSON.stringify(mailboxes) + saved.stdout).not.toContain(refreshToken);
+    const row = await app.rt.ctx.db.selectFrom('mailboxes').selectAll().executeTakeFirstOrThrow();
+    expect(JSON.stringify(row)).not.toContain(refreshToken);
   });
 });
