@@ -269,22 +269,27 @@ describe('a mailbox signing in to Dovecot with OAuth2', () => {
   const mailbox = async () => (await app.api('GET', '/api/mailboxes')).body[0];
 
   beforeAll(async () => {
-    app = await startTestApp({ clock, sync: { backoff: { baseMs: 100, maxMs: 500, authRetryMs: 60_000 } } });
+    app = await startTestApp({ clock, sync: { backoff: { baseMs: 100, maxMs: 500, authRetryMs: 60_000, throttledMs: 300 } } });
     user = testMailbox('oauth-sync', dovecot);
-    const server = { host: '127.0.0.1', secure: false, user: user.user, password: '' };
-    await upsertMailbox(app.rt.ctx, {
+    await addMailbox(user, dovecot);
+  });
+
+  /** An OAuth2 mailbox with a fresh grant, as the consent flow leaves it. */
+  const addMailbox = (box: TestMailbox, server: Dovecot) => {
+    const login = { host: '127.0.0.1', secure: false, user: box.user, password: '' };
+    return upsertMailbox(app.rt.ctx, {
       name: 'Holt',
-      email: `${user.user}@shop.example`,
-      imap: { ...server, port: dovecot.port },
-      smtp: { ...server, port: sink.port },
+      email: `${box.user}@shop.example`,
+      imap: { ...login, port: server.port },
+      smtp: { ...login, port: sink.port },
       source: 'ui',
       oauth: {
         grant: { provider: 'custom', clientId: CLIENT, tokenUrl: oauth.tokenUrl, scope: 'mail', consentedBy: null, consentedAt: clock.now().toISOString() },
-        tokens: { accessToken: oauth.issueAccessToken(user.user), refreshToken: oauth.issueRefreshToken(CLIENT, user.user), expiresInSeconds: TOKEN_SECONDS },
+        tokens: { accessToken: oauth.issueAccessToken(box.user), refreshToken: oauth.issueRefreshToken(CLIENT, box.user), expiresInSeconds: TOKEN_SECONDS },
         clientSecret: SECRET,
       },
     });
-  });
+  };
 
   afterAll(async () => {
     await app?.close();
@@ -312,6 +317,26 @@ describe('a mailbox signing in to Dovecot with OAuth2', () => {
     await waitUntil(async () => (await mailbox()).needsReconnect === true, 30_000, 'the mailbox to need a reconnect');
     expect((await mailbox()).lastError).toContain('Sign-in expired: reconnect');
     await waitUntil(() => app.workers!.owners.owned().length === 0, 10_000, 'the sync to stop');
+  });
+
+  it('waits out a login refused for too many connections, without spending a refresh or asking for a reconnect', async () => {
+    const limited = await Dovecot.start({ oauth2IntrospectionUrl: oauth.introspectUrl, maxConnectionsPerUser: 1 });
+    try {
+      const busy = testMailbox('oauth-busy', limited);
+      // A phone holds the one connection the server allows.
+      const phone = await busy.connect();
+      const refreshes = oauth.stats.refreshes;
+      const { id } = await addMailbox(busy, limited);
+      const health = async () => (await app.api('GET', '/api/mailboxes')).body.find((m: { id: number }) => m.id === id);
+      await waitUntil(async () => (await health())?.state === 'throttled', 20_000, 'the sync to meet the limit');
+      await phone.append('INBOX', `From: Mira Holt <mira@holt.example>\r\nTo: ${busy.user}@shop.example\r\nSubject: Busy\r\nMessage-ID: <busy-1@holt.example>\r\n\r\nHello.\r\n`);
+      await phone.logout();
+      await waitUntil(async () => (await stored('busy-1')()) && (await health()).state === 'idle', 30_000, 'the mail once the phone let go');
+      expect(await health()).toMatchObject({ needsReconnect: false, lastError: null });
+      expect(oauth.stats.refreshes).toBe(refreshes);
+    } finally {
+      await limited.stop();
+    }
   });
 });
 
