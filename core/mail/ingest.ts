@@ -48,7 +48,8 @@ export interface IngestResult {
 /**
  * Stores one message: customer, conversation, message, location, source and attachments in one
  * transaction, so a crash leaves either all of it or none. The same message seen again (the same
- * email id from the server, or the same Message-ID and bytes) only gains a location.
+ * email id from the server, the same Message-ID and bytes, or the provider's copy of what we sent)
+ * only gains a location.
  */
 export async function ingestMessage(ctx: Ctx, input: IngestInput, ours?: Set<string>): Promise<IngestResult> {
   const parsed = await parseMessage(input.source);
@@ -72,7 +73,8 @@ export async function ingestMessage(ctx: Ctx, input: IngestInput, ours?: Set<str
   const result = await ctx.db.transaction().execute(async (tx): Promise<IngestResult> => {
     const existing =
       (input.location?.emailId && input.mailboxId !== null ? await messageByEmailId(tx, input.mailboxId, input.location.emailId) : undefined) ??
-      (await tx.selectFrom('messages').select(['id', 'conversation_id']).where('message_id', '=', parsed.messageId).where('source_sha256', '=', parsed.sourceSha256).executeTakeFirst());
+      (await tx.selectFrom('messages').select(['id', 'conversation_id']).where('message_id', '=', parsed.messageId).where('source_sha256', '=', parsed.sourceSha256).executeTakeFirst()) ??
+      (parsed.syntheticMessageId ? undefined : await sameSentMessage(tx, input, parsed.messageId));
     if (existing) {
       if (input.location && input.mailboxId !== null) await addLocation(tx, existing.id, input.mailboxId, input.location);
       return { messageId: existing.id, conversationId: existing.conversation_id, duplicate: true, draftWanted: false };
@@ -221,6 +223,18 @@ async function messageByEmailId(db: Kysely<DB>, mailboxId: number, emailId: stri
     .orderBy('message_locations.id')
     .limit(1)
     .executeTakeFirst();
+}
+
+/**
+ * What we sent from this mailbox, by the Message-ID we gave it: Gmail and Microsoft 365 file their own copy
+ * in Sent with headers of their own added, so the bytes differ but it is the same message, whichever of
+ * the two copies comes first.
+ */
+async function sameSentMessage(db: Kysely<DB>, input: IngestInput, messageId: string): Promise<{ id: number; conversation_id: number } | undefined> {
+  if (input.mailboxId === null || input.origin === 'import') return undefined;
+  let query = db.selectFrom('messages').select(['id', 'conversation_id']).where('mailbox_id', '=', input.mailboxId).where('message_id', '=', messageId);
+  if (input.origin === 'imap') query = query.where('origin', '=', 'outbox');
+  return query.executeTakeFirst();
 }
 
 /**

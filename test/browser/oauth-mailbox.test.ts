@@ -51,8 +51,9 @@ describe('a Google mailbox connected through OAuth2 consent', () => {
     dovecot = await Dovecot.start({ oauth2IntrospectionUrl: oauth.introspectUrl });
     box = testMailbox('oauth', dovecot);
     address = `${box.user}@holt-support.example`;
-    // Like Gmail: XOAUTH2 only, and what is sent is filed in Sent by the provider itself.
-    sink = await SmtpSink.start({ oauth: { verify: (token) => oauth.verifyAccessToken(token) }, afterAccept: async (mail) => void (await box.append(mail.raw, 'Sent', ['\\Seen'])) });
+    // Like Gmail: XOAUTH2 only, and what is sent is filed in Sent by the provider itself, with a header of its own on top.
+    const filed = (raw: Buffer) => Buffer.concat([Buffer.from(`Received: from [10.0.0.7] by smtp.gmail.com with ESMTPSA id x7; ${new Date().toUTCString()}\r\n`), raw]);
+    sink = await SmtpSink.start({ oauth: { verify: (token) => oauth.verifyAccessToken(token) }, afterAccept: async (mail) => void (await box.append(filed(mail.raw), 'Sent', ['\\Seen'])) });
     app = await startTestApp({
       clock,
       env: { LONGHAND_GOOGLE_CLIENT_ID: CLIENT_ID, LONGHAND_GOOGLE_CLIENT_SECRET: CLIENT_SECRET, LONGHAND_GOOGLE_AUTH_URL: oauth.authorizeUrl, LONGHAND_GOOGLE_TOKEN_URL: oauth.tokenUrl, LONGHAND_HISTORY_DAYS: '14' },
@@ -118,6 +119,11 @@ describe('a Google mailbox connected through OAuth2 consent', () => {
     await waitUntil(async () => Boolean((await app.rt.ctx.db.selectFrom('outbox').select('filed_at').executeTakeFirstOrThrow()).filed_at), 20_000, 'the sent copy settled');
     // The provider filed it; Longhand found that copy and added none of its own.
     expect(await sentCopies(box, mail!.parsed.messageId!)).toBe(1);
+    // Read back from Sent, the provider's copy is the reply already in the conversation, not a second one.
+    const sentFolder = await app.rt.ctx.db.selectFrom('folders').select('id').where('role', '=', 'sent').executeTakeFirstOrThrow();
+    await waitUntil(async () => (await app.rt.ctx.db.selectFrom('message_locations').select('id').where('folder_id', '=', sentFolder.id).execute()).length === 1, 20_000, 'the Sent copy read back');
+    const conversation = (await app.api('GET', `/api/conversations/${draft.conversationId}`)).body;
+    expect(conversation.messages.map((m: { direction: string }) => m.direction).sort()).toEqual(['in', 'out']);
     await page.goto(`${app.url}/mailboxes`);
     await screenshot(page, 'mailboxes-oauth');
     await page.close();

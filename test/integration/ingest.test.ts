@@ -96,6 +96,16 @@ describe('ingest', () => {
     expect(requested).toEqual([first.conversationId]);
   });
 
+  it('takes the provider\'s copy of what we sent (its own header on top) as our reply, whichever copy comes first', async () => {
+    const sent = (id: string) => mail({ id, from: `Dana <${US}>`, to: 'gareth@pryce.example', subject: 'Re: Warped frying pan', date: 'Thu, 19 Nov 2026 10:00:00 +0000', body: 'A new pan is on its way.' });
+    const filed = (raw: Buffer) => Buffer.concat([Buffer.from('Received: from [10.0.0.7] by smtp.gmail.com with ESMTPSA id x7; Thu, 19 Nov 2026 10:00:01 +0000\r\n'), raw]);
+    const ours = await ingest(sent('reply-1@fernhill.example'), { origin: 'outbox' });
+    expect(await ingest(filed(sent('reply-1@fernhill.example')))).toMatchObject({ duplicate: true, messageId: ours.messageId });
+    const early = await ingest(filed(sent('reply-2@fernhill.example')));
+    expect(await ingest(sent('reply-2@fernhill.example'), { origin: 'outbox' })).toMatchObject({ duplicate: true, messageId: early.messageId });
+    expect(await ctx.db.selectFrom('messages').select('id').execute()).toHaveLength(2);
+  });
+
   it('threads old mail without drafting, except conversations still waiting on us recently', async () => {
     const old = await ingest(mail({ id: 'old@pryce.example', date: 'Mon, 01 Jun 2026 09:00:00 +0000', body: 'Is the pan oven safe?' }), { historical: true });
     const recent = await ingest(mail({ id: 'recent@pryce.example', subject: 'Gift wrap', date: 'Wed, 18 Nov 2026 09:00:00 +0000', body: 'Do you gift wrap?' }), { historical: true });
