@@ -207,6 +207,8 @@ export interface MessageLocationsTable {
   uid: number;
   flags: string[];
   modseq: string | null;
+  /** The server's id for this message (EMAILID / X-GM-MSGID), the same in every folder it shows in. */
+  email_id: string | null;
   expunged_at: Timestamp | null;
 }
 

@@ -4,7 +4,7 @@ import type { Ctx } from '../context.ts';
 import type { Folder } from '../db/schema.ts';
 import { ImapError } from '../errors.ts';
 import { searchUids } from './imap.ts';
-import { ingestMessage } from './ingest.ts';
+import { ingestMessage, locateKnownMessages, type MessageLocation } from './ingest.ts';
 
 export interface FolderSyncLimits {
   /** Largest message fetched whole; larger ones are stored from their headers with a warning. */
@@ -103,14 +103,17 @@ async function fetchNew(ctx: Ctx, client: ImapFlow, input: FolderSyncInput, uidv
   for (let start = fromUid + 1; start < uidNext; start += input.limits.uidWindow) {
     const end = Math.min(uidNext - 1, start + input.limits.uidWindow - 1);
     // Collect first, act after: issuing commands inside a fetch loop deadlocks imapflow.
-    const sizes: Array<{ uid: number; size: number }> = [];
-    for await (const m of client.fetch(`${start}:${end}`, { uid: true, size: true }, { uid: true })) {
-      if (m.uid >= start && m.uid <= end) sizes.push({ uid: m.uid, size: m.size ?? 0 });
+    // imapflow asks for the email id itself where the server offers one (OBJECTID, Gmail's X-GM-EXT-1).
+    const listed: Listed[] = [];
+    for await (const m of client.fetch(`${start}:${end}`, { uid: true, size: true, flags: true }, { uid: true })) {
+      if (m.uid >= start && m.uid <= end) listed.push({ ...toFetched(m), size: m.size ?? 0, folderId: input.folder.id, uidvalidity, emailId: m.emailId ?? null });
     }
-    sizes.sort((a, b) => a.uid - b.uid);
-    for (const batch of byteBatches(sizes, input.limits.batchBytes)) {
-      for (const m of await fetchSources(client, batch, input.limits.maxMessageBytes)) {
-        await ingestMessage(ctx, { source: m.source, origin: 'imap', mailboxId: input.mailboxId, historical, warnings: m.warnings, location: { folderId: input.folder.id, uidvalidity, uid: m.uid, flags: m.flags, modseq: m.modseq } }, input.ours);
+    listed.sort((a, b) => a.uid - b.uid);
+    for (const batch of byteBatches(listed, input.limits.batchBytes)) {
+      const toFetch = new Map((await locateKnownMessages(ctx, input.mailboxId, batch)).map((l) => [l.uid, l]));
+      for (const m of toFetch.size > 0 ? await fetchSources(client, [...toFetch.values()], input.limits.maxMessageBytes) : []) {
+        const location = { ...toFetch.get(m.uid)!, flags: m.flags, modseq: m.modseq };
+        await ingestMessage(ctx, { source: m.source, origin: 'imap', mailboxId: input.mailboxId, historical, warnings: m.warnings, location }, input.ours);
         fetched++;
       }
       await recordProgress(ctx, input.folder.id, batch[batch.length - 1]!.uid);
@@ -135,6 +138,9 @@ interface Sized {
   uid: number;
   size: number;
 }
+
+/** A new UID as listed before any source is fetched. */
+type Listed = Sized & MessageLocation;
 
 /** Splits UIDs into batches of at most BATCH_MAX_MESSAGES messages and about `maxBytes` of mail. */
 export function byteBatches<T extends Sized>(items: T[], maxBytes: number): T[][] {
@@ -168,19 +174,19 @@ async function fetchSources(client: ImapFlow, batch: Sized[], maxBytes: number):
   const small = batch.filter((m) => m.size <= maxBytes).map((m) => m.uid);
   const big = batch.filter((m) => m.size > maxBytes);
   if (small.length > 0) {
-    for await (const m of client.fetch(small.join(','), { uid: true, source: true, flags: true }, { uid: true })) out.push(toFetched(m, m.source ?? Buffer.alloc(0)));
+    for await (const m of client.fetch(small.join(','), { uid: true, source: true, flags: true }, { uid: true })) out.push({ ...toFetched(m), source: m.source ?? Buffer.alloc(0), warnings: [] });
   }
   if (big.length > 0) {
     for await (const m of client.fetch(big.map((b) => b.uid).join(','), { uid: true, headers: true, flags: true, size: true }, { uid: true })) {
       const warning = `this message is ${megabytes(m.size ?? 0)}, over the ${megabytes(maxBytes)} limit; only its headers were stored (the whole message is still on the mail server)`;
-      out.push({ ...toFetched(m, m.headers ?? Buffer.alloc(0)), warnings: [warning] });
+      out.push({ ...toFetched(m), source: m.headers ?? Buffer.alloc(0), warnings: [warning] });
     }
   }
   return out.sort((a, b) => a.uid - b.uid);
 }
 
-function toFetched(m: FetchMessageObject, source: Buffer): Fetched {
-  return { uid: m.uid, source, flags: storedFlags(m.flags), modseq: m.modseq ? String(m.modseq) : null, warnings: [] };
+function toFetched(m: FetchMessageObject): { uid: number; flags: string[]; modseq: string | null } {
+  return { uid: m.uid, flags: storedFlags(m.flags), modseq: m.modseq ? String(m.modseq) : null };
 }
 
 /** Flags as we keep them: sorted, without \Recent (it belongs to one IMAP session, not to the message). */

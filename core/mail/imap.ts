@@ -63,17 +63,19 @@ export function toImapError(err: unknown, mailboxName: string): ImapError {
   if (err instanceof ImapError) return err;
   const e = err as ImapFailure;
   const words = e.responseText || e.response || (e.code ? `${e.code}: ${e.message}` : e.message) || String(err);
-  return new ImapError(mailboxName, words, Boolean(e.authenticationFailed), { cause: err });
+  // A login refused for too many connections asks us to wait; the password or token may well be right.
+  return new ImapError(mailboxName, words, Boolean(e.authenticationFailed) && throttleDelayMs(words) === null, { cause: err });
 }
 
 /**
  * A provider asking us to slow down (Gmail's [THROTTLED] and connection limits, Microsoft's "Request is
- * throttled. Suggested Backoff Time: N milliseconds"): how long to wait at least, or null when it is not that.
+ * throttled. Suggested Backoff Time: N milliseconds", Dovecot's connection limit): how long to wait at
+ * least (`unspecifiedMs` when it does not say), or null when it is not that.
  */
-export function throttleDelayMs(serverWords: string): number | null {
-  if (!/THROTTL|too many (simultaneous )?(connections|login)|\[LIMIT\]|\[OVERQUOTA\]|concurrent connections limit/i.test(serverWords)) return null;
+export function throttleDelayMs(serverWords: string, unspecifiedMs = 60_000): number | null {
+  if (!/THROTTL|too many (simultaneous )?(connections|login)|maximum number of connections|\[LIMIT\]|\[OVERQUOTA\]|concurrent connections limit/i.test(serverWords)) return null;
   const suggested = /suggested backoff time:\s*(\d+)\s*milliseconds/i.exec(serverWords);
-  return suggested ? Number(suggested[1]) : 60_000;
+  return suggested ? Number(suggested[1]) : unspecifiedMs;
 }
 
 const SENT_NAMES = ['sent', 'sent items', 'sent messages', 'sent mail', '[gmail]/sent mail', 'inbox.sent', 'gesendet', 'gesendete elemente', 'envoyés', 'enviados'];

@@ -20,6 +20,8 @@ export interface MessageLocation {
   uid: number;
   flags: string[];
   modseq?: string | null;
+  /** The server's id for the message (OBJECTID's EMAILID, Gmail's X-GM-MSGID), where it gives one. */
+  emailId?: string | null;
 }
 
 export interface IngestInput {
@@ -45,8 +47,9 @@ export interface IngestResult {
 
 /**
  * Stores one message: customer, conversation, message, location, source and attachments in one
- * transaction, so a crash leaves either all of it or none. The same message seen again (same
- * Message-ID and bytes) only gains a location.
+ * transaction, so a crash leaves either all of it or none. The same message seen again (the same
+ * email id from the server, the same Message-ID and bytes, or the provider's copy of what we sent)
+ * only gains a location.
  */
 export async function ingestMessage(ctx: Ctx, input: IngestInput, ours?: Set<string>): Promise<IngestResult> {
   const parsed = await parseMessage(input.source);
@@ -68,12 +71,10 @@ export async function ingestMessage(ctx: Ctx, input: IngestInput, ours?: Set<str
   const senderId = direction === 'out' ? input.sentByUserId ?? (await userIdFor(ctx.db, fromAddress)) : null;
 
   const result = await ctx.db.transaction().execute(async (tx): Promise<IngestResult> => {
-    const existing = await tx
-      .selectFrom('messages')
-      .select(['id', 'conversation_id'])
-      .where('message_id', '=', parsed.messageId)
-      .where('source_sha256', '=', parsed.sourceSha256)
-      .executeTakeFirst();
+    const existing =
+      (input.location?.emailId && input.mailboxId !== null ? await messageByEmailId(tx, input.mailboxId, input.location.emailId) : undefined) ??
+      (await tx.selectFrom('messages').select(['id', 'conversation_id']).where('message_id', '=', parsed.messageId).where('source_sha256', '=', parsed.sourceSha256).executeTakeFirst()) ??
+      (parsed.syntheticMessageId ? undefined : await sameSentMessage(tx, input, parsed.messageId));
     if (existing) {
       if (input.location && input.mailboxId !== null) await addLocation(tx, existing.id, input.mailboxId, input.location);
       return { messageId: existing.id, conversationId: existing.conversation_id, duplicate: true, draftWanted: false };
@@ -211,10 +212,54 @@ function addressesJson(list: MailAddress[]): string {
   return JSON.stringify(list.map(({ address, name }) => ({ address, name })));
 }
 
+/** A message this mailbox's server already named by this email id, in whichever folder. */
+async function messageByEmailId(db: Kysely<DB>, mailboxId: number, emailId: string): Promise<{ id: number; conversation_id: number } | undefined> {
+  return db
+    .selectFrom('message_locations')
+    .innerJoin('messages', 'messages.id', 'message_locations.message_id')
+    .select(['messages.id', 'messages.conversation_id'])
+    .where('message_locations.mailbox_id', '=', mailboxId)
+    .where('message_locations.email_id', '=', emailId)
+    .orderBy('message_locations.id')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/**
+ * What we sent from this mailbox, by the Message-ID we gave it: Gmail and Microsoft 365 file their own copy
+ * in Sent with headers of their own added, so the bytes differ but it is the same message, whichever of
+ * the two copies comes first.
+ */
+async function sameSentMessage(db: Kysely<DB>, input: IngestInput, messageId: string): Promise<{ id: number; conversation_id: number } | undefined> {
+  if (input.mailboxId === null || input.origin === 'import') return undefined;
+  let query = db.selectFrom('messages').select(['id', 'conversation_id']).where('mailbox_id', '=', input.mailboxId).where('message_id', '=', messageId);
+  if (input.origin === 'imap') query = query.where('origin', '=', 'outbox');
+  return query.executeTakeFirst();
+}
+
+/**
+ * Gmail shows one message in INBOX, Sent and every label: where the server gives email ids, those we
+ * already stored only gain their location here, and are not fetched again. Returns the ones still to fetch.
+ */
+export async function locateKnownMessages<T extends MessageLocation>(ctx: Ctx, mailboxId: number, locations: T[]): Promise<T[]> {
+  const ids = [...new Set(locations.flatMap((l) => (l.emailId ? [l.emailId] : [])))];
+  if (ids.length === 0) return locations;
+  const known = new Map(
+    (await ctx.db.selectFrom('message_locations').select(['email_id', 'message_id']).where('mailbox_id', '=', mailboxId).where('email_id', 'in', ids).execute()).map((r) => [r.email_id!, r.message_id]),
+  );
+  const left: T[] = [];
+  for (const loc of locations) {
+    const messageId = loc.emailId ? known.get(loc.emailId) : undefined;
+    if (messageId === undefined) left.push(loc);
+    else await addLocation(ctx.db, messageId, mailboxId, loc);
+  }
+  return left;
+}
+
 async function addLocation(tx: Kysely<DB>, messageId: number, mailboxId: number, loc: MessageLocation): Promise<void> {
   await tx
     .insertInto('message_locations')
-    .values({ message_id: messageId, mailbox_id: mailboxId, folder_id: loc.folderId, uidvalidity: loc.uidvalidity, uid: loc.uid, flags: loc.flags, modseq: loc.modseq ?? null })
+    .values({ message_id: messageId, mailbox_id: mailboxId, folder_id: loc.folderId, uidvalidity: loc.uidvalidity, uid: loc.uid, flags: loc.flags, modseq: loc.modseq ?? null, email_id: loc.emailId ?? null })
     .onConflict((oc) => oc.columns(['mailbox_id', 'folder_id', 'uidvalidity', 'uid']).doNothing())
     .execute();
 }

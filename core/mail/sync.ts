@@ -1,4 +1,4 @@
-import type { ImapFlow } from 'imapflow';
+import type { ImapFlow, ListResponse } from 'imapflow';
 import type { Ctx } from '../context.ts';
 import type { Folder, Mailbox } from '../db/schema.ts';
 import { ImapError, OAuthError } from '../errors.ts';
@@ -10,13 +10,16 @@ export interface SyncOptions {
   signal: AbortSignal;
   /** How often folders other than INBOX are checked with STATUS. */
   pollMs?: number;
-  /** Reconnect backoff: first delay and ceiling; an authentication failure waits `authRetryMs`. */
-  backoff?: { baseMs: number; maxMs: number; authRetryMs: number };
+  /**
+   * Reconnect backoff: first delay and ceiling; an authentication failure waits `authRetryMs`, a server
+   * asking us to slow down without saying for how long `throttledMs`.
+   */
+  backoff?: { baseMs: number; maxMs: number; authRetryMs: number; throttledMs?: number };
   limits?: Partial<FolderSyncLimits>;
   random?: () => number;
 }
 
-const DEFAULT_BACKOFF = { baseMs: 1_000, maxMs: 5 * 60_000, authRetryMs: 5 * 60_000 };
+const DEFAULT_BACKOFF = { baseMs: 1_000, maxMs: 5 * 60_000, authRetryMs: 5 * 60_000, throttledMs: 60_000 };
 /** A connection that lived this long was healthy: the backoff starts again after it drops. */
 const HEALTHY_SESSION_MS = 60_000;
 
@@ -48,7 +51,7 @@ export async function runMailboxSync(ctx: Ctx, mailboxId: number, options: SyncO
       const authFailed = e instanceof ImapError && e.authFailed;
       failures = Date.now() - started > HEALTHY_SESSION_MS ? 1 : failures + 1;
       const growing = Math.min(backoff.maxMs, backoff.baseMs * 2 ** (failures - 1));
-      const throttled = throttleDelayMs(words);
+      const throttled = throttleDelayMs(words, backoff.throttledMs);
       delay = authFailed ? backoff.authRetryMs : throttled !== null ? Math.max(throttled, growing) : growing;
       delay = Math.round(delay * (0.5 + random() / 2));
       await setMailboxState(ctx, mailboxId, authFailed ? 'auth-error' : throttled !== null ? 'throttled' : 'error', words);
@@ -136,7 +139,12 @@ async function pollOtherFolders(ctx: Ctx, client: ImapFlow, others: Folder[], in
   if (moved) await sync(inbox);
 }
 
-const NEVER_SYNCED = new Set(['\\All', '\\Important', '\\Flagged']);
+const NEVER_SYNCED = ['\\all', '\\important', '\\flagged'];
+
+/** imapflow names only RFC 6154's uses in `specialUse`; \Important (RFC 8457) is found among the flags. */
+function repeatsOtherFolders(folder: ListResponse): boolean {
+  return [folder.specialUse ?? '', ...folder.flags].some((flag) => NEVER_SYNCED.includes(flag.toLowerCase()));
+}
 
 /** The folders we read: INBOX, Sent (replies sent from other mail programs) and any configured for the mailbox. */
 async function ensureFolders(ctx: Ctx, client: ImapFlow, mailbox: Mailbox): Promise<Folder[]> {
@@ -148,7 +156,7 @@ async function ensureFolders(ctx: Ctx, client: ImapFlow, mailbox: Mailbox): Prom
     const found = list.find((f) => f.path === path);
     if (!found) throw new ImapError(mailbox.name, `the folder "${path}" set for this mailbox does not exist on the server`, false);
     // Gmail shows every message again in All Mail (and many in Important): reading those would only repeat INBOX and labels.
-    if (found.specialUse && NEVER_SYNCED.has(found.specialUse)) {
+    if (repeatsOtherFolders(found)) {
       ctx.log.warn({ mailboxId: mailbox.id, folder: path }, 'not reading a folder that repeats mail from other folders');
       continue;
     }

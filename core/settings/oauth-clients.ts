@@ -11,7 +11,8 @@ interface StoredClient {
   clientSecret: string | null;
 }
 
-export const oauthClientInput = z.strictObject({
+/** The Settings form's fields; what else a form posts (its CSRF token, where to go back) is not ours to refuse. */
+export const oauthClientInput = z.object({
   clientId: z.string().trim().min(1).max(500),
   /** Left out or empty keeps the stored secret: the page never shows it again. */
   clientSecret: z.string().trim().max(500).optional(),

@@ -2,8 +2,10 @@ import type { Browser } from 'playwright-core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
+import { oauthClientFromSettings } from '../../core/settings/oauth-clients.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { launchBrowser, screenshot, signIn } from '../support/browser.ts';
+import { Browserish } from '../support/browserish.ts';
 import { Dovecot } from '../support/dovecot.ts';
 import { OAuthTestServer } from '../support/oauth-server.ts';
 import { REDIS_URL } from '../support/redis-keys.ts';
@@ -11,6 +13,8 @@ import { SmtpSink, testMailbox, waitUntil, type TestMailbox } from '../support/s
 
 const CLIENT_ID = 'longhand-test-client';
 const CLIENT_SECRET = 'client-secret-never-shown-7f3a';
+const MICROSOFT_CLIENT_ID = '5f1c0e2a-team-app';
+const MICROSOFT_SECRET = 'ms-secret-never-shown-c91d';
 
 function customerMail(id: string, subject: string, to: string): string {
   return [`From: Mira Holt <mira@holt-bakery.example>`, `To: ${to}`, `Subject: ${subject}`, `Date: ${new Date().toUTCString()}`, `Message-ID: <${id}@holt-bakery.example>`, '', 'Hello, the dough hook of my mixer snapped this morning. Can I get a new one? Mira', ''].join('\r\n');
@@ -47,8 +51,9 @@ describe('a Google mailbox connected through OAuth2 consent', () => {
     dovecot = await Dovecot.start({ oauth2IntrospectionUrl: oauth.introspectUrl });
     box = testMailbox('oauth', dovecot);
     address = `${box.user}@holt-support.example`;
-    // Like Gmail: XOAUTH2 only, and what is sent is filed in Sent by the provider itself.
-    sink = await SmtpSink.start({ oauth: { verify: (token) => oauth.verifyAccessToken(token) }, afterAccept: async (mail) => void (await box.append(mail.raw, 'Sent', ['\\Seen'])) });
+    // Like Gmail: XOAUTH2 only, and what is sent is filed in Sent by the provider itself, with a header of its own on top.
+    const filed = (raw: Buffer) => Buffer.concat([Buffer.from(`Received: from [10.0.0.7] by smtp.gmail.com with ESMTPSA id x7; ${new Date().toUTCString()}\r\n`), raw]);
+    sink = await SmtpSink.start({ oauth: { verify: (token) => oauth.verifyAccessToken(token) }, afterAccept: async (mail) => void (await box.append(filed(mail.raw), 'Sent', ['\\Seen'])) });
     app = await startTestApp({
       clock,
       env: { LONGHAND_GOOGLE_CLIENT_ID: CLIENT_ID, LONGHAND_GOOGLE_CLIENT_SECRET: CLIENT_SECRET, LONGHAND_GOOGLE_AUTH_URL: oauth.authorizeUrl, LONGHAND_GOOGLE_TOKEN_URL: oauth.tokenUrl, LONGHAND_HISTORY_DAYS: '14' },
@@ -114,6 +119,11 @@ describe('a Google mailbox connected through OAuth2 consent', () => {
     await waitUntil(async () => Boolean((await app.rt.ctx.db.selectFrom('outbox').select('filed_at').executeTakeFirstOrThrow()).filed_at), 20_000, 'the sent copy settled');
     // The provider filed it; Longhand found that copy and added none of its own.
     expect(await sentCopies(box, mail!.parsed.messageId!)).toBe(1);
+    // Read back from Sent, the provider's copy is the reply already in the conversation, not a second one.
+    const sentFolder = await app.rt.ctx.db.selectFrom('folders').select('id').where('role', '=', 'sent').executeTakeFirstOrThrow();
+    await waitUntil(async () => (await app.rt.ctx.db.selectFrom('message_locations').select('id').where('folder_id', '=', sentFolder.id).execute()).length === 1, 20_000, 'the Sent copy read back');
+    const conversation = (await app.api('GET', `/api/conversations/${draft.conversationId}`)).body;
+    expect(conversation.messages.map((m: { direction: string }) => m.direction).sort()).toEqual(['in', 'out']);
     await page.goto(`${app.url}/mailboxes`);
     await screenshot(page, 'mailboxes-oauth');
     await page.close();
@@ -136,9 +146,47 @@ describe('a Google mailbox connected through OAuth2 consent', () => {
     expect(mailbox.needsReconnect).toBe(false);
   });
 
+  it('keeps the Microsoft app registration an owner saves in Settings, never shows its secret again, and refuses it to others', async () => {
+    const owner = `owner@${app.rt.ctx.config.queuePrefix}.test`;
+    const page = await browser.newPage();
+    await signIn(page, app.url, owner, 'correct horse battery');
+    await page.goto(`${app.url}/mailboxes/new?provider=microsoft`);
+    expect(await page.getByRole('button', { name: 'Connect with Microsoft 365' }).isDisabled()).toBe(true);
+    await page.goto(`${app.url}/settings`);
+    // Google's comes from the environment here: shown, not editable.
+    expect(await page.locator('form[action="/settings/oauth/google"]').textContent()).toContain(`Set by LONGHAND_GOOGLE_CLIENT_ID in the environment: client id ${CLIENT_ID}, with a secret.`);
+    const microsoft = page.locator('form[action="/settings/oauth/microsoft"]');
+    await microsoft.getByLabel('Client id').fill(MICROSOFT_CLIENT_ID);
+    await microsoft.getByLabel(/Client secret/).fill(MICROSOFT_SECRET);
+    await microsoft.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.locator('.flash').textContent()).toContain('Microsoft 365 mailboxes can be connected with this app registration.');
+    await page.goto(`${app.url}/settings`);
+    expect(await microsoft.getByLabel('Client id').inputValue()).toBe(MICROSOFT_CLIENT_ID);
+    expect(await microsoft.getByLabel(/Client secret/).inputValue()).toBe('');
+    expect(await microsoft.textContent()).toContain('saved; leave empty to keep it');
+    expect(await page.content()).not.toContain(MICROSOFT_SECRET);
+    // Saved again with the secret left empty: the secret stays, sealed.
+    await microsoft.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.locator('.flash').textContent()).toContain('Microsoft 365 mailboxes can be connected');
+    expect(await oauthClientFromSettings(app.rt.ctx, 'microsoft')).toEqual({ clientId: MICROSOFT_CLIENT_ID, clientSecret: MICROSOFT_SECRET });
+    expect(JSON.stringify(await app.rt.ctx.db.selectFrom('settings').selectAll().execute())).not.toContain(MICROSOFT_SECRET);
+    await page.goto(`${app.url}/mailboxes/new?provider=microsoft`);
+    expect(await page.getByRole('button', { name: 'Connect with Microsoft 365' }).isEnabled()).toBe(true);
+    await page.close();
+
+    // An approver may not see the page nor change the registration, even with a valid form token.
+    const approver = await app.addUser('approver');
+    const other = new Browserish(app.url, '10.7.0.2');
+    expect((await other.signIn(approver.email, approver.password)).status).toBe(303);
+    expect((await other.get('/settings')).status).toBe(403);
+    const { csrf } = await other.get('/account');
+    expect((await other.post('/settings/oauth/microsoft', { _csrf: csrf, clientId: 'someone-elses-app', clientSecret: 'theirs' })).status).toBe(403);
+    expect(await oauthClientFromSettings(app.rt.ctx, 'microsoft')).toEqual({ clientId: MICROSOFT_CLIENT_ID, clientSecret: MICROSOFT_SECRET });
+  });
+
   it('never shows or stores a token, code or client secret in logs, pages, API answers or Redis', async () => {
     const row = await app.rt.ctx.db.selectFrom('mailboxes').selectAll().executeTakeFirstOrThrow();
-    const secrets = [app.rt.ctx.secrets.open(row.oauth_refresh_token!), app.rt.ctx.secrets.open(row.oauth_access_token!), CLIENT_SECRET];
+    const secrets = [app.rt.ctx.secrets.open(row.oauth_refresh_token!), app.rt.ctx.secrets.open(row.oauth_access_token!), CLIENT_SECRET, MICROSOFT_SECRET];
     expect(JSON.stringify(row)).not.toContain(secrets[0]);
     const seen = [app.logs.join(''), JSON.stringify((await app.api('GET', '/api/mailboxes')).body)];
     const page = await browser.newPage();

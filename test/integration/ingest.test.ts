@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
 import type { JobScheduler } from '../../core/jobs.ts';
-import { ingestMessage, type IngestInput } from '../../core/mail/ingest.ts';
+import { ingestMessage, locateKnownMessages, type IngestInput } from '../../core/mail/ingest.ts';
 import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { testContext, type TestCtx } from '../support/context.ts';
 
@@ -76,6 +76,34 @@ describe('ingest', () => {
     expect(row.warnings.join(' ')).toMatch(/Date/);
     expect(row.text).toContain('Je voudrais une po');
     expect(await ctx.db.selectFrom('messages').select('id').execute()).toHaveLength(1);
+  });
+
+  it('takes the server\'s email id (Gmail\'s X-GM-MSGID, OBJECTID\'s EMAILID) as the same message in another folder', async () => {
+    const [inbox, label, starred] = await Promise.all(['INBOX', 'Customers', 'Orders'].map(async (path) => (await ctx.db.insertInto('folders').values({ mailbox_id: mailboxId, path, role: 'other' }).returning('id').executeTakeFirstOrThrow()).id));
+    const at = (folderId: number, uid: number) => ({ folderId, uidvalidity: '1', uid, flags: [], emailId: '1790000000000000001' });
+    const original = mail({ id: 'lid@pryce.example', subject: 'Lids', date: 'Thu, 19 Nov 2026 09:00:00 +0000', body: 'Is the lid sold separately?' });
+    // The same message under another label need not come back byte for byte, nor with its Message-ID.
+    const relabelled = Buffer.from(original.toString().replace(/^Message-ID:.*\r\n/m, 'X-Label: Customers\r\n'));
+    const first = await ingest(original, { location: at(inbox, 7) });
+    const second = await ingest(relabelled, { location: at(label, 3) });
+    expect(second).toMatchObject({ duplicate: true, messageId: first.messageId });
+    // Known ids gain their location without the message being fetched again; unknown ones are left to fetch.
+    const left = await locateKnownMessages(ctx, mailboxId, [at(starred, 11), { ...at(starred, 12), emailId: '1790000000000000002' }, { ...at(starred, 13), emailId: undefined }]);
+    expect(left.map((l) => l.uid)).toEqual([12, 13]);
+    expect(await ctx.db.selectFrom('messages').select('id').execute()).toHaveLength(1);
+    const locations = await ctx.db.selectFrom('message_locations').select(['message_id', 'folder_id', 'uid']).orderBy('id').execute();
+    expect(locations).toEqual([{ message_id: first.messageId, folder_id: inbox, uid: 7 }, { message_id: first.messageId, folder_id: label, uid: 3 }, { message_id: first.messageId, folder_id: starred, uid: 11 }]);
+    expect(requested).toEqual([first.conversationId]);
+  });
+
+  it('takes the provider\'s copy of what we sent (its own header on top) as our reply, whichever copy comes first', async () => {
+    const sent = (id: string) => mail({ id, from: `Dana <${US}>`, to: 'gareth@pryce.example', subject: 'Re: Warped frying pan', date: 'Thu, 19 Nov 2026 10:00:00 +0000', body: 'A new pan is on its way.' });
+    const filed = (raw: Buffer) => Buffer.concat([Buffer.from('Received: from [10.0.0.7] by smtp.gmail.com with ESMTPSA id x7; Thu, 19 Nov 2026 10:00:01 +0000\r\n'), raw]);
+    const ours = await ingest(sent('reply-1@fernhill.example'), { origin: 'outbox' });
+    expect(await ingest(filed(sent('reply-1@fernhill.example')))).toMatchObject({ duplicate: true, messageId: ours.messageId });
+    const early = await ingest(filed(sent('reply-2@fernhill.example')));
+    expect(await ingest(sent('reply-2@fernhill.example'), { origin: 'outbox' })).toMatchObject({ duplicate: true, messageId: early.messageId });
+    expect(await ctx.db.selectFrom('messages').select('id').execute()).toHaveLength(2);
   });
 
   it('threads old mail without drafting, except conversations still waiting on us recently', async () => {

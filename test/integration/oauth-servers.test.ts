@@ -1,12 +1,18 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
+import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
 import { Dovecot } from '../support/dovecot.ts';
 import { OAuthTestServer, pkceChallenge, pkceVerifier } from '../support/oauth-server.ts';
-import { SmtpSink, testMailbox, type TestMailbox } from '../support/servers.ts';
+import { longhand, processEnv } from '../support/longhand-process.ts';
+import { postgresDatabase, SmtpSink, testMailbox, uniqueName, waitUntil, type TestMailbox } from '../support/servers.ts';
 
-/** The test helpers for OAuth2 mailboxes, against the real servers: Dovecot's oauth2 passdb, smtp-server, nodemailer. */
+/** OAuth2 mailboxes against the real servers (Dovecot's oauth2 passdb, smtp-server, nodemailer): the test helpers, then Longhand on them. */
 
 const CLIENT = 'longhand-test';
 const SECRET = 'client-secret-1';
@@ -252,5 +258,130 @@ describe('SmtpSink with XOAUTH2', () => {
       { username: box.user, ok: false },
       { username: box.user, ok: false },
     ]);
+  });
+});
+
+describe('a mailbox signing in to Dovecot with OAuth2', () => {
+  let app: TestApp;
+  let user: TestMailbox;
+  const mail = (id: string) => `From: Mira Holt <mira@holt.example>\r\nTo: ${user.user}@shop.example\r\nSubject: Question ${id}\r\nDate: ${clock.now().toUTCString()}\r\nMessage-ID: <${id}@holt.example>\r\n\r\nHello, a question.\r\n`;
+  const stored = (id: string) => async () => (await app.rt.ctx.db.selectFrom('messages').select('id').where('message_id', '=', `${id}@holt.example`).executeTakeFirst()) !== undefined;
+  const mailbox = async () => (await app.api('GET', '/api/mailboxes')).body[0];
+
+  beforeAll(async () => {
+    app = await startTestApp({ clock, sync: { backoff: { baseMs: 100, maxMs: 500, authRetryMs: 60_000, throttledMs: 300 } } });
+    user = testMailbox('oauth-sync', dovecot);
+    await addMailbox(user, dovecot);
+  });
+
+  /** An OAuth2 mailbox with a fresh grant, as the consent flow leaves it. */
+  const addMailbox = (box: TestMailbox, server: Dovecot) => {
+    const login = { host: '127.0.0.1', secure: false, user: box.user, password: '' };
+    return upsertMailbox(app.rt.ctx, {
+      name: 'Holt',
+      email: `${box.user}@shop.example`,
+      imap: { ...login, port: server.port },
+      smtp: { ...login, port: sink.port },
+      source: 'ui',
+      oauth: {
+        grant: { provider: 'custom', clientId: CLIENT, tokenUrl: oauth.tokenUrl, scope: 'mail', consentedBy: null, consentedAt: clock.now().toISOString() },
+        tokens: { accessToken: oauth.issueAccessToken(box.user), refreshToken: oauth.issueRefreshToken(CLIENT, box.user), expiresInSeconds: TOKEN_SECONDS },
+        clientSecret: SECRET,
+      },
+    });
+  };
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('renews an access token the server refuses before its time, once, and signs in again', async () => {
+    await user.append(mail('renew-1'));
+    await waitUntil(stored('renew-1'), 20_000, 'the first message');
+    const before = { refreshes: oauth.stats.refreshes, rejected: oauth.stats.rejectedAccessTokens };
+    // The provider ends the token early (a password change, an admin's sign-out); the grant stands.
+    oauth.endAccessTokens(user.user);
+    await dovecot.pause();
+    await dovecot.resume();
+    await user.append(mail('renew-2'));
+    await waitUntil(stored('renew-2'), 30_000, 'the message after the reconnect');
+    expect(oauth.stats.refreshes).toBe(before.refreshes + 1);
+    expect(oauth.stats.rejectedAccessTokens).toBe(before.rejected + 1);
+    expect(await mailbox()).toMatchObject({ needsReconnect: false, lastError: null });
+  });
+
+  it('says "Sign-in expired: reconnect" when the refresh token is refused too, and signs in no more', async () => {
+    oauth.revokeGrants(user.user);
+    await dovecot.pause();
+    await dovecot.resume();
+    await waitUntil(async () => (await mailbox()).needsReconnect === true, 30_000, 'the mailbox to need a reconnect');
+    expect((await mailbox()).lastError).toContain('Sign-in expired: reconnect');
+    await waitUntil(() => app.workers!.owners.owned().length === 0, 10_000, 'the sync to stop');
+  });
+
+  it('waits out a login refused for too many connections, without spending a refresh or asking for a reconnect', async () => {
+    const limited = await Dovecot.start({ oauth2IntrospectionUrl: oauth.introspectUrl, maxConnectionsPerUser: 1 });
+    try {
+      const busy = testMailbox('oauth-busy', limited);
+      // A phone holds the one connection the server allows.
+      const phone = await busy.connect();
+      const refreshes = oauth.stats.refreshes;
+      const { id } = await addMailbox(busy, limited);
+      const health = async () => (await app.api('GET', '/api/mailboxes')).body.find((m: { id: number }) => m.id === id);
+      await waitUntil(async () => (await health())?.state === 'throttled', 20_000, 'the sync to meet the limit');
+      await phone.append('INBOX', `From: Mira Holt <mira@holt.example>\r\nTo: ${busy.user}@shop.example\r\nSubject: Busy\r\nMessage-ID: <busy-1@holt.example>\r\n\r\nHello.\r\n`);
+      await phone.logout();
+      await waitUntil(async () => (await stored('busy-1')()) && (await health()).state === 'idle', 30_000, 'the mail once the phone let go');
+      expect(await health()).toMatchObject({ needsReconnect: false, lastError: null });
+      expect(oauth.stats.refreshes).toBe(refreshes);
+    } finally {
+      await limited.stop();
+    }
+  });
+});
+
+describe('longhand mailbox add --oauth-provider', () => {
+  const TEAM_SECRET = 'processes-of-one-team-share-this-secret';
+  let pgDb: Awaited<ReturnType<typeof postgresDatabase>>;
+  let dataDir: string;
+  let app: TestApp | undefined;
+
+  beforeAll(async () => {
+    pgDb = await postgresDatabase('oauthcli');
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'longhand-cli-'));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await pgDb?.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('saves a Google mailbox from a refresh token on standard input, after signing in with it, and the app then syncs it', async () => {
+    const user = testMailbox('oauth-cli', dovecot);
+    const email = `${user.user}@shop.example`;
+    const google = { LONGHAND_GOOGLE_CLIENT_ID: CLIENT, LONGHAND_GOOGLE_CLIENT_SECRET: SECRET, LONGHAND_GOOGLE_TOKEN_URL: oauth.tokenUrl };
+    const env = processEnv({ dataDir, queuePrefix: uniqueName('oauthcli'), databaseUrl: pgDb.url }, google);
+    const add = ['mailbox', 'add', '--email', email, '--imap-url', `imap://${user.user}@127.0.0.1:${dovecot.port}`, '--smtp-url', `smtp://${user.user}@127.0.0.1:${sink.port}`, '--oauth-provider', 'google', '--oauth-refresh-token-stdin'];
+
+    const refused = await longhand(add, env, 'rt_not-one-the-provider-gave\n');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('The provider did not accept the refresh token');
+
+    const refreshToken = oauth.issueRefreshToken(CLIENT, user.user);
+    const saved = await longhand(add, env, `${refreshToken}\n`);
+    expect(saved.stderr).toBe('');
+    expect(saved.stdout).toBe(`saved mailbox Shop <${email}>, signing in with OAuth2 (google)\n`);
+    // It signed in to SMTP with the token it got (XOAUTH2), as it did to IMAP, before saving.
+    expect(sink.authAttempts.at(-1)).toEqual({ username: user.user, ok: true });
+
+    await user.append(`From: Mira Holt <mira@holt.example>\r\nTo: ${email}\r\nSubject: Dough hook\r\nDate: ${clock.now().toUTCString()}\r\nMessage-ID: <cli-hook@holt.example>\r\n\r\nThe hook snapped.\r\n`);
+    app = await startTestApp({ clock, databaseUrl: pgDb.url, env: { ...google, LONGHAND_SECRET: TEAM_SECRET } });
+    await waitUntil(async () => (await app!.rt.ctx.db.selectFrom('messages').select('id').where('message_id', '=', 'cli-hook@holt.example').executeTakeFirst()) !== undefined, 30_000, 'the mail synced with the stored token');
+    const mailboxes = (await app.api('GET', '/api/mailboxes')).body;
+    expect(mailboxes).toMatchObject([{ email, auth: 'oauth2', needsReconnect: false, oauth: { provider: 'google', consentedBy: null } }]);
+    expect(JSON.stringify(mailboxes) + saved.stdout).not.toContain(refreshToken);
+    const row = await app.rt.ctx.db.selectFrom('mailboxes').selectAll().executeTakeFirstOrThrow();
+    expect(JSON.stringify(row)).not.toContain(refreshToken);
   });
 });

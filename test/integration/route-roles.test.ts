@@ -10,7 +10,7 @@ const PUBLIC = new Set(['GET /healthz', 'GET /setup', 'POST /setup', 'GET /signi
 /** Routes a signature in the link authorizes, not a session: a sandboxed message frame's images come without the cookie. */
 const SIGNED = new Set(['GET /attachments/:id/inline', 'GET /proxy/image']);
 /** What only owners may do, written out so that a mistake in a route's own role shows here. */
-const OWNER_ONLY = [/^GET \/settings$/, /^POST \/settings\/(people|team|phrases)/, /^GET \/settings\/audit/, /^(GET|POST) \/mailboxes\/(new|test)$/, /^POST \/mailboxes(\/:id\/resync)?$/, /^POST \/api\/mailboxes/, /^PUT \/api\/settings$/, /^\w+ \/admin\/queues/];
+const OWNER_ONLY = [/^GET \/settings$/, /^POST \/settings\/(people|team|phrases|oauth)/, /^(GET|POST) \/mailboxes\/(oauth\/|:id\/reconnect)/, /^GET \/settings\/audit/, /^(GET|POST) \/mailboxes\/(new|test)$/, /^POST \/mailboxes(\/:id\/resync)?$/, /^POST \/api\/mailboxes/, /^PUT \/api\/settings$/, /^\w+ \/admin\/queues/];
 const ROLES: Role[] = ['agent', 'approver', 'owner'];
 const RANK: Record<Role, number> = { agent: 1, approver: 2, owner: 3 };
 /** Routes that end the caller's own session go last, so the walk keeps its sessions until then. */

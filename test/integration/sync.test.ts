@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { startTestApp, type TestApp, type TestAppOptions } from '../support/app.ts';
 import { Dovecot } from '../support/dovecot.ts';
 import { generateMail } from '../support/mail-generator.ts';
 import { SmtpSink, testMailbox, waitUntil, type TestMailbox } from '../support/servers.ts';
@@ -25,9 +25,9 @@ function customerMail(id: string, subject: string, body: string, date = new Date
 describe('IMAP sync on the real Dovecot', () => {
   let sink: SmtpSink;
   const apps: TestApp[] = [];
-  const start = async (box: TestMailbox, extra: Record<string, string> = {}) => {
+  const start = async (box: TestMailbox, extra: Record<string, string> = {}, backoff: NonNullable<TestAppOptions['sync']>['backoff'] = { baseMs: 100, maxMs: 500, authRetryMs: 2_000 }) => {
     sink ??= await SmtpSink.start();
-    const app = await startTestApp({ env: { LONGHAND_IMAP_URL: box.imapUrl, LONGHAND_SMTP_URL: sink.url, LONGHAND_FROM: US, ...extra }, sync: { pollMs: 300, backoff: { baseMs: 100, maxMs: 500, authRetryMs: 2_000 } } });
+    const app = await startTestApp({ env: { LONGHAND_IMAP_URL: box.imapUrl, LONGHAND_SMTP_URL: sink.url, LONGHAND_FROM: US, ...extra }, sync: { pollMs: 300, backoff } });
     apps.push(app);
     return app;
   };
@@ -174,6 +174,63 @@ describe('IMAP sync on the real Dovecot', () => {
     const draft = (await app.api('GET', `/api/drafts/${drafts[0].id}`)).body;
     expect(draft).toMatchObject({ status: 'discarded' });
     expect(draft.discardReason).toMatch(/answered from another mail program/);
+  });
+
+  it('reads a Gmail mailbox once: INBOX, Sent Mail and a label, never All Mail, Important or Starred', async () => {
+    const box = testMailbox('gmail');
+    const question = customerMail('gm-oven@bakery.example', 'Oven safe?', 'Is the pan oven safe?');
+    const noMessageId = `From: Maria Lopez <maria@bakery.example>\r\nTo: ${US}\r\nSubject: Lids\r\nDate: ${new Date().toUTCString()}\r\n\r\nDo you sell lids on their own?\r\n`;
+    const reply = `From: Dana Okafor <${US}>\r\nTo: maria@bakery.example\r\nSubject: Re: Oven safe?\r\nDate: ${new Date().toUTCString()}\r\nMessage-ID: <gm-reply@fernhill.example>\r\nIn-Reply-To: <gm-oven@bakery.example>\r\n\r\nYes, up to 260 degrees.\r\n`;
+    const archived = customerMail('gm-archived@bakery.example', 'Old order', 'Only in All Mail.');
+    const important = customerMail('gm-important@bakery.example', 'Urgent?', 'Only in Important.');
+    const starred = customerMail('gm-starred@bakery.example', 'Starred', 'Only in Starred.');
+    // Gmail shows a message in every folder it has a label for, and all of them again in All Mail.
+    await box.append([question, noMessageId]);
+    await box.append(reply, '[Gmail]/Sent Mail', ['\\Seen']);
+    await box.append([question, noMessageId], 'Customers');
+    await box.append([question, noMessageId, reply, archived], '[Gmail]/All Mail');
+    await box.append([question, important], '[Gmail]/Important');
+    await box.append([noMessageId, starred], '[Gmail]/Starred', ['\\Flagged']);
+    sink ??= await SmtpSink.start();
+    const app = await startTestApp({ sync: { pollMs: 300 } });
+    apps.push(app);
+    const added = await app.api('POST', '/api/mailboxes', { email: US, imapUrl: box.imapUrl, smtpUrl: sink.url, extraFolders: ['Customers', '[Gmail]/All Mail', '[Gmail]/Important', '[Gmail]/Starred'] });
+    expect(added.status).toBe(201);
+    await waitUntil(async () => (await app.api('GET', '/api/mailboxes')).body[0]?.initialSyncDone === true, 20_000, 'the first sync');
+    const folders = (await app.api('GET', '/api/mailboxes')).body[0].folders.map((f: { path: string; role: string; synced: number }) => [f.path, f.role, f.synced]);
+    expect(folders.sort()).toEqual([['Customers', 'other', 2], ['INBOX', 'inbox', 2], ['[Gmail]/Sent Mail', 'sent', 1]]);
+    const stored = await app.rt.ctx.db
+      .selectFrom('messages')
+      .leftJoin('message_locations', 'message_locations.message_id', 'messages.id')
+      .select((eb) => ['messages.subject', eb.fn.count<number>('message_locations.id').as('locations')])
+      .groupBy(['messages.id', 'messages.subject'])
+      .orderBy('messages.subject')
+      .execute();
+    expect(stored.map((m) => [m.subject, Number(m.locations)])).toEqual([['Lids', 2], ['Oven safe?', 2], ['Re: Oven safe?', 1]]);
+  });
+
+  it('waits when the server refuses a login for too many connections, then syncs everything once', async () => {
+    const limited = await Dovecot.start({ maxConnectionsPerUser: 1 });
+    try {
+      const box = testMailbox('limit', limited);
+      await box.append([customerMail('lim-1@bakery.example', 'Induction?', 'Does it work on induction?'), customerMail('lim-2@bakery.example', 'Lids', 'Do you sell lids?')]);
+      // Another mail program holds the one connection the server allows.
+      const other = await box.connect();
+      const app = await start(box, {}, { baseMs: 50, maxMs: 100, authRetryMs: 60_000, throttledMs: 400 });
+      const mailbox = async () => (await app.api('GET', '/api/mailboxes')).body[0];
+      await waitUntil(async () => (await mailbox())?.state === 'throttled', 10_000, 'the sync to see the limit');
+      expect(await mailbox()).toMatchObject({ needsReconnect: false, lastError: expect.stringContaining('Maximum number of connections') });
+      await other.append('INBOX', customerMail('lim-3@bakery.example', 'Gift wrap', 'Do you gift wrap?'));
+      await other.logout();
+      await waitUntil(async () => (await count(app, 'messages')) === 3 && (await mailbox()).state === 'idle', 20_000, 'the sync after the limit');
+      expect(await count(app, 'drafts')).toBe(3);
+      // It waited as long as the server's answer asks (here 400 ms, less jitter), not its usual 50 ms.
+      const retries = app.logs.join('').split('\n').filter((l) => l.includes('will reconnect')).map((l) => JSON.parse(l).retryInMs as number);
+      expect(retries.length).toBeGreaterThan(0);
+      for (const ms of retries) expect(ms).toBeGreaterThanOrEqual(200);
+    } finally {
+      await limited.stop();
+    }
   });
 
   it('syncs again from the start on request without duplicating and backfills what is missing', async () => {

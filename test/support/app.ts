@@ -37,7 +37,7 @@ export interface TestAppOptions {
   workers?: boolean;
   /** Use this database (e.g. the machine's PostgreSQL) instead of a fresh in-memory PGlite. */
   databaseUrl?: string;
-  sync?: { pollMs?: number; backoff?: { baseMs: number; maxMs: number; authRetryMs: number } };
+  sync?: { pollMs?: number; backoff?: { baseMs: number; maxMs: number; authRetryMs: number; throttledMs?: number } };
   /** Start with no staff at all, as on a first run (no owner, no token). */
   firstRun?: boolean;
   /** Where the image proxy may connect (a local "remote" site instead of the internet). */

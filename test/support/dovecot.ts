@@ -24,7 +24,8 @@ export class Dovecot implements DovecotInfo {
    * With `oauth2IntrospectionUrl`, logins by XOAUTH2 / OAUTHBEARER are checked against that RFC 7662
    * endpoint (see OAuthTestServer), while PLAIN / LOGIN keep taking the shared password.
    */
-  static async start(options: { oauth2IntrospectionUrl?: string } = {}): Promise<Dovecot> {
+  /** `maxConnectionsPerUser` is Dovecot's per user and IP limit (100 otherwise): one more login is refused with [LIMIT]. */
+  static async start(options: { oauth2IntrospectionUrl?: string; maxConnectionsPerUser?: number } = {}): Promise<Dovecot> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'longhand-dovecot-'));
     // mkdtemp makes 0700; the imap processes run as `mail` and must reach the maildirs.
     fs.chmodSync(dir, 0o755);
@@ -39,7 +40,7 @@ export class Dovecot implements DovecotInfo {
       oauth2ArgsFile = path.join(dir, 'dovecot-oauth2.conf.ext');
       fs.writeFileSync(oauth2ArgsFile, oauth2Args(options.oauth2IntrospectionUrl), { mode: 0o644 });
     }
-    fs.writeFileSync(configFile, config(dir, port, password, mail, oauth2ArgsFile));
+    fs.writeFileSync(configFile, config(dir, port, password, mail, oauth2ArgsFile, options.maxConnectionsPerUser));
     const d = new Dovecot(dir, port, configFile, password);
     await d.resume();
     return d;
@@ -98,7 +99,7 @@ export class Dovecot implements DovecotInfo {
  * passwd-file would be re-read only when its mtime moves to another second, so users added by test files
  * in quick succession were refused now and then.)
  */
-function config(dir: string, port: number, password: string, mail: string, oauth2ArgsFile?: string): string {
+function config(dir: string, port: number, password: string, mail: string, oauth2ArgsFile?: string, maxConnectionsPerUser = 100): string {
   return `
 instance_name = longhand-test-${port}
 base_dir = ${dir}/run
@@ -134,6 +135,19 @@ namespace inbox {
   mailbox Drafts {
     special_use = \\Drafts
   }
+  # Gmail's layout, for the tests of a Gmail mailbox: a folder takes its flag once someone creates it.
+  mailbox "[Gmail]/Sent Mail" {
+    special_use = \\Sent
+  }
+  mailbox "[Gmail]/All Mail" {
+    special_use = \\All
+  }
+  mailbox "[Gmail]/Important" {
+    special_use = \\Important
+  }
+  mailbox "[Gmail]/Starred" {
+    special_use = \\Flagged
+  }
 }
 service imap-login {
   inet_listener imap {
@@ -145,7 +159,7 @@ service imap-login {
   }
 }
 protocol imap {
-  mail_max_userip_connections = 100
+  mail_max_userip_connections = ${maxConnectionsPerUser}
   imap_idle_notify_interval = 1 secs
 }
 `;

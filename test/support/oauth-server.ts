@@ -139,6 +139,11 @@ export class OAuthTestServer {
   revokeGrants(username: string): void {
     for (const grant of this.#grants) if (grant.username === username) this.#revoke(grant);
     // Also the tokens of no grant (issueAccessToken): "every access token of that user stops working".
+    this.endAccessTokens(username);
+  }
+
+  /** Ends a user's access tokens before their time and keeps the grant, as a provider does after a password change. */
+  endAccessTokens(username: string): void {
     for (const [token, at] of this.#accessTokens) if (at.username === username) this.#accessTokens.delete(token);
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { throttleDelayMs } from '../../core/mail/imap.ts';
+import { throttleDelayMs, toImapError } from '../../core/mail/imap.ts';
 import { refreshAt } from '../../core/mailboxes/oauth-tokens.ts';
 
 describe('provider throttling answers', () => {
@@ -9,6 +9,15 @@ describe('provider throttling answers', () => {
     expect(throttleDelayMs('[ALERT] Too many simultaneous connections. (Failure)')).toBe(60_000);
     expect(throttleDelayMs('[AUTHENTICATIONFAILED] Invalid credentials (Failure)')).toBeNull();
     expect(throttleDelayMs('the server closed the connection')).toBeNull();
+    // Dovecot's answer, as many hosting providers run it; the wait when none is suggested is the caller's.
+    expect(throttleDelayMs('Maximum number of connections from user+IP exceeded (mail_max_userip_connections=10)', 500)).toBe(500);
+  });
+
+  it('does not take a login refused for too many connections as a wrong password or token', () => {
+    const refused = (responseText: string) => Object.assign(new Error('Command failed'), { authenticationFailed: true, responseText });
+    expect(toImapError(refused('Maximum number of connections from user+IP exceeded (mail_max_userip_connections=1)'), 'Support').authFailed).toBe(false);
+    expect(toImapError(refused('[ALERT] Too many simultaneous connections. (Failure)'), 'Support').authFailed).toBe(false);
+    expect(toImapError(refused('[AUTHENTICATIONFAILED] Invalid credentials (Failure)'), 'Support').authFailed).toBe(true);
   });
 });
 
