@@ -276,7 +276,7 @@ describe('a mailbox signing in to Dovecot with OAuth2', () => {
 
   /** An OAuth2 mailbox with a fresh grant, as the consent flow leaves it. */
   const addMailbox = (box: TestMailbox, server: Dovecot) => {
-    const login = { host: '127.0.0.1', secure: false, user: box.user, password: '' };
+    const login = { host: '127.0.0.1', secure: false, plaintext: true, user: box.user, password: '' };
     return upsertMailbox(app.rt.ctx, {
       name: 'Holt',
       email: `${box.user}@shop.example`,
@@ -362,7 +362,7 @@ describe('longhand mailbox add --oauth-provider', () => {
     const email = `${user.user}@shop.example`;
     const google = { LONGHAND_GOOGLE_CLIENT_ID: CLIENT, LONGHAND_GOOGLE_CLIENT_SECRET: SECRET, LONGHAND_GOOGLE_TOKEN_URL: oauth.tokenUrl };
     const env = processEnv({ dataDir, queuePrefix: uniqueName('oauthcli'), databaseUrl: pgDb.url }, google);
-    const add = ['mailbox', 'add', '--email', email, '--imap-url', `imap://${user.user}@127.0.0.1:${dovecot.port}`, '--smtp-url', `smtp://${user.user}@127.0.0.1:${sink.port}`, '--oauth-provider', 'google', '--oauth-refresh-token-stdin'];
+    const add = ['mailbox', 'add', '--email', email, '--imap-url', `imap://${user.user}@127.0.0.1:${dovecot.port}?tls=off`, '--smtp-url', `smtp://${user.user}@127.0.0.1:${sink.port}?tls=off`, '--oauth-provider', 'google', '--oauth-refresh-token-stdin'];
 
     const refused = await longhand(add, env, 'rt_not-one-the-provider-gave\n');
     expect(refused.code).toBe(1);
