@@ -38,19 +38,33 @@ function paragraphsHtml(text: string): string {
     .join('\n');
 }
 
+const flat = (text: string) => text.replace(/\s+/g, ' ').trim().toLowerCase();
+
+/**
+ * True when the person's text already quotes the message it answers (a `> ` line of theirs, as the
+ * close-the-loop note does): quoting the whole message below as well would give their words twice.
+ */
+export function quotesAnswered(body: string, answeredText: string): boolean {
+  const answered = flat(answeredText);
+  const quoted = body.split('\n').filter((l) => /^\s*>/.test(l)).map((l) => flat(l.replace(/^\s*>\s?/, '')));
+  return quoted.some((line) => line.length >= 12 && answered.includes(line));
+}
+
 /**
  * The reply as the customer will see it: the person's words, their signature, and the customer's
- * message quoted below, in plain text and HTML, threaded with In-Reply-To and References.
+ * message quoted below (unless the words quote it already), in plain text and HTML, threaded with
+ * In-Reply-To and References.
  */
 export async function buildReply(p: ReplyParts): Promise<Buffer> {
-  const quoteText = p.answering ? `\n\n${attribution(p.answering)}\n${p.answering.text.trim().split('\n').map((l) => `> ${l}`).join('\n')}\n` : '\n';
+  const quoted = p.answering && !quotesAnswered(p.body, p.answering.text) ? p.answering : null;
+  const quoteText = quoted ? `\n\n${attribution(quoted)}\n${quoted.text.trim().split('\n').map((l) => `> ${l}`).join('\n')}\n` : '\n';
   const text = `${p.body.trim()}\n\n${p.signature.trim()}${quoteText}`;
   const html = [
     '<!doctype html><html><body>',
     paragraphsHtml(p.body),
     `<p>${escapeHtml(p.signature.trim()).replace(/\n/g, '<br>')}</p>`,
-    p.answering
-      ? `<p>${escapeHtml(attribution(p.answering))}</p>\n<blockquote style="margin:0 0 0 .8ex;border-left:1px solid #ccc;padding-left:1ex">${paragraphsHtml(p.answering.text)}</blockquote>`
+    quoted
+      ? `<p>${escapeHtml(attribution(quoted))}</p>\n<blockquote style="margin:0 0 0 .8ex;border-left:1px solid #ccc;padding-left:1ex">${paragraphsHtml(quoted.text)}</blockquote>`
       : '',
     '</body></html>',
   ].join('\n');
