@@ -50,9 +50,10 @@ export async function setUpDemo(ctx: Ctx, capturePort: number): Promise<{ import
   const mailbox = await upsertMailbox(ctx, {
     name: 'Fernhill Kitchenware',
     email: 'support@fernhill.example',
-    // The demo has no IMAP server: sync stays off for this mailbox and Sent copies are not filed.
-    imap: { host: '127.0.0.1', port: 1, secure: false, user: 'demo', password: 'demo' },
-    smtp: { host: '127.0.0.1', port: capturePort, secure: false, user: '', password: '' },
+    // The demo has no IMAP server: sync stays off for this mailbox and Sent copies are not filed. The
+    // capture server runs in this process, so there is nothing to encrypt.
+    imap: { host: '127.0.0.1', port: 1, secure: false, plaintext: true, user: 'demo', password: 'demo' },
+    smtp: { host: '127.0.0.1', port: capturePort, secure: false, plaintext: true, user: '', password: '' },
     source: 'demo',
   });
   await ctx.db.updateTable('mailboxes').set({ enabled: false, initial_sync_done: true, state: 'demo' }).where('id', '=', mailbox.id).execute();

@@ -82,7 +82,7 @@ describe('follow-ups in the browser', () => {
     await expect.poll(() => page.locator('.flash').textContent()).toContain('Tagged "wants: CSV export"');
     await screenshot(page, 'conversation-followups');
     await page.getByRole('link', { name: 'Requests' }).click();
-    expect(await page.locator('q').first().textContent()).toBe('Hello, a question about the csv export: could I get a CSV export of my orders?');
+    expect(await page.locator('q').first().textContent()).toBe('A question about the csv export: could I get a CSV export of my orders?');
     await page.getByRole('button', { name: 'Mark CSV export shipped and draft a note to everyone who asked' }).click();
     await expect.poll(() => page.locator('.flash').textContent()).toContain('1 personal note is in the queue');
   });

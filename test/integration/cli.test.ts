@@ -60,7 +60,7 @@ describe('the longhand command on the embedded database', () => {
     try {
       const url = server.url;
       const health = await fetch(`${url}/healthz`);
-      expect(await health.json()).toEqual({ status: 'ok' });
+      expect(await health.json()).toMatchObject({ status: 'ok', database: 'ok', redis: 'ok' });
       const conversations = await fetch(`${url}/api/conversations`, { headers: { authorization: `Bearer ${token.stdout.trim()}` } });
       expect(conversations.status).toBe(200);
       const second = await longhand(['user', 'add', '--email', 'sam@fernhill.example', '--name', 'Sam Reyes']);

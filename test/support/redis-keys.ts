@@ -30,8 +30,9 @@ export async function privateRedis(): Promise<{ url: string; flushAll(): Promise
   const log = fs.openSync(path.join(dir, 'redis.log'), 'a');
   let child: ChildProcess | null = null;
   const url = `redis://127.0.0.1:${port}`;
-  // Reconnects every 50 ms, so it follows the server through down() and up().
-  const admin = new Redis(url, { retryStrategy: () => 50 });
+  // Reconnects every 50 ms, so it follows the server through down() and up(); a command waits however
+  // long a loaded machine takes to start the server.
+  const admin = new Redis(url, { retryStrategy: () => 50, maxRetriesPerRequest: null });
   admin.on('error', () => {});
   const up = async () => {
     // Output to a file: a daemon holding our stdout would keep the test runner waiting.
