@@ -2,7 +2,7 @@ import type { ImapFlow, ListResponse } from 'imapflow';
 import type { Ctx } from '../context.ts';
 import type { Folder, Mailbox } from '../db/schema.ts';
 import { ImapError, OAuthError } from '../errors.ts';
-import { getMailbox, mailboxServers, ourAddresses, setMailboxState } from '../mailboxes/mailboxes.ts';
+import { getMailbox, mailboxServers, ourAddresses, setMailboxState, stopSigningIn } from '../mailboxes/mailboxes.ts';
 import { DEFAULT_FOLDER_LIMITS, FolderChanges, storedFlags, syncFolder, type FolderSyncLimits } from './folder-sync.ts';
 import { connectImap, sentFolderPath, throttleDelayMs, toImapError } from './imap.ts';
 
@@ -11,15 +11,17 @@ export interface SyncOptions {
   /** How often folders other than INBOX are checked with STATUS. */
   pollMs?: number;
   /**
-   * Reconnect backoff: first delay and ceiling; an authentication failure waits `authRetryMs`, a server
-   * asking us to slow down without saying for how long `throttledMs`.
+   * Reconnect backoff: first delay and ceiling; an authentication failure waits `authRetryMs`, four times
+   * longer after each one up to `authMaxMs`, and after `authStopAfter` in a row the sync stops until the
+   * mailbox is saved again (retrying a wrong password forever can lock the account); a server asking us to
+   * slow down without saying for how long waits `throttledMs`.
    */
-  backoff?: { baseMs: number; maxMs: number; authRetryMs: number; throttledMs?: number };
+  backoff?: { baseMs: number; maxMs: number; authRetryMs: number; authMaxMs?: number; authStopAfter?: number; throttledMs?: number };
   limits?: Partial<FolderSyncLimits>;
   random?: () => number;
 }
 
-const DEFAULT_BACKOFF = { baseMs: 1_000, maxMs: 5 * 60_000, authRetryMs: 5 * 60_000, throttledMs: 60_000 };
+const DEFAULT_BACKOFF = { baseMs: 1_000, maxMs: 5 * 60_000, authRetryMs: 5 * 60_000, authMaxMs: 6 * 3600_000, authStopAfter: 6, throttledMs: 60_000 };
 /** A connection that lived this long was healthy: the backoff starts again after it drops. */
 const HEALTHY_SESSION_MS = 60_000;
 
@@ -33,6 +35,7 @@ export async function runMailboxSync(ctx: Ctx, mailboxId: number, options: SyncO
   const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
   const random = options.random ?? Math.random;
   let failures = 0;
+  let refusals = 0;
   while (!options.signal.aborted) {
     const started = Date.now();
     let delay = backoff.baseMs;
@@ -50,9 +53,15 @@ export async function runMailboxSync(ctx: Ctx, mailboxId: number, options: SyncO
       const words = e instanceof ImapError ? e.serverResponse : e.message;
       const authFailed = e instanceof ImapError && e.authFailed;
       failures = Date.now() - started > HEALTHY_SESSION_MS ? 1 : failures + 1;
+      refusals = authFailed ? refusals + 1 : 0;
+      if (refusals >= backoff.authStopAfter) {
+        await stopSigningIn(ctx, mailboxId, words);
+        ctx.log.warn({ mailboxId, refusals, err: e.message }, 'mailbox sync stopped trying to sign in until the mailbox is saved with the right password');
+        break;
+      }
       const growing = Math.min(backoff.maxMs, backoff.baseMs * 2 ** (failures - 1));
       const throttled = throttleDelayMs(words, backoff.throttledMs);
-      delay = authFailed ? backoff.authRetryMs : throttled !== null ? Math.max(throttled, growing) : growing;
+      delay = authFailed ? Math.min(backoff.authMaxMs, backoff.authRetryMs * 4 ** (refusals - 1)) : throttled !== null ? Math.max(throttled, growing) : growing;
       delay = Math.round(delay * (0.5 + random() / 2));
       await setMailboxState(ctx, mailboxId, authFailed ? 'auth-error' : throttled !== null ? 'throttled' : 'error', words);
       ctx.log.warn({ mailboxId, err: e.message, retryInMs: delay }, 'mailbox sync stopped; will reconnect');

@@ -42,6 +42,37 @@ export interface MailboxHealth {
   oauth: { provider: string; consentedBy: { id: number; name: string } | null; consentedAt: Date } | null;
   /** The sign-in expired or was revoked: nothing is retried until an owner reconnects. */
   needsReconnect: boolean;
+  /** The state as a person reads it: "Catching up: 1,240 of 9,800", "Signed in, up to date", "Sign-in failed: fix the password". */
+  stateWords: string;
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** A mailbox's state in words, never a raw label such as `auth-error`. */
+export function stateInWords(m: Pick<MailboxHealth, 'state' | 'enabled' | 'auth' | 'needsReconnect' | 'initialSyncDone' | 'folders'>): string {
+  if (m.needsReconnect) return m.auth === 'oauth2' ? 'Sign-in expired: reconnect' : 'Sign-in failed: fix the password';
+  if (m.state === 'demo') return 'Demo mailbox: replies are captured, nothing is fetched';
+  if (!m.enabled) return 'Paused';
+  const stored = m.folders.reduce((n, f) => n + f.synced, 0);
+  const onServer = m.folders.reduce((n, f) => n + f.messages, 0);
+  switch (m.state) {
+    case 'new':
+      return 'Waiting for its first sync';
+    case 'syncing':
+      return m.initialSyncDone ? 'Fetching new mail' : `Catching up: ${count(stored)} of ${count(onServer)}`;
+    case 'idle':
+      return 'Signed in, up to date';
+    case 'auth-error':
+      return 'Sign-in refused: trying again later';
+    case 'throttled':
+      return 'The server asked us to slow down: trying again shortly';
+    case 'error':
+      return 'Cannot reach the server: trying again';
+    case 'resync requested':
+      return 'Syncing again from the start';
+    default:
+      return m.state;
+  }
 }
 
 /** Each mailbox's sync health: how far it has come, and the last error in the server's own words. */
@@ -65,11 +96,11 @@ export async function mailboxHealth(ctx: Ctx): Promise<MailboxHealth[]> {
     ctx.db.selectFrom('users').select(['id', 'name']).execute(),
   ]);
   const now = ctx.clock.now().getTime();
-  return mailboxes.map((m) => {
+  return mailboxes.map((m): MailboxHealth => {
     const own: FolderHealth[] = folders
       .filter((f) => f.mailbox_id === m.id)
       .map((f) => ({ path: f.path, role: f.role, messages: f.messages_on_server, synced: Number(f.synced ?? 0), state: f.state, lastError: f.last_error, lastSyncedAt: f.last_synced_at, lastProgressAt: f.last_progress_at }));
-    return {
+    const health = {
       id: m.id,
       name: m.name,
       email: m.email,
@@ -90,6 +121,7 @@ export async function mailboxHealth(ctx: Ctx): Promise<MailboxHealth[]> {
       oauth: m.oauth ? { provider: m.oauth.provider, consentedBy: users.find((u) => u.id === m.oauth!.consentedBy) ?? null, consentedAt: new Date(m.oauth.consentedAt) } : null,
       needsReconnect: m.needs_reconnect,
     };
+    return { ...health, stateWords: stateInWords(health) };
   });
 }
 

@@ -144,6 +144,11 @@ export async function setMailboxState(ctx: Ctx, id: number, state: string, error
     .execute();
 }
 
+/** The password was refused too often: nothing is tried until an owner saves the mailbox again (upsert clears this). */
+export async function stopSigningIn(ctx: Ctx, id: number, serverWords: string): Promise<void> {
+  await ctx.db.updateTable('mailboxes').set({ needs_reconnect: true, state: 'sign-in failed', last_error: serverWords, last_error_at: ctx.clock.now() }).where('id', '=', id).execute();
+}
+
 /**
  * Our addresses: every mailbox and staff member, and anyone at a mailbox's own domain (colleagues,
  * aliases like help@ beside support@) unless that domain is a free-mail one. A Set, so callers ask `has`.

@@ -6,6 +6,7 @@ import type { Clock } from '../../core/clock.ts';
 import { loadConfig } from '../../core/config.ts';
 import { openMemoryPglite, openPostgres, type Database } from '../../core/db/database.ts';
 import type { ImageNetwork } from '../../core/mail/remote-image.ts';
+import type { SyncOptions } from '../../core/mail/sync.ts';
 import { createToken } from '../../core/users/tokens.ts';
 import { createUser } from '../../core/users/users.ts';
 import type { Role, User } from '../../core/db/schema.ts';
@@ -37,7 +38,7 @@ export interface TestAppOptions {
   workers?: boolean;
   /** Use this database (e.g. the machine's PostgreSQL) instead of a fresh in-memory PGlite. */
   databaseUrl?: string;
-  sync?: { pollMs?: number; backoff?: { baseMs: number; maxMs: number; authRetryMs: number; throttledMs?: number } };
+  sync?: { pollMs?: number; backoff?: SyncOptions['backoff'] };
   /** Start with no staff at all, as on a first run (no owner, no token). */
   firstRun?: boolean;
   /** Where the image proxy may connect (a local "remote" site instead of the internet). */
