@@ -36,6 +36,7 @@ const setupForm = z.object({
   imapPassword: z.string().max(1000),
   smtpUser: z.string().max(320).default(''),
   smtpPassword: z.string().max(1000).default(''),
+  saveAnyway: z.literal('on').optional(),
 });
 /** Google and Microsoft: the same servers, pre-filled; the user names default to the address. */
 const oauthForm = z.object({
@@ -120,13 +121,21 @@ export function mailboxPages({ ctx, page, signedIn, action }: PageKit): Router {
   r.post('/mailboxes', signedIn, owner, async (req, res) => {
     const form = readForm(req, res);
     if (!form) return;
+    const { imapPassword: _i, smtpPassword: _s, saveAnyway: _a, ...shown } = form;
+    // Saved with a wrong password, a mailbox would be retried with it for hours: test first, unless the owner insists.
+    if (!form.saveAnyway) {
+      const report = await testConnection(serverSettings(form, 'imap'), serverSettings(form, 'smtp'));
+      if (!report.ok) {
+        const error = 'Not saved: the connection test failed (see below). Fix what it says, or tick "Save even though the test failed" if the server is only down for now.';
+        return page(req, res, 'mailbox-new', { title: 'Add a mailbox', form: shown, report, reportParts: reportParts(report), error, offerSaveAnyway: true }, 400);
+      }
+    }
     try {
       const saved = await saveMailbox(ctx, { email: form.email, name: form.name || organizationNameFromDomain(form.email.split('@')[1] ?? ''), imap: serverSettings(form, 'imap'), smtp: serverSettings(form, 'smtp') }, req.user!.id);
       req.session.flash = { kind: 'ok', text: `${saved.email} is saved; the first sync starts within seconds. Old mail is threaded but not drafted.` };
       res.redirect(303, '/mailboxes');
     } catch (err) {
       if (!(err instanceof LonghandError)) throw err;
-      const { imapPassword: _i, smtpPassword: _s, ...shown } = form;
       page(req, res, 'mailbox-new', { title: 'Add a mailbox', form: shown, error: err.message }, 400);
     }
   });

@@ -69,6 +69,13 @@ describe('the staff workspace in the browser', () => {
     expect(await report.textContent()).toContain('Authentication failed');
     expect(await page.content()).not.toContain('not the password');
     await screenshot(page, 'mailbox-test');
+    // Saving it as it is would retry a wrong password for hours: it is refused, with the test's answer.
+    await page.getByRole('group', { name: 'Reading (IMAP)' }).getByLabel('Password', { exact: true }).fill('not the password');
+    await page.getByRole('button', { name: 'Save and start syncing' }).click();
+    await expect.poll(() => page.locator('.flash-error').textContent()).toContain('Not saved: the connection test failed');
+    expect(await page.locator('.connection-report').textContent()).toContain('Authentication failed');
+    expect(await page.getByLabel(/Save even though the test failed/).isVisible()).toBe(true);
+    expect(await app.rt.ctx.db.selectFrom('mailboxes').select('id').where('email', '=', US).executeTakeFirst()).toBeUndefined();
 
     await page.getByRole('group', { name: 'Reading (IMAP)' }).getByLabel('Password', { exact: true }).fill(box.password);
     await page.getByRole('button', { name: 'Test connection' }).click();
