@@ -1,6 +1,8 @@
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import type { Config } from '../core/config.ts';
 import type { Ctx } from '../core/context.ts';
 import { importMail } from '../core/mail/import.ts';
 import { upsertMailbox } from '../core/mailboxes/mailboxes.ts';
@@ -12,6 +14,15 @@ export interface DemoCapture {
   port: number;
   mails: CapturedMail[];
   close(): Promise<void>;
+}
+
+/**
+ * The demo runs on data of its own, so its sample customers and dead mailbox never end up in a real
+ * install: an embedded database in `demo/` under the data folder (even when DATABASE_URL names the real
+ * one), queues under a prefix of their own, and no mailbox from the environment.
+ */
+export function demoConfig(config: Config): Config {
+  return { ...config, databaseUrl: null, dataDir: path.join(config.dataDir, 'demo'), queuePrefix: `${config.queuePrefix}-demo`, mailbox: null };
 }
 
 /** A local SMTP server that keeps what it receives, so the demo sends nothing anywhere. */

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { exportThreads } from '../core/conversations/export.ts';
+import { loadConfig } from '../core/config.ts';
 import { ConfigError, LonghandError, PortInUseError, ValidationError } from '../core/errors.ts';
 import { importMail } from '../core/mail/import.ts';
 import { addMailbox, listMailboxes, requestResync } from '../core/mailboxes/mailboxes.ts';
@@ -12,7 +13,7 @@ import { createUser, findUserByEmail, ROLES, setPassword, setupNeeded } from '..
 import type { OAuthProviderName, Role } from '../core/db/schema.ts';
 import { createApp } from '../server/app.ts';
 import { startWorkers, type RunningWorkers } from '../workers/index.ts';
-import { setUpDemo, startCapture, type DemoCapture } from './demo.ts';
+import { demoConfig, setUpDemo, startCapture, type DemoCapture } from './demo.ts';
 import { parseNow, runFollowups } from './followups.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 
@@ -40,7 +41,7 @@ function listen(app: ReturnType<typeof createApp>, port: number, host: string): 
 
 /** web, workers or both in one process; stops cleanly on SIGINT/SIGTERM. */
 async function serve(parts: { web: boolean; workers: boolean; demo: boolean }): Promise<void> {
-  const rt = await openRuntime({ queues: true });
+  const rt = await openRuntime({ queues: true, ...(parts.demo ? { config: demoConfig(loadConfig()) } : {}) });
   const { ctx } = rt;
   let capture: DemoCapture | null = null;
   let workers: RunningWorkers | null = null;
@@ -68,6 +69,7 @@ async function serve(parts: { web: boolean; workers: boolean; demo: boolean }): 
     const mailboxes = await listMailboxes(ctx);
     upUrl = url;
     upLines = [`Longhand is up at ${url}`];
+    if (parts.demo) upLines.push(`The demo keeps its data apart, in ${ctx.config.dataDir}: delete that folder to start it over; a real \`longhand start\` never sees it.`);
     if (await setupNeeded(ctx)) {
       upLines.push(`Open ${url}/setup to create your owner account.`);
     }

@@ -26,11 +26,15 @@ describe('the demo', () => {
     await browser?.close();
     await longhand?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
-    await deleteRedisPrefix(prefix);
+    await deleteRedisPrefix(`${prefix}-demo`);
   });
 
   it('says in the terminal how to begin, then runs the whole loop in the browser without a mail account', async () => {
     expect(longhand.output()).toContain(`Open ${longhand.url}/setup to create your owner account.`);
+    // Its data is its own: a real install on the same data folder never sees the sample customers.
+    expect(longhand.output()).toContain(`The demo keeps its data apart, in ${path.join(dataDir, 'demo')}`);
+    expect(fs.existsSync(path.join(dataDir, 'demo', 'pglite'))).toBe(true);
+    expect(fs.existsSync(path.join(dataDir, 'pglite'))).toBe(false);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(longhand.url);
     await expect.poll(() => new URL(page.url()).pathname).toBe('/setup');
