@@ -113,6 +113,19 @@ export async function requestResync(ctx: Ctx, id: number, actorUserId: number | 
   });
 }
 
+/**
+ * Pauses or resumes a mailbox's sync (the owning worker lets it go, or a worker takes it up). Sending
+ * from it is not affected: approved replies still go out.
+ */
+export async function setMailboxPaused(ctx: Ctx, id: number, paused: boolean, actorUserId: number | null): Promise<Mailbox> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const mailbox = await tx.updateTable('mailboxes').set({ enabled: !paused }).where('id', '=', id).where('source', '!=', 'demo').returningAll().executeTakeFirst();
+    if (!mailbox) throw new NotFoundError('Mailbox', id);
+    await audit(tx, ctx.clock.now(), { actorUserId, action: paused ? 'mailbox.paused' : 'mailbox.resumed', subjectType: 'mailbox', subjectId: id });
+    return mailbox;
+  });
+}
+
 export async function listMailboxes(ctx: Ctx): Promise<Mailbox[]> {
   return ctx.db.selectFrom('mailboxes').selectAll().orderBy('id').execute();
 }

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
 import { mailboxHealth } from '../../core/mailboxes/health.ts';
-import { addMailbox, requestResync } from '../../core/mailboxes/mailboxes.ts';
+import { addMailbox, requestResync, setMailboxPaused } from '../../core/mailboxes/mailboxes.ts';
 import { requireRole } from '../auth.ts';
 
 const id = rowId;
@@ -27,6 +27,14 @@ export function mailboxRoutes(ctx: Ctx): Router {
     const mailbox = await addMailbox(ctx, newMailbox.parse(req.body ?? {}), req.user!.id);
     res.status(201).json((await mailboxHealth(ctx)).find((m) => m.id === mailbox.id));
   });
+
+  for (const [path, paused] of [['pause', true], ['resume', false]] as const) {
+    r.post(`/:id/${path}`, requireRole('owner'), async (req, res) => {
+      const mailboxId = id.parse(req.params.id);
+      await setMailboxPaused(ctx, mailboxId, paused, req.user!.id);
+      res.json((await mailboxHealth(ctx)).find((m) => m.id === mailboxId));
+    });
+  }
 
   r.post('/:id/resync', requireRole('owner'), async (req, res) => {
     const mailboxId = id.parse(req.params.id);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { attachmentForDownload } from '../../core/mail/attachments.ts';
 import { mailboxHealth } from '../../core/mailboxes/health.ts';
 import { testConnection } from '../../core/mailboxes/connection-test.ts';
-import { requestResync, saveMailbox } from '../../core/mailboxes/mailboxes.ts';
+import { requestResync, saveMailbox, setMailboxPaused } from '../../core/mailboxes/mailboxes.ts';
 import { finishConsent, startConsent, startReconnect, type PendingConsent } from '../../core/mailboxes/oauth-connect.ts';
 import { isPresetProvider, presetClient, PROVIDERS } from '../../core/mailboxes/oauth-providers.ts';
 import { organizationNameFromDomain } from '../../core/customers/addresses.ts';
@@ -194,6 +194,16 @@ export function mailboxPages({ ctx, page, signedIn, action }: PageKit): Router {
       await oauthPage(req, res, pending.provider, { form: presetForm(pending.provider, shown), error: err.message }, 400);
     }
   });
+
+  r.post('/mailboxes/:id/pause', signedIn, owner, action(async (req) => {
+    const mailbox = await setMailboxPaused(ctx, idParam.parse(req.params.id), true, req.user!.id);
+    return `${mailbox.email} is paused: no mail is fetched until you resume it. Approved replies still go out.`;
+  }));
+
+  r.post('/mailboxes/:id/resume', signedIn, owner, action(async (req) => {
+    const mailbox = await setMailboxPaused(ctx, idParam.parse(req.params.id), false, req.user!.id);
+    return `${mailbox.email} syncs again; what arrived meanwhile is fetched now.`;
+  }));
 
   r.post('/mailboxes/:id/resync', signedIn, owner, action(async (req) => {
     await requestResync(ctx, idParam.parse(req.params.id), req.user!.id);
