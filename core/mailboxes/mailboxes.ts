@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import type { Mailbox, OAuthJson } from '../db/schema.ts';
-import { NotFoundError, ValidationError } from '../errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { FREE_MAIL_DOMAINS, organizationNameFromDomain } from '../customers/addresses.ts';
 import { parseServerUrl, type ServerLogin, type ServerSettings } from '../mail/server-url.ts';
 import { providerFilesSentCopy } from './oauth-providers.ts';
@@ -122,6 +122,25 @@ export async function setMailboxPaused(ctx: Ctx, id: number, paused: boolean, ac
     const mailbox = await tx.updateTable('mailboxes').set({ enabled: !paused }).where('id', '=', id).where('source', '!=', 'demo').returningAll().executeTakeFirst();
     if (!mailbox) throw new NotFoundError('Mailbox', id);
     await audit(tx, ctx.clock.now(), { actorUserId, action: paused ? 'mailbox.paused' : 'mailbox.resumed', subjectType: 'mailbox', subjectId: id });
+    return mailbox;
+  });
+}
+
+/**
+ * Removes a mailbox and keeps the mail: conversations, messages and drafts stay (a reply then chooses
+ * another mailbox to go from); its folders and sync positions go, and the record of sends already settled
+ * (the sent messages themselves are stored). Refused while a reply is still to go out from it.
+ */
+export async function removeMailbox(ctx: Ctx, id: number, actorUserId: number | null): Promise<Mailbox> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const mailbox = await tx.selectFrom('mailboxes').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!mailbox) throw new NotFoundError('Mailbox', id);
+    if (mailbox.source === 'env') throw new ConflictError('mailbox_from_environment', `${mailbox.email} comes from LONGHAND_IMAP_URL: remove it there, or it comes back at the next start.`);
+    const unsettled = await tx.selectFrom('outbox').select('id').where('mailbox_id', '=', id).where('state', 'in', ['queued', 'sending', 'uncertain']).execute();
+    if (unsettled.length) throw new ConflictError('mailbox_sending', `${unsettled.length} approved ${unsettled.length === 1 ? 'reply is' : 'replies are'} still to go out from ${mailbox.email}: let ${unsettled.length === 1 ? 'it' : 'them'} go out (or undo them) first.`);
+    await tx.deleteFrom('outbox').where('mailbox_id', '=', id).execute();
+    await tx.deleteFrom('mailboxes').where('id', '=', id).execute();
+    await audit(tx, ctx.clock.now(), { actorUserId, action: 'mailbox.removed', subjectType: 'mailbox', subjectId: id, details: { email: mailbox.email } });
     return mailbox;
   });
 }

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
 import { mailboxHealth } from '../../core/mailboxes/health.ts';
-import { addMailbox, requestResync, setMailboxPaused } from '../../core/mailboxes/mailboxes.ts';
+import { addMailbox, removeMailbox, requestResync, setMailboxPaused } from '../../core/mailboxes/mailboxes.ts';
 import { requireRole } from '../auth.ts';
 
 const id = rowId;
@@ -35,6 +35,11 @@ export function mailboxRoutes(ctx: Ctx): Router {
       res.json((await mailboxHealth(ctx)).find((m) => m.id === mailboxId));
     });
   }
+
+  r.delete('/:id', requireRole('owner'), async (req, res) => {
+    await removeMailbox(ctx, id.parse(req.params.id), req.user!.id);
+    res.status(204).end();
+  });
 
   r.post('/:id/resync', requireRole('owner'), async (req, res) => {
     const mailboxId = id.parse(req.params.id);

@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { attachmentForDownload } from '../../core/mail/attachments.ts';
 import { mailboxHealth } from '../../core/mailboxes/health.ts';
 import { testConnection } from '../../core/mailboxes/connection-test.ts';
-import { requestResync, saveMailbox, setMailboxPaused } from '../../core/mailboxes/mailboxes.ts';
+import { removeMailbox, requestResync, saveMailbox, setMailboxPaused } from '../../core/mailboxes/mailboxes.ts';
 import { finishConsent, startConsent, startReconnect, type PendingConsent } from '../../core/mailboxes/oauth-connect.ts';
 import { isPresetProvider, presetClient, PROVIDERS } from '../../core/mailboxes/oauth-providers.ts';
 import { organizationNameFromDomain } from '../../core/customers/addresses.ts';
-import { LonghandError } from '../../core/errors.ts';
+import { LonghandError, ValidationError } from '../../core/errors.ts';
 import type { ServerSettings } from '../../core/mail/server-url.ts';
 import { sendAttachment } from '../attachment-response.ts';
 import { requireRole } from '../auth.ts';
@@ -203,6 +203,12 @@ export function mailboxPages({ ctx, page, signedIn, action }: PageKit): Router {
   r.post('/mailboxes/:id/resume', signedIn, owner, action(async (req) => {
     const mailbox = await setMailboxPaused(ctx, idParam.parse(req.params.id), false, req.user!.id);
     return `${mailbox.email} syncs again; what arrived meanwhile is fetched now.`;
+  }));
+
+  r.post('/mailboxes/:id/remove', signedIn, owner, action(async (req) => {
+    if (req.body?.confirm !== 'on') throw new ValidationError('Tick "Yes, remove" to remove the mailbox.', 'confirm');
+    const mailbox = await removeMailbox(ctx, idParam.parse(req.params.id), req.user!.id);
+    return `${mailbox.email} is removed. Its conversations and mail stay; replies to them go out from another mailbox.`;
   }));
 
   r.post('/mailboxes/:id/resync', signedIn, owner, action(async (req) => {

@@ -49,4 +49,29 @@ describe('pausing and resuming a mailbox', () => {
     await waitUntil(stored('while-paused'), 20_000, 'the mail that arrived while paused');
     expect((await app.api('POST', `/api/mailboxes/${id}/pause`, undefined, (await app.addUser('agent')).token)).status).toBe(403);
   });
+
+  it('removes a mailbox added by an owner and keeps its conversations and mail; the one from the environment stays', async () => {
+    const other = testMailbox('removed');
+    await other.append(mail('kept', 'Kept after removal'));
+    const added = await app.api('POST', '/api/mailboxes', { email: 'orders@pause.example', imapUrl: other.imapUrl, smtpUrl: sink.url });
+    expect(added.status).toBe(201);
+    await waitUntil(stored('kept'), 20_000, 'the mail of the second mailbox');
+    const owner = await app.rt.ctx.db.selectFrom('users').select('email').where('role', '=', 'owner').executeTakeFirstOrThrow();
+    const desk = new Browserish(app.url);
+    await desk.signIn(owner.email, 'correct horse battery');
+    const { csrf } = await desk.get('/mailboxes');
+
+    await desk.post(`/mailboxes/${added.body.id}/remove`, { _csrf: csrf, back: '/mailboxes' });
+    expect((await desk.get('/mailboxes')).text).toContain('Tick &quot;Yes, remove&quot; to remove the mailbox.');
+    await desk.post(`/mailboxes/${added.body.id}/remove`, { _csrf: csrf, back: '/mailboxes', confirm: 'on' });
+    expect((await desk.get('/mailboxes')).text).toContain('orders@pause.example is removed. Its conversations and mail stay');
+    expect((await app.api('GET', '/api/mailboxes')).body.map((m: { email: string }) => m.email)).toEqual([US]);
+    expect(await stored('kept')()).toBe(true);
+    const conversations = (await app.api('GET', '/api/conversations')).body;
+    expect(JSON.stringify(conversations)).toContain('Kept after removal');
+
+    const fromEnv = await app.api('DELETE', `/api/mailboxes/${(await mailbox()).id}`);
+    expect(fromEnv.status).toBe(409);
+    expect(fromEnv.body.error.message).toContain('comes from LONGHAND_IMAP_URL');
+  });
 });
