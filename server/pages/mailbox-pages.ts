@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { attachmentForDownload } from '../../core/mail/attachments.ts';
 import { mailboxHealth } from '../../core/mailboxes/health.ts';
 import { testConnection } from '../../core/mailboxes/connection-test.ts';
-import { removeMailbox, requestResync, saveMailbox, setMailboxPaused } from '../../core/mailboxes/mailboxes.ts';
+import { getMailbox, removeMailbox, requestResync, saveMailbox, setMailboxPaused } from '../../core/mailboxes/mailboxes.ts';
 import { finishConsent, startConsent, startReconnect, type PendingConsent } from '../../core/mailboxes/oauth-connect.ts';
 import { isPresetProvider, presetClient, PROVIDERS } from '../../core/mailboxes/oauth-providers.ts';
 import { organizationNameFromDomain } from '../../core/customers/addresses.ts';
@@ -99,6 +99,13 @@ export function mailboxPages({ ctx, page, signedIn, action }: PageKit): Router {
     if (isPresetProvider(provider)) return oauthPage(req, res, provider, { form: presetForm(provider) });
     if (provider === 'other') return page(req, res, 'mailbox-new', { title: 'Add a mailbox', form: {} });
     page(req, res, 'mailbox-choose', { title: 'Add a mailbox', choices: CHOICES.map((c, i) => ({ ...c, checked: i === 0 })) });
+  });
+
+  // Changing a mailbox is saving it again under its address: the form comes filled in, passwords typed anew.
+  r.get('/mailboxes/:id/edit', signedIn, owner, async (req, res) => {
+    const m = await getMailbox(ctx, idParam.parse(req.params.id));
+    const form = { email: m.email, name: m.name, imapHost: m.imap.host, imapPort: m.imap.port, imapSecurity: securityOf(m.imap), imapUser: m.imap.user, smtpHost: m.smtp.host, smtpPort: m.smtp.port, smtpSecurity: securityOf(m.smtp), smtpUser: m.smtp.user };
+    page(req, res, 'mailbox-new', { title: `Change ${m.email}`, form, editing: true });
   });
 
   /** The form as typed, or the form shown again with what is wrong (never with the passwords in it). */

@@ -61,6 +61,13 @@ describe('pausing and resuming a mailbox', () => {
     await desk.signIn(owner.email, 'correct horse battery');
     const { csrf } = await desk.get('/mailboxes');
 
+    // Changing it starts from what is saved, passwords left out.
+    const change = (await desk.get(`/mailboxes/${added.body.id}/edit`)).text;
+    expect(change).toContain('Change orders@pause.example');
+    expect(change).toContain(`value="${other.port}"`);
+    expect(change).toContain(`value="${other.user}"`);
+    expect(change).not.toContain(other.password);
+
     await desk.post(`/mailboxes/${added.body.id}/remove`, { _csrf: csrf, back: '/mailboxes' });
     expect((await desk.get('/mailboxes')).text).toContain('Tick &quot;Yes, remove&quot; to remove the mailbox.');
     await desk.post(`/mailboxes/${added.body.id}/remove`, { _csrf: csrf, back: '/mailboxes', confirm: 'on' });
