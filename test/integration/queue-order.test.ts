@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
 import { prepareReplyDraft } from '../../core/drafts/drafter.ts';
@@ -6,8 +5,8 @@ import { evaluateFollowups } from '../../core/followups/evaluate.ts';
 import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { createToken } from '../../core/users/tokens.ts';
 import { createUser } from '../../core/users/users.ts';
-import { createApp } from '../../server/app.ts';
 import { testContext, type TestCtx } from '../support/context.ts';
+import { serveApp, type ServedApp } from '../support/http.ts';
 import { deliver, US } from '../support/followups.ts';
 
 /**
@@ -17,8 +16,7 @@ import { deliver, US } from '../support/followups.ts';
 describe('the order of the queue', () => {
   let ctx: TestCtx;
   let clock: ManualClock;
-  let server: Server;
-  let url: string;
+  let served: ServedApp;
   let token = '';
   let seq = 0;
 
@@ -54,20 +52,16 @@ describe('the order of the queue', () => {
     for (const c of [jonas, lena, gareth]) expect((await prepareReplyDraft(ctx, c.conversationId)).drafted).toBe(true);
     clock.set('2026-11-06T12:00:00Z');
 
-    const app = createApp(ctx, { sessionSecret: 'z'.repeat(64) });
-    server = await new Promise((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    served = await serveApp(ctx);
   });
 
   afterAll(async () => {
-    server?.close();
+    await served?.close();
     await ctx?.close();
   });
 
   it('lists customers waiting on us by how long they have waited, then follow-ups by when they became due', async () => {
-    const page = await (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).text();
+    const page = await (await fetch(served.url, { headers: { authorization: `Bearer ${token}` } })).text();
     const items = [...page.matchAll(/<li class="queue-item[\s\S]*?<\/li>/g)].map((m) => m[0]);
     const who = (item: string) => /<span class="who">([^<]*)<\/span>/.exec(item)![1];
     expect(items.map(who)).toEqual(['Gareth Pryce', 'Jonas Berg', 'Lena Brandt', 'Ben Oduya', 'Ruth Calloway']);
