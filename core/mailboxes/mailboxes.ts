@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
-import type { Mailbox, OAuthJson } from '../db/schema.ts';
+import type { AddressJson, Mailbox, OAuthJson } from '../db/schema.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { FREE_MAIL_DOMAINS, organizationNameFromDomain } from '../customers/addresses.ts';
 import { parseServerUrl, type ServerLogin, type ServerSettings } from '../mail/server-url.ts';
@@ -92,9 +92,27 @@ export async function addMailbox(ctx: Ctx, input: MailboxUrls, actorUserId: numb
   return saveMailbox(ctx, mailboxFromUrls(input), actorUserId);
 }
 
+/**
+ * A draft written before this address was ours (imported mail, say) has it as a recipient as if it were a
+ * customer's: it comes off every pending draft, so no reply copies our own mailbox without anyone asking.
+ */
+async function dropFromPendingDrafts(ctx: Ctx, address: string): Promise<void> {
+  const drafts = await ctx.db.selectFrom('drafts').select(['id', 'to', 'cc']).where('status', '=', 'pending').execute();
+  const other = (list: AddressJson[]) => list.filter((a) => a.address.toLowerCase() !== address);
+  for (const d of drafts) {
+    const to = other(d.to);
+    const cc = other(d.cc);
+    if (to.length === d.to.length && cc.length === d.cc.length) continue;
+    // One recipient at least: a draft that was only to us keeps it, and the new-recipient check names it.
+    if (to.length === 0) continue;
+    await ctx.db.updateTable('drafts').set((eb) => ({ to: JSON.stringify(to), cc: JSON.stringify(cc), version: eb('version', '+', 1) })).where('id', '=', d.id).execute();
+  }
+}
+
 /** Adds (or updates) a mailbox a person set up, audited. */
 export async function saveMailbox(ctx: Ctx, input: Omit<MailboxInput, 'source'>, actorUserId: number | null): Promise<Mailbox> {
   const mailbox = await upsertMailbox(ctx, { ...input, source: 'ui' });
+  await dropFromPendingDrafts(ctx, mailbox.email);
   await audit(ctx.db, ctx.clock.now(), { actorUserId, action: 'mailbox.saved', subjectType: 'mailbox', subjectId: mailbox.id, details: { email: mailbox.email, imap: mailbox.imap.host, smtp: mailbox.smtp.host } });
   return mailbox;
 }
