@@ -68,6 +68,14 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       queueRedis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
       for (const connection of [redis, queueRedis]) connection.on('error', (err) => logRepeating('redis connection problem', { err: err.message }));
       queues = createQueues(queueRedis, config.queuePrefix, (err) => logRepeating('redis connection problem', { err: err.message }));
+      // Redis answered a moment ago (ensureRedis): wait for this connection to be ready, so the first
+      // request after start does not meet a connection still saying hello. A few seconds at most.
+      const ready = queueRedis;
+      await new Promise<void>((resolve) => {
+        if (ready.status === 'ready') return resolve();
+        const timer = setTimeout(resolve, 10_000);
+        ready.once('ready', () => (clearTimeout(timer), resolve()));
+      });
     }
     const ctx: Ctx = { db: database.db, config, clock: options.clock ?? systemClock, log, secrets: createSecretBox(key), jobs: queues ? queueScheduler(queues) : noJobs };
     if (config.mailbox) {
