@@ -185,7 +185,7 @@ describe('docker-compose.yml', () => {
       if (['run', 'exec', 'logs', 'restart'].includes(verb!) && target) expect(Object.keys(services), `README: ${command} names service ${target}`).toContain(target);
     }
     for (const span of spans.filter((s) => /^[a-z][\w-]*$/.test(s))) expect(Object.keys(services), `README: service \`${span}\``).toContain(span);
-    for (const span of spans.filter((s) => /\.(ya?ml|env)$/.test(s) || s === 'Dockerfile')) expect(fs.existsSync(new URL(span, root)), `README: file ${span}`).toBe(true);
+    for (const span of spans.filter((s) => /\.ya?ml$/.test(s) || s === 'Dockerfile')) expect(fs.existsSync(new URL(span, root)), `README: file ${span}`).toBe(true);
     for (const variable of new Set(section.match(/\b(?:LONGHAND|DATABASE|REDIS)_[A-Z_]+\b/g) ?? [])) {
       for (const name of LONGHAND_SERVICES) expect(Object.keys(environment(name)), `README: ${variable} reaches service ${name}`).toContain(variable);
     }
