@@ -35,6 +35,9 @@ const envSchema = z.object({
   LONGHAND_PLUS_TAG_DOMAINS: z.string().default('').transform((v) => v.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean)),
 });
 
+/** Every environment variable Longhand reads: deployment files (docker-compose.yml) are checked against it for typos. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 export interface MailboxFromEnv {
   imap: ServerSettings;
   smtp: ServerSettings;
