@@ -1,3 +1,4 @@
+import { normalizeSubject } from '../conversations/threading.ts';
 import { GREETING } from '../customers/card.ts';
 import { shorten } from '../drafts/templates.ts';
 import { bestSentence, sentencesOf, stemsOf } from './their-words.ts';
@@ -31,7 +32,7 @@ function contentSentences(text: string): string[] {
  */
 export function whatWeSolved(c: { subject: string; theirs: string[]; ours: string }): string | null {
   const topic = (text: string) => [...new Set(stemsOf(text).filter((w) => w.length >= 3 && !COMMON.has(w)))];
-  const subject = topic(c.subject.replace(/^\s*(?:(?:re|aw|sv|fwd?|wg)\s*:\s*)+/i, ''));
+  const subject = topic(normalizeSubject(c.subject));
   const wanted = [...subject, ...subject, ...topic(c.theirs.flatMap(contentSentences).join(' '))];
   const best = bestSentence(contentSentences(c.ours), wanted);
   return best.score > 0 ? shorten(best.sentence, 140) : null;
