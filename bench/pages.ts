@@ -6,8 +6,9 @@
  * is requested over loopback by a signed-in person and timed. The floor in the same run is GET /healthz
  * (one `select 1` through the same stack), so the figures show what each page adds.
  */
-import type { Server } from 'node:http';
+
 import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { systemClock } from '../core/clock.ts';
@@ -29,20 +30,35 @@ const REQUESTS = Number(values.requests);
 
 const database = await openMemoryPglite();
 await migrateToLatest(database.db);
-const ctx: Ctx = { db: database.db, config: loadConfig({ LONGHAND_DATA_DIR: '/tmp/longhand-bench-pages' }), clock: systemClock, log: createLogger('warn'), secrets: createSecretBox(randomBytes(32)), jobs: noJobs };
-const mailbox = await upsertMailbox(ctx, { name: 'Fernhill', email: 'support@fernhill.example', imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' }, smtp: { host: 'h', port: 1, secure: false, user: '', password: '' }, source: 'ui' });
+const ctx: Ctx = {
+  db: database.db,
+  config: loadConfig({ LONGHAND_DATA_DIR: '/tmp/longhand-bench-pages' }),
+  clock: systemClock,
+  log: createLogger('warn'),
+  secrets: createSecretBox(randomBytes(32)),
+  jobs: noJobs,
+};
+const mailbox = await upsertMailbox(ctx, {
+  name: 'Fernhill',
+  email: 'support@fernhill.example',
+  imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
+  smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
+  source: 'ui',
+});
 await ctx.db.updateTable('mailboxes').set({ initial_sync_done: true }).execute();
 const owner = await createUser(ctx, { email: 'dana@fernhill.example', name: 'Dana Okafor', role: 'owner', password: 'bench password 123' });
 
 // Five messages a conversation on average, three conversations a customer; one in fifty waits on us with a draft.
 const conversations = Math.ceil(MESSAGES / 5);
 const customers = Math.ceil(conversations / 3);
-let t = performance.now();
+const t = performance.now();
 await sql`insert into organizations (domain, name) select 'company' || g || '.example', 'Company ' || g from generate_series(1, ${Math.ceil(customers / 4)}) g`.execute(ctx.db);
 await sql`insert into customers (name, organization_id, first_contact_at, last_inbound_at, last_outbound_at, tags)
   select 'Customer ' || g, 1 + (g % ${Math.ceil(customers / 4)}), now() - interval '400 days', now() - (g % 300) * interval '1 day', now() - (g % 200) * interval '1 day', case when g % 7 = 0 then array['wholesale'] else '{}'::text[] end
   from generate_series(1, ${customers}) g`.execute(ctx.db);
-await sql`insert into customer_addresses (address, customer_id) select 'customer' || g || '@company' || (1 + (g % ${Math.ceil(customers / 4)})) || '.example', g from generate_series(1, ${customers}) g`.execute(ctx.db);
+await sql`insert into customer_addresses (address, customer_id) select 'customer' || g || '@company' || (1 + (g % ${Math.ceil(customers / 4)})) || '.example', g from generate_series(1, ${customers}) g`.execute(
+  ctx.db,
+);
 await sql`insert into conversations (mailbox_id, customer_id, subject, normalized_subject, status, priority, intent, first_message_at, last_message_at, last_inbound_at, last_outbound_at)
   select ${mailbox.id}, 1 + (g % ${customers}), 'Question ' || g || ' about the carbon steel pan', 'question ' || g || ' about the carbon steel pan',
          case when g % 50 = 0 then 'waiting_on_us' when g % 3 = 0 then 'done' else 'waiting_on_them' end, case when g % 250 = 0 then 1 else 0 end, case when g % 250 = 0 then 'complaint' else 'question' end,
@@ -73,7 +89,12 @@ let cookie = '';
 const signinPage = await fetch(`${base}/signin`);
 cookie = signinPage.headers.get('set-cookie')!.split(';')[0]!;
 const csrf = /name="_csrf" value="([^"]+)"/.exec(await signinPage.text())![1]!;
-const signedIn = await fetch(`${base}/signin`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, email: owner.email, password: 'bench password 123' }), redirect: 'manual' });
+const signedIn = await fetch(`${base}/signin`, {
+  method: 'POST',
+  headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams({ _csrf: csrf, email: owner.email, password: 'bench password 123' }),
+  redirect: 'manual',
+});
 cookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
 
 const sample = (n: number) => 1 + Math.floor(Math.random() * n);
@@ -95,7 +116,9 @@ const pages: Array<[string, () => string]> = [
   ['GET /api/customers/:id', () => `/api/customers/${sample(customers)}`],
   ['GET /api/search?q=seasoning', () => '/api/search?q=seasoning'],
 ];
-const lines: string[] = [`${MESSAGES} messages, ${conversations} conversations, ${customers} customers, ${Math.floor(conversations / 50)} pending drafts; ${REQUESTS} requests a page, signed in as an owner`];
+const lines: string[] = [
+  `${MESSAGES} messages, ${conversations} conversations, ${customers} customers, ${Math.floor(conversations / 50)} pending drafts; ${REQUESTS} requests a page, signed in as an owner`,
+];
 let floor = 0;
 for (const [name, path] of pages) {
   const times: number[] = [];

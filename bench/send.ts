@@ -12,18 +12,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import nodemailer from 'nodemailer';
 import { simpleParser } from 'mailparser';
+import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { openRuntime } from '../cli/runtime.ts';
 import { loadConfig } from '../core/config.ts';
 import { openPglite } from '../core/db/database.ts';
 import { approveDraft } from '../core/drafts/drafts.ts';
 import { createUser } from '../core/users/users.ts';
-import { startWorkers } from '../workers/index.ts';
 import { Dovecot } from '../test/support/dovecot.ts';
 import { writtenDraft } from '../test/support/drafts.ts';
 import { deleteRedisPrefix } from '../test/support/redis-keys.ts';
+import { startWorkers } from '../workers/index.ts';
 import { percentile, report } from './report.ts';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '2000' }, single: { type: 'string', default: '50' } } });
@@ -77,7 +77,18 @@ try {
   const sample = await rt.ctx.db.selectFrom('drafts').select(['subject', 'body', 'to']).where('id', 'in', ids).execute();
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, pool: true, maxConnections: 4, ignoreTLS: true });
   t = performance.now();
-  await Promise.all(sample.map((d, i) => transport.sendMail({ from: 'Dana at Fernhill <support@fernhill.example>', to: d.to.map((a) => a.address), subject: d.subject, text: d.body, html: `<p>${d.body}</p>`, messageId: `<raw-${i}@bench.example>` })));
+  await Promise.all(
+    sample.map((d, i) =>
+      transport.sendMail({
+        from: 'Dana at Fernhill <support@fernhill.example>',
+        to: d.to.map((a) => a.address),
+        subject: d.subject,
+        text: d.body,
+        html: `<p>${d.body}</p>`,
+        messageId: `<raw-${i}@bench.example>`,
+      }),
+    ),
+  );
   const floorMs = performance.now() - t;
   transport.close();
   accepted.clear();

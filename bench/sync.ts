@@ -11,13 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ImapFlow } from 'imapflow';
+import { openRuntime } from '../cli/runtime.ts';
 import { loadConfig } from '../core/config.ts';
 import { openPglite } from '../core/db/database.ts';
-import { openRuntime } from '../cli/runtime.ts';
-import { startWorkers } from '../workers/index.ts';
 import { Dovecot } from '../test/support/dovecot.ts';
 import { generateMail } from '../test/support/mail-generator.ts';
 import { deleteRedisPrefix } from '../test/support/redis-keys.ts';
+import { startWorkers } from '../workers/index.ts';
 import { percentile, report } from './report.ts';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '10000' }, latency: { type: 'string', default: '50' } } });
@@ -38,11 +38,13 @@ try {
   // Four connections append in parallel: setting up is not what we measure.
   const mail = generateMail({ count, seed: 42, tag: 'bench' });
   let t = performance.now();
-  await Promise.all([0, 1, 2, 3].map(async (lane) => {
-    const client = await connect();
-    for (let i = lane; i < mail.length; i += 4) await client.append('INBOX', mail[i]!.raw);
-    await client.logout();
-  }));
+  await Promise.all(
+    [0, 1, 2, 3].map(async (lane) => {
+      const client = await connect();
+      for (let i = lane; i < mail.length; i += 4) await client.append('INBOX', mail[i]!.raw);
+      await client.logout();
+    }),
+  );
   const bytes = mail.reduce((n, m) => n + Buffer.byteLength(m.raw), 0);
   console.log(`appended ${count} messages (${(bytes / 1024 / 1024).toFixed(1)} MiB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
@@ -82,8 +84,22 @@ try {
   }
   const syncMs = performance.now() - t;
   clearInterval(sampler);
-  const stored = Number((await db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  const conversations = Number((await db.selectFrom('conversations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const stored = Number(
+    (
+      await db
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+  const conversations = Number(
+    (
+      await db
+        .selectFrom('conversations')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
   // (c) APPEND to draft visible, one message at a time, IDLE doing the work.
   const latencies: number[] = [];
@@ -91,9 +107,17 @@ try {
   for (let i = 0; i < latencyRuns; i++) {
     const id = `latency-${i}-${Date.now()}@bakery.example`;
     const start = performance.now();
-    await appender.append('INBOX', `From: Maria Lopez <maria.${i}@bakery.example>\r\nTo: support@fernhill.example\r\nSubject: Question ${i} about the pan\r\nDate: ${new Date().toUTCString()}\r\nMessage-ID: <${id}>\r\n\r\nDoes the pan work on induction?\r\n`);
+    await appender.append(
+      'INBOX',
+      `From: Maria Lopez <maria.${i}@bakery.example>\r\nTo: support@fernhill.example\r\nSubject: Question ${i} about the pan\r\nDate: ${new Date().toUTCString()}\r\nMessage-ID: <${id}>\r\n\r\nDoes the pan work on induction?\r\n`,
+    );
     for (;;) {
-      const draft = await db.selectFrom('drafts').innerJoin('messages', 'messages.id', 'drafts.answers_message_id').select('drafts.id').where('messages.message_id', '=', id).executeTakeFirst();
+      const draft = await db
+        .selectFrom('drafts')
+        .innerJoin('messages', 'messages.id', 'drafts.answers_message_id')
+        .select('drafts.id')
+        .where('messages.message_id', '=', id)
+        .executeTakeFirst();
       if (draft) break;
       await new Promise((r) => setTimeout(r, 2));
     }

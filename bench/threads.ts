@@ -8,17 +8,18 @@
  * in the same run (parsing alone, and storing the same rows with plain INSERTs), then the median and 95th
  * percentile of GET /api/customers/:id and GET /api/search over HTTP with all that mail loaded.
  */
-import os from 'node:os';
-import { parseArgs } from 'node:util';
-import type { Server } from 'node:http';
+
 import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import os from 'node:os';
 import { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { systemClock } from '../core/clock.ts';
 import { loadConfig } from '../core/config.ts';
 import type { Ctx } from '../core/context.ts';
-import { openMemoryPglite, openPostgres, type Database } from '../core/db/database.ts';
+import { type Database, openMemoryPglite, openPostgres } from '../core/db/database.ts';
 import { migrateToLatest } from '../core/db/migrate.ts';
 import { noJobs } from '../core/jobs.ts';
 import { createLogger } from '../core/logger.ts';
@@ -28,10 +29,10 @@ import { extractNewText } from '../core/mail/quotes.ts';
 import { upsertMailbox } from '../core/mailboxes/mailboxes.ts';
 import { createSecretBox } from '../core/secrets.ts';
 import { createToken } from '../core/users/tokens.ts';
-import { seededRandom } from '../test/support/mail-generator.ts';
-import { percentile } from './report.ts';
 import { createUser } from '../core/users/users.ts';
 import { createApp } from '../server/app.ts';
+import { seededRandom } from '../test/support/mail-generator.ts';
+import { percentile } from './report.ts';
 
 const { values: args } = parseArgs({
   options: { messages: { type: 'string', default: '50000' }, requests: { type: 'string', default: '300' }, postgres: { type: 'string' }, seed: { type: 'string', default: '7' } },
@@ -46,15 +47,134 @@ const FLOOR_SAMPLE = Math.min(5_000, TOTAL);
 // Generated mail: customers with several conversations, reply chains with full References and quoted
 // history, some replies that lost their references (subject only), some messages arriving out of order.
 
-const FIRST = ['Maria', 'Jonas', 'Aisha', 'Ben', 'Camille', 'Ruth', 'Owen', 'Mei', 'Lukas', 'Priya', 'Nadia', 'Gareth', 'Julia', 'Tom', 'Sofia', 'Kenji', 'Amara', 'Lars', 'Elena', 'Diego', 'Ines', 'Pavel', 'Zoe', 'Ahmed', 'Hanna', 'Marco', 'Yuki', 'Chloe', 'Emeka', 'Greta'];
-const LAST = ['Lopez', 'Berg', 'Bello', 'Oduya', 'Dubois', 'Calloway', 'Fairweather', 'Chen', 'Brandt', 'Nair', 'Haddad', 'Pryce', 'Marchetti', 'Baker', 'Rossi', 'Sato', 'Okoye', 'Nilsen', 'Petrova', 'Alvarez', 'Novak', 'Fischer', 'Moreau', 'Kowalski', 'Jensen', 'Silva', 'Tanaka', 'Murphy', 'Weber', 'Costa'];
+const FIRST = [
+  'Maria',
+  'Jonas',
+  'Aisha',
+  'Ben',
+  'Camille',
+  'Ruth',
+  'Owen',
+  'Mei',
+  'Lukas',
+  'Priya',
+  'Nadia',
+  'Gareth',
+  'Julia',
+  'Tom',
+  'Sofia',
+  'Kenji',
+  'Amara',
+  'Lars',
+  'Elena',
+  'Diego',
+  'Ines',
+  'Pavel',
+  'Zoe',
+  'Ahmed',
+  'Hanna',
+  'Marco',
+  'Yuki',
+  'Chloe',
+  'Emeka',
+  'Greta',
+];
+const LAST = [
+  'Lopez',
+  'Berg',
+  'Bello',
+  'Oduya',
+  'Dubois',
+  'Calloway',
+  'Fairweather',
+  'Chen',
+  'Brandt',
+  'Nair',
+  'Haddad',
+  'Pryce',
+  'Marchetti',
+  'Baker',
+  'Rossi',
+  'Sato',
+  'Okoye',
+  'Nilsen',
+  'Petrova',
+  'Alvarez',
+  'Novak',
+  'Fischer',
+  'Moreau',
+  'Kowalski',
+  'Jensen',
+  'Silva',
+  'Tanaka',
+  'Murphy',
+  'Weber',
+  'Costa',
+];
 const PLACES = ['alder', 'birch', 'cedar', 'linden', 'maple', 'rowan', 'willow', 'harbour', 'hill', 'meadow', 'river', 'stone', 'brook', 'field', 'north', 'old-town'];
 const TRADES = ['bakery', 'kitchen', 'cafe', 'bistro', 'hotel', 'cookschool', 'trattoria', 'deli', 'catering', 'atelier'];
 const FREE = ['gmail.com', 'outlook.com', 'web.de', 'yahoo.fr', 'icloud.com', 'gmx.net'];
-const SUBJECTS = ['Does the 28 cm pan work on induction?', 'Order delivery', 'Warped frying pan', 'Replacement handles', 'Invoice with our VAT number', 'Knife sharpening', 'Gift wrap', 'Wholesale prices', 'Lid for the casserole', 'Return label', 'Cast iron seasoning', 'Damaged box', 'Engraving on a knife', 'Discount code not working', 'Delivery address change', 'Whetstone grit', 'Oven safe handles?', 'Lieferung nach Wien', 'Commande en retard', 'Pedido incompleto'];
-const QUESTIONS = ['Could you check where my order is?', 'The tracking has not moved for three days.', 'Does it work on an induction hob?', 'How heavy is the 28 cm pan?', 'Can I return it if it does not fit?', 'Do you sell replacement handles?', 'Could you send the invoice with our VAT number?', 'Which whetstone grit would you recommend?', 'Is the handle oven safe at 250 degrees?', 'Can you engrave a name on the blade?', 'The discount code says it has expired.', 'We would like to order twenty pans for the restaurant.', 'Wann kommt meine Lieferung?', 'Ma commande n’est toujours pas arrivée.', 'Falta una tapa en el pedido.', 'The box arrived crushed, the pan looks fine though.', 'How do I season the cast iron skillet?'];
-const REPLIES = ['Thanks for the quick answer.', 'That worked, thank you!', 'Still nothing here, I am getting worried.', 'Perfect, I have placed the order.', 'One more question: does it come with a lid?', 'Great, the invoice is exactly what we needed.', 'Danke, das hat geholfen.', 'Merci beaucoup !', 'Could you also send a photo?'];
-const OURS = ['Thanks for writing in.', 'I have checked with the warehouse and your parcel left yesterday.', 'Yes, it works on induction and in the oven.', 'I have attached the corrected invoice.', 'A replacement is on its way today.', 'The 24 cm lid fits it perfectly.', 'I have extended the code for you.'];
+const SUBJECTS = [
+  'Does the 28 cm pan work on induction?',
+  'Order delivery',
+  'Warped frying pan',
+  'Replacement handles',
+  'Invoice with our VAT number',
+  'Knife sharpening',
+  'Gift wrap',
+  'Wholesale prices',
+  'Lid for the casserole',
+  'Return label',
+  'Cast iron seasoning',
+  'Damaged box',
+  'Engraving on a knife',
+  'Discount code not working',
+  'Delivery address change',
+  'Whetstone grit',
+  'Oven safe handles?',
+  'Lieferung nach Wien',
+  'Commande en retard',
+  'Pedido incompleto',
+];
+const QUESTIONS = [
+  'Could you check where my order is?',
+  'The tracking has not moved for three days.',
+  'Does it work on an induction hob?',
+  'How heavy is the 28 cm pan?',
+  'Can I return it if it does not fit?',
+  'Do you sell replacement handles?',
+  'Could you send the invoice with our VAT number?',
+  'Which whetstone grit would you recommend?',
+  'Is the handle oven safe at 250 degrees?',
+  'Can you engrave a name on the blade?',
+  'The discount code says it has expired.',
+  'We would like to order twenty pans for the restaurant.',
+  'Wann kommt meine Lieferung?',
+  'Ma commande n’est toujours pas arrivée.',
+  'Falta una tapa en el pedido.',
+  'The box arrived crushed, the pan looks fine though.',
+  'How do I season the cast iron skillet?',
+];
+const REPLIES = [
+  'Thanks for the quick answer.',
+  'That worked, thank you!',
+  'Still nothing here, I am getting worried.',
+  'Perfect, I have placed the order.',
+  'One more question: does it come with a lid?',
+  'Great, the invoice is exactly what we needed.',
+  'Danke, das hat geholfen.',
+  'Merci beaucoup !',
+  'Could you also send a photo?',
+];
+const OURS = [
+  'Thanks for writing in.',
+  'I have checked with the warehouse and your parcel left yesterday.',
+  'Yes, it works on induction and in the oven.',
+  'I have attached the corrected invoice.',
+  'A replacement is on its way today.',
+  'The 24 cm lid fits it perfectly.',
+  'I have extended the code for you.',
+];
 
 interface Customer {
   name: string;
@@ -96,9 +216,15 @@ function* generateMail(total: number, seed: number, end: Date): Generator<Genera
   };
   const message = (t: Thread, from: { name: string; address: string }, to: string, subjectOnly: boolean, text: string): string => {
     const id = `${++seq}.${Math.floor(r() * 1e9).toString(36)}@${from.address.split('@')[1]}`;
-    const date = new Date((at += Math.max(1000, Math.round(stepMs * (0.2 + r() * 1.6)))));
+    at += Math.max(1000, Math.round(stepMs * (0.2 + r() * 1.6)));
+    const date = new Date(at);
     const reply = t.ids.length > 0;
-    const quote = reply ? `\n\nOn ${t.last.date.toUTCString()}, ${t.last.name} wrote:\n${t.last.text.split('\n').map((l) => `> ${l}`).join('\n')}` : '';
+    const quote = reply
+      ? `\n\nOn ${t.last.date.toUTCString()}, ${t.last.name} wrote:\n${t.last.text
+          .split('\n')
+          .map((l) => `> ${l}`)
+          .join('\n')}`
+      : '';
     const signature = from.address !== US && r() < 0.2 ? `\n\n-- \n${from.name}${t.customer.company ? `\n${t.customer.company.split('.')[0]}` : ''}` : '';
     const headers = [
       `From: ${from.name} <${from.address}>`,
@@ -106,7 +232,15 @@ function* generateMail(total: number, seed: number, end: Date): Generator<Genera
       `Subject: ${reply ? 'Re: ' : ''}${t.subject}`,
       `Date: ${date.toUTCString()}`,
       `Message-ID: <${id}>`,
-      ...(reply && !subjectOnly ? [`In-Reply-To: <${t.ids[t.ids.length - 1]}>`, `References: ${t.ids.slice(-20).map((x) => `<${x}>`).join(' ')}`] : []),
+      ...(reply && !subjectOnly
+        ? [
+            `In-Reply-To: <${t.ids[t.ids.length - 1]}>`,
+            `References: ${t.ids
+              .slice(-20)
+              .map((x) => `<${x}>`)
+              .join(' ')}`,
+          ]
+        : []),
       'MIME-Version: 1.0',
       'Content-Type: text/plain; charset=utf-8',
       'Content-Transfer-Encoding: 8bit',
@@ -206,17 +340,45 @@ async function floors(end: Date): Promise<{ parse: number; insert: number }> {
   // The same rows stored with plain INSERTs, one transaction each: no customers, no threading, no search upkeep beyond the columns.
   const { database, drop } = await openDatabase();
   try {
-    const conversation = await database.db.insertInto('conversations').values({ subject: 'floor', normalized_subject: 'floor', status: 'done', first_message_at: end, last_message_at: end, updated_at: end }).returning('id').executeTakeFirstOrThrow();
+    const conversation = await database.db
+      .insertInto('conversations')
+      .values({ subject: 'floor', normalized_subject: 'floor', status: 'done', first_message_at: end, last_message_at: end, updated_at: end })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     started = performance.now();
     for (const { p, newText, source } of parsed) {
       await database.db.transaction().execute(async (tx) => {
         const m = await tx
           .insertInto('messages')
           .values({
-            conversation_id: conversation.id, customer_id: null, mailbox_id: null, message_id: p.messageId, synthetic_message_id: false, in_reply_to: p.inReplyTo, references: p.references,
-            subject: p.subject, from_address: p.from?.address ?? null, from_name: p.from?.name ?? null, to: JSON.stringify(p.to), cc: JSON.stringify(p.cc), reply_to: '[]', date: p.date ?? end,
-            utc_offset_minutes: p.utcOffsetMinutes, direction: 'in', origin: 'import', text: p.text, new_text: newText, html: null, automated_reason: null, historical: true, warnings: [],
-            size_bytes: p.sizeBytes, source_sha256: p.sourceSha256, sent_by_user_id: null, normalized_subject: p.subject.toLowerCase(), thread_index: null,
+            conversation_id: conversation.id,
+            customer_id: null,
+            mailbox_id: null,
+            message_id: p.messageId,
+            synthetic_message_id: false,
+            in_reply_to: p.inReplyTo,
+            references: p.references,
+            subject: p.subject,
+            from_address: p.from?.address ?? null,
+            from_name: p.from?.name ?? null,
+            to: JSON.stringify(p.to),
+            cc: JSON.stringify(p.cc),
+            reply_to: '[]',
+            date: p.date ?? end,
+            utc_offset_minutes: p.utcOffsetMinutes,
+            direction: 'in',
+            origin: 'import',
+            text: p.text,
+            new_text: newText,
+            html: null,
+            automated_reason: null,
+            historical: true,
+            warnings: [],
+            size_bytes: p.sizeBytes,
+            source_sha256: p.sourceSha256,
+            sent_by_user_id: null,
+            normalized_subject: p.subject.toLowerCase(),
+            thread_index: null,
           })
           .returning('id')
           .executeTakeFirstOrThrow();
@@ -255,7 +417,13 @@ async function main(): Promise<void> {
   const ctx = contextFor(database);
   say(`bench:threads: ${fmt(TOTAL)} generated messages on ${label}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`);
   try {
-    const mailbox = await upsertMailbox(ctx, { name: 'Fernhill', email: US, imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' }, smtp: { host: 'h', port: 1, secure: false, user: '', password: '' }, source: 'ui' });
+    const mailbox = await upsertMailbox(ctx, {
+      name: 'Fernhill',
+      email: US,
+      imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
+      smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
+      source: 'ui',
+    });
     const ours = new Set([US]);
     const checkpoints = [10_000, 25_000, 50_000, 75_000, 100_000, 250_000, 1_000_000].filter((c) => c < TOTAL).concat(TOTAL);
     const sampleCustomers: string[] = [];
@@ -269,12 +437,17 @@ async function main(): Promise<void> {
       if (done === checkpoints[0]) {
         checkpoints.shift();
         const now = performance.now();
-        say(`  ${fmt(done).padStart(9)} messages: ${fmt((done - last.done) / ((now - last.at) / 1000)).padStart(5)} msg/s since the last mark, ${fmt(done / ((now - started) / 1000)).padStart(5)} msg/s overall`);
+        say(
+          `  ${fmt(done).padStart(9)} messages: ${fmt((done - last.done) / ((now - last.at) / 1000)).padStart(5)} msg/s since the last mark, ${fmt(done / ((now - started) / 1000)).padStart(5)} msg/s overall`,
+        );
         last = { at: now, done };
       }
     }
     const rate = TOTAL / ((performance.now() - started) / 1000);
-    const counts = await sql<{ conversations: number; customers: number }>`select (select count(*) from conversations)::int as conversations, (select count(*) from customers)::int as customers`.execute(ctx.db);
+    const counts = await sql<{
+      conversations: number;
+      customers: number;
+    }>`select (select count(*) from conversations)::int as conversations, (select count(*) from customers)::int as customers`.execute(ctx.db);
     say(`  ${fmt(counts.rows[0]!.conversations)} conversations, ${fmt(counts.rows[0]!.customers)} customers`);
     say(`floors (first ${fmt(FLOOR_SAMPLE)} of the same messages, same run):`);
     say(`  parse only (parseMessage + quote removal): ${fmt(floor.parse)} msg/s; ingest is ${(rate / floor.parse).toFixed(2)} of it`);
@@ -290,9 +463,20 @@ async function main(): Promise<void> {
       const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
       const r = seededRandom(SEED + 2);
       const pick = <T>(list: readonly T[]): T => list[Math.floor(r() * list.length)]!;
-      const ids = await ctx.db.selectFrom('customer_addresses').select(['address', 'customer_id']).where('address', 'in', [...new Set(sampleCustomers)].slice(0, 2000)).execute();
+      const ids = await ctx.db
+        .selectFrom('customer_addresses')
+        .select(['address', 'customer_id'])
+        .where('address', 'in', [...new Set(sampleCustomers)].slice(0, 2000))
+        .execute();
       const customerPaths = Array.from({ length: REQUESTS + 10 }, () => `/api/customers/${pick(ids).customer_id}`);
-      const words = [...new Set([...QUESTIONS, ...REPLIES, ...SUBJECTS].join(' ').toLowerCase().match(/\p{L}{4,}/gu)!)];
+      const words = [
+        ...new Set(
+          [...QUESTIONS, ...REPLIES, ...SUBJECTS]
+            .join(' ')
+            .toLowerCase()
+            .match(/\p{L}{4,}/gu)!,
+        ),
+      ];
       const queries = Array.from({ length: REQUESTS + 10 }, (_, i) => {
         const kind = i % 5;
         if (kind === 0) return pick(ids).address;
@@ -302,10 +486,16 @@ async function main(): Promise<void> {
         return `${pick(words)} ${pick(words)}`;
       });
       const cards = await timeRequests(url, token, customerPaths);
-      const searches = await timeRequests(url, token, queries.map((q) => `/api/search?q=${encodeURIComponent(q)}&limit=20`));
+      const searches = await timeRequests(
+        url,
+        token,
+        queries.map((q) => `/api/search?q=${encodeURIComponent(q)}&limit=20`),
+      );
       say(`HTTP, one request at a time, ${fmt(REQUESTS)} each after 10 warm-up requests:`);
       say(`  GET /api/customers/:id   median ${ms(percentile(cards, 50))}, p95 ${ms(percentile(cards, 95))}, max ${ms(Math.max(...cards))}`);
-      say(`  GET /api/search?q=       median ${ms(percentile(searches, 50))}, p95 ${ms(percentile(searches, 95))}, max ${ms(Math.max(...searches))} (addresses, names, words, 4-letter prefixes, two words)`);
+      say(
+        `  GET /api/search?q=       median ${ms(percentile(searches, 50))}, p95 ${ms(percentile(searches, 95))}, max ${ms(Math.max(...searches))} (addresses, names, words, 4-letter prefixes, two words)`,
+      );
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }

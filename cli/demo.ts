@@ -72,7 +72,11 @@ export async function setUpDemo(ctx: Ctx, capturePort: number): Promise<{ import
     { email: 'dana@fernhill.example', name: 'Dana Okafor', role: 'owner' as const },
     { email: 'sam@fernhill.example', name: 'Sam Reyes', role: 'agent' as const },
   ]) {
-    await ctx.db.insertInto('users').values({ ...person, password_hash: null, signature: '' }).onConflict((oc) => oc.column('email').doNothing()).execute();
+    await ctx.db
+      .insertInto('users')
+      .values({ ...person, password_hash: null, signature: '' })
+      .onConflict((oc) => oc.column('email').doNothing())
+      .execute();
   }
   // Not historical: in the demo every conversation still waiting on us gets its draft, whatever today's date.
   const result = await importMail(ctx, DEMO_MAIL_DIR, { mailboxId: mailbox.id, historical: false });

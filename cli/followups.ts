@@ -16,7 +16,10 @@ export async function runFollowups(ctx: Ctx, asOf = ctx.clock.now()): Promise<st
   const report = await evaluateFollowups(ctx, asOf);
   const lines = report.outcomes
     .filter((o) => o.result !== 'not_yet' && o.result !== 'settled')
-    .map((o) => `${o.result} ${o.rule} (${RULE_LABELS[o.rule]})${o.conversationId ? ` conversation ${o.conversationId}` : ''}${o.customerId ? ` customer ${o.customerId}` : ''}${o.draftId ? ` draft ${o.draftId}` : ''}${o.why ? `: ${o.why}` : ''}`);
+    .map(
+      (o) =>
+        `${o.result} ${o.rule} (${RULE_LABELS[o.rule]})${o.conversationId ? ` conversation ${o.conversationId}` : ''}${o.customerId ? ` customer ${o.customerId}` : ''}${o.draftId ? ` draft ${o.draftId}` : ''}${o.why ? `: ${o.why}` : ''}`,
+    );
   const drafted = report.outcomes.filter((o) => o.result === 'drafted').length;
   lines.push(`follow-ups as of ${asOf.toISOString()}: ${drafted} drafted, ${report.withdrawn} withdrawn; nothing is sent until a person approves it`);
   return `${lines.join('\n')}\n`;

@@ -1,26 +1,28 @@
 import fs from 'node:fs';
 import type { Server } from 'node:http';
+import { Presets, SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
-import { SingleBar, Presets } from 'cli-progress';
-import { exportThreads } from '../core/conversations/export.ts';
 import { loadConfig } from '../core/config.ts';
+import { exportThreads } from '../core/conversations/export.ts';
+import type { OAuthProviderName, Role } from '../core/db/schema.ts';
 import { ConfigError, LonghandError, PortInUseError, ValidationError } from '../core/errors.ts';
 import { importMail } from '../core/mail/import.ts';
 import { addMailbox, listMailboxes, requestResync } from '../core/mailboxes/mailboxes.ts';
 import { addOAuthMailbox } from '../core/mailboxes/oauth-connect.ts';
 import { createToken } from '../core/users/tokens.ts';
 import { createUser, findUserByEmail, ROLES, setPassword, setupNeeded } from '../core/users/users.ts';
-import type { OAuthProviderName, Role } from '../core/db/schema.ts';
 import { createApp } from '../server/app.ts';
-import { startWorkers, type RunningWorkers } from '../workers/index.ts';
-import { demoConfig, setUpDemo, startCapture, type DemoCapture } from './demo.ts';
+import { type RunningWorkers, startWorkers } from '../workers/index.ts';
+import { type DemoCapture, demoConfig, setUpDemo, startCapture } from './demo.ts';
 import { parseNow, runFollowups } from './followups.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /** Runs a one-off command with the database (no queues) and closes everything after. */
@@ -54,7 +56,12 @@ async function serve(parts: { web: boolean; workers: boolean; demo: boolean }): 
     ctx.log.info({ imported }, 'demo data ready; replies go to the built-in capture server, nothing leaves this machine');
   }
   if (parts.web) {
-    const app = createApp(ctx, { sessionSecret: rt.sessionSecret, queues: rt.queues!.all, queueProblem: rt.queueProblem, ...(capture ? { capturedMail: () => capture!.mails } : {}) });
+    const app = createApp(ctx, {
+      sessionSecret: rt.sessionSecret,
+      queues: rt.queues!.all,
+      queueProblem: rt.queueProblem,
+      ...(capture ? { capturedMail: () => capture!.mails } : {}),
+    });
     // Listen before any worker starts: on a busy port the process stops without touching the queues.
     try {
       server = await listen(app, ctx.config.port, ctx.config.host);
@@ -78,7 +85,13 @@ async function serve(parts: { web: boolean; workers: boolean; demo: boolean }): 
     }
   }
   if (parts.workers) {
-    workers = await startWorkers(ctx, { connection: rt.redis!, redis: rt.redis!, queues: rt.queues!, prefix: ctx.config.queuePrefix, ownership: { leaseMs: ctx.config.mailboxLeaseMs } });
+    workers = await startWorkers(ctx, {
+      connection: rt.redis!,
+      redis: rt.redis!,
+      queues: rt.queues!,
+      prefix: ctx.config.queuePrefix,
+      ownership: { leaseMs: ctx.config.mailboxLeaseMs },
+    });
     if (!parts.web) process.stderr.write(`Longhand workers are up (worker ${workers.owners.workerId})\n`);
   }
   // "Up" once everything is: the web app listening and the workers running.
@@ -104,13 +117,28 @@ async function serve(parts: { web: boolean; workers: boolean; demo: boolean }): 
 export function buildCli(): Command {
   const program = new Command('longhand').description('Answer customers personally.').showHelpAfterError();
 
-  program.command('start').description('web and all workers in one process (the embedded default)').option('--demo', 'import sample conversations and capture outgoing mail locally').action((o: { demo?: boolean }) => serve({ web: true, workers: true, demo: Boolean(o.demo) }));
-  program.command('web').description('the web server alone (needs DATABASE_URL to run beside workers)').action(() => serve({ web: true, workers: false, demo: false }));
-  program.command('worker').description('the queue workers and mailbox sync alone (needs DATABASE_URL to run beside web)').action(() => serve({ web: false, workers: true, demo: false }));
+  program
+    .command('start')
+    .description('web and all workers in one process (the embedded default)')
+    .option('--demo', 'import sample conversations and capture outgoing mail locally')
+    .action((o: { demo?: boolean }) => serve({ web: true, workers: true, demo: Boolean(o.demo) }));
+  program
+    .command('web')
+    .description('the web server alone (needs DATABASE_URL to run beside workers)')
+    .action(() => serve({ web: true, workers: false, demo: false }));
+  program
+    .command('worker')
+    .description('the queue workers and mailbox sync alone (needs DATABASE_URL to run beside web)')
+    .action(() => serve({ web: false, workers: true, demo: false }));
 
-  program.command('migrate').description('bring the database schema up to date').action(() => withRuntime(async () => {
-    process.stdout.write('database is up to date\n');
-  }));
+  program
+    .command('migrate')
+    .description('bring the database schema up to date')
+    .action(() =>
+      withRuntime(async () => {
+        process.stdout.write('database is up to date\n');
+      }),
+    );
 
   const user = program.command('user').description('manage staff accounts');
   user
@@ -119,19 +147,23 @@ export function buildCli(): Command {
     .requiredOption('--name <name>')
     .addOption(new Option('--role <role>').choices(ROLES).default('agent'))
     .option('--password-stdin', 'read the password from standard input')
-    .action((o: { email: string; name: string; role: Role; passwordStdin?: boolean }) => withRuntime(async ({ ctx }) => {
-      const password = o.passwordStdin ? await readStdin() : null;
-      const created = await createUser(ctx, { email: o.email, name: o.name, role: o.role, password });
-      process.stdout.write(`added ${created.email} as ${created.role}${password ? '' : ' (no password yet: set one with `longhand user password`)'}\n`);
-    }));
+    .action((o: { email: string; name: string; role: Role; passwordStdin?: boolean }) =>
+      withRuntime(async ({ ctx }) => {
+        const password = o.passwordStdin ? await readStdin() : null;
+        const created = await createUser(ctx, { email: o.email, name: o.name, role: o.role, password });
+        process.stdout.write(`added ${created.email} as ${created.role}${password ? '' : ' (no password yet: set one with `longhand user password`)'}\n`);
+      }),
+    );
   user
     .command('password')
     .description('set or reset a password (read from standard input)')
     .requiredOption('--email <email>')
-    .action((o: { email: string }) => withRuntime(async ({ ctx }) => {
-      await setPassword(ctx, o.email, await readStdin(), null);
-      process.stdout.write(`password set for ${o.email}\n`);
-    }));
+    .action((o: { email: string }) =>
+      withRuntime(async ({ ctx }) => {
+        await setPassword(ctx, o.email, await readStdin(), null);
+        process.stdout.write(`password set for ${o.email}\n`);
+      }),
+    );
 
   const mailbox = program.command('mailbox').description('mailboxes Longhand reads and sends from');
   mailbox
@@ -143,32 +175,67 @@ export function buildCli(): Command {
     .option('--name <name>', 'shown to customers after the person\'s name, e.g. "Dana at NAME"')
     .option('--folder <path...>', 'more folders to read besides INBOX and Sent')
     .addOption(new Option('--oauth-provider <provider>', 'sign in with OAuth2 instead of a password').choices(['google', 'microsoft', 'custom']))
-    .option('--oauth-token-url <url>', 'the provider\'s token endpoint (custom providers; Google\'s and Microsoft\'s are known)')
-    .option('--oauth-client-id <id>', 'the app registration the refresh token belongs to (else the team\'s, from the environment or Settings)')
+    .option('--oauth-token-url <url>', "the provider's token endpoint (custom providers; Google's and Microsoft's are known)")
+    .option('--oauth-client-id <id>', "the app registration the refresh token belongs to (else the team's, from the environment or Settings)")
     .option('--oauth-client-secret <secret>', 'its secret, if it has one')
     .option('--oauth-refresh-token-stdin', 'read the refresh token from standard input')
-    .action((o: { email: string; imapUrl?: string; smtpUrl?: string; name?: string; folder?: string[]; oauthProvider?: OAuthProviderName; oauthTokenUrl?: string; oauthClientId?: string; oauthClientSecret?: string; oauthRefreshTokenStdin?: boolean }) => withRuntime(async ({ ctx }) => {
-      if (o.oauthProvider) {
-        if (!o.oauthRefreshTokenStdin) throw new ValidationError('--oauth-provider needs --oauth-refresh-token-stdin: the refresh token is read from standard input, never from the command line.', 'oauthRefreshToken');
-        const refreshToken = await readStdin();
-        const saved = await addOAuthMailbox(ctx, { email: o.email, name: o.name, imapUrl: o.imapUrl, smtpUrl: o.smtpUrl, extraFolders: o.folder, provider: o.oauthProvider, tokenUrl: o.oauthTokenUrl, clientId: o.oauthClientId, clientSecret: o.oauthClientSecret, refreshToken }, null);
-        process.stdout.write(`saved mailbox ${saved.name} <${saved.email}>, signing in with OAuth2 (${o.oauthProvider})\n`);
-        return;
-      }
-      if (!o.imapUrl || !o.smtpUrl) throw new ValidationError('A mailbox that signs in with a password needs --imap-url and --smtp-url.', o.imapUrl ? 'smtpUrl' : 'imapUrl');
-      const saved = await addMailbox(ctx, { email: o.email, name: o.name, imapUrl: o.imapUrl, smtpUrl: o.smtpUrl, extraFolders: o.folder }, null);
-      process.stdout.write(`saved mailbox ${saved.name} <${saved.email}>\n`);
-    }));
+    .action(
+      (o: {
+        email: string;
+        imapUrl?: string;
+        smtpUrl?: string;
+        name?: string;
+        folder?: string[];
+        oauthProvider?: OAuthProviderName;
+        oauthTokenUrl?: string;
+        oauthClientId?: string;
+        oauthClientSecret?: string;
+        oauthRefreshTokenStdin?: boolean;
+      }) =>
+        withRuntime(async ({ ctx }) => {
+          if (o.oauthProvider) {
+            if (!o.oauthRefreshTokenStdin)
+              throw new ValidationError(
+                '--oauth-provider needs --oauth-refresh-token-stdin: the refresh token is read from standard input, never from the command line.',
+                'oauthRefreshToken',
+              );
+            const refreshToken = await readStdin();
+            const saved = await addOAuthMailbox(
+              ctx,
+              {
+                email: o.email,
+                name: o.name,
+                imapUrl: o.imapUrl,
+                smtpUrl: o.smtpUrl,
+                extraFolders: o.folder,
+                provider: o.oauthProvider,
+                tokenUrl: o.oauthTokenUrl,
+                clientId: o.oauthClientId,
+                clientSecret: o.oauthClientSecret,
+                refreshToken,
+              },
+              null,
+            );
+            process.stdout.write(`saved mailbox ${saved.name} <${saved.email}>, signing in with OAuth2 (${o.oauthProvider})\n`);
+            return;
+          }
+          if (!o.imapUrl || !o.smtpUrl) throw new ValidationError('A mailbox that signs in with a password needs --imap-url and --smtp-url.', o.imapUrl ? 'smtpUrl' : 'imapUrl');
+          const saved = await addMailbox(ctx, { email: o.email, name: o.name, imapUrl: o.imapUrl, smtpUrl: o.smtpUrl, extraFolders: o.folder }, null);
+          process.stdout.write(`saved mailbox ${saved.name} <${saved.email}>\n`);
+        }),
+    );
   mailbox
     .command('resync')
     .description('sync a mailbox again from the start (backfills without duplicating)')
     .requiredOption('--email <address>')
-    .action((o: { email: string }) => withRuntime(async ({ ctx }) => {
-      const found = (await listMailboxes(ctx)).find((m) => m.email === o.email.toLowerCase());
-      if (!found) throw new LonghandError('not_found', `No mailbox ${o.email}.`);
-      await requestResync(ctx, found.id, null);
-      process.stdout.write(`${found.email} will sync again from the start\n`);
-    }));
+    .action((o: { email: string }) =>
+      withRuntime(async ({ ctx }) => {
+        const found = (await listMailboxes(ctx)).find((m) => m.email === o.email.toLowerCase());
+        if (!found) throw new LonghandError('not_found', `No mailbox ${o.email}.`);
+        await requestResync(ctx, found.id, null);
+        process.stdout.write(`${found.email} will sync again from the start\n`);
+      }),
+    );
 
   program
     .command('token')
@@ -176,49 +243,58 @@ export function buildCli(): Command {
     .command('create')
     .requiredOption('--user <email>')
     .option('--name <name>', 'what the token is for', 'cli')
-    .action((o: { user: string; name: string }) => withRuntime(async ({ ctx }) => {
-      const found = await findUserByEmail(ctx, o.user);
-      if (!found) throw new LonghandError('not_found', `No user has the address ${o.user}.`);
-      process.stdout.write(`${await createToken(ctx, found.id, o.name)}\n`);
-    }));
+    .action((o: { user: string; name: string }) =>
+      withRuntime(async ({ ctx }) => {
+        const found = await findUserByEmail(ctx, o.user);
+        if (!found) throw new LonghandError('not_found', `No user has the address ${o.user}.`);
+        process.stdout.write(`${await createToken(ctx, found.id, o.name)}\n`);
+      }),
+    );
 
   program
     .command('import')
     .description('import an mbox file or a folder of .eml files (the same path as IMAP)')
     .argument('<path>')
     .option('--mailbox <email>', 'the mailbox these messages belong to')
-    .action((path: string, o: { mailbox?: string }) => withRuntime(async ({ ctx }) => {
-      const mailboxes = await listMailboxes(ctx);
-      const wanted = o.mailbox?.toLowerCase();
-      const mailbox = wanted ? mailboxes.find((m) => m.email === wanted) : mailboxes[0];
-      if (o.mailbox && !mailbox) throw new LonghandError('not_found', `No mailbox ${o.mailbox}.`);
-      // Without a terminal the bar still reports now and then and at the end, for logs and scripts.
-      const bar = new SingleBar({ format: 'importing [{bar}] {value}/{total} messages', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 2_000 }, Presets.shades_classic);
-      let started = false;
-      const result = await importMail(ctx, path, {
-        mailboxId: mailbox?.id ?? null,
-        historical: true,
-        onProgress: (done, total) => {
-          if (!started) bar.start(total, 0);
-          started = true;
-          bar.update(done);
-        },
-      });
-      if (started) bar.stop();
-      for (const r of result.refused) process.stderr.write(`refused ${r.name}: ${r.reason}\n`);
-      process.stdout.write(`imported ${result.imported} messages (${result.duplicates} already there)\n`);
-    }, true));
+    .action((path: string, o: { mailbox?: string }) =>
+      withRuntime(async ({ ctx }) => {
+        const mailboxes = await listMailboxes(ctx);
+        const wanted = o.mailbox?.toLowerCase();
+        const mailbox = wanted ? mailboxes.find((m) => m.email === wanted) : mailboxes[0];
+        if (o.mailbox && !mailbox) throw new LonghandError('not_found', `No mailbox ${o.mailbox}.`);
+        // Without a terminal the bar still reports now and then and at the end, for logs and scripts.
+        const bar = new SingleBar(
+          { format: 'importing [{bar}] {value}/{total} messages', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 2_000 },
+          Presets.shades_classic,
+        );
+        let started = false;
+        const result = await importMail(ctx, path, {
+          mailboxId: mailbox?.id ?? null,
+          historical: true,
+          onProgress: (done, total) => {
+            if (!started) bar.start(total, 0);
+            started = true;
+            bar.update(done);
+          },
+        });
+        if (started) bar.stop();
+        for (const r of result.refused) process.stderr.write(`refused ${r.name}: ${r.reason}\n`);
+        process.stdout.write(`imported ${result.imported} messages (${result.duplicates} already there)\n`);
+      }, true),
+    );
 
   program
     .command('export')
     .description('export data')
     .command('threads')
     .description('one conversation a line (JSON Lines): id, customer, subject, and the Message-ID of every message')
-    .action(() => withRuntime(async ({ ctx }) => {
-      for await (const line of exportThreads(ctx)) {
-        if (!process.stdout.write(`${JSON.stringify(line)}\n`)) await new Promise((r) => process.stdout.once('drain', r));
-      }
-    }));
+    .action(() =>
+      withRuntime(async ({ ctx }) => {
+        for await (const line of exportThreads(ctx)) {
+          if (!process.stdout.write(`${JSON.stringify(line)}\n`)) await new Promise((r) => process.stdout.once('drain', r));
+        }
+      }),
+    );
 
   program
     .command('followups')
@@ -240,7 +316,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildCli().parseAsync(argv);
   } catch (err) {
-    const message = err instanceof ConfigError || err instanceof LonghandError ? err.message : err instanceof Error ? err.stack ?? err.message : String(err);
+    const message = err instanceof ConfigError || err instanceof LonghandError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
     fs.writeSync(2, `longhand: ${message}\n`);
     process.exit(1);
   }

@@ -31,13 +31,19 @@ export async function ensureRedis(url: string, dataDir: string, log: Logger): Pr
   const u = new URL(url);
   const local = ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
   if (!local || !onPath('redis-server')) {
-    throw new LonghandError('redis_unavailable', `No Redis answers at ${u.protocol}//${u.host}. Start one (Debian: apt-get install redis-server && redis-server --daemonize yes), or set REDIS_URL to one that runs.`);
+    throw new LonghandError(
+      'redis_unavailable',
+      `No Redis answers at ${u.protocol}//${u.host}. Start one (Debian: apt-get install redis-server && redis-server --daemonize yes), or set REDIS_URL to one that runs.`,
+    );
   }
   const dir = path.join(dataDir, 'redis');
   fs.mkdirSync(dir, { recursive: true });
   const out = fs.openSync(path.join(dir, 'redis.log'), 'a');
   // Output to a file: a daemon holding our stdout would keep the caller waiting.
-  const child = spawn('redis-server', ['--port', u.port || '6379', '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: ['ignore', out, out], detached: true });
+  const child = spawn('redis-server', ['--port', u.port || '6379', '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', out, out],
+    detached: true,
+  });
   child.unref();
   for (let i = 0; i < 50; i++) {
     if (await answers(url)) {

@@ -1,18 +1,18 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { Redis } from 'ioredis';
-import { systemClock, type Clock } from '../core/clock.ts';
-import { loadConfig, type Config } from '../core/config.ts';
+import { type Clock, systemClock } from '../core/clock.ts';
+import { type Config, loadConfig } from '../core/config.ts';
 import type { Ctx } from '../core/context.ts';
-import { openPglite, openPostgres, type Database } from '../core/db/database.ts';
-import { migrateToLatest } from '../core/db/migrate.ts';
-import { restrictDataFolder } from '../core/db/data-folder.ts';
-import { noJobs } from '../core/jobs.ts';
-import { createLogger, repeatingFailureLog, type Logger } from '../core/logger.ts';
 import { organizationNameFromDomain } from '../core/customers/addresses.ts';
+import { restrictDataFolder } from '../core/db/data-folder.ts';
+import { type Database, openPglite, openPostgres } from '../core/db/database.ts';
+import { migrateToLatest } from '../core/db/migrate.ts';
+import { noJobs } from '../core/jobs.ts';
+import { createLogger, type Logger, repeatingFailureLog } from '../core/logger.ts';
 import { upsertMailbox } from '../core/mailboxes/mailboxes.ts';
 import { createSecretBox, loadSecretKey } from '../core/secrets.ts';
-import { createQueues, queueScheduler, type Queues } from '../workers/queues.ts';
+import { createQueues, type Queues, queueScheduler } from '../workers/queues.ts';
 import { ensureRedis } from './redis.ts';
 
 export interface Runtime {
@@ -74,7 +74,10 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       await new Promise<void>((resolve) => {
         if (ready.status === 'ready') return resolve();
         const timer = setTimeout(resolve, 10_000);
-        ready.once('ready', () => (clearTimeout(timer), resolve()));
+        ready.once('ready', () => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
     }
     const ctx: Ctx = { db: database.db, config, clock: options.clock ?? systemClock, log, secrets: createSecretBox(key), jobs: queues ? queueScheduler(queues) : noJobs };

@@ -43,5 +43,12 @@ export async function recentAudit(db: Kysely<DB>, o: { before?: number; limit?: 
     .orderBy('a.id', 'desc')
     .limit(o.limit ?? 100)
     .execute();
-  return rows.map((r) => ({ id: r.id, at: r.at, actor: r.name, action: r.action, subject: r.subject_type ? `${r.subject_type} ${r.subject_id}` : null, details: r.details as Record<string, unknown> }));
+  return rows.map((r) => ({
+    id: r.id,
+    at: r.at,
+    actor: r.name,
+    action: r.action,
+    subject: r.subject_type ? `${r.subject_type} ${r.subject_id}` : null,
+    details: r.details as Record<string, unknown>,
+  }));
 }

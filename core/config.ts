@@ -6,8 +6,14 @@ import { parseServerUrl, type ServerSettings } from './mail/server-url.ts';
 const ADDRESS = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 
 const envSchema = z.object({
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .default('redis://127.0.0.1:6379'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LONGHAND_HOST: z.string().min(1).default('127.0.0.1'),
   LONGHAND_DATA_DIR: z.string().min(1).default('./data'),
@@ -16,8 +22,14 @@ const envSchema = z.object({
   LONGHAND_SMTP_URL: z.string().optional(),
   LONGHAND_FROM: z.string().regex(ADDRESS, 'must be an email address, e.g. support@example.com').optional(),
   LONGHAND_UNDO_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
-  LONGHAND_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
-  LONGHAND_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'may hold letters, digits, dot, dash and underscore').default('longhand'),
+  LONGHAND_TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  LONGHAND_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'may hold letters, digits, dot, dash and underscore')
+    .default('longhand'),
   LONGHAND_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LONGHAND_HISTORY_DAYS: z.coerce.number().int().min(0).max(3650).default(14),
   LONGHAND_THREAD_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
@@ -29,10 +41,21 @@ const envSchema = z.object({
   LONGHAND_GOOGLE_TOKEN_URL: z.url().default('https://oauth2.googleapis.com/token'),
   LONGHAND_MICROSOFT_CLIENT_ID: z.string().max(500).optional(),
   LONGHAND_MICROSOFT_CLIENT_SECRET: z.string().max(500).optional(),
-  LONGHAND_MICROSOFT_TENANT: z.string().regex(/^[A-Za-z0-9.-]+$/, 'is a tenant id or domain, or common / organizations').default('common'),
+  LONGHAND_MICROSOFT_TENANT: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+$/, 'is a tenant id or domain, or common / organizations')
+    .default('common'),
   LONGHAND_MICROSOFT_AUTH_URL: z.url().optional(),
   LONGHAND_MICROSOFT_TOKEN_URL: z.url().optional(),
-  LONGHAND_PLUS_TAG_DOMAINS: z.string().default('').transform((v) => v.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean)),
+  LONGHAND_PLUS_TAG_DOMAINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((d) => d.trim().toLowerCase())
+        .filter(Boolean),
+    ),
 });
 
 /** Every environment variable Longhand reads: deployment files (docker-compose.yml) are checked against it for typos. */
@@ -114,7 +137,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailboxLeaseMs: e.LONGHAND_MAILBOX_LEASE_SECONDS * 1000,
     publicUrl: e.LONGHAND_PUBLIC_URL?.replace(/\/+$/, '') ?? null,
     oauth: {
-      google: { authorizeUrl: e.LONGHAND_GOOGLE_AUTH_URL, tokenUrl: e.LONGHAND_GOOGLE_TOKEN_URL, clientId: e.LONGHAND_GOOGLE_CLIENT_ID ?? null, clientSecret: e.LONGHAND_GOOGLE_CLIENT_SECRET ?? null },
+      google: {
+        authorizeUrl: e.LONGHAND_GOOGLE_AUTH_URL,
+        tokenUrl: e.LONGHAND_GOOGLE_TOKEN_URL,
+        clientId: e.LONGHAND_GOOGLE_CLIENT_ID ?? null,
+        clientSecret: e.LONGHAND_GOOGLE_CLIENT_SECRET ?? null,
+      },
       microsoft: {
         authorizeUrl: e.LONGHAND_MICROSOFT_AUTH_URL ?? `https://login.microsoftonline.com/${e.LONGHAND_MICROSOFT_TENANT}/oauth2/v2.0/authorize`,
         tokenUrl: e.LONGHAND_MICROSOFT_TOKEN_URL ?? `https://login.microsoftonline.com/${e.LONGHAND_MICROSOFT_TENANT}/oauth2/v2.0/token`,

@@ -17,14 +17,21 @@ export class LonghandError extends Error {
 export class ConfigError extends LonghandError {
   readonly problems: string[];
   constructor(problems: string[]) {
-    super('config_invalid', `Longhand cannot start, the configuration has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      'config_invalid',
+      `Longhand cannot start, the configuration has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.problems = problems;
   }
 }
 
 /** Input from a person or client is malformed; names the field. */
 export class ValidationError extends LonghandError {
-  constructor(message: string, readonly field?: string, details?: Record<string, unknown>) {
+  constructor(
+    message: string,
+    readonly field?: string,
+    details?: Record<string, unknown>,
+  ) {
     super('invalid_input', message, { ...details, ...(field ? { field } : {}) });
   }
 }
@@ -56,14 +63,30 @@ export class PermissionError extends LonghandError {
 
 /** An IMAP server refused or failed; names the mailbox and carries the server's own words. */
 export class ImapError extends LonghandError {
-  constructor(readonly mailbox: string, readonly serverResponse: string, readonly authFailed: boolean, options?: { cause?: unknown }) {
-    super(authFailed ? 'imap_auth_failed' : 'imap_failed', `Mailbox ${mailbox}: ${authFailed ? 'the IMAP server refused the login' : 'IMAP failed'}: ${serverResponse}`, { mailbox, serverResponse }, options);
+  constructor(
+    readonly mailbox: string,
+    readonly serverResponse: string,
+    readonly authFailed: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      authFailed ? 'imap_auth_failed' : 'imap_failed',
+      `Mailbox ${mailbox}: ${authFailed ? 'the IMAP server refused the login' : 'IMAP failed'}: ${serverResponse}`,
+      { mailbox, serverResponse },
+      options,
+    );
   }
 }
 
 /** An SMTP server refused or failed. `permanent` is true for 5xx answers. */
 export class SmtpError extends LonghandError {
-  constructor(message: string, readonly responseCode: number | null, readonly permanent: boolean, readonly ambiguous: boolean, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly responseCode: number | null,
+    readonly permanent: boolean,
+    readonly ambiguous: boolean,
+    options?: { cause?: unknown },
+  ) {
     super(permanent ? 'smtp_rejected' : 'smtp_failed', message, { responseCode }, options);
   }
 }
@@ -78,20 +101,28 @@ export class QueueUnavailableError extends LonghandError {
 /** The embedded database is in use by another process (PGlite allows one). */
 export class DatabaseLockedError extends LonghandError {
   constructor(dir: string, pid: number) {
-    super('database_locked', `The embedded database in ${dir} is in use by another Longhand process (pid ${pid}). PGlite allows one process: stop that one, or set DATABASE_URL to a PostgreSQL server to run web and workers as separate processes.`);
+    super(
+      'database_locked',
+      `The embedded database in ${dir} is in use by another Longhand process (pid ${pid}). PGlite allows one process: stop that one, or set DATABASE_URL to a PostgreSQL server to run web and workers as separate processes.`,
+    );
   }
 }
 
 /** Sign-in refused for a while after too many failures (for the address or the client). */
 export class TooManyAttemptsError extends LonghandError {
   constructor(readonly retryAfterSeconds: number) {
-    super('too_many_attempts', `Too many sign-in attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes, or ask an owner to reset your password.`, { retryAfterSeconds });
+    super('too_many_attempts', `Too many sign-in attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes, or ask an owner to reset your password.`, {
+      retryAfterSeconds,
+    });
   }
 }
 
 /** A remote image was not fetched for a reader: `refused` when it must not be (not a public address, not an image), else it failed. */
 export class RemoteImageError extends LonghandError {
-  constructor(message: string, readonly refused: boolean) {
+  constructor(
+    message: string,
+    readonly refused: boolean,
+  ) {
     super(refused ? 'remote_image_refused' : 'remote_image_failed', message);
   }
 }
@@ -101,7 +132,12 @@ export class RemoteImageError extends LonghandError {
  * changed, app removed) or a fresh token, so only an owner reconnecting helps; otherwise it is retried.
  */
 export class OAuthError extends LonghandError {
-  constructor(readonly mailbox: string, message: string, readonly revoked: boolean, options?: { cause?: unknown }) {
+  constructor(
+    readonly mailbox: string,
+    message: string,
+    readonly revoked: boolean,
+    options?: { cause?: unknown },
+  ) {
     super(revoked ? 'oauth_reconnect' : 'oauth_failed', `Mailbox ${mailbox}: ${message}`, { mailbox }, options);
   }
 }

@@ -1,14 +1,47 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 export type { Logger };
 
 /** Paths whose values never reach a log line, wherever they appear in a logged object. */
 const REDACT = [
-  'password', '*.password', '*.*.password', 'pass', '*.pass', 'auth.pass', '*.auth.pass',
-  'secret', '*.secret', 'token', '*.token', 'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization',
-  'req.headers.cookie', 'cookie', '*.cookie', 'passwordHash', '*.passwordHash', 'imapUrl', 'smtpUrl', '*.imapUrl', '*.smtpUrl',
-  'accessToken', '*.accessToken', 'refreshToken', '*.refreshToken', 'access_token', '*.access_token', 'refresh_token', '*.refresh_token',
-  'clientSecret', '*.clientSecret', 'client_secret', '*.client_secret', 'codeVerifier', '*.codeVerifier',
+  'password',
+  '*.password',
+  '*.*.password',
+  'pass',
+  '*.pass',
+  'auth.pass',
+  '*.auth.pass',
+  'secret',
+  '*.secret',
+  'token',
+  '*.token',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'cookie',
+  '*.cookie',
+  'passwordHash',
+  '*.passwordHash',
+  'imapUrl',
+  'smtpUrl',
+  '*.imapUrl',
+  '*.smtpUrl',
+  'accessToken',
+  '*.accessToken',
+  'refreshToken',
+  '*.refreshToken',
+  'access_token',
+  '*.access_token',
+  'refresh_token',
+  '*.refresh_token',
+  'clientSecret',
+  '*.clientSecret',
+  'client_secret',
+  '*.client_secret',
+  'codeVerifier',
+  '*.codeVerifier',
 ];
 
 /**

@@ -27,7 +27,12 @@ export function createSecretBox(key: Buffer): SecretBox {
         decipher.setAuthTag(Buffer.from(tag, 'base64'));
         return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
       } catch (err) {
-        throw new LonghandError('secret_unreadable', 'A stored secret cannot be decrypted: LONGHAND_SECRET (or the key file in the data folder) is not the one it was saved with.', undefined, { cause: err });
+        throw new LonghandError(
+          'secret_unreadable',
+          'A stored secret cannot be decrypted: LONGHAND_SECRET (or the key file in the data folder) is not the one it was saved with.',
+          undefined,
+          { cause: err },
+        );
       }
     },
   };

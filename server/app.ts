@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { Queue } from 'bullmq';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
@@ -6,14 +7,13 @@ import { sql } from 'kysely';
 import type { Ctx } from '../core/context.ts';
 import { listMailboxes } from '../core/mailboxes/mailboxes.ts';
 import { apiRoutes } from './api/routes.ts';
-import type { Queue } from 'bullmq';
 import { identify } from './auth.ts';
 import { checkCsrf } from './csrf.ts';
-import { refuseNul } from './refuse-nul.ts';
-import { QUEUE_BOARD_PATH, queueBoard } from './queue-board.ts';
 import { apiErrorHandler, toHttpError } from './http-errors.ts';
 import type { PageOptions } from './pages/kit.ts';
 import { pageRoutes } from './pages/routes.ts';
+import { QUEUE_BOARD_PATH, queueBoard } from './queue-board.ts';
+import { refuseNul } from './refuse-nul.ts';
 import { DatabaseSessionStore } from './session-store.ts';
 import { createRenderer } from './views.ts';
 
@@ -50,7 +50,10 @@ export function createApp(ctx: Ctx, options: AppOptions): Express {
 
   // Each dependency in words; 503 when one this process needs is down (a mailbox that fails is reported, not fatal).
   app.get('/healthz', async (_req, res) => {
-    const database = await sql`select 1`.execute(ctx.db).then(() => 'ok', (err: Error) => `not answering: ${err.message}`);
+    const database = await sql`select 1`.execute(ctx.db).then(
+      () => 'ok',
+      (err: Error) => `not answering: ${err.message}`,
+    );
     const queue = options.queueProblem ? (options.queueProblem() ?? 'ok') : 'not used by this process';
     const mailboxes = database === 'ok' ? (await listMailboxes(ctx)).map((m) => ({ email: m.email, state: m.state })) : [];
     const down = database !== 'ok' || (options.queueProblem !== undefined && queue !== 'ok');
@@ -85,13 +88,19 @@ export function createApp(ctx: Ctx, options: AppOptions): Express {
   app.use(pageRoutes(ctx, render, options));
 
   app.use((req, res) => {
-    res.status(404).type('html').send(render('error', { title: 'Not found', status: 404, message: 'There is nothing at this address.', user: req.user }));
+    res
+      .status(404)
+      .type('html')
+      .send(render('error', { title: 'Not found', status: 404, message: 'There is nothing at this address.', user: req.user }));
   });
   const pageErrors: ErrorRequestHandler = (err, req, res, _next) => {
     const h = toHttpError(err);
     if (h.status >= 500) ctx.log.error({ err, path: req.path }, 'page failed');
     if (h.status === 401) return res.redirect(303, '/signin');
-    res.status(h.status).type('html').send(render('error', { title: 'Something is wrong', status: h.status, message: h.message, user: req.user }));
+    res
+      .status(h.status)
+      .type('html')
+      .send(render('error', { title: 'Something is wrong', status: h.status, message: h.message, user: req.user }));
   };
   app.use(pageErrors);
   return app;

@@ -36,7 +36,9 @@ export function lineChart(title: string, points: Array<{ label: string; value: n
   const x = (i: number) => pad + (points.length === 1 ? (width - 2 * pad) / 2 : (i * (width - 2 * pad)) / (points.length - 1));
   const y = (v: number) => height - pad - ((height - 2 * pad) * v) / max;
   const path = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
-  const dots = points.map((p, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="3" class="chart-dot"><title>${esc(`${p.label}: ${p.value}`)}</title></circle>`).join('');
+  const dots = points
+    .map((p, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="3" class="chart-dot"><title>${esc(`${p.label}: ${p.value}`)}</title></circle>`)
+    .join('');
   const axis = `<line x1="${pad}" y1="${height - pad}" x2="${width - pad}" y2="${height - pad}" class="chart-axis"></line><text x="0" y="${y(max) + 4}" class="chart-label">${max}</text><text x="0" y="${height - pad + 4}" class="chart-label">0</text>`;
   const ends = `<text x="${pad}" y="${height - 6}" class="chart-label">${esc(points[0]!.label)}</text><text x="${width - pad}" y="${height - 6}" class="chart-label" text-anchor="end">${esc(points[points.length - 1]!.label)}</text>`;
   const description = points.map((p) => `${p.label}: ${p.value}`).join(', ');

@@ -26,7 +26,12 @@ export function toHttpError(err: unknown): HttpError {
   if (err instanceof ZodError) {
     const issue = err.issues[0]!;
     const field = issue.path.join('.') || 'body';
-    return { status: 400, code: 'invalid_input', message: `${field}: ${issue.message}`, details: { field, issues: err.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) } };
+    return {
+      status: 400,
+      code: 'invalid_input',
+      message: `${field}: ${issue.message}`,
+      details: { field, issues: err.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) },
+    };
   }
   if (err instanceof LonghandError) {
     return { status: STATUS[err.code] ?? (err instanceof ConflictError ? 409 : 500), code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
@@ -34,9 +39,11 @@ export function toHttpError(err: unknown): HttpError {
   const e = err as { type?: string; status?: number; message?: string; expose?: boolean };
   if (e?.type === 'entity.parse.failed') return { status: 400, code: 'invalid_json', message: 'The request body is not valid JSON.' };
   if (e?.type === 'entity.too.large') return { status: 413, code: 'too_large', message: 'The request body is too large.' };
-  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return { status: 415, code: 'unsupported_encoding', message: `The request body cannot be read: ${e.message}. Send it as UTF-8, plain or compressed with gzip, deflate or br.` };
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
+    return { status: 415, code: 'unsupported_encoding', message: `The request body cannot be read: ${e.message}. Send it as UTF-8, plain or compressed with gzip, deflate or br.` };
   // body-parser's own 400s (a body that is not what its Content-Encoding says, a broken stream).
-  if (e?.status === 400 && e.expose) return { status: 400, code: 'invalid_body', message: `The request body cannot be read as its Content-Encoding says (gzip, deflate, br or none): ${e.message}.` };
+  if (e?.status === 400 && e.expose)
+    return { status: 400, code: 'invalid_body', message: `The request body cannot be read as its Content-Encoding says (gzip, deflate, br or none): ${e.message}.` };
   if (e?.status === 404) return { status: 404, code: 'not_found', message: 'Not found.' };
   return { status: 500, code: 'internal', message: 'Something went wrong on our side; it has been logged.' };
 }

@@ -1,8 +1,8 @@
-import { rowId } from './row-id.ts';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../core/context.ts';
 import { changeStamp } from '../core/drafts/queue.ts';
+import { rowId } from './row-id.ts';
 
 const query = z.object({ conversation: rowId.optional() });
 

@@ -3,7 +3,10 @@ import type { Db } from '../core/db/database.ts';
 
 /** Sessions live in the database, so a flushed Redis signs nobody out and every process sees them. */
 export class DatabaseSessionStore extends session.Store {
-  constructor(private readonly db: Db, private readonly ttlMs: number) {
+  constructor(
+    private readonly db: Db,
+    private readonly ttlMs: number,
+  ) {
     super();
   }
 
@@ -29,11 +32,23 @@ export class DatabaseSessionStore extends session.Store {
   }
 
   override destroy(sid: string, cb?: (err?: unknown) => void): void {
-    this.db.deleteFrom('sessions').where('sid', '=', sid).execute().then(() => cb?.(), cb);
+    this.db
+      .deleteFrom('sessions')
+      .where('sid', '=', sid)
+      .execute()
+      .then(() => cb?.(), cb);
   }
 
   override touch(sid: string, data: session.SessionData, cb?: () => void): void {
     const expires = data.cookie?.expires ? new Date(data.cookie.expires) : new Date(Date.now() + this.ttlMs);
-    this.db.updateTable('sessions').set({ expires_at: expires }).where('sid', '=', sid).execute().then(() => cb?.(), () => cb?.());
+    this.db
+      .updateTable('sessions')
+      .set({ expires_at: expires })
+      .where('sid', '=', sid)
+      .execute()
+      .then(
+        () => cb?.(),
+        () => cb?.(),
+      );
   }
 }

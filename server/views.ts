@@ -30,12 +30,17 @@ function registerHelpers(env: typeof Handlebars): void {
   env.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   env.registerHelper('gt', (a: unknown, b: unknown) => Number(a) > Number(b));
   env.registerHelper('json', (v: unknown) => JSON.stringify(v));
-  env.registerHelper('when', (d: unknown) => (d instanceof Date ? d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : ''));
+  env.registerHelper('when', (d: unknown) => (d instanceof Date ? `${d.toISOString().replace('T', ' ').slice(0, 16)} UTC` : ''));
   env.registerHelper('iso', (d: unknown) => (d instanceof Date ? d.toISOString() : ''));
   env.registerHelper('ago', (d: unknown, now: unknown) => (d instanceof Date && now instanceof Date ? ago(now.getTime() - d.getTime()) : ''));
   env.registerHelper('paragraphs', (text: unknown) => {
     const escaped = Handlebars.escapeExpression(typeof text === 'string' ? text.trim() : '');
-    return new Handlebars.SafeString(escaped.split(/\n{2,}/).map((p) => `<p>${p.replace(/\n/g, '<br>')}</p>`).join(''));
+    return new Handlebars.SafeString(
+      escaped
+        .split(/\n{2,}/)
+        .map((p) => `<p>${p.replace(/\n/g, '<br>')}</p>`)
+        .join(''),
+    );
   });
   // A search snippet with its matches marked; every piece of the text is escaped.
   env.registerHelper('highlight', (text: unknown, ranges: unknown) => {

@@ -1,6 +1,6 @@
-import { Worker, type ConnectionOptions, type Job, type Queue } from 'bullmq';
+import { type ConnectionOptions, type Job, type Queue, Worker } from 'bullmq';
 import type { Ctx } from '../core/context.ts';
-import { evaluateFollowups, fireFollowup, type FollowupReport } from '../core/followups/evaluate.ts';
+import { evaluateFollowups, type FollowupReport, fireFollowup } from '../core/followups/evaluate.ts';
 import { jobId } from './queues.ts';
 
 export interface FollowupWorkerOptions {
@@ -14,7 +14,8 @@ export interface FollowupWorkerOptions {
 
 function logReport(ctx: Ctx, report: FollowupReport): void {
   const drafted = report.outcomes.filter((o) => o.result === 'drafted' || o.result === 'noted');
-  if (drafted.length || report.withdrawn) ctx.log.info({ drafted: drafted.map((o) => ({ rule: o.rule, draftId: o.draftId, conversationId: o.conversationId })), withdrawn: report.withdrawn }, 'follow-ups evaluated');
+  if (drafted.length || report.withdrawn)
+    ctx.log.info({ drafted: drafted.map((o) => ({ rule: o.rule, draftId: o.draftId, conversationId: o.conversationId })), withdrawn: report.withdrawn }, 'follow-ups evaluated');
 }
 
 /**
@@ -34,9 +35,14 @@ export async function startFollowupWorker(ctx: Ctx, o: FollowupWorkerOptions): P
   worker.on('failed', (job, err) => ctx.log.warn({ queue: o.queue.name, jobId: job?.id, err: err.message }, 'follow-up job failed'));
   worker.on('error', (err) => o.logRepeating('worker error', { queue: o.queue.name, err: err.message }));
   // Catch up at once after a restart or a lost Redis: the schedule is in the database.
-  await evaluateFollowups(ctx).then((r) => logReport(ctx, r), (err: Error) => ctx.log.warn({ err: err.message }, 'follow-up evaluation failed'));
+  await evaluateFollowups(ctx).then(
+    (r) => logReport(ctx, r),
+    (err: Error) => ctx.log.warn({ err: err.message }, 'follow-up evaluation failed'),
+  );
   const timer = setInterval(() => {
-    o.queue.add('evaluate', {}, { jobId: jobId.followupEvaluation(Math.floor(Date.now() / o.everyMs)) }).catch((err: Error) => o.logRepeating('could not ask for a follow-up evaluation', { err: err.message }));
+    o.queue
+      .add('evaluate', {}, { jobId: jobId.followupEvaluation(Math.floor(Date.now() / o.everyMs)) })
+      .catch((err: Error) => o.logRepeating('could not ask for a follow-up evaluation', { err: err.message }));
   }, o.everyMs);
   return {
     close: async () => {

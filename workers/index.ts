@@ -1,4 +1,4 @@
-import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { type ConnectionOptions, DelayedError, type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Ctx } from '../core/context.ts';
 import { prepareReplyDraft } from '../core/drafts/drafter.ts';

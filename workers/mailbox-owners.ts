@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Ctx } from '../core/context.ts';
-import { recordOwnerHeartbeat } from '../core/mailboxes/health.ts';
 import { runMailboxSync, type SyncOptions } from '../core/mail/sync.ts';
+import { recordOwnerHeartbeat } from '../core/mailboxes/health.ts';
 
 export interface OwnershipOptions {
   prefix: string;
@@ -35,7 +35,11 @@ export class MailboxOwners {
   #timer: NodeJS.Timeout | null = null;
   #scanning: Promise<void> = Promise.resolve();
 
-  constructor(private readonly ctx: Ctx, private readonly redis: Redis, private readonly options: OwnershipOptions) {
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly redis: Redis,
+    private readonly options: OwnershipOptions,
+  ) {
     this.#leaseMs = options.leaseMs ?? 15_000;
     this.#scanMs = options.scanMs ?? Math.min(5_000, this.#leaseMs / 3);
   }
@@ -92,7 +96,9 @@ export class MailboxOwners {
       const got = await this.redis.set(this.key(m.id), this.workerId, 'PX', this.#leaseMs, 'NX');
       if (got !== 'OK') continue;
       const abort = new AbortController();
-      const done = runMailboxSync(this.ctx, m.id, { ...this.options.sync, signal: abort.signal }).catch((err) => this.ctx.log.error({ err, mailboxId: m.id }, 'mailbox sync crashed'));
+      const done = runMailboxSync(this.ctx, m.id, { ...this.options.sync, signal: abort.signal }).catch((err) =>
+        this.ctx.log.error({ err, mailboxId: m.id }, 'mailbox sync crashed'),
+      );
       this.#owned.set(m.id, { abort, done, generation: m.sync_generation });
       this.ctx.log.info({ mailboxId: m.id, workerId: this.workerId }, 'took ownership of mailbox');
     }

@@ -1,4 +1,4 @@
-import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import { type ConnectionOptions, type JobsOptions, Queue } from 'bullmq';
 import { QueueUnavailableError } from '../core/errors.ts';
 import type { JobScheduler } from '../core/jobs.ts';
 import { MAX_SEND_ATTEMPTS } from '../core/outbox/outbox.ts';
@@ -33,11 +33,17 @@ export const SEND_JOB_OPTIONS: JobsOptions = {
 /** `onError`: a queue's connection failing (BullMQ writes it to the console when nobody listens). */
 export function createQueues(connection: ConnectionOptions, prefix: string, onError: (err: Error) => void = () => {}): Queues {
   const opts = { connection, prefix };
-  const draft = new Queue(QUEUE.draft, { ...opts, defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } } });
+  const draft = new Queue(QUEUE.draft, {
+    ...opts,
+    defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } },
+  });
   const send = new Queue(QUEUE.send, { ...opts, defaultJobOptions: SEND_JOB_OPTIONS });
   const maintenance = new Queue(QUEUE.maintenance, { ...opts, defaultJobOptions: { removeOnComplete: true, removeOnFail: { age: 24 * 3600 } } });
   // Completed jobs are kept an hour so a period's evaluation id stays taken while other workers ask for it.
-  const followup = new Queue(QUEUE.followup, { ...opts, defaultJobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 24 * 3600 } } });
+  const followup = new Queue(QUEUE.followup, {
+    ...opts,
+    defaultJobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 24 * 3600 } },
+  });
   for (const queue of [draft, send, maintenance, followup]) queue.on('error', onError);
   return {
     draft,

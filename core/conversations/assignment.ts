@@ -19,7 +19,8 @@ export interface ConversationChange {
  */
 export async function changeConversation(ctx: Ctx, id: number, change: ConversationChange, actor: User): Promise<Conversation> {
   if (change.status === undefined && change.assigneeId === undefined) throw new ValidationError('Give a status or an assigneeId to change.', 'body');
-  if (change.status !== undefined && !CONVERSATION_STATUSES.includes(change.status)) throw new ValidationError(`Status must be one of ${CONVERSATION_STATUSES.join(', ')}.`, 'status');
+  if (change.status !== undefined && !CONVERSATION_STATUSES.includes(change.status))
+    throw new ValidationError(`Status must be one of ${CONVERSATION_STATUSES.join(', ')}.`, 'status');
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (tx) => {
     const before = await tx.selectFrom('conversations').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
@@ -43,10 +44,22 @@ export async function changeConversation(ctx: Ctx, id: number, change: Conversat
       .returningAll()
       .executeTakeFirstOrThrow();
     if (change.status !== undefined && change.status !== before.status) {
-      await audit(tx, now, { actorUserId: actor.id, action: 'conversation.status_changed', subjectType: 'conversation', subjectId: id, details: { from: before.status, to: change.status } });
+      await audit(tx, now, {
+        actorUserId: actor.id,
+        action: 'conversation.status_changed',
+        subjectType: 'conversation',
+        subjectId: id,
+        details: { from: before.status, to: change.status },
+      });
     }
     if (change.assigneeId !== undefined && change.assigneeId !== before.assignee_id) {
-      await audit(tx, now, { actorUserId: actor.id, action: 'conversation.assigned', subjectType: 'conversation', subjectId: id, details: { from: before.assignee_id, to: change.assigneeId } });
+      await audit(tx, now, {
+        actorUserId: actor.id,
+        action: 'conversation.assigned',
+        subjectType: 'conversation',
+        subjectId: id,
+        details: { from: before.assignee_id, to: change.assigneeId },
+      });
     }
     return after;
   });

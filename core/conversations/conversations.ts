@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import type { DB, Conversation } from '../db/schema.ts';
+import { type Kysely, sql } from 'kysely';
+import type { Conversation, DB } from '../db/schema.ts';
 import { ConflictError } from '../errors.ts';
 import { moveNotes } from './notes.ts';
 import { subjectCanThread, threadKeys } from './threading.ts';
@@ -41,7 +41,10 @@ export async function placeMessage(tx: Kysely<DB>, p: Placement): Promise<number
   return id;
 }
 
-export async function createConversation(tx: Kysely<DB>, c: { customerId: number | null; mailboxId: number | null; subject: string; normalizedSubject: string; date: Date; assigneeId?: number | null }): Promise<number> {
+export async function createConversation(
+  tx: Kysely<DB>,
+  c: { customerId: number | null; mailboxId: number | null; subject: string; normalizedSubject: string; date: Date; assigneeId?: number | null },
+): Promise<number> {
   const row = await tx
     .insertInto('conversations')
     .values({
@@ -114,7 +117,12 @@ async function subjectLinks(tx: Kysely<DB>, p: Placement): Promise<number[]> {
 async function unite(tx: Kysely<DB>, linked: number[]): Promise<number> {
   const [strongest, ...rest] = linked as [number, ...number[]];
   if (rest.length === 0) return strongest;
-  const splits = await tx.selectFrom('conversation_splits').select(['conversation_id', 'other_id']).where('conversation_id', 'in', linked).where('other_id', 'in', linked).execute();
+  const splits = await tx
+    .selectFrom('conversation_splits')
+    .select(['conversation_id', 'other_id'])
+    .where('conversation_id', 'in', linked)
+    .where('other_id', 'in', linked)
+    .execute();
   const apart = (a: number, b: number) => splits.some((s) => (s.conversation_id === a && s.other_id === b) || (s.conversation_id === b && s.other_id === a));
   const group = [strongest];
   for (const c of rest) if (!group.some((g) => apart(g, c))) group.push(c);
@@ -186,9 +194,16 @@ export async function mergeConversations(tx: Kysely<DB>, keep: number, other: nu
 
 /** The splits of `from` now hold for `to`, which takes its place. */
 async function moveSplits(tx: Kysely<DB>, from: number, to: number): Promise<void> {
-  const rows = await tx.selectFrom('conversation_splits').selectAll().where((eb) => eb.or([eb('conversation_id', '=', from), eb('other_id', '=', from)])).execute();
+  const rows = await tx
+    .selectFrom('conversation_splits')
+    .selectAll()
+    .where((eb) => eb.or([eb('conversation_id', '=', from), eb('other_id', '=', from)]))
+    .execute();
   if (rows.length === 0) return;
-  await tx.deleteFrom('conversation_splits').where((eb) => eb.or([eb('conversation_id', '=', from), eb('other_id', '=', from)])).execute();
+  await tx
+    .deleteFrom('conversation_splits')
+    .where((eb) => eb.or([eb('conversation_id', '=', from), eb('other_id', '=', from)]))
+    .execute();
   for (const r of rows) {
     const partner = r.conversation_id === from ? r.other_id : r.conversation_id;
     if (partner !== to) await recordSplit(tx, to, partner, r.created_by);

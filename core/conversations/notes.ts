@@ -54,14 +54,25 @@ export async function addNote(ctx: Ctx, conversationId: number, body: string, ac
   const mentioned = findMentions(text, staff);
   const now = ctx.clock.now();
   const id = await ctx.db.transaction().execute(async (tx) => {
-    const conversation = await tx.updateTable('conversations').set((eb) => ({ version: eb('version', '+', 1), updated_at: now })).where('id', '=', conversationId).returning('id').executeTakeFirst();
+    const conversation = await tx
+      .updateTable('conversations')
+      .set((eb) => ({ version: eb('version', '+', 1), updated_at: now }))
+      .where('id', '=', conversationId)
+      .returning('id')
+      .executeTakeFirst();
     if (!conversation) throw new NotFoundError('Conversation', conversationId);
     const note = await tx
       .insertInto('conversation_notes')
       .values({ conversation_id: conversationId, author_id: actor.id, body: text, mentioned_user_ids: mentioned, created_at: now })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await audit(tx, now, { actorUserId: actor.id, action: 'conversation.note_added', subjectType: 'conversation', subjectId: conversationId, details: { noteId: note.id, mentioned } });
+    await audit(tx, now, {
+      actorUserId: actor.id,
+      action: 'conversation.note_added',
+      subjectType: 'conversation',
+      subjectId: conversationId,
+      details: { noteId: note.id, mentioned },
+    });
     return note.id;
   });
   return (await listNotes(ctx.db, conversationId)).find((n) => n.id === id)!;

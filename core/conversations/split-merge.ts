@@ -22,7 +22,13 @@ export async function splitConversation(ctx: Ctx, id: number, messageIds: number
   return ctx.db.transaction().execute(async (tx) => {
     const conversation = await tx.selectFrom('conversations').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!conversation) throw new NotFoundError('Conversation', id);
-    const messages = await tx.selectFrom('messages').select(['id', 'subject', 'normalized_subject', 'customer_id', 'date']).where('conversation_id', '=', id).orderBy('date').orderBy('id').execute();
+    const messages = await tx
+      .selectFrom('messages')
+      .select(['id', 'subject', 'normalized_subject', 'customer_id', 'date'])
+      .where('conversation_id', '=', id)
+      .orderBy('date')
+      .orderBy('id')
+      .execute();
     const foreign = ids.filter((m) => !messages.some((x) => x.id === m));
     if (foreign.length) throw new ValidationError(`Message ${foreign.join(', ')} is not in conversation ${id}.`, 'messageIds', { messageIds: foreign });
     if (ids.length === messages.length) throw new ConflictError('split_everything', 'A split leaves at least one message in the conversation; to move all of them, merge instead.');
@@ -41,8 +47,18 @@ export async function splitConversation(ctx: Ctx, id: number, messageIds: number
     await refreshConversation(tx, newId);
     const wanted = conversation.draft_wanted_for !== null && ids.includes(conversation.draft_wanted_for) ? conversation.draft_wanted_for : null;
     await tx.updateTable('conversations').set({ draft_wanted_for: wanted }).where('id', '=', newId).execute();
-    await tx.updateTable('conversations').set((eb) => ({ version: eb('version', '+', 1), updated_at: now })).where('id', 'in', [id, newId]).execute();
-    await audit(tx, now, { actorUserId: actor.id, action: 'conversation.split', subjectType: 'conversation', subjectId: id, details: { newConversationId: newId, messageIds: ids } });
+    await tx
+      .updateTable('conversations')
+      .set((eb) => ({ version: eb('version', '+', 1), updated_at: now }))
+      .where('id', 'in', [id, newId])
+      .execute();
+    await audit(tx, now, {
+      actorUserId: actor.id,
+      action: 'conversation.split',
+      subjectType: 'conversation',
+      subjectId: id,
+      details: { newConversationId: newId, messageIds: ids },
+    });
     return { conversationId: id, newConversationId: newId };
   });
 }
@@ -61,6 +77,12 @@ export async function mergeConversationsByStaff(ctx: Ctx, id: number, otherId: n
     await forgetSplit(tx, id, otherId);
     await mergeConversations(tx, id, otherId);
     await tx.updateTable('conversations').set({ updated_at: now }).where('id', '=', id).execute();
-    await audit(tx, now, { actorUserId: actor.id, action: 'conversation.merged', subjectType: 'conversation', subjectId: id, details: { mergedConversationId: otherId, messageIds: moved.map((m) => m.id) } });
+    await audit(tx, now, {
+      actorUserId: actor.id,
+      action: 'conversation.merged',
+      subjectType: 'conversation',
+      subjectId: id,
+      details: { mergedConversationId: otherId, messageIds: moved.map((m) => m.id) },
+    });
   });
 }

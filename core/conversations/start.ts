@@ -1,12 +1,12 @@
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
-import type { AddressJson, User } from '../db/schema.ts';
 import { firstNameOf } from '../customers/addresses.ts';
 import { resolveCustomer } from '../customers/customers.ts';
-import { ValidationError } from '../errors.ts';
+import type { AddressJson, User } from '../db/schema.ts';
 import { checkHeaders, recordFirstRevision } from '../drafts/drafts.ts';
 import { onceEach } from '../drafts/recipients.ts';
 import { checkSenderChoice, requireSender } from '../drafts/sender.ts';
+import { ValidationError } from '../errors.ts';
 import { ourAddresses } from '../mailboxes/mailboxes.ts';
 import { createConversation } from './conversations.ts';
 import { normalizeSubject } from './threading.ts';
@@ -36,14 +36,21 @@ export async function startConversation(ctx: Ctx, input: NewConversation, actor:
   const keep = onceEach();
   const to = input.to.filter(keep);
   const cc = (input.cc ?? []).filter(keep);
-  if (to.length === 0) throw new ValidationError('Who is it to? Add the customer\'s address.', 'to');
+  if (to.length === 0) throw new ValidationError("Who is it to? Add the customer's address.", 'to');
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (tx) => {
     if (input.mailboxId !== undefined) await checkSenderChoice(tx, input.mailboxId);
     const mailbox = await requireSender(tx, { mailbox_id: input.mailboxId ?? null }, { mailbox_id: null });
     const customerId = await resolveCustomer(tx, to[0]!, { ours, plusTagDomains: ctx.config.plusTagDomains });
     const customer = customerId ? await tx.selectFrom('customers').select('name').where('id', '=', customerId).executeTakeFirst() : undefined;
-    const conversationId = await createConversation(tx, { customerId, mailboxId: mailbox.id, subject, normalizedSubject: normalizeSubject(subject), date: now, assigneeId: actor.id });
+    const conversationId = await createConversation(tx, {
+      customerId,
+      mailboxId: mailbox.id,
+      subject,
+      normalizedSubject: normalizeSubject(subject),
+      date: now,
+      assigneeId: actor.id,
+    });
     const scaffold = `Hi ${firstNameOf(customer?.name ?? (to[0]!.name || null), to[0]!.address) ?? '[[their name]]'},\n\n[[what you want to tell them]]\n`;
     const body = input.body?.trim() ? input.body : scaffold;
     const draft = await tx
@@ -65,7 +72,13 @@ export async function startConversation(ctx: Ctx, input: NewConversation, actor:
       .returning('id')
       .executeTakeFirstOrThrow();
     await recordFirstRevision(tx, draft.id, { subject, body, to, cc }, actor.id);
-    await audit(tx, now, { actorUserId: actor.id, action: 'conversation.started', subjectType: 'conversation', subjectId: conversationId, details: { draftId: draft.id, to: to.map((a) => a.address) } });
+    await audit(tx, now, {
+      actorUserId: actor.id,
+      action: 'conversation.started',
+      subjectType: 'conversation',
+      subjectId: conversationId,
+      details: { draftId: draft.id, to: to.map((a) => a.address) },
+    });
     return { conversationId, draftId: draft.id };
   });
 }

@@ -72,4 +72,20 @@ export function threadSubject(subject: string, threadTopic?: string | null): str
 export function subjectCanThread(normalized: string): boolean {
   return normalized.length >= 4 && !GENERIC.has(normalized);
 }
-const GENERIC = new Set(['hello', 'help', 'question', 'questions', 'hallo', 'hola', 'bonjour', 'thanks', 'thank you', 'no subject', '(no subject)', 'info', 'inquiry', 'enquiry', 'order']);
+const GENERIC = new Set([
+  'hello',
+  'help',
+  'question',
+  'questions',
+  'hallo',
+  'hola',
+  'bonjour',
+  'thanks',
+  'thank you',
+  'no subject',
+  '(no subject)',
+  'info',
+  'inquiry',
+  'enquiry',
+  'order',
+]);

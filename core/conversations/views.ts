@@ -27,7 +27,15 @@ export async function conversationDetail(ctx: Ctx, id: number): Promise<Conversa
     listNotes(ctx.db, id),
   ]);
   const attachments = messages.length
-    ? await ctx.db.selectFrom('attachments').select(['id', 'message_id', 'filename', 'content_type', 'size']).where('message_id', 'in', messages.map((m) => m.id)).execute()
+    ? await ctx.db
+        .selectFrom('attachments')
+        .select(['id', 'message_id', 'filename', 'content_type', 'size'])
+        .where(
+          'message_id',
+          'in',
+          messages.map((m) => m.id),
+        )
+        .execute()
     : [];
   return {
     conversation,
@@ -59,13 +67,28 @@ export async function listConversations(ctx: Ctx, filter: { status?: Conversatio
     .selectFrom('conversations as c')
     .leftJoin('customers as cu', 'cu.id', 'c.customer_id')
     .select((eb) => [
-      'c.id', 'c.subject', 'c.status', 'c.priority', 'c.intent', 'c.last_message_at', 'c.last_inbound_at', 'c.customer_id', 'cu.name as customer_name',
+      'c.id',
+      'c.subject',
+      'c.status',
+      'c.priority',
+      'c.intent',
+      'c.last_message_at',
+      'c.last_inbound_at',
+      'c.customer_id',
+      'cu.name as customer_name',
       eb.selectFrom('customer_addresses as a').select('a.address').whereRef('a.customer_id', '=', 'c.customer_id').orderBy('a.created_at').limit(1).as('customer_email'),
-      eb.selectFrom('messages as m').select((e) => e.fn.countAll<number>().as('n')).whereRef('m.conversation_id', '=', 'c.id').as('message_count'),
+      eb
+        .selectFrom('messages as m')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('m.conversation_id', '=', 'c.id')
+        .as('message_count'),
     ]);
   if (filter.status) q = q.where('c.status', '=', filter.status);
   if (filter.customerId) q = q.where('c.customer_id', '=', filter.customerId);
-  const rows = await q.orderBy('c.last_message_at', 'desc').limit(filter.limit ?? 200).execute();
+  const rows = await q
+    .orderBy('c.last_message_at', 'desc')
+    .limit(filter.limit ?? 200)
+    .execute();
   return rows.map((r) => ({
     id: r.id,
     subject: r.subject,

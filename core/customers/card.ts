@@ -1,6 +1,6 @@
 import type { Ctx } from '../context.ts';
-import { NotFoundError } from '../errors.ts';
 import { shorten } from '../drafts/templates.ts';
+import { NotFoundError } from '../errors.ts';
 
 export interface CustomerCard {
   id: number;
@@ -41,7 +41,11 @@ export async function customerCard(ctx: Ctx, id: number): Promise<CustomerCard> 
         .selectFrom('messages')
         .select(['conversation_id', 'new_text'])
         .distinctOn('conversation_id')
-        .where('conversation_id', 'in', conversations.map((c) => c.id))
+        .where(
+          'conversation_id',
+          'in',
+          conversations.map((c) => c.id),
+        )
         .where('direction', '=', 'in')
         .orderBy('conversation_id')
         .orderBy('date')
@@ -64,15 +68,17 @@ export async function customerCard(ctx: Ctx, id: number): Promise<CustomerCard> 
     lastOutboundBy: lastBy?.name ?? null,
     daysSinceWeWrote: customer.last_outbound_at ? Math.floor((now.getTime() - customer.last_outbound_at.getTime()) / 86_400_000) : null,
     conversationCount: conversations.length,
-    openConversations: conversations.filter((c) => c.status !== 'done').map((c) => ({ conversationId: c.id, subject: c.subject, status: c.status, lastMessageAt: c.last_message_at })),
+    openConversations: conversations
+      .filter((c) => c.status !== 'done')
+      .map((c) => ({ conversationId: c.id, subject: c.subject, status: c.status, lastMessageAt: c.last_message_at })),
     history: conversations.map((c) => ({ conversationId: c.id, subject: c.subject, status: c.status, lastMessageAt: c.last_message_at, gist: gist.get(c.id) ?? '' })),
   };
 }
 
 const GREETING_WORD = String.raw`(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|guten tag|liebe[rs]?|bonjour|salut|hola|buongiorno|ciao|hej|hoi|goedemorgen|beste)\b`;
 // A line that only greets ("Hi Dana,", "Hallo zusammen!") says nothing about what they asked.
-export const GREETING = new RegExp(String.raw`^${GREETING_WORD}[^.?!]{0,40}[,!.:]?$`, 'i');
-const GREETING_OPENS = new RegExp(String.raw`^${GREETING_WORD}`, 'i');
+export const GREETING = new RegExp(`^${GREETING_WORD}[^.?!]{0,40}[,!.:]?$`, 'i');
+const GREETING_OPENS = new RegExp(`^${GREETING_WORD}`, 'i');
 // Who a greeting that opens a line goes to, up to its comma: "Hi team, the pan warped", "Dear Mr Smith:".
 // Names are capitalised, so "Hey this broke, again" keeps its words.
 const GREETED = /^(?:[ \t]+(?:\p{Lu}[\p{L}'’.-]*|team|there|all|everyone|folks|zusammen|and|&)){0,4}[ \t]*(?:[,!:.]\s*|\n\s*|$)/u;

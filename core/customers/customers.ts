@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import type { CustomerProfile, DB, User } from '../db/schema.ts';
@@ -35,7 +35,11 @@ export async function resolveCustomer(tx: Kysely<DB>, seen: AddressSeen, rules: 
     if (name && !existing.names_seen.includes(name)) {
       const names = [...existing.names_seen, name];
       await tx.updateTable('customer_addresses').set({ names_seen: names }).where('address', '=', address).execute();
-      await tx.updateTable('customers').set({ name: bestDisplayName(names, address) }).where('id', '=', existing.customer_id).execute();
+      await tx
+        .updateTable('customers')
+        .set({ name: bestDisplayName(names, address) })
+        .where('id', '=', existing.customer_id)
+        .execute();
     }
     return existing.customer_id;
   }
@@ -71,7 +75,11 @@ async function resolveOrganization(tx: Kysely<DB>, address: string): Promise<num
 }
 
 /** Keeps the customer's first and last contact times and their likely UTC offset current. */
-export async function touchCustomer(tx: Kysely<DB>, customerId: number, m: { date: Date; direction: 'in' | 'out'; utcOffsetMinutes: number | null; userId: number | null }): Promise<void> {
+export async function touchCustomer(
+  tx: Kysely<DB>,
+  customerId: number,
+  m: { date: Date; direction: 'in' | 'out'; utcOffsetMinutes: number | null; userId: number | null },
+): Promise<void> {
   await tx
     .updateTable('customers')
     .set(
@@ -115,7 +123,12 @@ export async function recomputeContact(tx: Kysely<DB>, customerId: number): Prom
 }
 
 export async function customerProfile(tx: Kysely<DB>, id: number): Promise<CustomerProfile | undefined> {
-  const c = await tx.selectFrom('customers').select(['name', 'notes', 'tags', 'person_user_id', 'do_not_follow_up', 'organization_id']).where('id', '=', id).forUpdate().executeTakeFirst();
+  const c = await tx
+    .selectFrom('customers')
+    .select(['name', 'notes', 'tags', 'person_user_id', 'do_not_follow_up', 'organization_id'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
   return c && { name: c.name, notes: c.notes, tags: c.tags, personUserId: c.person_user_id, doNotFollowUp: c.do_not_follow_up, organizationId: c.organization_id };
 }
 
@@ -169,7 +182,8 @@ export async function updateCustomerProfile(ctx: Ctx, id: number, change: Profil
   if (change.notes !== undefined && change.notes.length > MAX_NOTES) throw new ValidationError(`Notes hold at most ${MAX_NOTES} characters.`, 'notes');
   // Tags are labels: trimmed, one of each (ignoring case), in the order given.
   const tags = change.tags?.map((t) => t.replace(/\s+/g, ' ').trim()).filter((t, i, all) => t && all.findIndex((x) => x.toLowerCase() === t.toLowerCase()) === i);
-  if (tags && (tags.length > MAX_TAGS || tags.some((t) => t.length > MAX_TAG))) throw new ValidationError(`At most ${MAX_TAGS} tags of at most ${MAX_TAG} characters each.`, 'tags');
+  if (tags && (tags.length > MAX_TAGS || tags.some((t) => t.length > MAX_TAG)))
+    throw new ValidationError(`At most ${MAX_TAGS} tags of at most ${MAX_TAG} characters each.`, 'tags');
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (tx) => {
     const before = await customerProfile(tx, id);

@@ -43,7 +43,17 @@ export async function listCustomers(ctx: Ctx, filter: CustomerListFilter = {}): 
     .leftJoin('organizations as o', 'o.id', 'c.organization_id')
     .leftJoin('users as u', 'u.id', 'c.person_user_id')
     // The cursor keeps microseconds, as the database does: a millisecond cursor could skip a row.
-    .select(['c.id', 'c.name', 'c.tags', 'c.organization_id', 'o.name as organization_name', 'u.name as person', 'c.last_inbound_at', 'c.last_outbound_at', sql<string>`(extract(epoch from ${LAST_CONTACT}) * 1000000)::bigint::text`.as('contact_us')])
+    .select([
+      'c.id',
+      'c.name',
+      'c.tags',
+      'c.organization_id',
+      'o.name as organization_name',
+      'u.name as person',
+      'c.last_inbound_at',
+      'c.last_outbound_at',
+      sql<string>`(extract(epoch from ${LAST_CONTACT}) * 1000000)::bigint::text`.as('contact_us'),
+    ])
     .orderBy(LAST_CONTACT, 'desc')
     .orderBy('c.id', 'desc')
     .limit(limit + 1);
@@ -55,7 +65,14 @@ export async function listCustomers(ctx: Ctx, filter: CustomerListFilter = {}): 
   const ids = rows.map((r) => r.id);
   const [addresses, counts] = ids.length
     ? await Promise.all([
-        ctx.db.selectFrom('customer_addresses').select(['customer_id', 'address']).distinctOn('customer_id').where('customer_id', 'in', ids).orderBy('customer_id').orderBy('created_at').execute(),
+        ctx.db
+          .selectFrom('customer_addresses')
+          .select(['customer_id', 'address'])
+          .distinctOn('customer_id')
+          .where('customer_id', 'in', ids)
+          .orderBy('customer_id')
+          .orderBy('created_at')
+          .execute(),
         ctx.db
           .selectFrom('conversations')
           .select((eb) => ['customer_id', eb.fn.countAll<number>().as('n'), eb.fn.count<number>('id').filterWhere('status', '!=', 'done').as('open')])

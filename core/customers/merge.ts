@@ -61,7 +61,10 @@ export async function splitCustomer(ctx: Ctx, id: number, addresses: string[], a
     if (!current) throw new NotFoundError('Customer', id);
     const own = await tx.selectFrom('customer_addresses').select(['address', 'names_seen']).where('customer_id', '=', id).orderBy('created_at').execute();
     const foreign = wanted.filter((a) => !own.some((o) => o.address === a));
-    if (foreign.length) throw new ValidationError(`${foreign.join(', ')} ${foreign.length === 1 ? 'is not an address' : 'are not addresses'} of customer ${id}.`, 'addresses', { addresses: foreign });
+    if (foreign.length)
+      throw new ValidationError(`${foreign.join(', ')} ${foreign.length === 1 ? 'is not an address' : 'are not addresses'} of customer ${id}.`, 'addresses', {
+        addresses: foreign,
+      });
     if (wanted.length === own.length) throw new ConflictError('split_everything', 'A split leaves at least one address with the customer; to move all of them, merge instead.');
 
     const merges = await tx.selectFrom('customer_merges').selectAll().where('customer_id', '=', id).where('split_at', 'is', null).orderBy('id', 'desc').execute();
@@ -69,7 +72,10 @@ export async function splitCustomer(ctx: Ctx, id: number, addresses: string[], a
     const record = undone?.profile;
     const moving = own.filter((o) => wanted.includes(o.address));
     const profile: CustomerProfile = record?.merged ?? {
-      name: bestDisplayName(moving.flatMap((o) => o.names_seen), moving[0]!.address),
+      name: bestDisplayName(
+        moving.flatMap((o) => o.names_seen),
+        moving[0]!.address,
+      ),
       notes: '',
       tags: [],
       personUserId: current.personUserId,
@@ -101,7 +107,13 @@ export async function splitCustomer(ctx: Ctx, id: number, addresses: string[], a
     const conversations = await moveConversationsOf(tx, id, newId);
     await recomputeContact(tx, id);
     await recomputeContact(tx, newId);
-    await audit(tx, now, { actorUserId: actor.id, action: 'customer.split', subjectType: 'customer', subjectId: id, details: { newCustomerId: newId, addresses: wanted, restoredMerge: undone?.id ?? null, messages: moved, conversations } });
+    await audit(tx, now, {
+      actorUserId: actor.id,
+      action: 'customer.split',
+      subjectType: 'customer',
+      subjectId: id,
+      details: { newCustomerId: newId, addresses: wanted, restoredMerge: undone?.id ?? null, messages: moved, conversations },
+    });
     return newId;
   });
 }
@@ -115,7 +127,7 @@ async function organizationOf(tx: Kysely<DB>, address: string): Promise<number |
 
 /** Messages from the moving addresses, and ours written to them and not to the staying ones, change customer. */
 async function moveMessagesOf(tx: Kysely<DB>, from: number, to: number, moving: Set<string>, staying: Set<string>, plusTagDomains: string[]): Promise<number> {
-  const normalized = (a: string | null) => (a ? normalizeAddress(a, { stripPlusTagDomains: plusTagDomains }) ?? '' : '');
+  const normalized = (a: string | null) => (a ? (normalizeAddress(a, { stripPlusTagDomains: plusTagDomains }) ?? '') : '');
   const messages = await tx.selectFrom('messages').select(['id', 'direction', 'from_address', 'to', 'cc']).where('customer_id', '=', from).execute();
   const ids = messages
     .filter((m) => {
@@ -124,7 +136,12 @@ async function moveMessagesOf(tx: Kysely<DB>, from: number, to: number, moving: 
       return recipients.some((r) => moving.has(r)) && !recipients.some((r) => staying.has(r));
     })
     .map((m) => m.id);
-  for (let i = 0; i < ids.length; i += 1000) await tx.updateTable('messages').set({ customer_id: to }).where('id', 'in', ids.slice(i, i + 1000)).execute();
+  for (let i = 0; i < ids.length; i += 1000)
+    await tx
+      .updateTable('messages')
+      .set({ customer_id: to })
+      .where('id', 'in', ids.slice(i, i + 1000))
+      .execute();
   return ids.length;
 }
 
@@ -136,13 +153,19 @@ async function moveConversationsOf(tx: Kysely<DB>, from: number, to: number): Pr
     .selectFrom('messages')
     .select(['conversation_id', 'customer_id'])
     .distinct()
-    .where('conversation_id', 'in', conversations.map((c) => c.id))
+    .where(
+      'conversation_id',
+      'in',
+      conversations.map((c) => c.id),
+    )
     .where('customer_id', 'is not', null)
     .execute();
-  const ids = conversations.map((c) => c.id).filter((c) => {
-    const of = owners.filter((o) => o.conversation_id === c);
-    return of.length > 0 && of.every((o) => o.customer_id === to);
-  });
+  const ids = conversations
+    .map((c) => c.id)
+    .filter((c) => {
+      const of = owners.filter((o) => o.conversation_id === c);
+      return of.length > 0 && of.every((o) => o.customer_id === to);
+    });
   if (ids.length) await tx.updateTable('conversations').set({ customer_id: to }).where('id', 'in', ids).execute();
   return ids;
 }

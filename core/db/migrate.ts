@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as initial from './migrations/0001-initial.ts';
 import * as syncHealth from './migrations/0002-sync-health.ts';
 import * as conversationsCustomers from './migrations/0003-conversations-customers.ts';

@@ -11,9 +11,18 @@ export type ConversationStatus = 'waiting_on_us' | 'waiting_on_them' | 'done';
 export type DraftStatus = 'pending' | 'approved' | 'sending' | 'sent' | 'failed' | 'uncertain' | 'discarded';
 export type OutboxState = 'queued' | 'sending' | 'sent' | 'failed' | 'uncertain' | 'cancelled';
 export type Direction = 'in' | 'out';
-export interface AddressJson { address: string; name: string }
+export interface AddressJson {
+  address: string;
+  name: string;
+}
 /** `plaintext` only when the owner chose no encryption (`?tls=off`); otherwise STARTTLS is required without `secure`. */
-export interface ServerJson { host: string; port: number; secure: boolean; plaintext?: boolean; user: string }
+export interface ServerJson {
+  host: string;
+  port: number;
+  secure: boolean;
+  plaintext?: boolean;
+  user: string;
+}
 export type OAuthProviderName = 'google' | 'microsoft' | 'custom';
 /** What is public about a mailbox's OAuth2 grant: who consented and when, never a token or secret. */
 export interface OAuthJson {

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /** Runs a SQL script one statement at a time: PGlite's parameterised protocol takes one statement per query. */
 export async function runScript(db: Kysely<any>, script: string): Promise<void> {

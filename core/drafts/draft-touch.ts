@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Ctx } from '../context.ts';
-import type { DB, Draft } from '../db/schema.ts';
 import { firstNameOf } from '../customers/addresses.ts';
-import { teamSettings, type TeamSettings } from '../settings/team-settings.ts';
-import { touchCheck, type TouchCheckResult } from './touch-check.ts';
+import type { DB, Draft } from '../db/schema.ts';
+import { type TeamSettings, teamSettings } from '../settings/team-settings.ts';
+import { type TouchCheckResult, touchCheck } from './touch-check.ts';
 
 /** What the touch check knows about a conversation: who they are, what they wrote, what they usually get. */
 export interface TouchContext {
@@ -29,11 +29,30 @@ async function newRecipients(db: Kysely<DB>, conversationId: number, draft?: Dra
 
 export async function touchContext(db: Kysely<DB>, conversationId: number, draft?: DraftParts): Promise<TouchContext> {
   const conversation = await db.selectFrom('conversations').select(['customer_id']).where('id', '=', conversationId).executeTakeFirst();
-  const last = await db.selectFrom('messages').select(['new_text', 'from_name', 'from_address']).where('conversation_id', '=', conversationId).where('direction', '=', 'in').orderBy('date', 'desc').limit(1).executeTakeFirst();
+  const last = await db
+    .selectFrom('messages')
+    .select(['new_text', 'from_name', 'from_address'])
+    .where('conversation_id', '=', conversationId)
+    .where('direction', '=', 'in')
+    .orderBy('date', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   const customer = conversation?.customer_id ? await db.selectFrom('customers').select('name').where('id', '=', conversation.customer_id).executeTakeFirst() : undefined;
   // What this customer usually gets: the median length of the replies we sent them.
   const lengths = conversation?.customer_id
-    ? (await db.selectFrom('drafts').innerJoin('conversations', 'conversations.id', 'drafts.conversation_id').select('drafts.body').where('conversations.customer_id', '=', conversation.customer_id).where('drafts.status', '=', 'sent').orderBy('drafts.sent_at', 'desc').limit(20).execute()).map((d) => d.body.length).sort((a, b) => a - b)
+    ? (
+        await db
+          .selectFrom('drafts')
+          .innerJoin('conversations', 'conversations.id', 'drafts.conversation_id')
+          .select('drafts.body')
+          .where('conversations.customer_id', '=', conversation.customer_id)
+          .where('drafts.status', '=', 'sent')
+          .orderBy('drafts.sent_at', 'desc')
+          .limit(20)
+          .execute()
+      )
+        .map((d) => d.body.length)
+        .sort((a, b) => a - b)
     : [];
   return {
     firstName: firstNameOf(customer?.name ?? last?.from_name ?? null, last?.from_address ?? ''),
@@ -48,7 +67,14 @@ export async function touchContext(db: Kysely<DB>, conversationId: number, draft
  * The touch check of a text as a reply in this conversation, with the team's canned phrases. Inside a
  * transaction pass it as `db` (and the settings read before it): the embedded database has one connection.
  */
-export async function checkReply(ctx: Ctx, text: string, conversationId: number | null, draft?: DraftParts, db: Kysely<DB> = ctx.db, settings?: TeamSettings): Promise<TouchCheckResult> {
+export async function checkReply(
+  ctx: Ctx,
+  text: string,
+  conversationId: number | null,
+  draft?: DraftParts,
+  db: Kysely<DB> = ctx.db,
+  settings?: TeamSettings,
+): Promise<TouchCheckResult> {
   const phrases = (settings ?? (await teamSettings(ctx))).cannedPhrases;
   const context = conversationId ? await touchContext(db, conversationId, draft) : null;
   return touchCheck({

@@ -1,18 +1,18 @@
 import type { Kysely } from 'kysely';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
-import type { DB, Message, User } from '../db/schema.ts';
-import { ConflictError } from '../errors.ts';
-import { ourAddresses } from '../mailboxes/mailboxes.ts';
 import { firstNameOf } from '../customers/addresses.ts';
 import { withoutGreeting } from '../customers/card.ts';
+import type { DB, Message, User } from '../db/schema.ts';
+import { ConflictError } from '../errors.ts';
 import { claimFirstContact, settleFirstContact } from '../followups/first-contact.ts';
 import { theirPoint } from '../followups/their-words.ts';
+import { ourAddresses } from '../mailboxes/mailboxes.ts';
 import { writingSince } from './dates-in-words.ts';
-import { chooseReplyTemplate, type ConversationFacts } from './template-choice.ts';
-import { TemplateError, TemplateLibrary, shorten } from './templates.ts';
 import { recordFirstRevision } from './drafts.ts';
 import { replyRecipients, replySubject } from './recipients.ts';
+import { type ConversationFacts, chooseReplyTemplate } from './template-choice.ts';
+import { shorten, TemplateError, TemplateLibrary } from './templates.ts';
 import { touchCheck } from './touch-check.ts';
 
 export type DraftOutcome = { drafted: true; draftId: number } | { drafted: false; reason: string };
@@ -29,7 +29,12 @@ export async function prepareReplyDraft(ctx: Ctx, conversationId: number): Promi
     if (!conversation?.draft_wanted_for) return { drafted: false, reason: 'nothing to draft' };
     const done = (reason: string) => clearWanted(tx, conversationId).then((): DraftOutcome => ({ drafted: false, reason }));
     if (conversation.status !== 'waiting_on_us') return done('not waiting on us');
-    const open = await tx.selectFrom('drafts').select('id').where('conversation_id', '=', conversationId).where('status', 'in', ['pending', 'approved', 'sending']).executeTakeFirst();
+    const open = await tx
+      .selectFrom('drafts')
+      .select('id')
+      .where('conversation_id', '=', conversationId)
+      .where('status', 'in', ['pending', 'approved', 'sending'])
+      .executeTakeFirst();
     if (open) return done('a draft is open already');
     const message = await tx.selectFrom('messages').selectAll().where('id', '=', conversation.draft_wanted_for).executeTakeFirst();
     if (!message) return done('the message is gone');
@@ -48,7 +53,7 @@ export async function prepareReplyDraft(ctx: Ctx, conversationId: number): Promi
       // A broken template must never stop the queue: fall back to a bare scaffold and say why.
       if (!(err instanceof TemplateError)) throw err;
       ctx.log.warn({ err: err.message, template: templateName }, 'template failed; using a bare scaffold');
-      body = `Hi ${context.customer.firstName ?? '[[their name]]'},\n\n[[your reply (the template ${templateName} failed: ${err.message.replace(/[\[\]]/g, '')})]]\n`;
+      body = `Hi ${context.customer.firstName ?? '[[their name]]'},\n\n[[your reply (the template ${templateName} failed: ${err.message.replace(/[[\]]/g, '')})]]\n`;
     }
     const { to, cc } = replyRecipients(message, ours);
     const touch = touchCheck({ text: body, templateText: body, customer: { firstName: context.customer.firstName }, customerText: message.new_text });
@@ -88,10 +93,22 @@ export async function prepareReplyDraft(ctx: Ctx, conversationId: number): Promi
  * and gets a draft from the template that fits the customer's latest message.
  */
 export async function writeReply(ctx: Ctx, conversationId: number, actor: User): Promise<number> {
-  const latest = await ctx.db.selectFrom('messages').select('id').where('conversation_id', '=', conversationId).where('direction', '=', 'in').orderBy('date', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const latest = await ctx.db
+    .selectFrom('messages')
+    .select('id')
+    .where('conversation_id', '=', conversationId)
+    .where('direction', '=', 'in')
+    .orderBy('date', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   if (!latest) throw new ConflictError('nothing_to_answer', 'There is no message from the customer in this conversation to answer.');
   const now = ctx.clock.now();
-  await ctx.db.updateTable('conversations').set((eb) => ({ status: 'waiting_on_us', draft_wanted_for: latest.id, version: eb('version', '+', 1), updated_at: now })).where('id', '=', conversationId).execute();
+  await ctx.db
+    .updateTable('conversations')
+    .set((eb) => ({ status: 'waiting_on_us', draft_wanted_for: latest.id, version: eb('version', '+', 1), updated_at: now }))
+    .where('id', '=', conversationId)
+    .execute();
   const outcome = await prepareReplyDraft(ctx, conversationId);
   if (!outcome.drafted) throw new ConflictError('draft_open', `No new draft: ${outcome.reason}.`);
   await audit(ctx.db, now, { actorUserId: actor.id, action: 'draft.written', subjectType: 'draft', subjectId: outcome.draftId, details: { conversationId } });
@@ -106,7 +123,14 @@ async function clearWanted(tx: Kysely<DB>, conversationId: number): Promise<void
 export async function templateContext(tx: Kysely<DB>, customerId: number | null, conversationId: number, subject: string, message: Message, mailboxId: number | null, now: Date) {
   const customer = customerId ? await tx.selectFrom('customers').selectAll().where('id', '=', customerId).executeTakeFirst() : undefined;
   const earlier = customerId
-    ? await tx.selectFrom('conversations').select(['subject', 'last_message_at']).where('customer_id', '=', customerId).where('id', '!=', conversationId).orderBy('last_message_at', 'desc').limit(5).execute()
+    ? await tx
+        .selectFrom('conversations')
+        .select(['subject', 'last_message_at'])
+        .where('customer_id', '=', customerId)
+        .where('id', '!=', conversationId)
+        .orderBy('last_message_at', 'desc')
+        .limit(5)
+        .execute()
     : [];
   const mailbox = mailboxId ? await tx.selectFrom('mailboxes').select('name').where('id', '=', mailboxId).executeTakeFirst() : undefined;
   const name = customer?.name ?? message.from_name ?? null;

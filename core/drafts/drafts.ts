@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
+import { messageIdKey } from '../conversations/threading.ts';
 import type { AddressJson, DB, Draft, DraftStatus, User } from '../db/schema.ts';
 import { ConflictError, NotFoundError, QueueUnavailableError, ValidationError } from '../errors.ts';
 import { teamSettings } from '../settings/team-settings.ts';
-import { messageIdKey } from '../conversations/threading.ts';
 import { checkReply } from './draft-touch.ts';
 import { checkSenderChoice, requireSender } from './sender.ts';
 import { findSlots } from './slots.ts';
@@ -57,9 +57,12 @@ export async function editDraft(ctx: Ctx, id: number, edit: DraftEdit, actor: Us
     if (edit.mailboxId !== undefined) await checkSenderChoice(tx, edit.mailboxId);
     const draft = await tx.selectFrom('drafts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!draft) throw new NotFoundError('Draft', id);
-    if (!EDITABLE.includes(draft.status)) throw new ConflictError('draft_not_editable', `This draft is ${draft.status}; only pending drafts can be edited.`, { status: draft.status });
+    if (!EDITABLE.includes(draft.status))
+      throw new ConflictError('draft_not_editable', `This draft is ${draft.status}; only pending drafts can be edited.`, { status: draft.status });
     if (edit.baseVersion !== undefined && edit.baseVersion !== draft.version) {
-      throw new ConflictError('draft_edited_elsewhere', 'Someone else changed this draft since you opened it. Reload to see their edit; your text was not saved.', { version: draft.version });
+      throw new ConflictError('draft_edited_elsewhere', 'Someone else changed this draft since you opened it. Reload to see their edit; your text was not saved.', {
+        version: draft.version,
+      });
     }
     const now = ctx.clock.now();
     const updated = await tx
@@ -89,7 +92,10 @@ export function revisionValues(draft: Pick<Draft, 'subject' | 'body' | 'to' | 'c
 
 /** The first version of a new draft, as Longhand (or the person who started it) wrote it. */
 export async function recordFirstRevision(tx: Kysely<DB>, draftId: number, draft: Pick<Draft, 'subject' | 'body' | 'to' | 'cc'>, authorId: number | null): Promise<void> {
-  await tx.insertInto('draft_revisions').values({ draft_id: draftId, author_id: authorId, ...revisionValues(draft) }).execute();
+  await tx
+    .insertInto('draft_revisions')
+    .values({ draft_id: draftId, author_id: authorId, ...revisionValues(draft) })
+    .execute();
 }
 
 /** Autosave writes often: consecutive saves by one person within two minutes fold into one revision. */
@@ -98,7 +104,10 @@ async function recordRevision(tx: Kysely<DB>, draft: Draft, authorId: number, no
   if (last && last.author_id === authorId && now.getTime() - last.created_at.getTime() < 120_000) {
     await tx.updateTable('draft_revisions').set(revisionValues(draft)).where('id', '=', last.id).execute();
   } else {
-    await tx.insertInto('draft_revisions').values({ draft_id: draft.id, author_id: authorId, ...revisionValues(draft), created_at: now }).execute();
+    await tx
+      .insertInto('draft_revisions')
+      .values({ draft_id: draft.id, author_id: authorId, ...revisionValues(draft), created_at: now })
+      .execute();
   }
 }
 
@@ -123,11 +132,15 @@ export async function approveDraft(ctx: Ctx, id: number, actor: User, options: A
     if (draft.status !== 'pending') throw new ConflictError('draft_not_pending', `This draft is ${draft.status} and cannot be approved.`, { status: draft.status });
     const conversation = await tx.selectFrom('conversations').selectAll().where('id', '=', draft.conversation_id).executeTakeFirstOrThrow();
     if (options.seenVersion !== undefined && options.seenVersion !== conversation.version) {
-      throw new ConflictError('conversation_changed', 'The conversation changed since you loaded it (a new message, reply or note). Look at it again, then approve.', { version: conversation.version });
+      throw new ConflictError('conversation_changed', 'The conversation changed since you loaded it (a new message, reply or note). Look at it again, then approve.', {
+        version: conversation.version,
+      });
     }
     // A new customer message also bumps the draft's version; the conversation check above says why first.
     if (options.draftVersion !== undefined && options.draftVersion !== draft.version) {
-      throw new ConflictError('draft_changed', 'The draft changed since you reviewed it (its body, subject or recipients). Look at it again, then approve.', { version: draft.version });
+      throw new ConflictError('draft_changed', 'The draft changed since you reviewed it (its body, subject or recipients). Look at it again, then approve.', {
+        version: draft.version,
+      });
     }
     const slots = findSlots(draft.body).map((s) => s.hint);
     if (slots.length > 0) {
@@ -140,18 +153,46 @@ export async function approveDraft(ctx: Ctx, id: number, actor: User, options: A
     // The score as approved is kept: the report shows how personal replies were over time.
     const touch = await checkReply(ctx, draft.body, draft.conversation_id, draft, tx, settings);
     if (touch.score < settings.minTouchScore) {
-      throw new ConflictError('touch_score_too_low', `This reply scores ${touch.score} in the touch check; your team asks for at least ${settings.minTouchScore}. ${touch.findings.map((f) => f.message).slice(0, 3).join(' ')}`.trim(), { score: touch.score, minimum: settings.minTouchScore, findings: touch.findings });
+      throw new ConflictError(
+        'touch_score_too_low',
+        `This reply scores ${touch.score} in the touch check; your team asks for at least ${settings.minTouchScore}. ${touch.findings
+          .map((f) => f.message)
+          .slice(0, 3)
+          .join(' ')}`.trim(),
+        { score: touch.score, minimum: settings.minTouchScore, findings: touch.findings },
+      );
     }
     if (settings.agentsNeedApproval && actor.role === 'agent') {
       // Not an error to hide: the draft is marked ready for an approver, and the agent is told so.
-      const marked = await tx.updateTable('drafts').set({ review_requested_by: actor.id, review_requested_at: now, author_id: draft.author_id ?? actor.id, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+      const marked = await tx
+        .updateTable('drafts')
+        .set({ review_requested_by: actor.id, review_requested_at: now, author_id: draft.author_id ?? actor.id, updated_at: now })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
       await audit(tx, now, { actorUserId: actor.id, action: 'draft.review_requested', subjectType: 'draft', subjectId: id });
-      return { draft: marked, outbox: null, refusal: new ConflictError('approval_required', 'Your team has an approver or owner approve agents\' replies: this one is marked ready for review.', { reviewRequested: true }) };
+      return {
+        draft: marked,
+        outbox: null,
+        refusal: new ConflictError('approval_required', "Your team has an approver or owner approve agents' replies: this one is marked ready for review.", {
+          reviewRequested: true,
+        }),
+      };
     }
     const sendAfter = new Date(now.getTime() + undoMs);
     const approved = await tx
       .updateTable('drafts')
-      .set({ status: 'approved', approved_by: actor.id, approved_at: now, send_after: sendAfter, author_id: draft.author_id ?? actor.id, touch_score: touch.score, review_requested_by: null, review_requested_at: null, updated_at: now })
+      .set({
+        status: 'approved',
+        approved_by: actor.id,
+        approved_at: now,
+        send_after: sendAfter,
+        author_id: draft.author_id ?? actor.id,
+        touch_score: touch.score,
+        review_requested_by: null,
+        review_requested_at: null,
+        updated_at: now,
+      })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -163,8 +204,18 @@ export async function approveDraft(ctx: Ctx, id: number, actor: User, options: A
       .executeTakeFirstOrThrow();
     // What we send joins the conversation it was written in, by its own Message-ID, and so does any answer
     // to it: a conversation we start has no message yet for the sent copy to thread onto.
-    await tx.insertInto('thread_keys').values({ key: messageIdKey(messageId), conversation_id: draft.conversation_id }).onConflict((oc) => oc.column('key').doNothing()).execute();
-    await audit(tx, now, { actorUserId: actor.id, action: 'draft.approved', subjectType: 'draft', subjectId: id, details: { outboxId: outbox.id, sendAfter: sendAfter.toISOString() } });
+    await tx
+      .insertInto('thread_keys')
+      .values({ key: messageIdKey(messageId), conversation_id: draft.conversation_id })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    await audit(tx, now, {
+      actorUserId: actor.id,
+      action: 'draft.approved',
+      subjectType: 'draft',
+      subjectId: id,
+      details: { outboxId: outbox.id, sendAfter: sendAfter.toISOString() },
+    });
     return { draft: approved, outbox };
   });
   if (result.refusal) throw result.refusal;
@@ -180,7 +231,14 @@ export async function approveDraft(ctx: Ctx, id: number, actor: User, options: A
 
 /** Takes an approval back while its undo window is open; after that the send has started. */
 /** An approval taken back (by undo, or because the customer wrote again): the draft is editable again. */
-const backToPending = (now: Date) => (eb: ExpressionBuilder<DB, 'drafts'>) => ({ status: 'pending' as const, approved_by: null, approved_at: null, send_after: null, version: eb('version', '+', 1), updated_at: now });
+const backToPending = (now: Date) => (eb: ExpressionBuilder<DB, 'drafts'>) => ({
+  status: 'pending' as const,
+  approved_by: null,
+  approved_at: null,
+  send_after: null,
+  version: eb('version', '+', 1),
+  updated_at: now,
+});
 
 export async function undoApproval(ctx: Ctx, id: number, actor: User): Promise<Draft> {
   const result = await ctx.db.transaction().execute(async (tx) => {
@@ -196,14 +254,15 @@ export async function undoApproval(ctx: Ctx, id: number, actor: User): Promise<D
       .returning('id')
       .executeTakeFirst();
     if (draft.status !== 'approved' || !cancelled) {
-      throw new ConflictError('undo_too_late', draft.status === 'approved' || draft.status === 'sending' || draft.status === 'sent' ? 'Too late to undo: the reply is on its way.' : `This draft is ${draft.status}; there is nothing to undo.`, { status: draft.status });
+      throw new ConflictError(
+        'undo_too_late',
+        draft.status === 'approved' || draft.status === 'sending' || draft.status === 'sent'
+          ? 'Too late to undo: the reply is on its way.'
+          : `This draft is ${draft.status}; there is nothing to undo.`,
+        { status: draft.status },
+      );
     }
-    const reopened = await tx
-      .updateTable('drafts')
-      .set(backToPending(now))
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const reopened = await tx.updateTable('drafts').set(backToPending(now)).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
     await audit(tx, now, { actorUserId: actor.id, action: 'draft.undone', subjectType: 'draft', subjectId: id, details: { outboxId: cancelled.id } });
     return { draft: reopened, outboxId: cancelled.id };
   });
@@ -245,13 +304,9 @@ export async function holdApprovedReplies(tx: Kysely<DB>, conversationId: number
     .execute();
   if (cancelled.length === 0) return [];
   const draftIds = cancelled.map((c) => c.draft_id);
-  await tx
-    .updateTable('drafts')
-    .set(backToPending(now))
-    .where('id', 'in', draftIds)
-    .where('status', '=', 'approved')
-    .execute();
-  for (const c of cancelled) await audit(tx, now, { actorUserId: null, action: 'draft.held_customer_wrote', subjectType: 'draft', subjectId: c.draft_id, details: { outboxId: c.id } });
+  await tx.updateTable('drafts').set(backToPending(now)).where('id', 'in', draftIds).where('status', '=', 'approved').execute();
+  for (const c of cancelled)
+    await audit(tx, now, { actorUserId: null, action: 'draft.held_customer_wrote', subjectType: 'draft', subjectId: c.draft_id, details: { outboxId: c.id } });
   return cancelled.map((c) => c.id);
 }
 
@@ -262,7 +317,8 @@ export async function restoreDiscarded(ctx: Ctx, id: number, actor: User): Promi
   return ctx.db.transaction().execute(async (tx) => {
     const draft = await tx.selectFrom('drafts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!draft) throw new NotFoundError('Draft', id);
-    if (draft.status !== 'discarded') throw new ConflictError('draft_not_discarded', `This draft is ${draft.status}; only a discarded draft can be restored.`, { status: draft.status });
+    if (draft.status !== 'discarded')
+      throw new ConflictError('draft_not_discarded', `This draft is ${draft.status}; only a discarded draft can be restored.`, { status: draft.status });
     const open = await tx.selectFrom('drafts').select('id').where('conversation_id', '=', draft.conversation_id).where('status', 'in', OPEN_DRAFT).executeTakeFirst();
     if (open) throw new ConflictError('draft_open', 'Another reply is open in this conversation; finish or discard it first.', { draftId: open.id });
     const now = ctx.clock.now();

@@ -28,6 +28,9 @@ export async function notePresence(ctx: Ctx, draftId: number, userId: number, ed
     .orderBy('users.name')
     .execute();
   // Old rows say nothing any more; clearing them here keeps the table small without a job of its own.
-  await ctx.db.deleteFrom('draft_presence').where('seen_at', '<', sql<Date>`${new Date(now.getTime() - 10 * PRESENCE_MS)}::timestamptz`).execute();
+  await ctx.db
+    .deleteFrom('draft_presence')
+    .where('seen_at', '<', sql<Date>`${new Date(now.getTime() - 10 * PRESENCE_MS)}::timestamptz`)
+    .execute();
   return others.map((o) => ({ userId: o.id, name: o.name, editing: o.editing }));
 }

@@ -52,8 +52,24 @@ export async function draftQueue(ctx: Ctx, viewer: User, q: QueueQuery = {}): Pr
     .leftJoin('users as a', 'a.id', 'c.assignee_id')
     .leftJoin('mailboxes as mb', 'mb.id', 'c.mailbox_id')
     .select([
-      'd.id', 'd.version', 'd.conversation_id', 'd.status', 'd.kind', 'd.customer_wrote_again', 'd.review_requested_at', 'c.subject', 'c.status as conversation_status', 'c.priority', 'c.intent',
-      'c.last_inbound_at', 'cu.name', 'm.from_address', 'm.new_text', 'a.name as assignee', 'mb.name as mailbox', waitingSince().as('waiting_since'),
+      'd.id',
+      'd.version',
+      'd.conversation_id',
+      'd.status',
+      'd.kind',
+      'd.customer_wrote_again',
+      'd.review_requested_at',
+      'c.subject',
+      'c.status as conversation_status',
+      'c.priority',
+      'c.intent',
+      'c.last_inbound_at',
+      'cu.name',
+      'm.from_address',
+      'm.new_text',
+      'a.name as assignee',
+      'mb.name as mailbox',
+      waitingSince().as('waiting_since'),
       dueAt.as('due_at'),
     ])
     .where('d.status', 'in', ['pending', 'approved'])

@@ -23,7 +23,10 @@ export function onceEach(skip: { has(address: string): boolean } = new Set()): (
  * Reply-all without leaking: the reply goes to the customer (their Reply-To if they set one), Cc keeps
  * the other outside people who were on their message, and never any address of ours.
  */
-export function replyRecipients(message: { from_address: string | null; from_name: string | null; reply_to: AddressJson[]; to: AddressJson[]; cc: AddressJson[] }, ours: Set<string>): Recipients {
+export function replyRecipients(
+  message: { from_address: string | null; from_name: string | null; reply_to: AddressJson[]; to: AddressJson[]; cc: AddressJson[] },
+  ours: Set<string>,
+): Recipients {
   const keep = onceEach(ours);
   const primary = message.reply_to.length > 0 ? message.reply_to : message.from_address ? [{ address: message.from_address, name: message.from_name ?? '' }] : [];
   const to = primary.filter(keep);

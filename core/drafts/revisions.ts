@@ -28,7 +28,10 @@ const words = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? 
 /** "added kim@x (Cc), removed ole@y (To)": who a version added or took off, field by field. */
 function recipientChanges(before: Version, after: Version): string[] {
   const changes: string[] = [];
-  for (const [field, label] of [['to', 'To'], ['cc', 'Cc']] as const) {
+  for (const [field, label] of [
+    ['to', 'To'],
+    ['cc', 'Cc'],
+  ] as const) {
     const was = before[field];
     const now = after[field];
     if (!was || !now) continue;
@@ -71,14 +74,26 @@ export async function draftRevisions(ctx: Ctx, draftId: number): Promise<DraftRe
     .where('r.draft_id', '=', draftId)
     .orderBy('r.id')
     .execute();
-  return rows.map((r, i) => ({ id: r.id, author: r.name, at: r.created_at, subject: r.subject, body: r.body, to: r.to, cc: r.cc, change: describeChange(rows[i - 1] ?? null, r) })).reverse();
+  return rows
+    .map((r, i) => ({ id: r.id, author: r.name, at: r.created_at, subject: r.subject, body: r.body, to: r.to, cc: r.cc, change: describeChange(rows[i - 1] ?? null, r) }))
+    .reverse();
 }
 
 /** Puts an earlier version back as a new edit, so the history keeps both and nothing is lost. */
 export async function restoreRevision(ctx: Ctx, draftId: number, revisionId: number, actor: User, baseVersion?: number): Promise<Draft> {
-  const revision = await ctx.db.selectFrom('draft_revisions').select(['subject', 'body', 'to', 'cc']).where('id', '=', revisionId).where('draft_id', '=', draftId).executeTakeFirst();
+  const revision = await ctx.db
+    .selectFrom('draft_revisions')
+    .select(['subject', 'body', 'to', 'cc'])
+    .where('id', '=', revisionId)
+    .where('draft_id', '=', draftId)
+    .executeTakeFirst();
   if (!revision) throw new NotFoundError('Draft version', revisionId);
   // A version saved before recipients were kept leaves today's recipients as they are.
   const recipients = revision.to && revision.cc ? { to: revision.to, cc: revision.cc } : {};
-  return editDraft(ctx, draftId, { subject: revision.subject, body: revision.body, ...recipients, newRevision: true, ...(baseVersion !== undefined ? { baseVersion } : {}) }, actor);
+  return editDraft(
+    ctx,
+    draftId,
+    { subject: revision.subject, body: revision.body, ...recipients, newRevision: true, ...(baseVersion !== undefined ? { baseVersion } : {}) },
+    actor,
+  );
 }

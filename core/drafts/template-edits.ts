@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { firstNameOfUser } from '../users/users.ts';
 import { templateContext } from './drafter.ts';
 import { revisionValues } from './drafts.ts';
-import { TemplateError, TemplateLibrary, type RenderedTemplate, type TemplateSource } from './templates.ts';
+import { type RenderedTemplate, TemplateError, TemplateLibrary, type TemplateSource } from './templates.ts';
 
 const NAME = /^(replies|partials)\/[a-z0-9][a-z0-9-]{0,59}$/;
 
@@ -17,7 +17,14 @@ export async function listTemplates(ctx: Ctx): Promise<TemplateSource[]> {
 async function contextFor(ctx: Ctx, conversationId: number, staff: User) {
   const conversation = await ctx.db.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirst();
   if (!conversation) throw new NotFoundError('Conversation', conversationId);
-  const message = await ctx.db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).orderBy((eb) => eb.case().when('direction', '=', 'in').then(0).else(1).end()).orderBy('date', 'desc').limit(1).executeTakeFirst();
+  const message = await ctx.db
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .orderBy((eb) => eb.case().when('direction', '=', 'in').then(0).else(1).end())
+    .orderBy('date', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   if (!message) throw new NotFoundError('Message in conversation', conversationId);
   const context = await templateContext(ctx.db, conversation.customer_id, conversation.id, conversation.subject, message, conversation.mailbox_id, ctx.clock.now());
   return { ...context, staff: { name: staff.name, firstName: firstNameOfUser(staff), signature: staff.signature } };
@@ -44,7 +51,11 @@ export async function saveTemplate(ctx: Ctx, name: string, body: string, actor: 
   }
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (tx) => {
-    await tx.insertInto('templates').values({ name, body, updated_by: actor.id, updated_at: now }).onConflict((oc) => oc.column('name').doUpdateSet({ body, updated_by: actor.id, updated_at: now })).execute();
+    await tx
+      .insertInto('templates')
+      .values({ name, body, updated_by: actor.id, updated_at: now })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ body, updated_by: actor.id, updated_at: now }))
+      .execute();
     await audit(tx, now, { actorUserId: actor.id, action: 'template.saved', details: { name } });
   });
 }
@@ -71,7 +82,10 @@ export async function applyTemplate(ctx: Ctx, draftId: number, name: string, act
       .returningAll()
       .executeTakeFirst();
     if (!updated) throw new ConflictError('draft_not_editable', 'This draft changed state meanwhile; reload it.');
-    await tx.insertInto('draft_revisions').values({ draft_id: draftId, author_id: actor.id, ...revisionValues(updated), created_at: now }).execute();
+    await tx
+      .insertInto('draft_revisions')
+      .values({ draft_id: draftId, author_id: actor.id, ...revisionValues(updated), created_at: now })
+      .execute();
     await audit(tx, now, { actorUserId: actor.id, action: 'draft.template_applied', subjectType: 'draft', subjectId: draftId, details: { template: name } });
     return updated;
   });
@@ -79,7 +93,15 @@ export async function applyTemplate(ctx: Ctx, draftId: number, name: string, act
 
 /** A context with every field filled, to check a template compiles and renders before it is saved. */
 const SAMPLE = {
-  customer: { name: 'Maria Lopez', firstName: 'Maria', email: 'maria@example.com', since: new Date('2025-01-01T00:00:00Z'), writingSince: 'since January 2025', earlierConversations: 1, previousTopics: ['An earlier question'] },
+  customer: {
+    name: 'Maria Lopez',
+    firstName: 'Maria',
+    email: 'maria@example.com',
+    since: new Date('2025-01-01T00:00:00Z'),
+    writingSince: 'since January 2025',
+    earlierConversations: 1,
+    previousTopics: ['An earlier question'],
+  },
   message: { subject: 'A question', text: 'Their message.', quote: 'Their message.', point: 'Their message.' },
   conversation: { subject: 'A question' },
   company: { name: 'Your company' },

@@ -11,7 +11,11 @@ import { findSlots } from './slots.ts';
 export const SHIPPED_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 
 export class TemplateError extends LonghandError {
-  constructor(readonly template: string, message: string, readonly line: number | null) {
+  constructor(
+    readonly template: string,
+    message: string,
+    readonly line: number | null,
+  ) {
     super('template_error', `Template ${template}${line ? ` line ${line}` : ''}: ${message}`, { template, line });
   }
 }
@@ -33,7 +37,10 @@ export interface TemplateSource {
  * the HTML part of a reply escapes when it is built. Handlebars' default refusal of prototype access holds.
  */
 export class TemplateLibrary {
-  constructor(private readonly db: Kysely<DB>, private readonly dir = SHIPPED_TEMPLATES_DIR) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly dir = SHIPPED_TEMPLATES_DIR,
+  ) {}
 
   async sources(): Promise<TemplateSource[]> {
     const shipped = new Map<string, string>();
@@ -76,21 +83,32 @@ function renderWith(env: typeof Handlebars, name: string, body: string, context:
 
 /** Collapses the blank lines that conditional blocks leave behind. */
 function tidy(text: string): string {
-  return text.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim() + '\n';
+  return `${text
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()}\n`;
 }
 
 function createEnvironment(): typeof Handlebars {
   const env = Handlebars.create();
   // A hole for the person to fill, shown with its hint. A draft with one left cannot be approved.
   // `{{#personal "hint" theirWords}}` names what they wrote in the hint, where only the writer sees it.
-  env.registerHelper('personal', function (hint: unknown, ...rest: unknown[]) {
+  env.registerHelper('personal', (hint: unknown, ...rest: unknown[]) => {
     const about = rest.length > 1 && typeof rest[0] === 'string' && rest[0].trim() ? `: "${rest[0].trim()}"` : '';
-    const text = typeof hint === 'string' && hint.trim() ? `${hint.trim()}${about}`.replace(/[\[\]\n]/g, ' ').slice(0, 200) : 'write this part yourself';
+    const text = typeof hint === 'string' && hint.trim() ? `${hint.trim()}${about}`.replace(/[[\]\n]/g, ' ').slice(0, 200) : 'write this part yourself';
     return `[[${text}]]`;
   });
   env.registerHelper('monthYear', (d: unknown) => (d instanceof Date ? `${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}` : ''));
   env.registerHelper('short', (text: unknown, max: unknown) => shorten(typeof text === 'string' ? text : '', typeof max === 'number' ? max : 160));
-  env.registerHelper('quoteLines', (text: unknown) => (typeof text === 'string' ? text.trim().split('\n').map((l) => `> ${l}`.trimEnd()).join('\n') : ''));
+  env.registerHelper('quoteLines', (text: unknown) =>
+    typeof text === 'string'
+      ? text
+          .trim()
+          .split('\n')
+          .map((l) => `> ${l}`.trimEnd())
+          .join('\n')
+      : '',
+  );
   env.registerHelper('list', (items: unknown) => joinList(Array.isArray(items) ? items.map(String) : []));
   env.registerHelper('plural', (n: unknown, one: unknown, many: unknown) => (n === 1 ? one : many));
   return env;

@@ -8,7 +8,7 @@
  * 'no-greeting-by-name' spans the first non-empty line (where the greeting belongs; 0..0 for an empty
  * draft); 'unchanged-template', 'points-not-answered' and 'length' concern the whole draft and use 0..0.
  */
-import { DEFAULT_CANNED_PHRASES, WORD_CHAR_CLASS, findCannedPhrases, type CannedPhrase } from './canned-phrases.ts';
+import { type CannedPhrase, DEFAULT_CANNED_PHRASES, findCannedPhrases, WORD_CHAR_CLASS } from './canned-phrases.ts';
 import { findSlots } from './slots.ts';
 
 export interface TouchCheckInput {
@@ -90,7 +90,9 @@ const STOP_WORDS = new Set(
     'al algo algunos ante antes como con contra cual cuando de del desde donde dos el ella ellas ellos en entre era es esa ese eso esta estaba estamos estan estar este esto estos fue fueron ha han hasta hay la las le les lo los mas me mi mis mucho muy nada ni nos nosotros os otra otro para pero poco por porque que quien se sea ser si sido sin sobre son su sus tambien tan te tengo tiene todo tu tus un una uno unos usted ya yo hola gracias saludos buenas buenos dias favor querido querida estimado estimada hace puedo puede quiero',
     // French
     'afin ai alors au aucun aussi autre aux avec avoir bon car ce cela ces cet cette ceux chaque ci comme comment dans des deja donc dont du elles encore est et etait ete etre eu fait faire il ils je juste le leur leurs lui ma mais meme mes moi mon ne nos notre nous on ou par pas peu peut plus pour pourquoi quand quel quelle qui sa sans ses son sont sur ta tes toi ton tous tout tres une vos votre vous bonjour salut merci cordialement madame monsieur bien bonne journee svp',
-  ].join(' ').split(' '),
+  ]
+    .join(' ')
+    .split(' '),
 );
 // Longest first: one suffix comes off, so "shipping", "shipped" and "ships" all become "ship".
 const SUFFIXES = ['ungen', 'ung', 'ing', 'ed', 'es', 'en', 'er', 'ly', 'e', 's'];
@@ -117,7 +119,8 @@ function contentWord(folded: string, ignore: ReadonlySet<string>): string | null
   const apostrophe = w.indexOf("'");
   if (apostrophe >= 0) {
     if (w.endsWith("'s")) w = w.slice(0, -2);
-    else if (apostrophe <= 2) w = w.slice(apostrophe + 1); // l'adresse, qu'il, d'un
+    else if (apostrophe <= 2)
+      w = w.slice(apostrophe + 1); // l'adresse, qu'il, d'un
     else return null; // hasn't, you've: function words
   }
   if (w.length < 3 || STOP_WORDS.has(w) || ignore.has(w) || w.includes("'")) return null;
@@ -175,7 +178,7 @@ function markedPassages(template: string): string[][] {
 /** The positions in `draft` of runs of words copied from one of the passages, in order. */
 function copiedFrom(draft: string[], passages: string[][]): Set<number> {
   const starts = new Map<string, Array<[string[], number]>>();
-  for (const p of passages) p.forEach((w, j) => starts.set(w, [...(starts.get(w) ?? []), [p, j]]));
+  for (const p of passages) for (const [j, w] of p.entries()) starts.set(w, [...(starts.get(w) ?? []), [p, j]]);
   const copied = new Set<number>();
   draft.forEach((w, i) => {
     for (const [passage, j] of starts.get(w) ?? []) {
@@ -254,7 +257,13 @@ function firstLineRange(text: string): { start: number; end: number } {
 }
 
 function greetsByName(visible: string, names: string[]): boolean {
-  const head = fold(visible.split('\n').filter((l) => l.replaceAll(HIDDEN, '').trim()).slice(0, 2).join('\n'));
+  const head = fold(
+    visible
+      .split('\n')
+      .filter((l) => l.replaceAll(HIDDEN, '').trim())
+      .slice(0, 2)
+      .join('\n'),
+  );
   return names.some((name) => {
     const n = fold(name.trim());
     for (let i = head.indexOf(n); n && i >= 0; i = head.indexOf(n, i + 1)) {
@@ -285,13 +294,20 @@ export function touchCheck(input: TouchCheckInput): TouchCheckResult {
     const points = Math.round(max * Math.min(1, own.count / FULL_OWN_WORDS));
     const unchanged = template !== null && own.count < UNCHANGED_BELOW_WORDS;
     if (unchanged) {
-      findings.push({ kind: 'unchanged-template', start: 0, end: 0, message: 'This is still the template: add a few sentences in your own words.', suggestion: 'Write what you would say to them across a counter.' });
+      findings.push({
+        kind: 'unchanged-template',
+        start: 0,
+        end: 0,
+        message: 'This is still the template: add a few sentences in your own words.',
+        suggestion: 'Write what you would say to them across a counter.',
+      });
     }
-    const explanation = template === null
-      ? `${plural(own.count, 'word')} of your own (canned phrases don't count).`
-      : unchanged
-        ? `Still the template: you added ${plural(own.count, 'word')} of your own; until you write more, the score stays at ${UNCHANGED_TEMPLATE_SCORE_CAP} or below.`
-        : `You added ${plural(own.count, 'word')} of your own to the template (canned phrases don't count).`;
+    const explanation =
+      template === null
+        ? `${plural(own.count, 'word')} of your own (canned phrases don't count).`
+        : unchanged
+          ? `Still the template: you added ${plural(own.count, 'word')} of your own; until you write more, the score stays at ${UNCHANGED_TEMPLATE_SCORE_CAP} or below.`
+          : `You added ${plural(own.count, 'word')} of your own to the template (canned phrases don't count).`;
     parts.push({ name: 'Own words', points, max, explanation: points < max && !unchanged ? `${explanation} About ${FULL_OWN_WORDS} earn all the points.` : explanation });
   }
 
@@ -314,7 +330,13 @@ export function touchCheck(input: TouchCheckInput): TouchCheckResult {
   {
     const max = TOUCH_WEIGHTS.cannedPhrases;
     for (const c of canned) {
-      findings.push({ kind: 'canned-phrase', start: c.start, end: c.end, message: `"${text.slice(c.start, c.end).replace(/\s+/g, ' ')}" sounds canned.`, suggestion: c.entry.suggestion });
+      findings.push({
+        kind: 'canned-phrase',
+        start: c.start,
+        end: c.end,
+        message: `"${text.slice(c.start, c.end).replace(/\s+/g, ' ')}" sounds canned.`,
+        suggestion: c.entry.suggestion,
+      });
     }
     const points = Math.max(0, max - CANNED_PHRASE_COST * canned.length);
     const list = quoteList([...new Set(canned.map((c) => text.slice(c.start, c.end).replace(/\s+/g, ' ')))]);
@@ -336,7 +358,13 @@ export function touchCheck(input: TouchCheckInput): TouchCheckResult {
       let explanation: string;
       if (found.length === 0) {
         const asked = questions[0] ? ` They asked: "${shortQuote(questions[0].text)}"` : '';
-        findings.push({ kind: 'points-not-answered', start: 0, end: 0, message: `Nothing they wrote about comes up in your reply yet: ${named}.${asked}`, suggestion: 'Answer what they asked, in their words.' });
+        findings.push({
+          kind: 'points-not-answered',
+          start: 0,
+          end: 0,
+          message: `Nothing they wrote about comes up in your reply yet: ${named}.${asked}`,
+          suggestion: 'Answer what they asked, in their words.',
+        });
         explanation = `None of what they wrote about comes up in your reply (${named}).`;
       } else if (questions.length > 0) {
         explanation = `They asked ${plural(questions.length, 'question')}; your reply takes up ${questions.length - open.length}.`;
@@ -352,13 +380,21 @@ export function touchCheck(input: TouchCheckInput): TouchCheckResult {
   {
     const max = TOUCH_WEIGHTS.slots;
     for (const s of slots) {
-      findings.push({ kind: 'unfilled-slot', start: s.start, end: s.end, message: s.hint ? `Still to write: ${s.hint}.` : 'An empty [[ ]] placeholder is left.', suggestion: 'Replace the brackets with your own words.' });
+      findings.push({
+        kind: 'unfilled-slot',
+        start: s.start,
+        end: s.end,
+        message: s.hint ? `Still to write: ${s.hint}.` : 'An empty [[ ]] placeholder is left.',
+        suggestion: 'Replace the brackets with your own words.',
+      });
     }
     parts.push({
       name: 'Personal parts filled',
       points: slots.length ? 0 : max,
       max,
-      explanation: slots.length ? `${plural(slots.length, 'personal part')} still to write; until then the score stays at ${UNFILLED_SLOT_SCORE_CAP} or below.` : 'Every personal part is written.',
+      explanation: slots.length
+        ? `${plural(slots.length, 'personal part')} still to write; until then the score stays at ${UNFILLED_SLOT_SCORE_CAP} or below.`
+        : 'Every personal part is written.',
     });
   }
 
@@ -386,11 +422,22 @@ export function touchCheck(input: TouchCheckInput): TouchCheckResult {
 
   const newcomers = input.newRecipients ?? [];
   for (const address of newcomers) {
-    findings.push({ kind: 'new-recipient', start: 0, end: 0, message: `New recipient: ${address} — not in this conversation.`, suggestion: 'Make sure they should read this reply; remove them if not.' });
+    findings.push({
+      kind: 'new-recipient',
+      start: 0,
+      end: 0,
+      message: `New recipient: ${address} — not in this conversation.`,
+      suggestion: 'Make sure they should read this reply; remove them if not.',
+    });
   }
   const total = parts.reduce((sum, p) => sum + p.points, 0);
   const unchanged = findings.some((f) => f.kind === 'unchanged-template');
-  const caps = [total, ...(slots.length ? [UNFILLED_SLOT_SCORE_CAP] : []), ...(unchanged ? [UNCHANGED_TEMPLATE_SCORE_CAP] : []), ...(newcomers.length ? [NEW_RECIPIENT_SCORE_CAP] : [])];
+  const caps = [
+    total,
+    ...(slots.length ? [UNFILLED_SLOT_SCORE_CAP] : []),
+    ...(unchanged ? [UNCHANGED_TEMPLATE_SCORE_CAP] : []),
+    ...(newcomers.length ? [NEW_RECIPIENT_SCORE_CAP] : []),
+  ];
   const score = Math.min(...caps);
   findings.sort((a, b) => a.start - b.start || a.end - b.end);
   return { score, parts, findings };

@@ -51,8 +51,12 @@ export async function writeFollowupDraft(tx: Kysely<DB>, d: FollowupDraftInput):
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
-  const anchor = theirs ?? (await tx.selectFrom('messages').selectAll().where('conversation_id', '=', d.conversationId).orderBy('date', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow());
-  const address = theirs ? null : await tx.selectFrom('customer_addresses').select('address').where('customer_id', '=', conversation.customer_id).orderBy('created_at').limit(1).executeTakeFirst();
+  const anchor =
+    theirs ??
+    (await tx.selectFrom('messages').selectAll().where('conversation_id', '=', d.conversationId).orderBy('date', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow());
+  const address = theirs
+    ? null
+    : await tx.selectFrom('customer_addresses').select('address').where('customer_id', '=', conversation.customer_id).orderBy('created_at').limit(1).executeTakeFirst();
   // When we wrote first there is no message of theirs: the template must still greet them, not us.
   const greeted: Message = theirs ?? { ...anchor, from_address: address?.address ?? null, from_name: null, reply_to: [], to: [], cc: [] };
   const base = await templateContext(tx, conversation.customer_id, conversation.id, conversation.subject, greeted, conversation.mailbox_id, d.now);
@@ -96,6 +100,12 @@ export async function writeFollowupDraft(tx: Kysely<DB>, d: FollowupDraftInput):
   if (!draft) throw new FollowupBusy();
   await tx.insertInto('draft_revisions').values({ draft_id: draft.id, author_id: null, subject, body }).execute();
   await tx.updateTable('followups').set({ state: 'drafted', draft_id: draft.id, fired_at: d.now, reason: d.reason }).where('id', '=', d.followupId).execute();
-  await audit(tx, d.now, { actorUserId: null, action: 'followup.drafted', subjectType: 'draft', subjectId: draft.id, details: { rule: d.rule, followupId: d.followupId, conversationId: conversation.id } });
+  await audit(tx, d.now, {
+    actorUserId: null,
+    action: 'followup.drafted',
+    subjectType: 'draft',
+    subjectId: draft.id,
+    details: { rule: d.rule, followupId: d.followupId, conversationId: conversation.id },
+  });
   return draft.id;
 }

@@ -2,16 +2,26 @@ import type { Kysely } from 'kysely';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import type { DB, Draft, Followup, User } from '../db/schema.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
 import { writtenWhen } from '../drafts/dates-in-words.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
 import { ourAddresses } from '../mailboxes/mailboxes.ts';
-import { conversationState, quietConversations, quietCustomers } from './facts.ts';
 import { FollowupBusy, writeFollowupDraft } from './drafting.ts';
+import { conversationState, quietConversations, quietCustomers } from './facts.ts';
 import { questionAsked } from './questions.ts';
-import { followupRules, type FollowupRules } from './rule-settings.ts';
+import { type FollowupRules, followupRules } from './rule-settings.ts';
 import {
-  conversationKey, decideCheckIn, decideCloseTheLoop, decideKeepInTouch, decideNudge, decidePromiseReminder, decideReminder, keepInTouchKey,
-  type ConversationFacts, type CustomerFacts, type Decision, type RuleName,
+  type ConversationFacts,
+  type CustomerFacts,
+  conversationKey,
+  type Decision,
+  decideCheckIn,
+  decideCloseTheLoop,
+  decideKeepInTouch,
+  decideNudge,
+  decidePromiseReminder,
+  decideReminder,
+  keepInTouchKey,
+  type RuleName,
 } from './rules.ts';
 import { requestAskedOn } from './their-words.ts';
 import { whatWeSolved } from './what-we-solved.ts';
@@ -70,8 +80,10 @@ export async function evaluateFollowups(ctx: Ctx, asOf = ctx.clock.now()): Promi
 
   for (const f of await quietCustomers(ctx.db, env.rules, asOf)) {
     const decision = decideKeepInTouch(f, env.rules.keepInTouch, env.rules.morningHour, asOf);
-    if (decision.act === 'draft') outcomes.push(await draftOnce(env, 'keep_in_touch', f.customerId, f.latest!.conversationId, (tx) => recheckCustomer(tx, env, f.customerId, false)));
-    else if (decision.act === 'wait') outcomes.push({ rule: 'keep_in_touch', followupId: null, conversationId: f.latest?.conversationId ?? null, customerId: f.customerId, result: 'waiting', why: decision.why });
+    if (decision.act === 'draft')
+      outcomes.push(await draftOnce(env, 'keep_in_touch', f.customerId, f.latest!.conversationId, (tx) => recheckCustomer(tx, env, f.customerId, false)));
+    else if (decision.act === 'wait')
+      outcomes.push({ rule: 'keep_in_touch', followupId: null, conversationId: f.latest?.conversationId ?? null, customerId: f.customerId, result: 'waiting', why: decision.why });
   }
 
   const soon = await ctx.db
@@ -97,7 +109,7 @@ export async function keepInTouchNow(ctx: Ctx, customerId: number, actor: User):
   if (!exists) throw new NotFoundError('Customer', customerId);
   const outcome = await draftOnce(env, 'keep_in_touch', customerId, null, (tx) => recheckCustomer(tx, env, customerId, true), actor);
   if (outcome.result !== 'drafted') {
-    const why = outcome.result === 'duplicate' ? 'a keep-in-touch note was already made since they last wrote' : outcome.why ?? outcome.result;
+    const why = outcome.result === 'duplicate' ? 'a keep-in-touch note was already made since they last wrote' : (outcome.why ?? outcome.result);
     throw new ConflictError('followup_not_drafted', `No keep-in-touch note now: ${why}.`, { why });
   }
   return ctx.db.selectFrom('drafts').selectAll().where('id', '=', outcome.draftId!).executeTakeFirstOrThrow();
@@ -122,7 +134,15 @@ async function lockCustomer(tx: Kysely<DB>, customerId: number): Promise<void> {
 }
 
 async function ourLastWords(tx: Kysely<DB>, conversationId: number): Promise<string> {
-  const m = await tx.selectFrom('messages').select('new_text').where('conversation_id', '=', conversationId).where('direction', '=', 'out').orderBy('date', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const m = await tx
+    .selectFrom('messages')
+    .select('new_text')
+    .where('conversation_id', '=', conversationId)
+    .where('direction', '=', 'out')
+    .orderBy('date', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return m?.new_text ?? '';
 }
 
@@ -133,9 +153,23 @@ async function recheckConversation(tx: Kysely<DB>, env: Env, conversationId: num
   const { rule, decision } = decideQuiet(f, env);
   const words = await ourLastWords(tx, conversationId);
   if (rule === 'check_in') {
-    const theirs = await tx.selectFrom('messages').select('new_text').where('conversation_id', '=', conversationId).where('direction', '=', 'in').where('automated_reason', 'is', null).orderBy('date').orderBy('id').execute();
+    const theirs = await tx
+      .selectFrom('messages')
+      .select('new_text')
+      .where('conversation_id', '=', conversationId)
+      .where('direction', '=', 'in')
+      .where('automated_reason', 'is', null)
+      .orderBy('date')
+      .orderBy('id')
+      .execute();
     const gist = whatWeSolved({ subject: f.subject, theirs: theirs.map((m) => m.new_text), ours: words });
-    return { decision, key: conversationKey(rule, f), conversationId, template: 'replies/check-in', details: { hint: gist ? `ask how it went with what we said: "${gist}"` : null, gist } };
+    return {
+      decision,
+      key: conversationKey(rule, f),
+      conversationId,
+      template: 'replies/check-in',
+      details: { hint: gist ? `ask how it went with what we said: "${gist}"` : null, gist },
+    };
   }
   const question = questionAsked(words);
   return { decision, key: conversationKey(rule, f), conversationId, template: 'replies/nudge', details: { hint: question ? `ask again, kindly: "${question}"` : null, question } };
@@ -146,7 +180,13 @@ async function recheckCustomer(tx: Kysely<DB>, env: Env, customerId: number, man
   if (!f) return null;
   const decision = decideKeepInTouch(f, env.rules.keepInTouch, env.rules.morningHour, env.asOf, manual);
   const topic = f.latest?.subject ?? null;
-  return { decision, key: keepInTouchKey(f), conversationId: f.latest?.conversationId ?? null, template: 'replies/keep-in-touch', details: { lastTopic: topic, hint: topic ? `a genuine reason you thought of them (last time they wrote about "${topic}")` : null } };
+  return {
+    decision,
+    key: keepInTouchKey(f),
+    conversationId: f.latest?.conversationId ?? null,
+    template: 'replies/keep-in-touch',
+    details: { lastTopic: topic, hint: topic ? `a genuine reason you thought of them (last time they wrote about "${topic}")` : null },
+  };
 }
 
 /**
@@ -154,7 +194,14 @@ async function recheckCustomer(tx: Kysely<DB>, env: Env, customerId: number, man
  * decided again, then the row with the rule's key is inserted; a key already there means another worker
  * (or an earlier run) made it. If the conversation gained an open draft meanwhile, nothing is kept.
  */
-async function draftOnce(env: Env, rule: RuleName, customerId: number, conversationId: number | null, recheck: (tx: Kysely<DB>) => Promise<Plan | null>, actor?: User): Promise<FollowupOutcome> {
+async function draftOnce(
+  env: Env,
+  rule: RuleName,
+  customerId: number,
+  conversationId: number | null,
+  recheck: (tx: Kysely<DB>) => Promise<Plan | null>,
+  actor?: User,
+): Promise<FollowupOutcome> {
   const base = { rule, conversationId, customerId };
   try {
     return await env.ctx.db.transaction().execute(async (tx): Promise<FollowupOutcome> => {
@@ -162,15 +209,43 @@ async function draftOnce(env: Env, rule: RuleName, customerId: number, conversat
       const plan = await recheck(tx);
       if (!plan) return { ...base, followupId: null, result: 'skipped', why: 'nothing to follow up' };
       const d = plan.decision;
-      if (d.act !== 'draft') return { ...base, followupId: null, conversationId: plan.conversationId, result: d.act === 'wait' ? 'waiting' : d.act === 'skip' ? 'skipped' : 'not_yet', ...('why' in d ? { why: d.why } : {}) };
+      if (d.act !== 'draft')
+        return {
+          ...base,
+          followupId: null,
+          conversationId: plan.conversationId,
+          result: d.act === 'wait' ? 'waiting' : d.act === 'skip' ? 'skipped' : 'not_yet',
+          ...('why' in d ? { why: d.why } : {}),
+        };
       const row = await tx
         .insertInto('followups')
-        .values({ rule, key: plan.key, customer_id: customerId, conversation_id: plan.conversationId, state: 'scheduled', due_at: d.dueAt, reason: d.reason, created_by: actor?.id ?? null, created_at: env.asOf })
+        .values({
+          rule,
+          key: plan.key,
+          customer_id: customerId,
+          conversation_id: plan.conversationId,
+          state: 'scheduled',
+          due_at: d.dueAt,
+          reason: d.reason,
+          created_by: actor?.id ?? null,
+          created_at: env.asOf,
+        })
         .onConflict((oc) => oc.column('key').doNothing())
         .returning('id')
         .executeTakeFirst();
       if (!row) return { ...base, followupId: null, conversationId: plan.conversationId, result: 'duplicate' };
-      const draftId = await writeFollowupDraft(tx, { followupId: row.id, rule, reason: d.reason, conversationId: plan.conversationId!, template: plan.template, details: plan.details, authorId: actor?.id, ours: env.ours, now: env.asOf, log: env.ctx.log });
+      const draftId = await writeFollowupDraft(tx, {
+        followupId: row.id,
+        rule,
+        reason: d.reason,
+        conversationId: plan.conversationId!,
+        template: plan.template,
+        details: plan.details,
+        authorId: actor?.id,
+        ours: env.ours,
+        now: env.asOf,
+        log: env.ctx.log,
+      });
       if (actor) await audit(tx, env.asOf, { actorUserId: actor.id, action: 'followup.requested', subjectType: 'draft', subjectId: draftId, details: { rule, customerId } });
       return { ...base, followupId: row.id, conversationId: plan.conversationId, result: 'drafted', draftId };
     });
@@ -233,16 +308,30 @@ async function firePromise(tx: Kysely<DB>, env: Env, row: Followup): Promise<Fol
     .executeTakeFirst();
   const d = decidePromiseReminder(
     {
-      ...state, enabled: env.rules.promises.enabled, dueAt: promise.due_at, dismissed: promise.state === 'dismissed', movedOn: Boolean(later) || state.status === 'done', conversationExists: state.exists,
-      sentence: promise.sentence, whenText: promise.when_text, promisedAt: message.date,
+      ...state,
+      enabled: env.rules.promises.enabled,
+      dueAt: promise.due_at,
+      dismissed: promise.state === 'dismissed',
+      movedOn: Boolean(later) || state.status === 'done',
+      conversationExists: state.exists,
+      sentence: promise.sentence,
+      whenText: promise.when_text,
+      promisedAt: message.date,
     },
     env.asOf,
   );
   if (d.act !== 'draft') return settle(tx, row, d);
   await tx.updateTable('followups').set({ conversation_id: message.conversation_id }).where('id', '=', row.id).execute();
   const draftId = await writeFollowupDraft(tx, {
-    followupId: row.id, rule: 'promise', reason: d.reason, conversationId: message.conversation_id, template: 'replies/promise-reminder',
-    details: { hint: `keep the promise: "${promise.sentence}"`, promise: { sentence: promise.sentence, when: promise.when_text } }, ours: env.ours, now: env.asOf, log: env.ctx.log,
+    followupId: row.id,
+    rule: 'promise',
+    reason: d.reason,
+    conversationId: message.conversation_id,
+    template: 'replies/promise-reminder',
+    details: { hint: `keep the promise: "${promise.sentence}"`, promise: { sentence: promise.sentence, when: promise.when_text } },
+    ours: env.ours,
+    now: env.asOf,
+    log: env.ctx.log,
   });
   return { rule: 'promise', followupId: row.id, conversationId: message.conversation_id, customerId: row.customer_id, result: 'drafted', draftId };
 }
@@ -251,22 +340,53 @@ async function fireReminder(tx: Kysely<DB>, env: Env, row: Followup): Promise<Fo
   const state = await conversationState(tx, row.conversation_id);
   const setBy = row.created_by ? await tx.selectFrom('users').select('name').where('id', '=', row.created_by).executeTakeFirst() : undefined;
   const d = decideReminder(
-    { dueAt: row.due_at, conversationExists: state.exists, hasCustomer: state.customerId !== null, openDraft: state.openDraft, doNotFollowUp: state.doNotFollowUp, pendingFollowup: state.pendingFollowup, setBy: setBy?.name ?? null, setAt: row.created_at, note: row.note },
+    {
+      dueAt: row.due_at,
+      conversationExists: state.exists,
+      hasCustomer: state.customerId !== null,
+      openDraft: state.openDraft,
+      doNotFollowUp: state.doNotFollowUp,
+      pendingFollowup: state.pendingFollowup,
+      setBy: setBy?.name ?? null,
+      setAt: row.created_at,
+      note: row.note,
+    },
     env.asOf,
   );
   if (d.act !== 'draft' && d.act !== 'note') return settle(tx, row, d);
   const conversationId = row.conversation_id!;
   // The note comes back with the conversation, where everyone sees it; the snooze is over.
-  await tx.insertInto('conversation_notes').values({ conversation_id: conversationId, author_id: row.created_by, body: d.reason, mentioned_user_ids: [], created_at: env.asOf }).execute();
-  await tx.updateTable('conversations').set((eb) => ({ snoozed_until: null, version: eb('version', '+', 1), updated_at: env.asOf })).where('id', '=', conversationId).execute();
+  await tx
+    .insertInto('conversation_notes')
+    .values({ conversation_id: conversationId, author_id: row.created_by, body: d.reason, mentioned_user_ids: [], created_at: env.asOf })
+    .execute();
+  await tx
+    .updateTable('conversations')
+    .set((eb) => ({ snoozed_until: null, version: eb('version', '+', 1), updated_at: env.asOf }))
+    .where('id', '=', conversationId)
+    .execute();
   if (d.act === 'note') {
     await tx.updateTable('followups').set({ state: 'noted', reason: d.reason, outcome: d.why, fired_at: env.asOf }).where('id', '=', row.id).execute();
-    await audit(tx, env.asOf, { actorUserId: null, action: 'followup.noted', subjectType: 'conversation', subjectId: conversationId, details: { followupId: row.id, rule: 'remind_me' } });
+    await audit(tx, env.asOf, {
+      actorUserId: null,
+      action: 'followup.noted',
+      subjectType: 'conversation',
+      subjectId: conversationId,
+      details: { followupId: row.id, rule: 'remind_me' },
+    });
     return { rule: 'remind_me', followupId: row.id, conversationId, customerId: row.customer_id, result: 'noted', why: d.why };
   }
   const draftId = await writeFollowupDraft(tx, {
-    followupId: row.id, rule: 'remind_me', reason: d.reason, conversationId, template: 'replies/reminder',
-    details: { note: row.note, hint: row.note ? `your note to self: ${row.note}` : null }, authorId: row.created_by, ours: env.ours, now: env.asOf, log: env.ctx.log,
+    followupId: row.id,
+    rule: 'remind_me',
+    reason: d.reason,
+    conversationId,
+    template: 'replies/reminder',
+    details: { note: row.note, hint: row.note ? `your note to self: ${row.note}` : null },
+    authorId: row.created_by,
+    ours: env.ours,
+    now: env.asOf,
+    log: env.ctx.log,
   });
   return { rule: 'remind_me', followupId: row.id, conversationId, customerId: row.customer_id, result: 'drafted', draftId };
 }
@@ -278,8 +398,16 @@ async function fireCloseTheLoop(tx: Kysely<DB>, env: Env, row: Followup): Promis
   if (d.act !== 'draft') return settle(tx, row, d);
   const askedOn = await requestAskedOn(tx, row.request_id!, row.customer_id);
   const draftId = await writeFollowupDraft(tx, {
-    followupId: row.id, rule: 'close_the_loop', reason: d.reason, conversationId: row.conversation_id!, template: 'replies/close-the-loop',
-    details: { label: request.label, words: row.note, askedOn, askedWhen: askedOn ? writtenWhen(askedOn, env.asOf) : null }, authorId: request.shipped_by, ours: env.ours, now: env.asOf, log: env.ctx.log,
+    followupId: row.id,
+    rule: 'close_the_loop',
+    reason: d.reason,
+    conversationId: row.conversation_id!,
+    template: 'replies/close-the-loop',
+    details: { label: request.label, words: row.note, askedOn, askedWhen: askedOn ? writtenWhen(askedOn, env.asOf) : null },
+    authorId: request.shipped_by,
+    ours: env.ours,
+    now: env.asOf,
+    log: env.ctx.log,
   });
   return { rule: 'close_the_loop', followupId: row.id, conversationId: row.conversation_id, customerId: row.customer_id, result: 'drafted', draftId };
 }

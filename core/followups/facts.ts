@@ -1,10 +1,10 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { waitingSince } from '../conversations/waiting-since.ts';
 import type { DB } from '../db/schema.ts';
 import { DAY_MS } from './local-time.ts';
 import { asksQuestion } from './questions.ts';
 import type { FollowupRules } from './rule-settings.ts';
-import { LATE_LIMIT_DAYS, UNPROMPTED, type Blockers, type ConversationFacts, type CustomerFacts, type RuleName } from './rules.ts';
+import { type Blockers, type ConversationFacts, type CustomerFacts, LATE_LIMIT_DAYS, type RuleName, UNPROMPTED } from './rules.ts';
 
 /*
  * The facts the rules decide on, read from the database. The candidate queries narrow by time in SQL
@@ -62,7 +62,18 @@ export async function quietConversations(db: Kysely<DB>, rules: FollowupRules, a
   let q = db
     .selectFrom('conversations as c')
     .innerJoin('customers as cu', 'cu.id', 'c.customer_id')
-    .select(['c.id', 'c.customer_id', 'c.subject', 'c.status', 'c.last_outbound_at', 'c.snoozed_until', 'cu.name', 'cu.do_not_follow_up', 'cu.last_inbound_at as customer_last_inbound_at', 'cu.utc_offset_minutes']);
+    .select([
+      'c.id',
+      'c.customer_id',
+      'c.subject',
+      'c.status',
+      'c.last_outbound_at',
+      'c.snoozed_until',
+      'cu.name',
+      'cu.do_not_follow_up',
+      'cu.last_inbound_at as customer_last_inbound_at',
+      'cu.utc_offset_minutes',
+    ]);
   if (only !== undefined) q = q.where('c.id', '=', only);
   else {
     const shortest = Math.min(rules.checkIn.days, rules.waitingOnThem.days);
@@ -96,7 +107,13 @@ export async function quietConversations(db: Kysely<DB>, rules: FollowupRules, a
       .where('automated_reason', 'is', null)
       .groupBy('conversation_id')
       .execute(),
-    db.selectFrom('followups').select(['conversation_id', 'rule', 'fired_at']).where('conversation_id', 'in', ids).where('state', '=', 'drafted').where('rule', 'in', [...UNPROMPTED]).execute(),
+    db
+      .selectFrom('followups')
+      .select(['conversation_id', 'rule', 'fired_at'])
+      .where('conversation_id', 'in', ids)
+      .where('state', '=', 'drafted')
+      .where('rule', 'in', [...UNPROMPTED])
+      .execute(),
     conversationsWithOpenDraft(db, ids),
     customersWithPendingFollowup(db, [...new Set(rows.map((r) => r.customer_id!))]),
   ]);
@@ -115,7 +132,9 @@ export async function quietConversations(db: Kysely<DB>, rules: FollowupRules, a
       customerLastInboundAt: r.customer_last_inbound_at,
       utcOffsetMinutes: r.utc_offset_minutes,
       followupsSinceTheyWrote: [
-        ...new Set(earlier.filter((f) => f.conversation_id === r.id && f.fired_at && (!theirLastAt || f.fired_at.getTime() > theirLastAt.getTime())).map((f) => f.rule as RuleName)),
+        ...new Set(
+          earlier.filter((f) => f.conversation_id === r.id && f.fired_at && (!theirLastAt || f.fired_at.getTime() > theirLastAt.getTime())).map((f) => f.rule as RuleName),
+        ),
       ],
       snoozedUntil: r.snoozed_until,
       openDraft: open.has(r.id),
@@ -130,12 +149,20 @@ export async function quietConversations(db: Kysely<DB>, rules: FollowupRules, a
  */
 export async function quietCustomers(db: Kysely<DB>, rules: FollowupRules, asOf: Date, only?: number): Promise<CustomerFacts[]> {
   const lastContact = sql<Date | null>`greatest(cu.last_inbound_at, cu.last_outbound_at)`;
-  let q = db
-    .selectFrom('customers as cu')
-    .select((eb) => [
-      'cu.id', 'cu.name', 'cu.tags', 'cu.do_not_follow_up', 'cu.last_inbound_at', 'cu.last_outbound_at', 'cu.utc_offset_minutes',
-      eb.selectFrom('conversations as c').select((e) => e.fn.countAll<number>().as('n')).whereRef('c.customer_id', '=', 'cu.id').as('conversation_count'),
-    ]);
+  let q = db.selectFrom('customers as cu').select((eb) => [
+    'cu.id',
+    'cu.name',
+    'cu.tags',
+    'cu.do_not_follow_up',
+    'cu.last_inbound_at',
+    'cu.last_outbound_at',
+    'cu.utc_offset_minutes',
+    eb
+      .selectFrom('conversations as c')
+      .select((e) => e.fn.countAll<number>().as('n'))
+      .whereRef('c.customer_id', '=', 'cu.id')
+      .as('conversation_count'),
+  ]);
   if (only !== undefined) q = q.where('cu.id', '=', only);
   else {
     q = q
@@ -160,7 +187,10 @@ export async function quietCustomers(db: Kysely<DB>, rules: FollowupRules, asOf:
     db.selectFrom('followups').select(['customer_id', 'fired_at']).where('customer_id', 'in', ids).where('rule', '=', 'keep_in_touch').where('state', '=', 'drafted').execute(),
     customersWithPendingFollowup(db, ids),
   ]);
-  const open = await conversationsWithOpenDraft(db, latest.map((c) => c.id));
+  const open = await conversationsWithOpenDraft(
+    db,
+    latest.map((c) => c.id),
+  );
   return rows.map((r): CustomerFacts => {
     const conversation = latest.find((c) => c.customer_id === r.id);
     return {
@@ -173,7 +203,9 @@ export async function quietCustomers(db: Kysely<DB>, rules: FollowupRules, asOf:
       lastOutboundAt: r.last_outbound_at,
       utcOffsetMinutes: r.utc_offset_minutes,
       pendingFollowup: pending.has(r.id),
-      latest: conversation ? { conversationId: conversation.id, subject: conversation.subject, snoozedUntil: conversation.snoozed_until, openDraft: open.has(conversation.id) } : null,
+      latest: conversation
+        ? { conversationId: conversation.id, subject: conversation.subject, snoozedUntil: conversation.snoozed_until, openDraft: open.has(conversation.id) }
+        : null,
       waitingOnUs: waiting.get(r.id) ?? null,
       keptInTouchSinceTheyWrote: kept.some((k) => k.customer_id === r.id && k.fired_at && (!r.last_inbound_at || k.fired_at.getTime() > r.last_inbound_at.getTime())),
     };
@@ -191,15 +223,27 @@ export interface ConversationState extends Blockers {
 
 /** One conversation's state as a scheduled follow-up sees it when its time comes. */
 export async function conversationState(db: Kysely<DB>, conversationId: number | null): Promise<ConversationState> {
-  const row = conversationId === null
-    ? undefined
-    : await db
-        .selectFrom('conversations as c')
-        .leftJoin('customers as cu', 'cu.id', 'c.customer_id')
-        .select(['c.id', 'c.status', 'c.snoozed_until', 'c.customer_id', 'cu.name', 'cu.utc_offset_minutes', 'cu.do_not_follow_up'])
-        .where('c.id', '=', conversationId)
-        .executeTakeFirst();
-  if (!row) return { exists: false, status: null, customerId: null, customerName: null, utcOffsetMinutes: null, doNotFollowUp: false, snoozedUntil: null, openDraft: false, pendingFollowup: false };
+  const row =
+    conversationId === null
+      ? undefined
+      : await db
+          .selectFrom('conversations as c')
+          .leftJoin('customers as cu', 'cu.id', 'c.customer_id')
+          .select(['c.id', 'c.status', 'c.snoozed_until', 'c.customer_id', 'cu.name', 'cu.utc_offset_minutes', 'cu.do_not_follow_up'])
+          .where('c.id', '=', conversationId)
+          .executeTakeFirst();
+  if (!row)
+    return {
+      exists: false,
+      status: null,
+      customerId: null,
+      customerName: null,
+      utcOffsetMinutes: null,
+      doNotFollowUp: false,
+      snoozedUntil: null,
+      openDraft: false,
+      pendingFollowup: false,
+    };
   const [open, pending] = await Promise.all([conversationsWithOpenDraft(db, [row.id]), customersWithPendingFollowup(db, row.customer_id ? [row.customer_id] : [])]);
   return {
     exists: true,

@@ -34,11 +34,24 @@ export async function claimFirstContact(tx: Kysely<DB>, conversation: Conversati
   const chosen = rules.firstContact.personUserId === null ? undefined : await active.where('id', '=', rules.firstContact.personUserId).executeTakeFirst();
   // The founder: the first owner, also when the chosen person has left.
   const person = chosen ?? (await active.where('role', '=', 'owner').orderBy('id').limit(1).executeTakeFirst());
-  const d = decideFirstContact({ enabled: true, doNotFollowUp: customer.do_not_follow_up, customerName: customer.name, earlierMessages: Number(earlier.n), personName: person?.name ?? null }, message.date);
+  const d = decideFirstContact(
+    { enabled: true, doNotFollowUp: customer.do_not_follow_up, customerName: customer.name, earlierMessages: Number(earlier.n), personName: person?.name ?? null },
+    message.date,
+  );
   if (d.act !== 'draft') return null;
   const row = await tx
     .insertInto('followups')
-    .values({ rule: 'first_contact', key: firstContactKey(conversation.customer_id), customer_id: conversation.customer_id, conversation_id: conversation.id, state: 'drafted', due_at: message.date, reason: d.reason, created_at: now, fired_at: now })
+    .values({
+      rule: 'first_contact',
+      key: firstContactKey(conversation.customer_id),
+      customer_id: conversation.customer_id,
+      conversation_id: conversation.id,
+      state: 'drafted',
+      due_at: message.date,
+      reason: d.reason,
+      created_at: now,
+      fired_at: now,
+    })
     .onConflict((oc) => oc.column('key').doNothing())
     .returning('id')
     .executeTakeFirst();

@@ -38,21 +38,58 @@ export async function goingQuiet(ctx: Ctx, f: ListFilter = {}): Promise<QuietCus
     .selectFrom('customers as cu')
     .leftJoin('organizations as o', 'o.id', 'cu.organization_id')
     .select((eb) => [
-      'cu.id', 'cu.name', 'cu.tags', 'cu.last_outbound_at', 'cu.last_inbound_at', 'cu.do_not_follow_up', 'o.id as organization_id', 'o.name as organization_name',
+      'cu.id',
+      'cu.name',
+      'cu.tags',
+      'cu.last_outbound_at',
+      'cu.last_inbound_at',
+      'cu.do_not_follow_up',
+      'o.id as organization_id',
+      'o.name as organization_name',
       eb.selectFrom('customer_addresses as a').select('a.address').whereRef('a.customer_id', '=', 'cu.id').orderBy('a.created_at').limit(1).as('email'),
-      eb.selectFrom('conversations as c').select('c.id').whereRef('c.customer_id', '=', 'cu.id').orderBy('c.last_message_at', 'desc').orderBy('c.id', 'desc').limit(1).as('topic_id'),
-      eb.selectFrom('conversations as c').select('c.subject').whereRef('c.customer_id', '=', 'cu.id').orderBy('c.last_message_at', 'desc').orderBy('c.id', 'desc').limit(1).as('topic'),
+      eb
+        .selectFrom('conversations as c')
+        .select('c.id')
+        .whereRef('c.customer_id', '=', 'cu.id')
+        .orderBy('c.last_message_at', 'desc')
+        .orderBy('c.id', 'desc')
+        .limit(1)
+        .as('topic_id'),
+      eb
+        .selectFrom('conversations as c')
+        .select('c.subject')
+        .whereRef('c.customer_id', '=', 'cu.id')
+        .orderBy('c.last_message_at', 'desc')
+        .orderBy('c.id', 'desc')
+        .limit(1)
+        .as('topic'),
       eb
         .exists(
-          eb.selectFrom('drafts as d').innerJoin('conversations as c', 'c.id', 'd.conversation_id').select('d.id').whereRef('c.customer_id', '=', 'cu.id').where('d.kind', '=', 'followup').where('d.status', 'in', ['pending', 'approved', 'sending']),
+          eb
+            .selectFrom('drafts as d')
+            .innerJoin('conversations as c', 'c.id', 'd.conversation_id')
+            .select('d.id')
+            .whereRef('c.customer_id', '=', 'cu.id')
+            .where('d.kind', '=', 'followup')
+            .where('d.status', 'in', ['pending', 'approved', 'sending']),
         )
         .as('followup_pending'),
     ])
     .where('cu.last_outbound_at', 'is not', null);
   if (f.tag) q = q.where(sql<boolean>`${f.tag} = any(cu.tags)`);
   if (f.organizationId) q = q.where('cu.organization_id', '=', f.organizationId);
-  const rows = await q.orderBy('cu.last_outbound_at', 'asc').orderBy('cu.id').limit(f.limit ?? 200).execute();
-  const [waiting, rules] = await Promise.all([waitingOnUsOf(ctx.db, rows.map((r) => r.id)), followupRules(ctx.db)]);
+  const rows = await q
+    .orderBy('cu.last_outbound_at', 'asc')
+    .orderBy('cu.id')
+    .limit(f.limit ?? 200)
+    .execute();
+  const [waiting, rules] = await Promise.all([
+    waitingOnUsOf(
+      ctx.db,
+      rows.map((r) => r.id),
+    ),
+    followupRules(ctx.db),
+  ]);
   return rows.map((r) => ({
     customerId: r.id,
     name: r.name,
@@ -92,15 +129,32 @@ export async function waitingOnUs(ctx: Ctx, f: ListFilter = {}): Promise<Waiting
     .leftJoin('customers as cu', 'cu.id', 'c.customer_id')
     .leftJoin('organizations as o', 'o.id', 'cu.organization_id')
     .select((eb) => [
-      'c.id', 'c.subject', 'c.customer_id', 'c.snoozed_until', 'c.last_inbound_at', 'cu.name', 'o.id as organization_id', 'o.name as organization_name',
+      'c.id',
+      'c.subject',
+      'c.customer_id',
+      'c.snoozed_until',
+      'c.last_inbound_at',
+      'cu.name',
+      'o.id as organization_id',
+      'o.name as organization_name',
       eb.selectFrom('customer_addresses as a').select('a.address').whereRef('a.customer_id', '=', 'c.customer_id').orderBy('a.created_at').limit(1).as('email'),
-      eb.selectFrom('drafts as d').select('d.status').whereRef('d.conversation_id', '=', 'c.id').where('d.status', 'in', ['pending', 'approved', 'sending']).limit(1).as('draft_status'),
+      eb
+        .selectFrom('drafts as d')
+        .select('d.status')
+        .whereRef('d.conversation_id', '=', 'c.id')
+        .where('d.status', 'in', ['pending', 'approved', 'sending'])
+        .limit(1)
+        .as('draft_status'),
       waitingSince().as('waiting_since'),
     ])
     .where('c.status', '=', 'waiting_on_us');
   if (f.tag) q = q.where(sql<boolean>`${f.tag} = any(cu.tags)`);
   if (f.organizationId) q = q.where('cu.organization_id', '=', f.organizationId);
-  const rows = await q.orderBy(sql`waiting_since asc nulls last`).orderBy('c.id').limit(f.limit ?? 200).execute();
+  const rows = await q
+    .orderBy(sql`waiting_since asc nulls last`)
+    .orderBy('c.id')
+    .limit(f.limit ?? 200)
+    .execute();
   return rows.map((r): WaitingConversation => {
     const since = r.waiting_since ?? r.last_inbound_at ?? now;
     return {
@@ -122,7 +176,15 @@ export async function waitingOnUs(ctx: Ctx, f: ListFilter = {}): Promise<Waiting
 export async function listFilters(ctx: Ctx): Promise<{ tags: string[]; organizations: Array<{ id: number; name: string }> }> {
   const [tags, organizations] = await Promise.all([
     sql<{ tag: string }>`select distinct unnest(tags) as tag from customers order by 1 limit 500`.execute(ctx.db),
-    ctx.db.selectFrom('organizations as o').select(['o.id', 'o.name']).distinct().innerJoin('customers as cu', 'cu.organization_id', 'o.id').orderBy('o.name').orderBy('o.id').limit(500).execute(),
+    ctx.db
+      .selectFrom('organizations as o')
+      .select(['o.id', 'o.name'])
+      .distinct()
+      .innerJoin('customers as cu', 'cu.organization_id', 'o.id')
+      .orderBy('o.name')
+      .orderBy('o.id')
+      .limit(500)
+      .execute(),
   ]);
   return { tags: tags.rows.map((r) => r.tag), organizations };
 }

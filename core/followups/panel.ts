@@ -25,7 +25,15 @@ export async function followupPanel(ctx: Ctx, conversationId: number, draft: Dra
   const conversation = await ctx.db.selectFrom('conversations').select('snoozed_until').where('id', '=', conversationId).executeTakeFirst();
   if (!conversation) throw new NotFoundError('Conversation', conversationId);
   const [reminder, promises, requests, open] = await Promise.all([
-    ctx.db.selectFrom('followups').select(['due_at', 'note']).where('conversation_id', '=', conversationId).where('rule', '=', 'remind_me').where('state', '=', 'scheduled').orderBy('due_at').limit(1).executeTakeFirst(),
+    ctx.db
+      .selectFrom('followups')
+      .select(['due_at', 'note'])
+      .where('conversation_id', '=', conversationId)
+      .where('rule', '=', 'remind_me')
+      .where('state', '=', 'scheduled')
+      .orderBy('due_at')
+      .limit(1)
+      .executeTakeFirst(),
     listPromises(ctx.db, conversationId),
     listRequests(ctx, { conversationId }),
     listRequests(ctx, { state: 'open' }),

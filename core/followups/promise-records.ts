@@ -20,14 +20,33 @@ export async function notePromise(tx: Kysely<DB>, m: { messageId: number; conver
   if (!found) return;
   const promise = await tx
     .insertInto('promises')
-    .values({ message_id: m.messageId, customer_id: m.customerId, sentence: found.sentence, when_text: found.whenText, detected_due_at: found.dueAt, due_at: found.dueAt, state: 'open', created_at: m.now })
+    .values({
+      message_id: m.messageId,
+      customer_id: m.customerId,
+      sentence: found.sentence,
+      when_text: found.whenText,
+      detected_due_at: found.dueAt,
+      due_at: found.dueAt,
+      state: 'open',
+      created_at: m.now,
+    })
     .onConflict((oc) => oc.column('message_id').doNothing())
     .returning('id')
     .executeTakeFirst();
   if (!promise) return;
   await tx
     .insertInto('followups')
-    .values({ rule: 'promise', key: promiseKey(promise.id), customer_id: m.customerId, conversation_id: m.conversationId, state: 'scheduled', due_at: found.dueAt, reason: `We promised "${found.sentence}" on ${dayLabel(m.date)}.`, promise_id: promise.id, created_at: m.now })
+    .values({
+      rule: 'promise',
+      key: promiseKey(promise.id),
+      customer_id: m.customerId,
+      conversation_id: m.conversationId,
+      state: 'scheduled',
+      due_at: found.dueAt,
+      reason: `We promised "${found.sentence}" on ${dayLabel(m.date)}.`,
+      promise_id: promise.id,
+      created_at: m.now,
+    })
     .onConflict((oc) => oc.column('key').doNothing())
     .execute();
 }
@@ -52,7 +71,20 @@ export async function listPromises(db: Kysely<DB>, conversationId: number): Prom
     .selectFrom('promises as p')
     .innerJoin('messages as m', 'm.id', 'p.message_id')
     .leftJoin('followups as f', 'f.promise_id', 'p.id')
-    .select(['p.id', 'p.message_id', 'm.conversation_id', 'p.sentence', 'p.when_text', 'p.detected_due_at', 'p.due_at', 'p.state', 'p.corrected_at', 'f.state as reminder_state', 'f.outcome', 'f.draft_id'])
+    .select([
+      'p.id',
+      'p.message_id',
+      'm.conversation_id',
+      'p.sentence',
+      'p.when_text',
+      'p.detected_due_at',
+      'p.due_at',
+      'p.state',
+      'p.corrected_at',
+      'f.state as reminder_state',
+      'f.outcome',
+      'f.draft_id',
+    ])
     .where('m.conversation_id', '=', conversationId)
     .orderBy('m.date')
     .orderBy('p.id')
@@ -85,7 +117,12 @@ export async function correctPromise(ctx: Ctx, id: number, dueAt: Date, actor: U
     await promiseFor(tx, id);
     const reminder = await tx.selectFrom('followups').select(['id', 'state']).where('promise_id', '=', id).forUpdate().executeTakeFirst();
     if (reminder?.state === 'drafted') throw new ConflictError('reminder_drafted', 'The reminder for this promise is drafted already: edit or discard that draft instead.');
-    const updated = await tx.updateTable('promises').set({ due_at: dueAt, state: 'open', corrected_by: actor.id, corrected_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    const updated = await tx
+      .updateTable('promises')
+      .set({ due_at: dueAt, state: 'open', corrected_by: actor.id, corrected_at: now })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
     if (reminder) await tx.updateTable('followups').set({ due_at: dueAt, state: 'scheduled', outcome: null }).where('id', '=', reminder.id).execute();
     await audit(tx, now, { actorUserId: actor.id, action: 'promise.corrected', subjectType: 'promise', subjectId: id, details: { dueAt: dueAt.toISOString() } });
     return { updated, reminderId: reminder?.id ?? null };
@@ -99,7 +136,12 @@ export async function dismissPromise(ctx: Ctx, id: number, actor: User): Promise
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (tx) => {
     await promiseFor(tx, id);
-    const updated = await tx.updateTable('promises').set({ state: 'dismissed', corrected_by: actor.id, corrected_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    const updated = await tx
+      .updateTable('promises')
+      .set({ state: 'dismissed', corrected_by: actor.id, corrected_at: now })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
     await tx.updateTable('followups').set({ state: 'cancelled', outcome: 'the promise was dismissed' }).where('promise_id', '=', id).where('state', '=', 'scheduled').execute();
     await audit(tx, now, { actorUserId: actor.id, action: 'promise.dismissed', subjectType: 'promise', subjectId: id });
     return updated;

@@ -24,14 +24,15 @@ const SIGN_OFF_QUESTIONS = [
  */
 const GIVE = 'send|share|forward|confirm|tell|reply|email|attach|upload|describe|provide';
 const POLITE = `(?:${GIVE}|give|check|measure|choose|pick|let (?:me|us) know)`;
-const POLITE_ING = 'sending|sharing|forwarding|confirming|telling|replying|emailing|attaching|uploading|describing|providing|giving|checking|measuring|choosing|picking|letting (?:me|us) know';
+const POLITE_ING =
+  'sending|sharing|forwarding|confirming|telling|replying|emailing|attaching|uploading|describing|providing|giving|checking|measuring|choosing|picking|letting (?:me|us) know';
 const FILLER = '(?:(?:please|kindly|also|just|quickly),? )*';
 const REQUESTS = [
   new RegExp(`\\b(?:could|can|would|will) you ${FILLER}${POLITE}\\b`, 'i'),
   new RegExp(`\\bif you (?:could|can) ${FILLER}${POLITE}\\b`, 'i'),
   new RegExp(`\\bwould you mind ${FILLER}(?:${POLITE_ING})\\b`, 'i'),
   new RegExp(`\\b(?:please|kindly),? ${FILLER}(?:${GIVE}|give (?:me|us))\\b`, 'i'),
-  new RegExp(`^(?:(?:and|so|also|just),? )*(?:send|forward|email|tell|give) (?:me|us)\\b`, 'i'),
+  /^(?:(?:and|so|also|just),? )*(?:send|forward|email|tell|give) (?:me|us)\b/i,
   /\blet (?:me|us) know (?:which|what|when|where|whether|who|your)\b/i,
   /\b(?:i|we)(?:'ll| will|'d| would)? (?:just |also )?need (?:you to|your|to know|to see)\b/i,
 ];

@@ -32,15 +32,38 @@ export async function snoozeConversation(ctx: Ctx, conversationId: number, until
   const snooze = await ctx.db.transaction().execute(async (tx): Promise<Snooze> => {
     const conversation = await tx.selectFrom('conversations').select(['id', 'customer_id']).where('id', '=', conversationId).forUpdate().executeTakeFirst();
     if (!conversation) throw new NotFoundError('Conversation', conversationId);
-    await tx.updateTable('followups').set({ state: 'cancelled', outcome: 'replaced by a newer reminder' }).where('conversation_id', '=', conversationId).where('rule', '=', 'remind_me').where('state', '=', 'scheduled').execute();
+    await tx
+      .updateTable('followups')
+      .set({ state: 'cancelled', outcome: 'replaced by a newer reminder' })
+      .where('conversation_id', '=', conversationId)
+      .where('rule', '=', 'remind_me')
+      .where('state', '=', 'scheduled')
+      .execute();
     const row = await tx
       .insertInto('followups')
-      .values({ rule: 'remind_me', key: reminderKey(conversationId, until), customer_id: conversation.customer_id, conversation_id: conversationId, state: 'scheduled', due_at: until, reason: 'A reminder a person set.', note: text, created_by: actor.id, created_at: now })
+      .values({
+        rule: 'remind_me',
+        key: reminderKey(conversationId, until),
+        customer_id: conversation.customer_id,
+        conversation_id: conversationId,
+        state: 'scheduled',
+        due_at: until,
+        reason: 'A reminder a person set.',
+        note: text,
+        created_by: actor.id,
+        created_at: now,
+      })
       .onConflict((oc) => oc.column('key').doUpdateSet({ state: 'scheduled', note: text, outcome: null, created_by: actor.id }))
       .returning('id')
       .executeTakeFirstOrThrow();
     await tx.updateTable('conversations').set({ snoozed_until: until, updated_at: now }).where('id', '=', conversationId).execute();
-    await audit(tx, now, { actorUserId: actor.id, action: 'conversation.snoozed', subjectType: 'conversation', subjectId: conversationId, details: { until: until.toISOString(), followupId: row.id } });
+    await audit(tx, now, {
+      actorUserId: actor.id,
+      action: 'conversation.snoozed',
+      subjectType: 'conversation',
+      subjectId: conversationId,
+      details: { until: until.toISOString(), followupId: row.id },
+    });
     return { conversationId, snoozedUntil: until, followupId: row.id, note: text };
   });
   await ctx.jobs.followupDue(snooze.followupId, until);
@@ -53,7 +76,13 @@ export async function unsnoozeConversation(ctx: Ctx, conversationId: number, act
   await ctx.db.transaction().execute(async (tx) => {
     const conversation = await tx.updateTable('conversations').set({ snoozed_until: null, updated_at: now }).where('id', '=', conversationId).returning('id').executeTakeFirst();
     if (!conversation) throw new NotFoundError('Conversation', conversationId);
-    await tx.updateTable('followups').set({ state: 'cancelled', outcome: 'the snooze was ended by hand' }).where('conversation_id', '=', conversationId).where('rule', '=', 'remind_me').where('state', '=', 'scheduled').execute();
+    await tx
+      .updateTable('followups')
+      .set({ state: 'cancelled', outcome: 'the snooze was ended by hand' })
+      .where('conversation_id', '=', conversationId)
+      .where('rule', '=', 'remind_me')
+      .where('state', '=', 'scheduled')
+      .execute();
     await audit(tx, now, { actorUserId: actor.id, action: 'conversation.unsnoozed', subjectType: 'conversation', subjectId: conversationId });
   });
 }

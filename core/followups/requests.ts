@@ -3,7 +3,7 @@ import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import type { User } from '../db/schema.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import { fireFollowup, type FollowupOutcome } from './evaluate.ts';
+import { type FollowupOutcome, fireFollowup } from './evaluate.ts';
 import { followupRules } from './rule-settings.ts';
 import { closeTheLoopKey } from './rules.ts';
 import { theirWords } from './their-words.ts';
@@ -19,7 +19,10 @@ export interface RequestView {
 
 /** "wants: CSV export" and "CSV export" name the same request. */
 export function requestLabel(raw: string): string {
-  const label = raw.replace(/^\s*wants\s*:\s*/i, '').replace(/\s+/g, ' ').trim();
+  const label = raw
+    .replace(/^\s*wants\s*:\s*/i, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (label.length < 2 || label.length > 120) throw new ValidationError('A request is named in 2 to 120 characters, e.g. "wants: CSV export".', 'label');
   return label;
 }
@@ -38,9 +41,29 @@ export async function tagRequest(ctx: Ctx, conversationId: number, rawLabel: str
     if (conversation.customer_id === null) throw new ValidationError('This conversation has no customer to tell when it ships.', 'conversationId');
     const find = () => tx.selectFrom('customer_requests').select('id').where(sql<string>`lower(label)`, '=', label.toLowerCase()).where('state', '=', 'open').executeTakeFirst();
     // Two people tagging at once: the unique index keeps one open request per label, and both find it.
-    const request = (await find()) ?? (await tx.insertInto('customer_requests').values({ label, state: 'open', created_by: actor.id, created_at: now }).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst()) ?? (await find())!;
-    const texts = await tx.selectFrom('messages').select('new_text').where('conversation_id', '=', conversationId).where('direction', '=', 'in').where('automated_reason', 'is', null).orderBy('date').execute();
-    const said = words?.trim() || theirWords(texts.map((t) => t.new_text), label);
+    const request =
+      (await find()) ??
+      (await tx
+        .insertInto('customer_requests')
+        .values({ label, state: 'open', created_by: actor.id, created_at: now })
+        .onConflict((oc) => oc.doNothing())
+        .returning('id')
+        .executeTakeFirst()) ??
+      (await find())!;
+    const texts = await tx
+      .selectFrom('messages')
+      .select('new_text')
+      .where('conversation_id', '=', conversationId)
+      .where('direction', '=', 'in')
+      .where('automated_reason', 'is', null)
+      .orderBy('date')
+      .execute();
+    const said =
+      words?.trim() ||
+      theirWords(
+        texts.map((t) => t.new_text),
+        label,
+      );
     await tx
       .insertInto('customer_request_askers')
       .values({ request_id: request.id, conversation_id: conversationId, customer_id: conversation.customer_id, words: said, tagged_by: actor.id, created_at: now })
@@ -56,14 +79,23 @@ export async function listRequests(ctx: Ctx, filter: { state?: 'open' | 'shipped
   let q = ctx.db.selectFrom('customer_requests').selectAll();
   if (filter.state) q = q.where('state', '=', filter.state);
   if (filter.id !== undefined) q = q.where('id', '=', filter.id);
-  if (filter.conversationId !== undefined) q = q.where((eb) => eb.exists(eb.selectFrom('customer_request_askers as a').select('a.id').whereRef('a.request_id', '=', 'customer_requests.id').where('a.conversation_id', '=', filter.conversationId!)));
+  if (filter.conversationId !== undefined)
+    q = q.where((eb) =>
+      eb.exists(
+        eb.selectFrom('customer_request_askers as a').select('a.id').whereRef('a.request_id', '=', 'customer_requests.id').where('a.conversation_id', '=', filter.conversationId!),
+      ),
+    );
   const requests = await q.orderBy('state').orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
   if (!requests.length) return [];
   const askers = await ctx.db
     .selectFrom('customer_request_askers as a')
     .leftJoin('customers as cu', 'cu.id', 'a.customer_id')
     .select(['a.request_id', 'a.conversation_id', 'a.customer_id', 'cu.name', 'a.words', 'a.created_at'])
-    .where('a.request_id', 'in', requests.map((r) => r.id))
+    .where(
+      'a.request_id',
+      'in',
+      requests.map((r) => r.id),
+    )
     .orderBy('a.created_at')
     .orderBy('a.id')
     .execute();
@@ -73,7 +105,9 @@ export async function listRequests(ctx: Ctx, filter: { state?: 'open' | 'shipped
     state: r.state,
     createdAt: r.created_at,
     shippedAt: r.shipped_at,
-    askers: askers.filter((a) => a.request_id === r.id).map((a) => ({ conversationId: a.conversation_id, customerId: a.customer_id, customerName: a.name, words: a.words, askedAt: a.created_at })),
+    askers: askers
+      .filter((a) => a.request_id === r.id)
+      .map((a) => ({ conversationId: a.conversation_id, customerId: a.customer_id, customerName: a.name, words: a.words, askedAt: a.created_at })),
   }));
 }
 
@@ -90,7 +124,14 @@ export async function shipRequest(ctx: Ctx, requestId: number, actor: User): Pro
     if (!request) throw new NotFoundError('Request', requestId);
     if (request.state === 'shipped') throw new ConflictError('request_shipped', `"${request.label}" was marked shipped already.`);
     await tx.updateTable('customer_requests').set({ state: 'shipped', shipped_by: actor.id, shipped_at: now }).where('id', '=', requestId).execute();
-    const askers = await tx.selectFrom('customer_request_askers').selectAll().where('request_id', '=', requestId).where('customer_id', 'is not', null).orderBy('created_at').orderBy('id').execute();
+    const askers = await tx
+      .selectFrom('customer_request_askers')
+      .selectAll()
+      .where('request_id', '=', requestId)
+      .where('customer_id', 'is not', null)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
     const followupIds: number[] = [];
     for (const customerId of [...new Set(askers.map((a) => a.customer_id!))]) {
       const theirs = askers.filter((a) => a.customer_id === customerId);
@@ -98,15 +139,30 @@ export async function shipRequest(ctx: Ctx, requestId: number, actor: User): Pro
       const row = await tx
         .insertInto('followups')
         .values({
-          rule: 'close_the_loop', key: closeTheLoopKey(requestId, customerId), customer_id: customerId, conversation_id: latest?.conversation_id ?? null, state: 'scheduled', due_at: now,
-          reason: `"${request.label}" shipped.`, note: [...new Set(theirs.map((a) => a.words))].join(' … '), request_id: requestId, created_by: actor.id, created_at: now,
+          rule: 'close_the_loop',
+          key: closeTheLoopKey(requestId, customerId),
+          customer_id: customerId,
+          conversation_id: latest?.conversation_id ?? null,
+          state: 'scheduled',
+          due_at: now,
+          reason: `"${request.label}" shipped.`,
+          note: [...new Set(theirs.map((a) => a.words))].join(' … '),
+          request_id: requestId,
+          created_by: actor.id,
+          created_at: now,
         })
         .onConflict((oc) => oc.column('key').doNothing())
         .returning('id')
         .executeTakeFirst();
       if (row) followupIds.push(row.id);
     }
-    await audit(tx, now, { actorUserId: actor.id, action: 'request.shipped', subjectType: 'request', subjectId: requestId, details: { label: request.label, followups: followupIds } });
+    await audit(tx, now, {
+      actorUserId: actor.id,
+      action: 'request.shipped',
+      subjectType: 'request',
+      subjectId: requestId,
+      details: { label: request.label, followups: followupIds },
+    });
     return followupIds;
   });
   const outcomes: FollowupOutcome[] = [];

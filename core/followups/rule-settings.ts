@@ -83,7 +83,11 @@ export async function updateFollowupRules(ctx: Ctx, change: FollowupRulesChange,
   }
   const value = JSON.stringify(next);
   await ctx.db.transaction().execute(async (tx) => {
-    await tx.insertInto('settings').values({ key: KEY, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+    await tx
+      .insertInto('settings')
+      .values({ key: KEY, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
     await audit(tx, ctx.clock.now(), { actorUserId: actor.id, action: 'followups.rules_changed', details: { changed: Object.keys(change) } });
   });
   return next;

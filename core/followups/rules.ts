@@ -1,4 +1,4 @@
-import { dayLabel, DAY_MS, localLabel, offsetLabel, suggestedTime } from './local-time.ts';
+import { DAY_MS, dayLabel, localLabel, offsetLabel, suggestedTime } from './local-time.ts';
 
 /**
  * What each follow-up rule decides, as pure functions of facts and a time, so each is read and tested
@@ -100,7 +100,8 @@ function quietConversation(f: ConversationFacts, rule: DayRule, label: string): 
   if (f.doNotFollowUp) return { act: 'skip', why: 'the customer is marked "do not follow up"' };
   if (f.status === 'waiting_on_us' || !f.ourLastAt || (f.theirLastAt && f.theirLastAt.getTime() > f.ourLastAt.getTime())) return { act: 'skip', why: 'the customer wrote last' };
   if (f.customerLastInboundAt && f.customerLastInboundAt.getTime() > f.ourLastAt.getTime()) return { act: 'skip', why: 'the customer has written since (about something else)' };
-  if (f.followupsSinceTheyWrote.length) return { act: 'skip', why: `a follow-up (${f.followupsSinceTheyWrote.map((r) => RULE_LABELS[r]).join(', ')}) already went out since they last wrote` };
+  if (f.followupsSinceTheyWrote.length)
+    return { act: 'skip', why: `a follow-up (${f.followupsSinceTheyWrote.map((r) => RULE_LABELS[r]).join(', ')}) already went out since they last wrote` };
   return null;
 }
 
@@ -115,7 +116,11 @@ export function decideCheckIn(f: ConversationFacts, rule: DayRule, morningHour: 
   if (t) return t;
   const blocked = blocker(f, now);
   if (blocked) return { act: 'wait', why: blocked };
-  return { act: 'draft', dueAt, reason: `We answered "${f.subject}" on ${dayLabel(f.ourLastAt!)} and ${nameOf(f.customerName)} has not written since (${daysBetween(f.ourLastAt!, now)} days); suggested for ${localLabel(dueAt, f.utcOffsetMinutes)} their time (${offsetLabel(f.utcOffsetMinutes)}).` };
+  return {
+    act: 'draft',
+    dueAt,
+    reason: `We answered "${f.subject}" on ${dayLabel(f.ourLastAt!)} and ${nameOf(f.customerName)} has not written since (${daysBetween(f.ourLastAt!, now)} days); suggested for ${localLabel(dueAt, f.utcOffsetMinutes)} their time (${offsetLabel(f.utcOffsetMinutes)}).`,
+  };
 }
 
 /** Waiting on them: we asked a question N days ago and have no answer: one gentle nudge. */
@@ -128,7 +133,11 @@ export function decideNudge(f: ConversationFacts, rule: DayRule, morningHour: nu
   if (t) return t;
   const blocked = blocker(f, now);
   if (blocked) return { act: 'wait', why: blocked };
-  return { act: 'draft', dueAt, reason: `We asked ${nameOf(f.customerName)} a question about "${f.subject}" on ${dayLabel(f.ourLastAt!)} and have had no answer for ${daysBetween(f.ourLastAt!, now)} days; suggested for ${localLabel(dueAt, f.utcOffsetMinutes)} their time (${offsetLabel(f.utcOffsetMinutes)}).` };
+  return {
+    act: 'draft',
+    dueAt,
+    reason: `We asked ${nameOf(f.customerName)} a question about "${f.subject}" on ${dayLabel(f.ourLastAt!)} and have had no answer for ${daysBetween(f.ourLastAt!, now)} days; suggested for ${localLabel(dueAt, f.utcOffsetMinutes)} their time (${offsetLabel(f.utcOffsetMinutes)}).`,
+  };
 }
 
 /* ---------- Keep in touch: a customer with no mail either way for a long time ---------- */
@@ -201,7 +210,13 @@ export function decideKeepInTouch(f: CustomerFacts, rule: KeepInTouchRule, morni
   const blocked = blocker({ snoozedUntil: f.latest.snoozedUntil, openDraft: f.latest.openDraft, pendingFollowup: f.pendingFollowup }, now);
   if (blocked) return { act: 'wait', why: blocked };
   const quiet = `No mail either way with ${nameOf(f.customerName)} since ${dayLabel(last)} (${daysBetween(last, now)} days)`;
-  return { act: 'draft', dueAt, reason: manual ? `${quiet}; asked for from the Going quiet page.` : `${quiet}; suggested for ${localLabel(dueAt, f.utcOffsetMinutes)} their time (${offsetLabel(f.utcOffsetMinutes)}).` };
+  return {
+    act: 'draft',
+    dueAt,
+    reason: manual
+      ? `${quiet}; asked for from the Going quiet page.`
+      : `${quiet}; suggested for ${localLabel(dueAt, f.utcOffsetMinutes)} their time (${offsetLabel(f.utcOffsetMinutes)}).`,
+  };
 }
 
 /* ---------- First contact: the first message ever from a new customer ---------- */
@@ -224,7 +239,11 @@ export function decideFirstContact(f: FirstContactFacts, messageDate: Date): Dec
   if (!f.enabled) return { act: 'skip', why: 'the first-contact rule is off' };
   if (f.doNotFollowUp) return { act: 'skip', why: 'the customer is marked "do not follow up"' };
   if (f.earlierMessages > 0) return { act: 'skip', why: 'not their first message' };
-  return { act: 'draft', dueAt: messageDate, reason: `The first message ever from ${nameOf(f.customerName)}: a personal welcome${f.personName ? `, drafted for ${f.personName}` : ''}, not a receipt.` };
+  return {
+    act: 'draft',
+    dueAt: messageDate,
+    reason: `The first message ever from ${nameOf(f.customerName)}: a personal welcome${f.personName ? `, drafted for ${f.personName}` : ''}, not a receipt.`,
+  };
 }
 
 /* ---------- Scheduled follow-ups: a promise's reminder, a reminder a person set, a shipped request ---------- */
@@ -260,7 +279,11 @@ export function decidePromiseReminder(f: PromiseFacts, now: Date): Decision {
   if (t) return t;
   const blocked = blocker(f, now);
   if (blocked) return { act: 'wait', why: blocked };
-  return { act: 'draft', dueAt: f.dueAt, reason: `We wrote to ${nameOf(f.customerName)} on ${dayLabel(f.promisedAt)}: "${f.sentence}" (${f.whenText}: ${localLabel(f.dueAt, f.utcOffsetMinutes)} their time, ${offsetLabel(f.utcOffsetMinutes)}), and the conversation has not moved on since.` };
+  return {
+    act: 'draft',
+    dueAt: f.dueAt,
+    reason: `We wrote to ${nameOf(f.customerName)} on ${dayLabel(f.promisedAt)}: "${f.sentence}" (${f.whenText}: ${localLabel(f.dueAt, f.utcOffsetMinutes)} their time, ${offsetLabel(f.utcOffsetMinutes)}), and the conversation has not moved on since.`,
+  };
 }
 
 export interface ReminderFacts {

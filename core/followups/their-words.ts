@@ -10,7 +10,10 @@ const SENTENCE_BREAK = /(?<=[.!?])\s+|\n+/;
 
 /** A text's sentences, one a line at most, each without a greeting it opens with; one that only greets is left out. */
 export function sentencesOf(text: string): string[] {
-  return text.split(SENTENCE_BREAK).map((s) => withoutGreeting(s.trim())).filter(Boolean);
+  return text
+    .split(SENTENCE_BREAK)
+    .map((s) => withoutGreeting(s.trim()))
+    .filter(Boolean);
 }
 
 /** A text's words, lower-cased and cut to their first five letters, so "exports" finds "export". */
@@ -83,7 +86,12 @@ export function askedOn(words: string[], messages: Array<{ date: Date; text: str
 /** When this customer asked for this request, from their mail in the conversations it was tagged in. */
 export async function requestAskedOn(db: Kysely<DB>, requestId: number, customerId: number | null): Promise<Date | null> {
   if (customerId === null) return null;
-  const askers = await db.selectFrom('customer_request_askers').select(['conversation_id', 'words', 'created_at']).where('request_id', '=', requestId).where('customer_id', '=', customerId).execute();
+  const askers = await db
+    .selectFrom('customer_request_askers')
+    .select(['conversation_id', 'words', 'created_at'])
+    .where('request_id', '=', requestId)
+    .where('customer_id', '=', customerId)
+    .execute();
   const conversations = askers.map((a) => a.conversation_id).filter((id): id is number => id !== null);
   const messages = conversations.length
     ? await db
@@ -98,5 +106,10 @@ export async function requestAskedOn(db: Kysely<DB>, requestId: number, customer
   const tagged = askers.map((a) => a.created_at.getTime());
   // Staff tag what was already written: a message after the last tag is not where they asked.
   const before = messages.filter((m) => m.date.getTime() <= Math.max(...tagged));
-  return askedOn(askers.map((a) => a.words), before) ?? (tagged.length ? new Date(Math.min(...tagged)) : null);
+  return (
+    askedOn(
+      askers.map((a) => a.words),
+      before,
+    ) ?? (tagged.length ? new Date(Math.min(...tagged)) : null)
+  );
 }

@@ -6,7 +6,15 @@ import type { DB } from '../db/schema.ts';
 /** Marks these follow-up drafts withdrawn (discarded with the reason, never deleted), with their rows. */
 async function withdraw(tx: Kysely<DB>, draftIds: number[], reason: string, now: Date): Promise<void> {
   if (!draftIds.length) return;
-  const withdrawn = (await tx.updateTable('drafts').set({ status: 'discarded', discard_reason: reason, updated_at: now }).where('id', 'in', draftIds).where('status', '=', 'pending').returning('id').execute()).map((d) => d.id);
+  const withdrawn = (
+    await tx
+      .updateTable('drafts')
+      .set({ status: 'discarded', discard_reason: reason, updated_at: now })
+      .where('id', 'in', draftIds)
+      .where('status', '=', 'pending')
+      .returning('id')
+      .execute()
+  ).map((d) => d.id);
   if (!withdrawn.length) return;
   await tx.updateTable('followups').set({ state: 'withdrawn', outcome: reason }).where('draft_id', 'in', withdrawn).execute();
   for (const id of withdrawn) await audit(tx, now, { actorUserId: null, action: 'followup.withdrawn', subjectType: 'draft', subjectId: id, details: { reason } });
@@ -26,7 +34,12 @@ export async function customerWrote(tx: Kysely<DB>, m: { customerId: number; con
     .where('d.kind', '=', 'followup')
     .where('d.status', '=', 'pending')
     .execute();
-  await withdraw(tx, pending.map((d) => d.id), `withdrawn: the customer wrote first (${m.date.toISOString()})`, m.now);
+  await withdraw(
+    tx,
+    pending.map((d) => d.id),
+    `withdrawn: the customer wrote first (${m.date.toISOString()})`,
+    m.now,
+  );
   await tx.updateTable('conversations').set({ snoozed_until: null }).where('id', '=', m.conversationId).where('snoozed_until', 'is not', null).execute();
 }
 
@@ -42,6 +55,13 @@ export async function withdrawForDoNotFollowUp(ctx: Ctx, now: Date): Promise<num
     .where('cu.do_not_follow_up', '=', true)
     .execute();
   if (!pending.length) return 0;
-  await ctx.db.transaction().execute((tx) => withdraw(tx, pending.map((d) => d.id), 'withdrawn: the customer is marked "do not follow up"', now));
+  await ctx.db.transaction().execute((tx) =>
+    withdraw(
+      tx,
+      pending.map((d) => d.id),
+      'withdrawn: the customer is marked "do not follow up"',
+      now,
+    ),
+  );
   return pending.length;
 }

@@ -12,7 +12,7 @@ import type { ParsedMessage } from './parse.ts';
  */
 const OUT_OF_OFFICE_SUBJECTS: RegExp[] = [
   // English: Outlook, Exchange, Lotus Notes, assorted autoresponders
-  /^out of (?:the )?office(?:\s*$|\s*[:\-–—(\[]|\s+(?:re\b|reply|auto|autoreply|notice|notification|message|until|from|till)\b)/i,
+  /^out of (?:the )?office(?:\s*$|\s*[:\-–—([]|\s+(?:re\b|reply|auto|autoreply|notice|notification|message|until|from|till)\b)/i,
   /^automatic reply\s*[:：]/i,
   /^auto(?:matic)?[- ]?(?:reply|response)\b/i,
   /^autoreply\b/i,
@@ -71,7 +71,11 @@ function automatedReason(m: ParsedMessage): string | null {
     if (value && value !== 'no') return `auto-submitted: ${value}`;
   }
 
-  for (const [name, label] of [['x-autoreply', 'X-Autoreply'], ['x-autorespond', 'X-Autorespond'], ['x-autoresponder', 'X-Autoresponder']] as const) {
+  for (const [name, label] of [
+    ['x-autoreply', 'X-Autoreply'],
+    ['x-autorespond', 'X-Autorespond'],
+    ['x-autoresponder', 'X-Autoresponder'],
+  ] as const) {
     const v = h(name);
     if (v !== null && !/^(no|false|0)$/i.test(v)) return `auto-reply (${label})`;
   }

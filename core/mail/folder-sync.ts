@@ -72,7 +72,11 @@ export async function syncFolder(ctx: Ctx, client: ImapFlow, input: FolderSyncIn
     const reset = stored.uidvalidity !== null && stored.uidvalidity !== uidvalidity;
     if (reset) ctx.log.info({ mailboxId: input.mailboxId, folder: folder.path, from: stored.uidvalidity, to: uidvalidity }, 'UIDVALIDITY changed: re-mapping the folder');
     const syncedUid = reset ? 0 : stored.synced_uid;
-    await ctx.db.updateTable('folders').set({ uidvalidity, synced_uid: syncedUid, messages_on_server: box.exists, state: 'syncing', last_error: null }).where('id', '=', folder.id).execute();
+    await ctx.db
+      .updateTable('folders')
+      .set({ uidvalidity, synced_uid: syncedUid, messages_on_server: box.exists, state: 'syncing', last_error: null })
+      .where('id', '=', folder.id)
+      .execute();
 
     // UIDNEXT is as of SELECT; mail that arrived during IDLE only moved EXISTS. The last message's UID says where to stop.
     const lastUid = box.exists > 0 ? await highestUid(client) : 0;
@@ -88,7 +92,13 @@ export async function syncFolder(ctx: Ctx, client: ImapFlow, input: FolderSyncIn
     const now = ctx.clock.now();
     await ctx.db
       .updateTable('folders')
-      .set({ uidnext: Math.max(Number(box.uidNext), lastUid + 1), highestmodseq: box.highestModseq ? String(box.highestModseq) : null, messages_on_server: box.exists, state: 'idle', last_synced_at: now })
+      .set({
+        uidnext: Math.max(Number(box.uidNext), lastUid + 1),
+        highestmodseq: box.highestModseq ? String(box.highestModseq) : null,
+        messages_on_server: box.exists,
+        state: 'idle',
+        last_synced_at: now,
+      })
       .where('id', '=', folder.id)
       .execute();
     return { fetched, uidvalidityChanged: reset };
@@ -131,7 +141,11 @@ async function highestUid(client: ImapFlow): Promise<number> {
 }
 
 async function recordProgress(ctx: Ctx, folderId: number, uid: number): Promise<void> {
-  await ctx.db.updateTable('folders').set({ synced_uid: sql<number>`greatest(synced_uid, ${uid}::integer)`, last_progress_at: ctx.clock.now() }).where('id', '=', folderId).execute();
+  await ctx.db
+    .updateTable('folders')
+    .set({ synced_uid: sql<number>`greatest(synced_uid, ${uid}::integer)`, last_progress_at: ctx.clock.now() })
+    .where('id', '=', folderId)
+    .execute();
 }
 
 interface Sized {
@@ -174,7 +188,8 @@ async function fetchSources(client: ImapFlow, batch: Sized[], maxBytes: number):
   const small = batch.filter((m) => m.size <= maxBytes).map((m) => m.uid);
   const big = batch.filter((m) => m.size > maxBytes);
   if (small.length > 0) {
-    for await (const m of client.fetch(small.join(','), { uid: true, source: true, flags: true }, { uid: true })) out.push({ ...toFetched(m), source: m.source ?? Buffer.alloc(0), warnings: [] });
+    for await (const m of client.fetch(small.join(','), { uid: true, source: true, flags: true }, { uid: true }))
+      out.push({ ...toFetched(m), source: m.source ?? Buffer.alloc(0), warnings: [] });
   }
   if (big.length > 0) {
     for await (const m of client.fetch(big.map((b) => b.uid).join(','), { uid: true, headers: true, flags: true, size: true }, { uid: true })) {
@@ -211,12 +226,25 @@ async function countOnServer(ctx: Ctx, folderId: number, uidvalidity: string): P
 
 async function applyVanished(ctx: Ctx, folderId: number, uidvalidity: string, uids: number[]): Promise<void> {
   if (uids.length === 0) return;
-  await ctx.db.updateTable('message_locations').set({ expunged_at: ctx.clock.now() }).where('folder_id', '=', folderId).where('uidvalidity', '=', uidvalidity).where('uid', 'in', uids).where('expunged_at', 'is', null).execute();
+  await ctx.db
+    .updateTable('message_locations')
+    .set({ expunged_at: ctx.clock.now() })
+    .where('folder_id', '=', folderId)
+    .where('uidvalidity', '=', uidvalidity)
+    .where('uid', 'in', uids)
+    .where('expunged_at', 'is', null)
+    .execute();
 }
 
 async function applyFlags(ctx: Ctx, folderId: number, uidvalidity: string, flags: Map<number, string[]>): Promise<void> {
   for (const [uid, list] of flags) {
-    await ctx.db.updateTable('message_locations').set({ flags: storedFlags(list) }).where('folder_id', '=', folderId).where('uidvalidity', '=', uidvalidity).where('uid', '=', uid).execute();
+    await ctx.db
+      .updateTable('message_locations')
+      .set({ flags: storedFlags(list) })
+      .where('folder_id', '=', folderId)
+      .where('uidvalidity', '=', uidvalidity)
+      .where('uid', '=', uid)
+      .execute();
   }
 }
 
@@ -233,12 +261,29 @@ async function fetchChangedFlags(ctx: Ctx, client: ImapFlow, folderId: number, u
  */
 async function fullReconcile(ctx: Ctx, client: ImapFlow, mailboxName: string, folderId: number, uidvalidity: string): Promise<void> {
   const onServer = new Set(await searchUids(client, mailboxName, { all: true }));
-  const known = await ctx.db.selectFrom('message_locations').select(['id', 'uid', 'flags']).where('folder_id', '=', folderId).where('uidvalidity', '=', uidvalidity).where('expunged_at', 'is', null).execute();
+  const known = await ctx.db
+    .selectFrom('message_locations')
+    .select(['id', 'uid', 'flags'])
+    .where('folder_id', '=', folderId)
+    .where('uidvalidity', '=', uidvalidity)
+    .where('expunged_at', 'is', null)
+    .execute();
   const gone = known.filter((l) => !onServer.has(l.uid)).map((l) => l.id);
   const now = ctx.clock.now();
-  for (let i = 0; i < gone.length; i += 1000) await ctx.db.updateTable('message_locations').set({ expunged_at: now }).where('id', 'in', gone.slice(i, i + 1000)).execute();
+  for (let i = 0; i < gone.length; i += 1000)
+    await ctx.db
+      .updateTable('message_locations')
+      .set({ expunged_at: now })
+      .where('id', 'in', gone.slice(i, i + 1000))
+      .execute();
   // Locations under an old UIDVALIDITY no longer name anything on the server.
-  await ctx.db.updateTable('message_locations').set({ expunged_at: now }).where('folder_id', '=', folderId).where('uidvalidity', '!=', uidvalidity).where('expunged_at', 'is', null).execute();
+  await ctx.db
+    .updateTable('message_locations')
+    .set({ expunged_at: now })
+    .where('folder_id', '=', folderId)
+    .where('uidvalidity', '!=', uidvalidity)
+    .where('expunged_at', 'is', null)
+    .execute();
   if (onServer.size === 0) return;
   const flags = new Map<number, string[]>();
   for await (const m of client.fetch('1:*', { uid: true, flags: true }, { uid: true })) flags.set(m.uid, storedFlags(m.flags));

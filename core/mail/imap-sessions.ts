@@ -42,7 +42,10 @@ export class ImapSessions {
   private open(ctx: Ctx, mailboxId: number): Session {
     const client = getMailbox(ctx, mailboxId).then((m) => connectImap(mailboxServers(ctx, m).imap, m.name));
     const session: Session = { client, turn: client, idleTimer: null };
-    client.then((c) => c.once('close', () => this.#sessions.get(mailboxId) === session && this.#sessions.delete(mailboxId)), () => this.#sessions.delete(mailboxId));
+    client.then(
+      (c) => c.once('close', () => this.#sessions.get(mailboxId) === session && this.#sessions.delete(mailboxId)),
+      () => this.#sessions.delete(mailboxId),
+    );
     this.#sessions.set(mailboxId, session);
     return session;
   }
@@ -50,7 +53,10 @@ export class ImapSessions {
   private drop(mailboxId: number, session: Session): void {
     if (this.#sessions.get(mailboxId) === session) this.#sessions.delete(mailboxId);
     if (session.idleTimer) clearTimeout(session.idleTimer);
-    session.client.then((c) => c.logout().catch(() => c.close()), () => undefined);
+    session.client.then(
+      (c) => c.logout().catch(() => c.close()),
+      () => undefined,
+    );
   }
 
   async close(): Promise<void> {

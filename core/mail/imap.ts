@@ -1,6 +1,6 @@
 import { ImapFlow, type ListResponse, type SearchObject } from 'imapflow';
 import { ImapError, OAuthError } from '../errors.ts';
-import { isStarttlsMissing, starttlsMissing, type ServerLogin, type ServerSettings } from './server-url.ts';
+import { isStarttlsMissing, type ServerLogin, type ServerSettings, starttlsMissing } from './server-url.ts';
 
 type ImapFailure = Error & { authenticationFailed?: boolean; responseText?: string; response?: string; code?: string; serverResponseCode?: string };
 

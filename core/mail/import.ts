@@ -43,7 +43,9 @@ export async function importMail(ctx: Ctx, path: string, options: ImportOptions)
     options.onProgress?.(++done, total);
   }
   if (result.imported + result.duplicates === 0) {
-    throw new ValidationError(`Nothing imported from ${path}, it is not mail:\n${result.refused.map((r) => `  - ${r.name}: ${r.reason}`).join('\n')}`, 'path', { refused: result.refused });
+    throw new ValidationError(`Nothing imported from ${path}, it is not mail:\n${result.refused.map((r) => `  - ${r.name}: ${r.reason}`).join('\n')}`, 'path', {
+      refused: result.refused,
+    });
   }
   return result;
 }

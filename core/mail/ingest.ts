@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Ctx } from '../context.ts';
-import type { DB, Direction } from '../db/schema.ts';
-import { resolveCustomer, touchCustomer } from '../customers/customers.ts';
 import { noteMessage, placeMessage } from '../conversations/conversations.ts';
 import { isReplySubject, isSubjectOnly, threadKeys, threadSubject } from '../conversations/threading.ts';
+import { resolveCustomer, touchCustomer } from '../customers/customers.ts';
+import type { DB, Direction } from '../db/schema.ts';
 import { holdApprovedReplies } from '../drafts/drafts.ts';
 import { detectIntent } from '../drafts/intent.ts';
 import { notePromise } from '../followups/promise-records.ts';
@@ -11,7 +11,7 @@ import { customerWrote } from '../followups/withdraw.ts';
 import { ourAddresses } from '../mailboxes/mailboxes.ts';
 import { linkBounce } from '../outbox/bounces.ts';
 import { classifyAutomated } from './automated.ts';
-import { parseMessage, type MailAddress, type ParsedMessage } from './parse.ts';
+import { type MailAddress, type ParsedMessage, parseMessage } from './parse.ts';
 import { extractNewText } from './quotes.ts';
 
 export interface MessageLocation {
@@ -64,16 +64,21 @@ export async function ingestMessage(ctx: Ctx, input: IngestInput, ours?: Set<str
   }
   const fromAddress = parsed.from?.address.toLowerCase() ?? null;
   const direction: Direction = input.origin === 'outbox' || (fromAddress !== null && us.has(fromAddress)) ? 'out' : 'in';
-  const counterpart = direction === 'in' ? parsed.from : [...parsed.to, ...parsed.cc].find((a) => !us.has(a.address.toLowerCase())) ?? null;
+  const counterpart = direction === 'in' ? parsed.from : ([...parsed.to, ...parsed.cc].find((a) => !us.has(a.address.toLowerCase())) ?? null);
   const automated = direction === 'in' ? classifyAutomated(parsed).reason : null;
   const newText = extractNewText(parsed.text).newText;
   const rules = { ours: us, plusTagDomains: ctx.config.plusTagDomains };
-  const senderId = direction === 'out' ? input.sentByUserId ?? (await userIdFor(ctx.db, fromAddress)) : null;
+  const senderId = direction === 'out' ? (input.sentByUserId ?? (await userIdFor(ctx.db, fromAddress))) : null;
 
   const result = await ctx.db.transaction().execute(async (tx): Promise<IngestResult> => {
     const existing =
       (input.location?.emailId && input.mailboxId !== null ? await messageByEmailId(tx, input.mailboxId, input.location.emailId) : undefined) ??
-      (await tx.selectFrom('messages').select(['id', 'conversation_id']).where('message_id', '=', parsed.messageId).where('source_sha256', '=', parsed.sourceSha256).executeTakeFirst()) ??
+      (await tx
+        .selectFrom('messages')
+        .select(['id', 'conversation_id'])
+        .where('message_id', '=', parsed.messageId)
+        .where('source_sha256', '=', parsed.sourceSha256)
+        .executeTakeFirst()) ??
       (parsed.syntheticMessageId ? undefined : await sameSentMessage(tx, input, parsed.messageId));
     if (existing) {
       if (input.location && input.mailboxId !== null) await addLocation(tx, existing.id, input.mailboxId, input.location);
@@ -245,7 +250,10 @@ export async function locateKnownMessages<T extends MessageLocation>(ctx: Ctx, m
   const ids = [...new Set(locations.flatMap((l) => (l.emailId ? [l.emailId] : [])))];
   if (ids.length === 0) return locations;
   const known = new Map(
-    (await ctx.db.selectFrom('message_locations').select(['email_id', 'message_id']).where('mailbox_id', '=', mailboxId).where('email_id', 'in', ids).execute()).map((r) => [r.email_id!, r.message_id]),
+    (await ctx.db.selectFrom('message_locations').select(['email_id', 'message_id']).where('mailbox_id', '=', mailboxId).where('email_id', 'in', ids).execute()).map((r) => [
+      r.email_id!,
+      r.message_id,
+    ]),
   );
   const left: T[] = [];
   for (const loc of locations) {
@@ -259,14 +267,27 @@ export async function locateKnownMessages<T extends MessageLocation>(ctx: Ctx, m
 async function addLocation(tx: Kysely<DB>, messageId: number, mailboxId: number, loc: MessageLocation): Promise<void> {
   await tx
     .insertInto('message_locations')
-    .values({ message_id: messageId, mailbox_id: mailboxId, folder_id: loc.folderId, uidvalidity: loc.uidvalidity, uid: loc.uid, flags: loc.flags, modseq: loc.modseq ?? null, email_id: loc.emailId ?? null })
+    .values({
+      message_id: messageId,
+      mailbox_id: mailboxId,
+      folder_id: loc.folderId,
+      uidvalidity: loc.uidvalidity,
+      uid: loc.uid,
+      flags: loc.flags,
+      modseq: loc.modseq ?? null,
+      email_id: loc.emailId ?? null,
+    })
     .onConflict((oc) => oc.columns(['mailbox_id', 'folder_id', 'uidvalidity', 'uid']).doNothing())
     .execute();
 }
 
 async function storeAttachments(tx: Kysely<DB>, messageId: number, parsed: ParsedMessage): Promise<void> {
   for (const a of parsed.attachments) {
-    await tx.insertInto('blobs').values({ sha256: a.sha256, size: a.size, content: a.content }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
+    await tx
+      .insertInto('blobs')
+      .values({ sha256: a.sha256, size: a.size, content: a.content })
+      .onConflict((oc) => oc.column('sha256').doNothing())
+      .execute();
     await tx
       .insertInto('attachments')
       .values({ message_id: messageId, blob_sha256: a.sha256, filename: a.filename, content_type: a.contentType, size: a.size, content_id: a.contentId, inline: a.inline })

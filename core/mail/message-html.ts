@@ -1,7 +1,7 @@
 import type { Ctx } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
-import { attachmentForDownload, type AttachmentDownload } from './attachments.ts';
-import { sanitizeMailHtml, type SanitizedHtml } from './sanitize.ts';
+import { type AttachmentDownload, attachmentForDownload } from './attachments.ts';
+import { type SanitizedHtml, sanitizeMailHtml } from './sanitize.ts';
 
 export interface HtmlLinks {
   /** null: remote images stay out; else the URL that fetches one for the reader. */

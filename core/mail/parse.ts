@@ -6,7 +6,7 @@
  * message comes back, with warnings saying what could not be read.
  */
 import { createHash } from 'node:crypto';
-import { parseAddressHeader, simpleParser, type AddressObject, type EmailAddress } from 'mailparser';
+import { type AddressObject, type EmailAddress, parseAddressHeader, simpleParser } from 'mailparser';
 
 export interface MailAddress {
   /** As given, trimmed (callers lower-case when comparing). */
@@ -83,9 +83,25 @@ const MAX_REFERENCES = 200;
 const MAX_FALLBACK_TEXT = 1024 * 1024;
 /** Headers kept past the header line limit: what threading, display and MIME structure need. */
 const ESSENTIAL_HEADERS = new Set([
-  'from', 'to', 'cc', 'reply-to', 'subject', 'date', 'message-id', 'in-reply-to', 'references', 'thread-index',
-  'mime-version', 'content-type', 'content-transfer-encoding', 'content-disposition',
-  'auto-submitted', 'precedence', 'list-id', 'list-unsubscribe', 'return-path',
+  'from',
+  'to',
+  'cc',
+  'reply-to',
+  'subject',
+  'date',
+  'message-id',
+  'in-reply-to',
+  'references',
+  'thread-index',
+  'mime-version',
+  'content-type',
+  'content-transfer-encoding',
+  'content-disposition',
+  'auto-submitted',
+  'precedence',
+  'list-id',
+  'list-unsubscribe',
+  'return-path',
 ]);
 
 export async function parseMessage(source: Buffer, limits?: Partial<ParseLimits>): Promise<ParsedMessage> {
@@ -117,19 +133,33 @@ async function parseFully(src: Buffer, sourceSha256: string, lim: ParseLimits): 
   const warnings: string[] = [];
   if (src.length === 0) warnings.push('the message is empty');
   if (src.length > lim.maxMessageBytes) {
-    return fromHeadersOnly(src, sourceSha256, lim, [`the message (${formatBytes(src.length)}) is over the limit of ${formatBytes(lim.maxMessageBytes)}: only its headers were read, the body and attachments were skipped`], false);
+    return fromHeadersOnly(
+      src,
+      sourceSha256,
+      lim,
+      [`the message (${formatBytes(src.length)}) is over the limit of ${formatBytes(lim.maxMessageBytes)}: only its headers were read, the body and attachments were skipped`],
+      false,
+    );
   }
 
   const depth = mimeDepth(src, lim.maxMimeDepth);
   if (depth > lim.maxMimeDepth) {
-    return fromHeadersOnly(src, sourceSha256, lim, [`MIME parts are nested more than ${lim.maxMimeDepth} levels deep: only the headers were read, the body and attachments were skipped`], false);
+    return fromHeadersOnly(
+      src,
+      sourceSha256,
+      lim,
+      [`MIME parts are nested more than ${lim.maxMimeDepth} levels deep: only the headers were read, the body and attachments were skipped`],
+      false,
+    );
   }
 
   const head = readHead(src, lim.maxHeaderLines);
   if (head.truncated) {
-    warnings.push(`the header block has ${head.physicalLines} lines, over the limit of ${lim.maxHeaderLines}: headers past the limit were skipped, except those needed to read the message`);
+    warnings.push(
+      `the header block has ${head.physicalLines} lines, over the limit of ${lim.maxHeaderLines}: headers past the limit were skipped, except those needed to read the message`,
+    );
   }
-  const parserInput = head.truncated ? Buffer.concat([Buffer.from(head.fields.map((f) => f.raw).join('\r\n') + '\r\n\r\n', 'latin1'), src.subarray(head.bodyOffset)]) : src;
+  const parserInput = head.truncated ? Buffer.concat([Buffer.from(`${head.fields.map((f) => f.raw).join('\r\n')}\r\n\r\n`, 'latin1'), src.subarray(head.bodyOffset)]) : src;
 
   const mail = await simpleParser(parserInput, {
     keepCidLinks: true,
@@ -150,7 +180,10 @@ async function parseFully(src: Buffer, sourceSha256: string, lim: ParseLimits): 
   if (html !== null) {
     const bytes = Buffer.byteLength(html);
     if (bytes > lim.maxHtmlBytes) {
-      html = Buffer.from(html).subarray(0, lim.maxHtmlBytes).toString('utf8').replace(/\uFFFD+$/, '');
+      html = Buffer.from(html)
+        .subarray(0, lim.maxHtmlBytes)
+        .toString('utf8')
+        .replace(/\uFFFD+$/, '');
       warnings.push(`the HTML body (${formatBytes(bytes)}) is over the limit of ${formatBytes(lim.maxHtmlBytes)}: it was cut short`);
     }
     if (html.trim() === '') html = null;
@@ -178,11 +211,13 @@ async function parseFully(src: Buffer, sourceSha256: string, lim: ParseLimits): 
       filename,
       contentType: cleanContentType(a.contentType) || 'application/octet-stream',
       contentId,
-      inline: contentId !== null && (a.related === true || (html !== null && html.includes(`cid:${contentId}`))),
+      inline: contentId !== null && (a.related === true || html?.includes(`cid:${contentId}`) === true),
     });
   }
   if (overCount > 0) {
-    warnings.push(`the message has ${attachments.length + overCount} attachments, over the limit of ${lim.maxAttachments}: the last ${overCount === 1 ? 'one was' : `${overCount} were`} skipped`);
+    warnings.push(
+      `the message has ${attachments.length + overCount} attachments, over the limit of ${lim.maxAttachments}: the last ${overCount === 1 ? 'one was' : `${overCount} were`} skipped`,
+    );
   }
 
   return { ...msg, text, html, attachments, warnings: [...msg.warnings, ...warnings] };
@@ -198,7 +233,7 @@ function fromHeadersOnly(src: Buffer, sourceSha256: string, lim: ParseLimits, re
   let text = '';
   if (tryBody) {
     const cte = (msg.headers['content-transfer-encoding'] ?? '').toLowerCase().trim();
-    if ((msg.contentType === 'text/plain') && (cte === '' || cte === '7bit' || cte === '8bit' || cte === 'binary')) {
+    if (msg.contentType === 'text/plain' && (cte === '' || cte === '7bit' || cte === '8bit' || cte === 'binary')) {
       text = cleanBody(decodeBytes(src.subarray(head.bodyOffset, head.bodyOffset + MAX_FALLBACK_TEXT)));
     }
   }
@@ -409,7 +444,10 @@ function firstMessageId(value: string): string | null {
 function messageIdList(value: string): string[] {
   const bracketed = [...value.matchAll(/<([^<>]*)>/g)].map((m) => cleanId(m[1]!)).filter(Boolean);
   if (bracketed.length) return bracketed;
-  return value.split(/[\s,]+/).map(cleanId).filter((t) => t.length > 0);
+  return value
+    .split(/[\s,]+/)
+    .map(cleanId)
+    .filter((t) => t.length > 0);
 }
 
 function limitReferences(ids: string[]): string[] {
@@ -429,7 +467,10 @@ const ZONES: Record<string, number> = { UT: 0, UTC: 0, GMT: 0, Z: 0, EST: -300, 
 
 /** The Date header: the instant (null when missing or unreadable) and the writer's UTC offset in minutes. */
 export function parseDate(value: string): { date: Date | null; offset: number | null } {
-  const cleaned = value.replace(/\([^()]*\)/g, ' ').replace(/\s+/g, ' ').trim();
+  const cleaned = value
+    .replace(/\([^()]*\)/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (!cleaned) return { date: null, offset: null };
   let offset: number | null = null;
   const numeric = /(?:^|[\s\d])([+-])(\d{2}):?(\d{2})$/.exec(cleaned);
@@ -453,7 +494,11 @@ export function parseDate(value: string): { date: Date | null; offset: number | 
 }
 
 function cleanContentType(value: string | undefined): string {
-  return (value ?? '').split(';')[0]!.trim().toLowerCase().replace(/[^a-z0-9!#$&^_.+\-/]/g, '');
+  return (value ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9!#$&^_.+\-/]/g, '');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -546,10 +591,23 @@ function decodeQ(text: string): Buffer {
 }
 
 const EXTENSIONS: Record<string, string> = {
-  'application/pdf': 'pdf', 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp',
-  'image/heic': 'heic', 'text/plain': 'txt', 'text/html': 'html', 'text/csv': 'csv', 'text/calendar': 'ics',
-  'application/zip': 'zip', 'message/rfc822': 'eml', 'message/delivery-status': 'txt', 'application/json': 'json',
-  'application/xml': 'xml', 'text/xml': 'xml', 'application/msword': 'doc',
+  'application/pdf': 'pdf',
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+  'image/heic': 'heic',
+  'text/plain': 'txt',
+  'text/html': 'html',
+  'text/csv': 'csv',
+  'text/calendar': 'ics',
+  'application/zip': 'zip',
+  'message/rfc822': 'eml',
+  'message/delivery-status': 'txt',
+  'application/json': 'json',
+  'application/xml': 'xml',
+  'text/xml': 'xml',
+  'application/msword': 'doc',
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
 };

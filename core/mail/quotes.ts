@@ -34,14 +34,15 @@ const WEAK_ATTRIBUTION = /^.{1,200}\s(?:wrote|writes|schrieb|a\s+écrit|escribi�
 const ATTRIBUTION_START = /^(?:on|am|le|el|op|den|il|em|às|w\s+dniu|dnia|\d{1,4}[./-]\d)\s/i;
 
 const ORIGINAL_MESSAGE = new RegExp(
-  '^[-_=* ]{2,}\\s*(?:original message|ursprüngliche nachricht|originalnachricht|message d\'origine|mensaje original|' +
+  "^[-_=* ]{2,}\\s*(?:original message|ursprüngliche nachricht|originalnachricht|message d'origine|mensaje original|" +
     'oorspronkelijk bericht|origineel bericht|originalmeddelande|ursprungligt meddelande|oprindelig meddelelse|' +
     'opprinnelig melding|messaggio originale|mensagem original|wiadomość oryginalna|alkuperäinen viesti|' +
     'forwarded message|weitergeleitete nachricht|message transféré|mensaje reenviado|doorgestuurd bericht|' +
     'vidarebefordrat meddelande|messaggio inoltrato|mensagem encaminhada)\\s*[-_=* ]{2,}$',
   'i',
 );
-const FORWARD_INTRO = /^(?:begin forwarded message|anfang der weitergeleiteten nachricht|début du message réexpédié|inicio del mensaje reenviado|begin doorgestuurd bericht|vidarebefordrat brev)\s*:$/i;
+const FORWARD_INTRO =
+  /^(?:begin forwarded message|anfang der weitergeleiteten nachricht|début du message réexpédié|inicio del mensaje reenviado|begin doorgestuurd bericht|vidarebefordrat brev)\s*:$/i;
 const UNDERSCORES = /^_{10,}$/;
 const FROM_FIELD = /^\*?(?:from|von|de|van|från|fra|da|od|lähettäjä|feladó|от|差出人|发件人|寄件者)\s*\*?\s*[:：]\s*\*?\s*\S/i;
 const HEADER_FIELD =
@@ -129,7 +130,7 @@ function attributionSpan(lines: string[], i: number): number {
   for (let span = 2; span <= 3 && i + span - 1 < lines.length; span++) {
     const part = lines[i + span - 1]!;
     if (part.trim() === '' || isQuoteLine(part)) return 0;
-    joined += ' ' + part.trim();
+    joined += ` ${part.trim()}`;
     if (joined.length > 400) return 0;
     if (isAttribution(joined)) return span;
   }
@@ -141,7 +142,12 @@ function isAttribution(line: string): boolean {
 }
 
 function isStrongAttribution(lines: string[], i: number, span: number): boolean {
-  return isAttribution(lines.slice(i, i + span).map((l) => l.trim()).join(' '));
+  return isAttribution(
+    lines
+      .slice(i, i + span)
+      .map((l) => l.trim())
+      .join(' '),
+  );
 }
 
 /**

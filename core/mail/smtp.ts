@@ -1,6 +1,6 @@
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { SmtpError } from '../errors.ts';
-import { isStarttlsMissing, starttlsMissing, type ServerLogin, type ServerSettings, type TokenSource } from './server-url.ts';
+import { isStarttlsMissing, type ServerLogin, type ServerSettings, starttlsMissing, type TokenSource } from './server-url.ts';
 
 export interface SmtpResult {
   response: string;
@@ -15,7 +15,12 @@ type NodemailerError = Error & { code?: string; responseCode?: number; command?:
  * with a 4xx or 5xx answer, or with the outcome unknown (the server may have taken it). The caller
  * decides what each means; this module only tells the truth.
  */
-export async function sendRaw(settings: ServerLogin, envelope: { from: string; to: string[] }, raw: Buffer, timeouts = { connection: 30_000, socket: 60_000 }): Promise<SmtpResult> {
+export async function sendRaw(
+  settings: ServerLogin,
+  envelope: { from: string; to: string[] },
+  raw: Buffer,
+  timeouts = { connection: 30_000, socket: 60_000 },
+): Promise<SmtpResult> {
   const connection = await openSignedIn(settings, timeouts).catch((err: unknown) => {
     if (isStarttlsMissing(err)) throw new SmtpError(starttlsMissing(settings, 'smtp'), null, false, false, { cause: err });
     throw classify(err as NodemailerError, 'before', Boolean(settings.tokens));
@@ -83,7 +88,9 @@ export async function login(connection: SMTPConnection, settings: ServerLogin): 
   }
   const oauth2 = xoauth2(settings.user, tokens);
   try {
-    await new Promise<void>((resolve, reject) => connection.login({ user: settings.user, method: 'XOAUTH2', oauth2 } as SMTPConnection.Credentials, (err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      connection.login({ user: settings.user, method: 'XOAUTH2', oauth2 } as SMTPConnection.Credentials, (err) => (err ? reject(err) : resolve())),
+    );
   } catch (err) {
     const e = err as NodemailerError;
     if (oauth2.renewed && e.code === 'EAUTH' && e.response) await tokens.refused(e.response.trim());

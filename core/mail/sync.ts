@@ -3,7 +3,7 @@ import type { Ctx } from '../context.ts';
 import type { Folder, Mailbox } from '../db/schema.ts';
 import { ImapError, OAuthError } from '../errors.ts';
 import { getMailbox, mailboxServers, ourAddresses, setMailboxState, stopSigningIn } from '../mailboxes/mailboxes.ts';
-import { DEFAULT_FOLDER_LIMITS, FolderChanges, storedFlags, syncFolder, type FolderSyncLimits } from './folder-sync.ts';
+import { DEFAULT_FOLDER_LIMITS, FolderChanges, type FolderSyncLimits, storedFlags, syncFolder } from './folder-sync.ts';
 import { connectImap, sentFolderPath, throttleDelayMs, toImapError } from './imap.ts';
 
 export interface SyncOptions {
@@ -80,7 +80,10 @@ async function runSession(ctx: Ctx, mailboxId: number, options: SyncOptions): Pr
   const changes = new Map<string, FolderChanges>();
   const changesFor = (path: string) => changes.get(path) ?? changes.set(path, new FolderChanges()).get(path)!;
   // Listen before the first SELECT: with QRESYNC the answer to SELECT itself carries what changed.
-  client.on('expunge', (e: { path: string; uid?: number }) => (e.uid ? changesFor(e.path).vanished.add(e.uid) : (changesFor(e.path).expungedUnknown = true)));
+  client.on('expunge', (e: { path: string; uid?: number }) => {
+    if (e.uid) changesFor(e.path).vanished.add(e.uid);
+    else changesFor(e.path).expungedUnknown = true;
+  });
   client.on('flags', (e: { path: string; uid?: number; flags?: Set<string> }) => {
     if (e.uid && e.flags) changesFor(e.path).flags.set(e.uid, storedFlags(e.flags));
   });
@@ -110,14 +113,27 @@ async function runSession(ctx: Ctx, mailboxId: number, options: SyncOptions): Pr
     if (historical) await finishInitialSync(ctx, mailboxId);
     await setMailboxState(ctx, mailboxId, 'idle');
 
-    const syncInbox = () => enqueue(async () => {
-      await sync(inbox, false);
-      await setMailboxState(ctx, mailboxId, 'idle');
-    });
+    const syncInbox = () =>
+      enqueue(async () => {
+        await sync(inbox, false);
+        await setMailboxState(ctx, mailboxId, 'idle');
+      });
     client.on('exists', syncInbox);
     client.on('expunge', syncInbox);
     client.on('flags', syncInbox);
-    const poll = setInterval(() => enqueue(() => pollOtherFolders(ctx, client, folders.filter((f) => f !== inbox), inbox, (f) => sync(f, false))), options.pollMs ?? 30_000);
+    const poll = setInterval(
+      () =>
+        enqueue(() =>
+          pollOtherFolders(
+            ctx,
+            client,
+            folders.filter((f) => f !== inbox),
+            inbox,
+            (f) => sync(f, false),
+          ),
+        ),
+      options.pollMs ?? 30_000,
+    );
     // Mail that landed between the first sync and IDLE.
     syncInbox();
     await closed;
@@ -160,7 +176,10 @@ async function ensureFolders(ctx: Ctx, client: ImapFlow, mailbox: Mailbox): Prom
   const list = await client.list();
   const inbox = list.find((f) => f.specialUse === '\\Inbox' || f.path.toUpperCase() === 'INBOX')?.path ?? 'INBOX';
   const sent = await sentFolderPath(client, list);
-  const wanted: Array<{ path: string; role: Folder['role'] }> = [{ path: inbox, role: 'inbox' }, { path: sent, role: 'sent' }];
+  const wanted: Array<{ path: string; role: Folder['role'] }> = [
+    { path: inbox, role: 'inbox' },
+    { path: sent, role: 'sent' },
+  ];
   for (const path of mailbox.extra_folders) {
     const found = list.find((f) => f.path === path);
     if (!found) throw new ImapError(mailbox.name, `the folder "${path}" set for this mailbox does not exist on the server`, false);
@@ -172,15 +191,34 @@ async function ensureFolders(ctx: Ctx, client: ImapFlow, mailbox: Mailbox): Prom
     if (!wanted.some((w) => w.path === path)) wanted.push({ path, role: 'other' });
   }
   for (const w of wanted) {
-    await ctx.db.insertInto('folders').values({ mailbox_id: mailbox.id, path: w.path, role: w.role }).onConflict((oc) => oc.columns(['mailbox_id', 'path']).doUpdateSet({ role: w.role })).execute();
+    await ctx.db
+      .insertInto('folders')
+      .values({ mailbox_id: mailbox.id, path: w.path, role: w.role })
+      .onConflict((oc) => oc.columns(['mailbox_id', 'path']).doUpdateSet({ role: w.role }))
+      .execute();
   }
-  return ctx.db.selectFrom('folders').selectAll().where('mailbox_id', '=', mailbox.id).where('path', 'in', wanted.map((w) => w.path)).orderBy('id').execute();
+  return ctx.db
+    .selectFrom('folders')
+    .selectAll()
+    .where('mailbox_id', '=', mailbox.id)
+    .where(
+      'path',
+      'in',
+      wanted.map((w) => w.path),
+    )
+    .orderBy('id')
+    .execute();
 }
 
 async function finishInitialSync(ctx: Ctx, mailboxId: number): Promise<void> {
   await ctx.db.updateTable('mailboxes').set({ initial_sync_done: true }).where('id', '=', mailboxId).execute();
   // Old mail still waiting on us (recently) gets its drafts now that we know who wrote last.
-  const waiting = await ctx.db.selectFrom('conversations').select(['id', 'draft_wanted_for']).where('mailbox_id', '=', mailboxId).where('draft_wanted_for', 'is not', null).execute();
+  const waiting = await ctx.db
+    .selectFrom('conversations')
+    .select(['id', 'draft_wanted_for'])
+    .where('mailbox_id', '=', mailboxId)
+    .where('draft_wanted_for', 'is not', null)
+    .execute();
   for (const c of waiting) await ctx.jobs.draftRequested(c.id, c.draft_wanted_for!);
 }
 

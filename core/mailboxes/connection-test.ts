@@ -1,8 +1,9 @@
 import { lookup } from 'node:dns/promises';
 import net from 'node:net';
 import tls from 'node:tls';
+import type { ImapFlow } from 'imapflow';
 import { connectImap } from '../mail/imap.ts';
-import { isStarttlsMissing, starttlsMissing, type ServerLogin, type ServerSettings } from '../mail/server-url.ts';
+import { isStarttlsMissing, type ServerLogin, type ServerSettings, starttlsMissing } from '../mail/server-url.ts';
 import { openSignedIn } from '../mail/smtp.ts';
 
 export type ConnectionStep = 'dns' | 'tcp' | 'tls' | 'login' | 'folder';
@@ -52,7 +53,9 @@ async function network(s: ServerSettings, steps: StepResult[]): Promise<boolean>
     });
     socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED' ? 'the connection was refused: nothing listens on that port' : err.message));
   });
-  steps.push(tcp ? { step: 'tcp', ok: false, message: `Could not connect to ${s.host}:${s.port}: ${tcp}.` } : { step: 'tcp', ok: true, message: `Connected to ${s.host}:${s.port}.` });
+  steps.push(
+    tcp ? { step: 'tcp', ok: false, message: `Could not connect to ${s.host}:${s.port}: ${tcp}.` } : { step: 'tcp', ok: true, message: `Connected to ${s.host}:${s.port}.` },
+  );
   if (tcp) return false;
   if (!s.secure) return true;
   const handshake = await new Promise<string | null>((resolve) => {
@@ -67,26 +70,35 @@ async function network(s: ServerSettings, steps: StepResult[]): Promise<boolean>
     });
     socket.once('error', (err) => resolve(err.message));
   });
-  steps.push(handshake ? { step: 'tls', ok: false, message: `TLS failed: ${handshake}. Is this port plain (try without TLS) or is the certificate for another name?` } : { step: 'tls', ok: true, message: 'TLS is fine.' });
+  steps.push(
+    handshake
+      ? { step: 'tls', ok: false, message: `TLS failed: ${handshake}. Is this port plain (try without TLS) or is the certificate for another name?` }
+      : { step: 'tls', ok: true, message: 'TLS is fine.' },
+  );
   return !handshake;
 }
 
 async function testImap(s: ServerLogin): Promise<StepResult[]> {
   const steps: StepResult[] = [];
   if (!(await network(s, steps))) return steps;
-  let client;
+  let client: ImapFlow;
   try {
     client = await connectImap(s, 'test');
     steps.push({ step: 'login', ok: true, message: `Signed in as ${s.user}.` });
   } catch (err) {
     const e = err as { serverResponse?: string; authFailed?: boolean; message: string };
     if (isStarttlsMissing(err)) steps.push({ step: 'tls', ok: false, message: starttlsMissing(s, 'imap') });
-    else steps.push({ step: 'login', ok: false, message: e.authFailed ? `The server refused the login for ${s.user}: ${e.serverResponse}` : `IMAP failed: ${e.serverResponse ?? e.message}` });
+    else
+      steps.push({
+        step: 'login',
+        ok: false,
+        message: e.authFailed ? `The server refused the login for ${s.user}: ${e.serverResponse}` : `IMAP failed: ${e.serverResponse ?? e.message}`,
+      });
     return steps;
   }
   try {
     const status = await client.status('INBOX', { messages: true });
-    steps.push({ step: 'folder', ok: true, message: `INBOX holds ${status ? status.messages ?? 0 : 0} messages.` });
+    steps.push({ step: 'folder', ok: true, message: `INBOX holds ${status ? (status.messages ?? 0) : 0} messages.` });
   } catch (err) {
     steps.push({ step: 'folder', ok: false, message: `Signed in, but INBOX cannot be opened: ${(err as Error).message}` });
   } finally {

@@ -82,7 +82,14 @@ export async function mailboxHealth(ctx: Ctx): Promise<MailboxHealth[]> {
     ctx.db
       .selectFrom('folders as f')
       .select((eb) => [
-        'f.mailbox_id', 'f.path', 'f.role', 'f.messages_on_server', 'f.state', 'f.last_error', 'f.last_synced_at', 'f.last_progress_at',
+        'f.mailbox_id',
+        'f.path',
+        'f.role',
+        'f.messages_on_server',
+        'f.state',
+        'f.last_error',
+        'f.last_synced_at',
+        'f.last_progress_at',
         eb
           .selectFrom('message_locations as l')
           .select(sql<number>`count(*)`.as('n'))
@@ -99,7 +106,16 @@ export async function mailboxHealth(ctx: Ctx): Promise<MailboxHealth[]> {
   return mailboxes.map((m): MailboxHealth => {
     const own: FolderHealth[] = folders
       .filter((f) => f.mailbox_id === m.id)
-      .map((f) => ({ path: f.path, role: f.role, messages: f.messages_on_server, synced: Number(f.synced ?? 0), state: f.state, lastError: f.last_error, lastSyncedAt: f.last_synced_at, lastProgressAt: f.last_progress_at }));
+      .map((f) => ({
+        path: f.path,
+        role: f.role,
+        messages: f.messages_on_server,
+        synced: Number(f.synced ?? 0),
+        state: f.state,
+        lastError: f.last_error,
+        lastSyncedAt: f.last_synced_at,
+        lastProgressAt: f.last_progress_at,
+      }));
     const health = {
       id: m.id,
       name: m.name,

@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
+import { FREE_MAIL_DOMAINS, organizationNameFromDomain } from '../customers/addresses.ts';
 import type { AddressJson, Mailbox, OAuthJson } from '../db/schema.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import { FREE_MAIL_DOMAINS, organizationNameFromDomain } from '../customers/addresses.ts';
 import { parseServerUrl, type ServerLogin, type ServerSettings } from '../mail/server-url.ts';
 import { providerFilesSentCopy } from './oauth-providers.ts';
-import { mailboxTokens, sealedGrant, type GrantedTokens } from './oauth-tokens.ts';
+import { type GrantedTokens, mailboxTokens, sealedGrant } from './oauth-tokens.ts';
 
 /** A mailbox that signs in with OAuth2: the grant's public part, its tokens, and a client secret given with it. */
 export interface OAuthGrant {
@@ -49,17 +49,36 @@ export async function upsertMailbox(ctx: Ctx, input: MailboxInput): Promise<Mail
     source: input.source,
     extra_folders: input.extraFolders ?? [],
     ...(o
-      ? { auth: 'oauth2' as const, oauth: JSON.stringify(o.grant), oauth_client_secret: o.clientSecret ? ctx.secrets.seal(o.clientSecret) : null, files_sent_copy: providerFilesSentCopy(o.grant.provider), state: 'new', last_error: null, ...sealedGrant(ctx, o.tokens) }
-      : { auth: 'password' as const, oauth: null, oauth_client_secret: null, oauth_refresh_token: null, oauth_access_token: null, oauth_refresh_at: null, needs_reconnect: false, files_sent_copy: false }),
+      ? {
+          auth: 'oauth2' as const,
+          oauth: JSON.stringify(o.grant),
+          oauth_client_secret: o.clientSecret ? ctx.secrets.seal(o.clientSecret) : null,
+          files_sent_copy: providerFilesSentCopy(o.grant.provider),
+          state: 'new',
+          last_error: null,
+          ...sealedGrant(ctx, o.tokens),
+        }
+      : {
+          auth: 'password' as const,
+          oauth: null,
+          oauth_client_secret: null,
+          oauth_refresh_token: null,
+          oauth_access_token: null,
+          oauth_refresh_at: null,
+          needs_reconnect: false,
+          files_sent_copy: false,
+        }),
   };
   const { source: _source, ...changes } = values;
-  return ctx.db
-    .insertInto('mailboxes')
-    .values(values)
-    // New settings restart the owning worker's sync with them.
-    .onConflict((oc) => oc.column('email').doUpdateSet({ ...changes, sync_generation: sql<number>`mailboxes.sync_generation + 1` }))
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return (
+    ctx.db
+      .insertInto('mailboxes')
+      .values(values)
+      // New settings restart the owning worker's sync with them.
+      .onConflict((oc) => oc.column('email').doUpdateSet({ ...changes, sync_generation: sql<number>`mailboxes.sync_generation + 1` }))
+      .returningAll()
+      .executeTakeFirstOrThrow()
+  );
 }
 
 export interface MailboxUrls {
@@ -81,7 +100,9 @@ export function mailboxFromUrls(input: MailboxUrls): Omit<MailboxInput, 'source'
   const smtp = parseServerUrl(input.smtpUrl, 'smtp');
   if (typeof smtp === 'string') problems.push(['smtpUrl', `the SMTP URL ${smtp}`]);
   if (problems.length > 0 || typeof imap === 'string' || typeof smtp === 'string') {
-    throw new ValidationError(`The mailbox cannot be saved: ${problems.map((p) => p[1]).join('; ')}.`, problems[0]![0], { problems: problems.map(([field, message]) => ({ field, message })) });
+    throw new ValidationError(`The mailbox cannot be saved: ${problems.map((p) => p[1]).join('; ')}.`, problems[0]![0], {
+      problems: problems.map(([field, message]) => ({ field, message })),
+    });
   }
   const email = input.email.trim().toLowerCase();
   return { email, name: input.name?.trim() || organizationNameFromDomain(email.split('@')[1]!), imap, smtp, extraFolders: input.extraFolders ?? [] };
@@ -105,7 +126,11 @@ async function dropFromPendingDrafts(ctx: Ctx, address: string): Promise<void> {
     if (to.length === d.to.length && cc.length === d.cc.length) continue;
     // One recipient at least: a draft that was only to us keeps it, and the new-recipient check names it.
     if (to.length === 0) continue;
-    await ctx.db.updateTable('drafts').set((eb) => ({ to: JSON.stringify(to), cc: JSON.stringify(cc), version: eb('version', '+', 1) })).where('id', '=', d.id).execute();
+    await ctx.db
+      .updateTable('drafts')
+      .set((eb) => ({ to: JSON.stringify(to), cc: JSON.stringify(cc), version: eb('version', '+', 1) }))
+      .where('id', '=', d.id)
+      .execute();
   }
 }
 
@@ -113,7 +138,13 @@ async function dropFromPendingDrafts(ctx: Ctx, address: string): Promise<void> {
 export async function saveMailbox(ctx: Ctx, input: Omit<MailboxInput, 'source'>, actorUserId: number | null): Promise<Mailbox> {
   const mailbox = await upsertMailbox(ctx, { ...input, source: 'ui' });
   await dropFromPendingDrafts(ctx, mailbox.email);
-  await audit(ctx.db, ctx.clock.now(), { actorUserId, action: 'mailbox.saved', subjectType: 'mailbox', subjectId: mailbox.id, details: { email: mailbox.email, imap: mailbox.imap.host, smtp: mailbox.smtp.host } });
+  await audit(ctx.db, ctx.clock.now(), {
+    actorUserId,
+    action: 'mailbox.saved',
+    subjectType: 'mailbox',
+    subjectId: mailbox.id,
+    details: { email: mailbox.email, imap: mailbox.imap.host, smtp: mailbox.smtp.host },
+  });
   return mailbox;
 }
 
@@ -126,7 +157,11 @@ export async function requestResync(ctx: Ctx, id: number, actorUserId: number | 
   await getMailbox(ctx, id);
   await ctx.db.transaction().execute(async (tx) => {
     await tx.updateTable('folders').set({ synced_uid: 0, highestmodseq: null }).where('mailbox_id', '=', id).execute();
-    await tx.updateTable('mailboxes').set((eb) => ({ initial_sync_done: false, sync_generation: eb('sync_generation', '+', 1), state: 'resync requested' })).where('id', '=', id).execute();
+    await tx
+      .updateTable('mailboxes')
+      .set((eb) => ({ initial_sync_done: false, sync_generation: eb('sync_generation', '+', 1), state: 'resync requested' }))
+      .where('id', '=', id)
+      .execute();
     await audit(tx, ctx.clock.now(), { actorUserId, action: 'mailbox.resync', subjectType: 'mailbox', subjectId: id });
   });
 }
@@ -153,9 +188,14 @@ export async function removeMailbox(ctx: Ctx, id: number, actorUserId: number | 
   return ctx.db.transaction().execute(async (tx) => {
     const mailbox = await tx.selectFrom('mailboxes').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!mailbox) throw new NotFoundError('Mailbox', id);
-    if (mailbox.source === 'env') throw new ConflictError('mailbox_from_environment', `${mailbox.email} comes from LONGHAND_IMAP_URL: remove it there, or it comes back at the next start.`);
+    if (mailbox.source === 'env')
+      throw new ConflictError('mailbox_from_environment', `${mailbox.email} comes from LONGHAND_IMAP_URL: remove it there, or it comes back at the next start.`);
     const unsettled = await tx.selectFrom('outbox').select('id').where('mailbox_id', '=', id).where('state', 'in', ['queued', 'sending', 'uncertain']).execute();
-    if (unsettled.length) throw new ConflictError('mailbox_sending', `${unsettled.length} approved ${unsettled.length === 1 ? 'reply is' : 'replies are'} still to go out from ${mailbox.email}: let ${unsettled.length === 1 ? 'it' : 'them'} go out (or undo them) first.`);
+    if (unsettled.length)
+      throw new ConflictError(
+        'mailbox_sending',
+        `${unsettled.length} approved ${unsettled.length === 1 ? 'reply is' : 'replies are'} still to go out from ${mailbox.email}: let ${unsettled.length === 1 ? 'it' : 'them'} go out (or undo them) first.`,
+      );
     await tx.deleteFrom('outbox').where('mailbox_id', '=', id).execute();
     await tx.deleteFrom('mailboxes').where('id', '=', id).execute();
     await audit(tx, ctx.clock.now(), { actorUserId, action: 'mailbox.removed', subjectType: 'mailbox', subjectId: id, details: { email: mailbox.email } });
@@ -196,7 +236,11 @@ export async function setMailboxState(ctx: Ctx, id: number, state: string, error
 
 /** The password was refused too often: nothing is tried until an owner saves the mailbox again (upsert clears this). */
 export async function stopSigningIn(ctx: Ctx, id: number, serverWords: string): Promise<void> {
-  await ctx.db.updateTable('mailboxes').set({ needs_reconnect: true, state: 'sign-in failed', last_error: serverWords, last_error_at: ctx.clock.now() }).where('id', '=', id).execute();
+  await ctx.db
+    .updateTable('mailboxes')
+    .set({ needs_reconnect: true, state: 'sign-in failed', last_error: serverWords, last_error_at: ctx.clock.now() })
+    .where('id', '=', id)
+    .execute();
 }
 
 /**
@@ -204,7 +248,10 @@ export async function stopSigningIn(ctx: Ctx, id: number, serverWords: string): 
  * aliases like help@ beside support@) unless that domain is a free-mail one. A Set, so callers ask `has`.
  */
 export class OurAddresses extends Set<string> {
-  constructor(addresses: Iterable<string>, private readonly domains: ReadonlySet<string>) {
+  constructor(
+    addresses: Iterable<string>,
+    private readonly domains: ReadonlySet<string>,
+  ) {
     super([...addresses].map((a) => a.toLowerCase()));
   }
 
@@ -216,12 +263,14 @@ export class OurAddresses extends Set<string> {
 
 /** Mail from us is outgoing; we never become customers and never get Cc'd on replies. */
 export async function ourAddresses(ctx: Ctx): Promise<OurAddresses> {
-  const [mailboxes, users] = await Promise.all([
-    ctx.db.selectFrom('mailboxes').select('email').execute(),
-    ctx.db.selectFrom('users').select('email').execute(),
-  ]);
+  const [mailboxes, users] = await Promise.all([ctx.db.selectFrom('mailboxes').select('email').execute(), ctx.db.selectFrom('users').select('email').execute()]);
   const addresses = [...mailboxes, ...users].map((r) => r.email);
   if (ctx.config.mailbox) addresses.push(ctx.config.mailbox.from);
-  const domains = new Set(addresses.filter((a) => mailboxes.some((m) => m.email === a) || a === ctx.config.mailbox?.from).map((a) => a.slice(a.lastIndexOf('@') + 1).toLowerCase()).filter((d) => !FREE_MAIL_DOMAINS.has(d)));
+  const domains = new Set(
+    addresses
+      .filter((a) => mailboxes.some((m) => m.email === a) || a === ctx.config.mailbox?.from)
+      .map((a) => a.slice(a.lastIndexOf('@') + 1).toLowerCase())
+      .filter((d) => !FREE_MAIL_DOMAINS.has(d)),
+  );
   return new OurAddresses(addresses, domains);
 }

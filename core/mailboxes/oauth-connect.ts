@@ -4,10 +4,10 @@ import type { Ctx } from '../context.ts';
 import type { Mailbox, OAuthProviderName } from '../db/schema.ts';
 import { OAuthError, ValidationError } from '../errors.ts';
 import { describeServer, type ServerLogin, type ServerSettings, type TokenSource } from '../mail/server-url.ts';
-import { testConnection, type ConnectionReport } from './connection-test.ts';
-import { getMailbox, mailboxFromUrls, upsertMailbox, type MailboxUrls } from './mailboxes.ts';
-import { checkEndpoint, clientConfiguration, isPresetProvider, PROVIDERS, presetClient, providerRefusal, type OAuthClient } from './oauth-providers.ts';
-import { grantedTokens, type GrantedTokens } from './oauth-tokens.ts';
+import { type ConnectionReport, testConnection } from './connection-test.ts';
+import { getMailbox, type MailboxUrls, mailboxFromUrls, upsertMailbox } from './mailboxes.ts';
+import { checkEndpoint, clientConfiguration, isPresetProvider, type OAuthClient, PROVIDERS, presetClient, providerRefusal } from './oauth-providers.ts';
+import { type GrantedTokens, grantedTokens } from './oauth-tokens.ts';
 
 /** A consent screen not come back from within this long is not accepted any more. */
 const CONSENT_TTL_MS = 15 * 60_000;
@@ -43,7 +43,10 @@ async function requireClient(ctx: Ctx, provider: 'google' | 'microsoft'): Promis
   const client = await presetClient(ctx, provider);
   if (client) return client;
   const env = provider === 'google' ? 'LONGHAND_GOOGLE_CLIENT_ID and LONGHAND_GOOGLE_CLIENT_SECRET' : 'LONGHAND_MICROSOFT_CLIENT_ID and LONGHAND_MICROSOFT_CLIENT_SECRET';
-  throw new ValidationError(`Connecting ${PROVIDERS[provider].label} needs your team's app registration: an owner enters its client id and secret in Settings, or sets ${env} (see the README).`, 'provider');
+  throw new ValidationError(
+    `Connecting ${PROVIDERS[provider].label} needs your team's app registration: an owner enters its client id and secret in Settings, or sets ${env} (see the README).`,
+    'provider',
+  );
 }
 
 /** The provider's consent URL (authorization code flow with PKCE and `state`), and what the callback will need. */
@@ -64,14 +67,26 @@ export async function startConsent(ctx: Ctx, input: ConsentStart): Promise<{ url
   });
   return {
     url: url.href,
-    pending: { provider: input.provider, state, codeVerifier, redirectUri: input.redirectUri, email: input.email, name: input.name, imap: input.imap, smtp: input.smtp, mailboxId: input.mailboxId ?? null, startedAt: ctx.clock.now().toISOString() },
+    pending: {
+      provider: input.provider,
+      state,
+      codeVerifier,
+      redirectUri: input.redirectUri,
+      email: input.email,
+      name: input.name,
+      imap: input.imap,
+      smtp: input.smtp,
+      mailboxId: input.mailboxId ?? null,
+      startedAt: ctx.clock.now().toISOString(),
+    },
   };
 }
 
 /** Starting again for a mailbox whose sign-in expired: same provider, servers and address. */
 export async function startReconnect(ctx: Ctx, mailboxId: number, redirectUri: string): Promise<{ url: string; pending: PendingConsent }> {
   const m = await getMailbox(ctx, mailboxId);
-  if (!m.oauth || !isPresetProvider(m.oauth.provider)) throw new ValidationError(`${m.email} does not sign in through Google or Microsoft; update it with \`longhand mailbox add\`.`, 'mailbox');
+  if (!m.oauth || !isPresetProvider(m.oauth.provider))
+    throw new ValidationError(`${m.email} does not sign in through Google or Microsoft; update it with \`longhand mailbox add\`.`, 'mailbox');
   return startConsent(ctx, { provider: m.oauth.provider, email: m.email, name: m.name, imap: m.imap, smtp: m.smtp, mailboxId, redirectUri });
 }
 
@@ -96,7 +111,10 @@ export async function finishConsent(ctx: Ctx, pending: PendingConsent, query: UR
     throw consentError(label, err);
   }
   if (!tokens.refreshToken) {
-    throw new ValidationError(`${label} gave no refresh token, so Longhand could not stay signed in. Remove Longhand's access in the account's security settings and connect again.`, 'code');
+    throw new ValidationError(
+      `${label} gave no refresh token, so Longhand could not stay signed in. Remove Longhand's access in the account's security settings and connect again.`,
+      'code',
+    );
   }
   const login = (s: Server): ServerLogin => ({ ...s, password: '', tokens: fixedToken(pending.email, tokens.accessToken) });
   const report = await testConnection(login(pending.imap), login(pending.smtp));
@@ -107,9 +125,25 @@ export async function finishConsent(ctx: Ctx, pending: PendingConsent, query: UR
     imap: { ...pending.imap, password: '' },
     smtp: { ...pending.smtp, password: '' },
     source: 'ui',
-    oauth: { grant: { provider: pending.provider, clientId: client.clientId, tokenUrl: client.tokenUrl, scope: PROVIDERS[pending.provider].scope, consentedBy: actorUserId, consentedAt: ctx.clock.now().toISOString() }, tokens },
+    oauth: {
+      grant: {
+        provider: pending.provider,
+        clientId: client.clientId,
+        tokenUrl: client.tokenUrl,
+        scope: PROVIDERS[pending.provider].scope,
+        consentedBy: actorUserId,
+        consentedAt: ctx.clock.now().toISOString(),
+      },
+      tokens,
+    },
   });
-  await audit(ctx.db, ctx.clock.now(), { actorUserId, action: pending.mailboxId ? 'mailbox.reconnected' : 'mailbox.connected', subjectType: 'mailbox', subjectId: mailbox.id, details: { email: mailbox.email, provider: pending.provider } });
+  await audit(ctx.db, ctx.clock.now(), {
+    actorUserId,
+    action: pending.mailboxId ? 'mailbox.reconnected' : 'mailbox.connected',
+    subjectType: 'mailbox',
+    subjectId: mailbox.id,
+    details: { email: mailbox.email, provider: pending.provider },
+  });
   return { ok: true, mailbox };
 }
 
@@ -163,7 +197,12 @@ export async function addOAuthMailbox(ctx: Ctx, input: OAuthMailboxInput, actorU
     extraFolders: input.extraFolders,
   });
   const presetOwn = preset && !input.clientId ? await requireClient(ctx, preset.name) : null;
-  const client: OAuthClient = presetOwn ?? { clientId: input.clientId!, clientSecret: input.clientSecret ?? null, authorizeUrl: null, tokenUrl: input.tokenUrl ?? ctx.config.oauth[preset!.name].tokenUrl };
+  const client: OAuthClient = presetOwn ?? {
+    clientId: input.clientId!,
+    clientSecret: input.clientSecret ?? null,
+    authorizeUrl: null,
+    tokenUrl: input.tokenUrl ?? ctx.config.oauth[preset!.name].tokenUrl,
+  };
   checkEndpoint(client.tokenUrl, 'tokenUrl');
   let tokens: GrantedTokens;
   try {
@@ -174,20 +213,35 @@ export async function addOAuthMailbox(ctx: Ctx, input: OAuthMailboxInput, actorU
   const granted = { ...tokens, refreshToken: tokens.refreshToken ?? input.refreshToken };
   const report = await testConnection({ ...base.imap, tokens: fixedToken(base.email, granted.accessToken) }, { ...base.smtp, tokens: fixedToken(base.email, granted.accessToken) });
   if (!report.ok) {
-    const failed = [...report.imap, ...report.smtp].filter((s) => !s.ok).map((s) => s.message).join(' ');
+    const failed = [...report.imap, ...report.smtp]
+      .filter((s) => !s.ok)
+      .map((s) => s.message)
+      .join(' ');
     throw new ValidationError(`The mailbox cannot be saved: ${failed}`, 'imapUrl', { report });
   }
   const mailbox = await upsertMailbox(ctx, {
     ...base,
     source: 'ui',
     oauth: {
-      grant: { provider: input.provider, clientId: client.clientId, tokenUrl: client.tokenUrl, scope: preset?.scope ?? '', consentedBy: actorUserId, consentedAt: ctx.clock.now().toISOString() },
+      grant: {
+        provider: input.provider,
+        clientId: client.clientId,
+        tokenUrl: client.tokenUrl,
+        scope: preset?.scope ?? '',
+        consentedBy: actorUserId,
+        consentedAt: ctx.clock.now().toISOString(),
+      },
       tokens: granted,
       // A client given with the mailbox keeps its secret with it; a preset's stays in the team's settings.
       clientSecret: presetOwn ? null : client.clientSecret,
     },
   });
-  await audit(ctx.db, ctx.clock.now(), { actorUserId, action: 'mailbox.connected', subjectType: 'mailbox', subjectId: mailbox.id, details: { email: mailbox.email, provider: input.provider } });
+  await audit(ctx.db, ctx.clock.now(), {
+    actorUserId,
+    action: 'mailbox.connected',
+    subjectType: 'mailbox',
+    subjectId: mailbox.id,
+    details: { email: mailbox.email, provider: input.provider },
+  });
   return mailbox;
 }
-

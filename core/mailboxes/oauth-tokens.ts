@@ -5,7 +5,7 @@ import type { Db } from '../db/database.ts';
 import type { Mailbox } from '../db/schema.ts';
 import { OAuthError } from '../errors.ts';
 import type { TokenSource } from '../mail/server-url.ts';
-import { clientConfiguration, isPresetProvider, presetClient, providerRefusal, type OAuthClient } from './oauth-providers.ts';
+import { clientConfiguration, isPresetProvider, type OAuthClient, presetClient, providerRefusal } from './oauth-providers.ts';
 
 /** What the provider said when it granted an access token. */
 export interface GrantedTokens {
@@ -121,7 +121,11 @@ const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 /** Stops every retry until an owner reconnects: no lockout storm against a refused account. */
 export async function markNeedsReconnect(db: Db, ctx: Ctx, mailboxId: number, words: string): Promise<void> {
   const now = ctx.clock.now();
-  await db.updateTable('mailboxes').set({ needs_reconnect: true, state: 'reconnect', last_error: words, last_error_at: now, oauth_access_token: null, oauth_refresh_at: null }).where('id', '=', mailboxId).execute();
+  await db
+    .updateTable('mailboxes')
+    .set({ needs_reconnect: true, state: 'reconnect', last_error: words, last_error_at: now, oauth_access_token: null, oauth_refresh_at: null })
+    .where('id', '=', mailboxId)
+    .execute();
   await audit(db, now, { actorUserId: null, action: 'mailbox.signin_expired', subjectType: 'mailbox', subjectId: mailboxId, details: { why: words } });
   ctx.log.warn({ mailboxId, why: words }, 'mailbox sign-in expired; waiting for an owner to reconnect');
 }

@@ -10,7 +10,12 @@ const SCAN_BYTES = 256 * 1024;
 export function bounceReason(text: string): string {
   const diagnostic = /^Diagnostic-Code:\s*(?:smtp;\s*)?(.+)$/im.exec(text)?.[1];
   const status = /^Status:\s*(\S+)/im.exec(text)?.[1];
-  const first = text.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 3).join(' ');
+  const first = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(0, 3)
+    .join(' ');
   return (diagnostic ? `${diagnostic.trim()}${status ? ` (status ${status})` : ''}` : first).slice(0, 500);
 }
 
@@ -29,6 +34,10 @@ export async function linkBounce(tx: Kysely<DB>, bounceMessageId: number, source
     .returning(['draft_id', 'bounce_reason'])
     .executeTakeFirst();
   if (!row) return null;
-  await tx.updateTable('drafts').set({ failure: `Bounced: ${row.bounce_reason}` }).where('id', '=', row.draft_id).execute();
+  await tx
+    .updateTable('drafts')
+    .set({ failure: `Bounced: ${row.bounce_reason}` })
+    .where('id', '=', row.draft_id)
+    .execute();
   return row.draft_id;
 }

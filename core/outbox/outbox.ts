@@ -1,11 +1,11 @@
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import type { Mailbox, OutboxRow, User } from '../db/schema.ts';
-import { ConflictError, LonghandError, OAuthError, SmtpError } from '../errors.ts';
 import { TemplateLibrary } from '../drafts/templates.ts';
-import { ingestMessage } from '../mail/ingest.ts';
+import { ConflictError, LonghandError, OAuthError, SmtpError } from '../errors.ts';
 import { fileSentCopy, isInSent, markAnswered } from '../mail/imap.ts';
 import type { ImapSessions } from '../mail/imap-sessions.ts';
+import { ingestMessage } from '../mail/ingest.ts';
 import type { TokenSource } from '../mail/server-url.ts';
 import { sendRaw } from '../mail/smtp.ts';
 import { getMailbox, mailboxServers } from '../mailboxes/mailboxes.ts';
@@ -76,7 +76,14 @@ export async function deliverOutbox(ctx: Ctx, outboxId: number, imap: ImapSessio
     body: draft.body,
     signature: await signatureFor(ctx, sender, mailbox),
     answering: answering
-      ? { messageId: answering.message_id, references: answering.references, date: answering.date, fromName: answering.from_name, fromAddress: answering.from_address, text: answering.new_text }
+      ? {
+          messageId: answering.message_id,
+          references: answering.references,
+          date: answering.date,
+          fromName: answering.from_name,
+          fromAddress: answering.from_address,
+          text: answering.new_text,
+        }
       : null,
   });
   const envelope = { from: mailbox.email, to: [...draft.to, ...draft.cc].map((a) => a.address) };
@@ -182,7 +189,11 @@ async function settleInterrupted(ctx: Ctx, imap: ImapSessions, row: OutboxRow): 
     await finishSent(ctx, imap, row, true);
     return { kind: 'sent' };
   }
-  return markUncertain(ctx, row, 'A worker stopped while handing this reply to the SMTP server, and it is not in the Sent folder. Check with the customer or your mail provider whether it arrived before sending again.');
+  return markUncertain(
+    ctx,
+    row,
+    'A worker stopped while handing this reply to the SMTP server, and it is not in the Sent folder. Check with the customer or your mail provider whether it arrived before sending again.',
+  );
 }
 
 /**
@@ -229,9 +240,23 @@ export async function settleUncertain(ctx: Ctx, draftId: number, actor: User, de
   const row = await ctx.db.transaction().execute(async (tx) => {
     const outbox = await tx.selectFrom('outbox').selectAll().where('draft_id', '=', draftId).where('state', '=', 'uncertain').forUpdate().executeTakeFirst();
     if (!outbox) throw new ConflictError('not_uncertain', 'This reply is not waiting for anyone to check its delivery.');
-    await tx.updateTable('outbox').set({ state: delivered ? 'sent' : 'queued', send_after: now, updated_at: now, ...(delivered ? { smtp_response: 'delivery confirmed by a person' } : {}) }).where('id', '=', outbox.id).execute();
-    await tx.updateTable('drafts').set({ status: delivered ? 'sent' : 'approved', failure: null, updated_at: now, ...(delivered ? { sent_at: now } : {}) }).where('id', '=', draftId).execute();
-    await audit(tx, now, { actorUserId: actor.id, action: delivered ? 'draft.delivery_confirmed' : 'draft.resent', subjectType: 'draft', subjectId: draftId, details: { outboxId: outbox.id } });
+    await tx
+      .updateTable('outbox')
+      .set({ state: delivered ? 'sent' : 'queued', send_after: now, updated_at: now, ...(delivered ? { smtp_response: 'delivery confirmed by a person' } : {}) })
+      .where('id', '=', outbox.id)
+      .execute();
+    await tx
+      .updateTable('drafts')
+      .set({ status: delivered ? 'sent' : 'approved', failure: null, updated_at: now, ...(delivered ? { sent_at: now } : {}) })
+      .where('id', '=', draftId)
+      .execute();
+    await audit(tx, now, {
+      actorUserId: actor.id,
+      action: delivered ? 'draft.delivery_confirmed' : 'draft.resent',
+      subjectType: 'draft',
+      subjectId: draftId,
+      details: { outboxId: outbox.id },
+    });
     return outbox;
   });
   // Either way the job finishes what is left: filing the copy, or sending again.

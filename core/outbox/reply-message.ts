@@ -22,7 +22,7 @@ function headerSafe(value: string, field: string): string {
 
 function attribution(a: NonNullable<ReplyParts['answering']>): string {
   const when = a.date.toUTCString().replace(/ GMT$/, ' UTC');
-  const who = a.fromName ? `${a.fromName} <${a.fromAddress ?? ''}>` : a.fromAddress ?? 'you';
+  const who = a.fromName ? `${a.fromName} <${a.fromAddress ?? ''}>` : (a.fromAddress ?? 'you');
   return `On ${when}, ${who} wrote:`;
 }
 
@@ -46,7 +46,10 @@ const flat = (text: string) => text.replace(/\s+/g, ' ').trim().toLowerCase();
  */
 export function quotesAnswered(body: string, answeredText: string): boolean {
   const answered = flat(answeredText);
-  const quoted = body.split('\n').filter((l) => /^\s*>/.test(l)).map((l) => flat(l.replace(/^\s*>\s?/, '')));
+  const quoted = body
+    .split('\n')
+    .filter((l) => /^\s*>/.test(l))
+    .map((l) => flat(l.replace(/^\s*>\s?/, '')));
   return quoted.some((line) => line.length >= 12 && answered.includes(line));
 }
 
@@ -57,7 +60,13 @@ export function quotesAnswered(body: string, answeredText: string): boolean {
  */
 export async function buildReply(p: ReplyParts): Promise<Buffer> {
   const quoted = p.answering && !quotesAnswered(p.body, p.answering.text) ? p.answering : null;
-  const quoteText = quoted ? `\n\n${attribution(quoted)}\n${quoted.text.trim().split('\n').map((l) => `> ${l}`).join('\n')}\n` : '\n';
+  const quoteText = quoted
+    ? `\n\n${attribution(quoted)}\n${quoted.text
+        .trim()
+        .split('\n')
+        .map((l) => `> ${l}`)
+        .join('\n')}\n`
+    : '\n';
   const text = `${p.body.trim()}\n\n${p.signature.trim()}${quoteText}`;
   const html = [
     '<!doctype html><html><body>',

@@ -27,7 +27,13 @@ export interface Report {
   goneQuiet: number;
 }
 
-const BUCKETS: Array<[string, number]> = [['< 1 h', 1], ['1–4 h', 4], ['4–24 h', 24], ['1–3 days', 72], ['> 3 days', Infinity]];
+const BUCKETS: Array<[string, number]> = [
+  ['< 1 h', 1],
+  ['1–4 h', 4],
+  ['4–24 h', 24],
+  ['1–3 days', 72],
+  ['> 3 days', Infinity],
+];
 /** A customer we have not written to for this long, after writing before, has gone quiet. */
 const QUIET_DAYS = 90;
 

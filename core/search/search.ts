@@ -77,7 +77,12 @@ async function searchCustomers(ctx: Ctx, raw: string, prefix: string, limit: num
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const [customers, addresses] = await Promise.all([
-    ctx.db.selectFrom('customers as c').leftJoin('organizations as o', 'o.id', 'c.organization_id').select(['c.id', 'c.name', 'o.name as organization']).where('c.id', 'in', ids).execute(),
+    ctx.db
+      .selectFrom('customers as c')
+      .leftJoin('organizations as o', 'o.id', 'c.organization_id')
+      .select(['c.id', 'c.name', 'o.name as organization'])
+      .where('c.id', 'in', ids)
+      .execute(),
     ctx.db.selectFrom('customer_addresses').select(['customer_id', 'address']).where('customer_id', 'in', ids).orderBy('created_at').execute(),
   ]);
   return rows.map((r) => {
@@ -91,11 +96,22 @@ async function searchMessages(ctx: Ctx, raw: string, prefix: string, limit: numb
   const w = sql`websearch_to_tsquery('simple', ${raw})`;
   // A word in much of the mail: ranking every match costs more than it tells, so the newest matches come first.
   const probe = await sql<{ n: number }>`select count(*)::int as n from (select 1 from messages where search @@ ${p} limit ${RANK_AT_MOST + 1}) x`.execute(ctx.db);
-  const candidates = probe.rows[0]!.n > RANK_AT_MOST
-    ? sql`select id, date, 0 as score from messages where search @@ ${p} order by date desc, id desc limit ${limit}`
-    : sql`select id, date, ts_rank(search, ${p}) + 4 * ts_rank(search, ${w}) as score from messages where search @@ ${p} order by score desc, date desc, id desc limit ${limit}`;
+  const candidates =
+    probe.rows[0]!.n > RANK_AT_MOST
+      ? sql`select id, date, 0 as score from messages where search @@ ${p} order by date desc, id desc limit ${limit}`
+      : sql`select id, date, ts_rank(search, ${p}) + 4 * ts_rank(search, ${w}) as score from messages where search @@ ${p} order by score desc, date desc, id desc limit ${limit}`;
   // Rank and cut first; the headline (which re-reads the text) only for the messages shown.
-  const { rows } = await sql<{ id: number; conversation_id: number; customer_id: number | null; subject: string; from_address: string | null; from_name: string | null; date: Date; score: number; headline: string }>`
+  const { rows } = await sql<{
+    id: number;
+    conversation_id: number;
+    customer_id: number | null;
+    subject: string;
+    from_address: string | null;
+    from_name: string | null;
+    date: Date;
+    score: number;
+    headline: string;
+  }>`
     select m.id, m.conversation_id, m.customer_id, m.subject, m.from_address, m.from_name, m.date, r.score::float8 as score,
            case when length(m.new_text) <= ${SHORT_TEXT} then ts_headline('simple', m.new_text, ${p}, ${WHOLE})
                 else ts_headline('simple', left(m.new_text, 20000), ${p}, ${PASSAGES}) end as headline

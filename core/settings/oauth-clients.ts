@@ -53,7 +53,11 @@ export async function saveOAuthClient(ctx: Ctx, provider: Provider, input: z.inf
   const secret = input.clientSecret ? ctx.secrets.seal(input.clientSecret) : input.clientId === all[provider]?.clientId ? (all[provider]?.clientSecret ?? null) : null;
   const next = { ...all, [provider]: { clientId: input.clientId, clientSecret: secret } };
   await ctx.db.transaction().execute(async (tx) => {
-    await tx.insertInto('settings').values({ key: KEY, value: JSON.stringify(next) }).onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(next) })).execute();
+    await tx
+      .insertInto('settings')
+      .values({ key: KEY, value: JSON.stringify(next) })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(next) }))
+      .execute();
     await audit(tx, ctx.clock.now(), { actorUserId, action: 'settings.oauth_client', details: { provider, clientId: input.clientId, secretChanged: Boolean(input.clientSecret) } });
   });
 }

@@ -31,7 +31,11 @@ export async function teamSettings(ctx: Ctx): Promise<TeamSettings> {
 export async function updateTeamSettings(ctx: Ctx, changes: Partial<TeamSettings>, actorUserId: number | null): Promise<TeamSettings> {
   const next = teamSettingsSchema.parse({ ...(await teamSettings(ctx)), ...changes });
   await ctx.db.transaction().execute(async (tx) => {
-    await tx.insertInto('settings').values({ key: KEY, value: JSON.stringify(next) }).onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(next) })).execute();
+    await tx
+      .insertInto('settings')
+      .values({ key: KEY, value: JSON.stringify(next) })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(next) }))
+      .execute();
     await audit(tx, ctx.clock.now(), { actorUserId, action: 'settings.changed', details: { changed: Object.keys(changes) } });
   });
   return next;

@@ -38,14 +38,22 @@ export async function claimSigninAttempt(ctx: Ctx, email: string, client: string
     await tx.deleteFrom('signin_failures').where('at', '<', since).execute();
     const rows = await tx.selectFrom('signin_failures').select(['key', 'at']).where('key', 'in', Object.values(keys)).where('at', '>', since).orderBy('at').execute();
     const failures = (key: string) => rows.filter((r) => r.key === key);
-    const limits = [[keys.pair, SIGNIN_LIMITS.perAddressAndClient], [keys.address, SIGNIN_LIMITS.perAddress], [keys.client, SIGNIN_LIMITS.perClient]] as const;
+    const limits = [
+      [keys.pair, SIGNIN_LIMITS.perAddressAndClient],
+      [keys.address, SIGNIN_LIMITS.perAddress],
+      [keys.client, SIGNIN_LIMITS.perClient],
+    ] as const;
     const over = limits.map(([key, limit]) => ({ list: failures(key), limit })).find(({ list, limit }) => list.length >= limit)?.list;
     if (over) {
       const lastOwner = await isLastOwner(tx, email);
       const freeAt = lastOwner ? (failures(keys.pair).at(-1)?.at.getTime() ?? 0) + SIGNIN_LIMITS.lastOwnerEveryMs : over[0]!.at.getTime() + SIGNIN_LIMITS.windowMs;
       if (freeAt > now.getTime()) throw new TooManyAttemptsError(Math.max(1, Math.ceil((freeAt - now.getTime()) / 1000)));
     }
-    const held = await tx.insertInto('signin_failures').values(Object.values(keys).map((key) => ({ key, at: now }))).returning('id').execute();
+    const held = await tx
+      .insertInto('signin_failures')
+      .values(Object.values(keys).map((key) => ({ key, at: now })))
+      .returning('id')
+      .execute();
     return { ids: held.map((r) => r.id) };
   });
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Ctx } from '../context.ts';
 import { audit } from '../audit.ts';
+import type { Ctx } from '../context.ts';
 import type { User } from '../db/schema.ts';
 import { NotFoundError } from '../errors.ts';
 

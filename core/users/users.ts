@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import { sql } from 'kysely';
-import type { Ctx } from '../context.ts';
 import { audit } from '../audit.ts';
-import { ConflictError, ValidationError } from '../errors.ts';
+import type { Ctx } from '../context.ts';
 import type { Role, User } from '../db/schema.ts';
+import { ConflictError, ValidationError } from '../errors.ts';
 import { clearSigninFailures } from './signin-limits.ts';
 
 export const ROLES: Role[] = ['owner', 'approver', 'agent'];
@@ -34,7 +34,14 @@ export async function createUser(ctx: Ctx, input: NewUser, actorUserId: number |
     if (o.onlyIfFirstOwner) {
       // One first owner, however many set-up forms arrive at once: they queue on this lock, and all but the first find an owner.
       await sql`select pg_advisory_xact_lock(${FIRST_OWNER_LOCK})`.execute(tx);
-      const owner = await tx.selectFrom('users').select('id').where('role', '=', 'owner').where('password_hash', 'is not', null).where('disabled_at', 'is', null).limit(1).executeTakeFirst();
+      const owner = await tx
+        .selectFrom('users')
+        .select('id')
+        .where('role', '=', 'owner')
+        .where('password_hash', 'is not', null)
+        .where('disabled_at', 'is', null)
+        .limit(1)
+        .executeTakeFirst();
       if (owner) throw new ConflictError('setup_done', 'Longhand is set up already: sign in.');
     }
     const user = await tx
@@ -54,7 +61,14 @@ export async function createUser(ctx: Ctx, input: NewUser, actorUserId: number |
  * --password-stdin) do not count: someone must still be able to create the first owner in the browser.
  */
 export async function setupNeeded(ctx: Ctx): Promise<boolean> {
-  const owner = await ctx.db.selectFrom('users').select('id').where('role', '=', 'owner').where('password_hash', 'is not', null).where('disabled_at', 'is', null).limit(1).executeTakeFirst();
+  const owner = await ctx.db
+    .selectFrom('users')
+    .select('id')
+    .where('role', '=', 'owner')
+    .where('password_hash', 'is not', null)
+    .where('disabled_at', 'is', null)
+    .limit(1)
+    .executeTakeFirst();
   return !owner;
 }
 
@@ -84,7 +98,11 @@ export async function setPassword(ctx: Ctx, email: string, password: string, act
   await ctx.db.transaction().execute(async (tx) => {
     const user = await tx.updateTable('users').set({ password_hash: hash }).where('email', '=', address).returning('id').executeTakeFirst();
     if (!user) throw new ValidationError(`No user has the address ${email}.`, 'email');
-    await tx.deleteFrom('sessions').where('user_id', '=', user.id).$if(keepSessionId !== null, (q) => q.where('sid', '!=', keepSessionId!)).execute();
+    await tx
+      .deleteFrom('sessions')
+      .where('user_id', '=', user.id)
+      .$if(keepSessionId !== null, (q) => q.where('sid', '!=', keepSessionId!))
+      .execute();
     await audit(tx, ctx.clock.now(), { actorUserId, action: 'user.password_set', subjectType: 'user', subjectId: user.id });
   });
   await clearSigninFailures(ctx, address);
@@ -96,7 +114,12 @@ export async function findUserByEmail(ctx: Ctx, email: string): Promise<User | u
 
 /** Staff by name: those who can sign in, or everyone. */
 export async function listUsers(ctx: Ctx, o: { includeDisabled?: boolean } = {}): Promise<User[]> {
-  return ctx.db.selectFrom('users').selectAll().$if(!o.includeDisabled, (q) => q.where('disabled_at', 'is', null)).orderBy('name').execute();
+  return ctx.db
+    .selectFrom('users')
+    .selectAll()
+    .$if(!o.includeDisabled, (q) => q.where('disabled_at', 'is', null))
+    .orderBy('name')
+    .execute();
 }
 
 export async function getUser(ctx: Ctx, id: number): Promise<User | undefined> {
@@ -138,7 +161,20 @@ export async function updateUser(ctx: Ctx, id: number, change: UserChange, actor
     const updated = await tx.updateTable('users').set(values).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
     // A role change or a disabled account takes effect at once: their sessions end.
     if (change.role !== undefined || change.disabled) await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
-    await audit(tx, now, { actorUserId, action: change.role !== undefined && change.role !== user.role ? 'user.role_changed' : change.disabled !== undefined ? (change.disabled ? 'user.disabled' : 'user.enabled') : 'user.updated', subjectType: 'user', subjectId: id, details: { from: user.role, ...change } });
+    await audit(tx, now, {
+      actorUserId,
+      action:
+        change.role !== undefined && change.role !== user.role
+          ? 'user.role_changed'
+          : change.disabled !== undefined
+            ? change.disabled
+              ? 'user.disabled'
+              : 'user.enabled'
+            : 'user.updated',
+      subjectType: 'user',
+      subjectId: id,
+      details: { from: user.role, ...change },
+    });
     return updated;
   });
 }

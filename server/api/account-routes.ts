@@ -1,9 +1,9 @@
-import { rowId } from '../row-id.ts';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
 import { createToken, listTokens, revokeToken } from '../../core/users/tokens.ts';
 import { requireRole } from '../auth.ts';
+import { rowId } from '../row-id.ts';
 
 const newToken = z.strictObject({ name: z.string().trim().min(1).max(100) });
 

@@ -1,14 +1,14 @@
-import { bodyRowId, rowId } from '../row-id.ts';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
-import { changeConversation, CONVERSATION_STATUSES } from '../../core/conversations/assignment.ts';
+import { CONVERSATION_STATUSES, changeConversation } from '../../core/conversations/assignment.ts';
 import { addNote } from '../../core/conversations/notes.ts';
 import { mergeConversationsByStaff, splitConversation } from '../../core/conversations/split-merge.ts';
 import { startConversation } from '../../core/conversations/start.ts';
 import { conversationDetail } from '../../core/conversations/views.ts';
 import { customerCard } from '../../core/customers/card.ts';
 import { requireRole } from '../auth.ts';
+import { bodyRowId, rowId } from '../row-id.ts';
 import { draftJson, messageJson } from './present.ts';
 
 const id = rowId;

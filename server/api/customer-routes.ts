@@ -1,4 +1,3 @@
-import { bodyRowId, rowId } from '../row-id.ts';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
@@ -7,6 +6,7 @@ import { updateCustomerProfile } from '../../core/customers/customers.ts';
 import { listCustomers } from '../../core/customers/directory.ts';
 import { mergeCustomers, splitCustomer } from '../../core/customers/merge.ts';
 import { requireRole } from '../auth.ts';
+import { bodyRowId, rowId } from '../row-id.ts';
 
 const id = rowId;
 const profile = z.strictObject({

@@ -1,8 +1,8 @@
-import { rowId } from '../row-id.ts';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
 import type { Followup } from '../../core/db/schema.ts';
+import { NotFoundError } from '../../core/errors.ts';
 import { keepInTouchNow } from '../../core/followups/evaluate.ts';
 import { goingQuiet, waitingOnUs } from '../../core/followups/lists.ts';
 import { ruleLabel } from '../../core/followups/panel.ts';
@@ -11,8 +11,8 @@ import { snoozeConversation, unsnoozeConversation } from '../../core/followups/r
 import { listRequests, shipRequest, tagRequest } from '../../core/followups/requests.ts';
 import { followupRules, followupRulesChange, updateFollowupRules } from '../../core/followups/rule-settings.ts';
 import { RULES } from '../../core/followups/rules.ts';
-import { NotFoundError } from '../../core/errors.ts';
 import { requireRole } from '../auth.ts';
+import { rowId } from '../row-id.ts';
 import { draftJson } from './present.ts';
 
 const id = rowId;
@@ -120,7 +120,12 @@ export function followupRoutes(ctx: Ctx): Router {
 
   r.post('/requests/:id/ship', agent, async (req, res) => {
     const { request, outcomes } = await shipRequest(ctx, id.parse(req.params.id), req.user!);
-    res.json({ request, drafted: outcomes.filter((o) => o.result === 'drafted').map((o) => ({ customerId: o.customerId, draftId: o.draftId })), waiting: outcomes.filter((o) => o.result === 'waiting').map((o) => ({ customerId: o.customerId, why: o.why })), skipped: outcomes.filter((o) => o.result === 'skipped').map((o) => ({ customerId: o.customerId, why: o.why })) });
+    res.json({
+      request,
+      drafted: outcomes.filter((o) => o.result === 'drafted').map((o) => ({ customerId: o.customerId, draftId: o.draftId })),
+      waiting: outcomes.filter((o) => o.result === 'waiting').map((o) => ({ customerId: o.customerId, why: o.why })),
+      skipped: outcomes.filter((o) => o.result === 'skipped').map((o) => ({ customerId: o.customerId, why: o.why })),
+    });
   });
 
   return r;

@@ -1,10 +1,10 @@
-import { rowId } from '../row-id.ts';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
 import { mailboxHealth } from '../../core/mailboxes/health.ts';
 import { addMailbox, removeMailbox, requestResync, setMailboxPaused } from '../../core/mailboxes/mailboxes.ts';
 import { requireRole } from '../auth.ts';
+import { rowId } from '../row-id.ts';
 
 const id = rowId;
 const newMailbox = z.strictObject({
@@ -28,7 +28,10 @@ export function mailboxRoutes(ctx: Ctx): Router {
     res.status(201).json((await mailboxHealth(ctx)).find((m) => m.id === mailbox.id));
   });
 
-  for (const [path, paused] of [['pause', true], ['resume', false]] as const) {
+  for (const [path, paused] of [
+    ['pause', true],
+    ['resume', false],
+  ] as const) {
     r.post(`/:id/${path}`, requireRole('owner'), async (req, res) => {
       const mailboxId = id.parse(req.params.id);
       await setMailboxPaused(ctx, mailboxId, paused, req.user!.id);

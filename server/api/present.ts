@@ -1,5 +1,5 @@
-import type { Draft, Message } from '../../core/db/schema.ts';
 import type { AttachmentInfo } from '../../core/conversations/views.ts';
+import type { Draft, Message } from '../../core/db/schema.ts';
 import { findSlots } from '../../core/drafts/slots.ts';
 
 /** The JSON shapes of the API: stable names in camelCase, no internal columns. */

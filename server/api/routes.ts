@@ -1,25 +1,25 @@
-import { bodyRowId, rowId } from '../row-id.ts';
 import { Router } from 'express';
 import { z } from 'zod';
-import { ValidationError } from '../../core/errors.ts';
-import { draftRevisions, restoreRevision } from '../../core/drafts/revisions.ts';
 import type { Ctx } from '../../core/context.ts';
 import { listConversations } from '../../core/conversations/views.ts';
-import { approveDraft, discardDraft, DRAFT_STATUSES, editDraft, getDraft, listDrafts, undoApproval } from '../../core/drafts/drafts.ts';
-import { requireRole } from '../auth.ts';
+import { approveDraft, DRAFT_STATUSES, discardDraft, editDraft, getDraft, listDrafts, undoApproval } from '../../core/drafts/drafts.ts';
+import { notePresence } from '../../core/drafts/presence.ts';
+import { draftRevisions, restoreRevision } from '../../core/drafts/revisions.ts';
+import { ValidationError } from '../../core/errors.ts';
 import { attachmentForDownload } from '../../core/mail/attachments.ts';
+import { settleUncertain } from '../../core/outbox/outbox.ts';
 import { sendAttachment } from '../attachment-response.ts';
+import { requireRole } from '../auth.ts';
+import { toHttpError } from '../http-errors.ts';
+import { bodyRowId, rowId } from '../row-id.ts';
+import { accountRoutes } from './account-routes.ts';
 import { addressInput, conversationRoutes } from './conversation-routes.ts';
 import { customerRoutes } from './customer-routes.ts';
-import { notePresence } from '../../core/drafts/presence.ts';
-import { settleUncertain } from '../../core/outbox/outbox.ts';
-import { toHttpError } from '../http-errors.ts';
-import { mailboxRoutes } from './mailbox-routes.ts';
-import { accountRoutes } from './account-routes.ts';
-import { teamRoutes } from './team-routes.ts';
 import { followupRoutes } from './followup-routes.ts';
+import { mailboxRoutes } from './mailbox-routes.ts';
 import { draftJson } from './present.ts';
 import { searchRoutes } from './search-routes.ts';
+import { teamRoutes } from './team-routes.ts';
 
 const id = rowId;
 const draftEdit = z.strictObject({
@@ -113,7 +113,18 @@ export function apiRoutes(ctx: Ctx): Router {
   });
 
   r.get('/drafts/:id/revisions', agent, async (req, res) => {
-    res.json((await draftRevisions(ctx, id.parse(req.params.id))).map((v) => ({ id: v.id, author: v.author, at: v.at.toISOString(), subject: v.subject, body: v.body, to: v.to, cc: v.cc, change: v.change })));
+    res.json(
+      (await draftRevisions(ctx, id.parse(req.params.id))).map((v) => ({
+        id: v.id,
+        author: v.author,
+        at: v.at.toISOString(),
+        subject: v.subject,
+        body: v.body,
+        to: v.to,
+        cc: v.cc,
+        change: v.change,
+      })),
+    );
   });
 
   r.post('/drafts/:id/restore', agent, async (req, res) => {

@@ -1,11 +1,11 @@
-import { bodyRowId, rowId } from '../row-id.ts';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
 import { checkReply } from '../../core/drafts/draft-touch.ts';
-import { teamSettings, teamSettingsSchema, updateTeamSettings } from '../../core/settings/team-settings.ts';
 import { applyTemplate, listTemplates, previewTemplate, resetTemplate, saveTemplate } from '../../core/drafts/template-edits.ts';
+import { teamSettings, teamSettingsSchema, updateTeamSettings } from '../../core/settings/team-settings.ts';
 import { requireRole } from '../auth.ts';
+import { bodyRowId, rowId } from '../row-id.ts';
 import { draftJson } from './present.ts';
 
 const touchBody = z.strictObject({ text: z.string().max(200_000), conversationId: bodyRowId.optional() });
@@ -21,7 +21,12 @@ export function teamRoutes(ctx: Ctx): Router {
   r.post('/touch-check', requireRole('agent'), async (req, res) => {
     const body = touchBody.parse(req.body ?? {});
     const draft = body.conversationId
-      ? await ctx.db.selectFrom('drafts').select(['template_body', 'to', 'cc']).where('conversation_id', '=', body.conversationId).where('status', 'in', ['pending', 'approved']).executeTakeFirst()
+      ? await ctx.db
+          .selectFrom('drafts')
+          .select(['template_body', 'to', 'cc'])
+          .where('conversation_id', '=', body.conversationId)
+          .where('status', 'in', ['pending', 'approved'])
+          .executeTakeFirst()
       : undefined;
     res.json(await checkReply(ctx, body.text, body.conversationId ?? null, draft));
   });

@@ -14,33 +14,49 @@ export function accountPages({ ctx, page, signedIn, action }: PageKit): Router {
     page(req, res, 'account', { title: 'Your account', tokens: await listTokens(ctx, req.user!.id), newToken });
   });
 
-  r.post('/account/password', signedIn, action(async (req) => {
-    const form = z.object({ current: z.string().max(1000), next: z.string().max(1000) }).parse(req.body);
-    await changeOwnPassword(ctx, req.user!, form.current, form.next, req.sessionID);
-    return 'Your password is changed.';
-  }));
+  r.post(
+    '/account/password',
+    signedIn,
+    action(async (req) => {
+      const form = z.object({ current: z.string().max(1000), next: z.string().max(1000) }).parse(req.body);
+      await changeOwnPassword(ctx, req.user!, form.current, form.next, req.sessionID);
+      return 'Your password is changed.';
+    }),
+  );
 
-  r.post('/account/signature', signedIn, action(async (req) => {
-    await updateUser(ctx, req.user!.id, { signature: z.object({ signature: z.string().max(2000) }).parse(req.body).signature }, req.user!.id);
-    return 'Your signature is saved; it goes under every reply you send.';
-  }));
+  r.post(
+    '/account/signature',
+    signedIn,
+    action(async (req) => {
+      await updateUser(ctx, req.user!.id, { signature: z.object({ signature: z.string().max(2000) }).parse(req.body).signature }, req.user!.id);
+      return 'Your signature is saved; it goes under every reply you send.';
+    }),
+  );
 
   r.post('/account/signout-everywhere', signedIn, async (req, res) => {
     await signOutEverywhere(ctx, req.user!.id);
     req.session.destroy(() => res.redirect(303, '/signin'));
   });
 
-  r.post('/account/tokens', signedIn, action(async (req) => {
-    const name = z.object({ name: z.string().trim().min(1).max(100) }).parse(req.body).name;
-    // Shown once, on the next page, then forgotten: only its hash is kept.
-    req.session.newToken = { name, token: await createToken(ctx, req.user!.id, name) };
-    return `Your new token "${name}" is below. Copy it now: it will not be shown again.`;
-  }));
+  r.post(
+    '/account/tokens',
+    signedIn,
+    action(async (req) => {
+      const name = z.object({ name: z.string().trim().min(1).max(100) }).parse(req.body).name;
+      // Shown once, on the next page, then forgotten: only its hash is kept.
+      req.session.newToken = { name, token: await createToken(ctx, req.user!.id, name) };
+      return `Your new token "${name}" is below. Copy it now: it will not be shown again.`;
+    }),
+  );
 
-  r.post('/account/tokens/:id/revoke', signedIn, action(async (req) => {
-    await revokeToken(ctx, idParam.parse(req.params.id), req.user!);
-    return 'The token is revoked; it stops working at once.';
-  }));
+  r.post(
+    '/account/tokens/:id/revoke',
+    signedIn,
+    action(async (req) => {
+      await revokeToken(ctx, idParam.parse(req.params.id), req.user!);
+      return 'The token is revoked; it stops working at once.';
+    }),
+  );
 
   return r;
 }

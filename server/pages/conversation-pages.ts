@@ -1,27 +1,38 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { customerCard } from '../../core/customers/card.ts';
+import { CONVERSATION_STATUSES, changeConversation } from '../../core/conversations/assignment.ts';
+import { addNote } from '../../core/conversations/notes.ts';
 import { conversationDetail } from '../../core/conversations/views.ts';
+import { customerCard } from '../../core/customers/card.ts';
 import { checkReply } from '../../core/drafts/draft-touch.ts';
-import { approveDraft, discardDraft, editDraft, restoreDiscarded, undoApproval } from '../../core/drafts/drafts.ts';
 import { writeReply } from '../../core/drafts/drafter.ts';
+import { approveDraft, discardDraft, editDraft, restoreDiscarded, undoApproval } from '../../core/drafts/drafts.ts';
 import { draftRevisions, restoreRevision } from '../../core/drafts/revisions.ts';
 import { replySender } from '../../core/drafts/sender.ts';
 import { findSlots } from '../../core/drafts/slots.ts';
-import { followupPanel } from '../../core/followups/panel.ts';
 import { applyTemplate, listTemplates } from '../../core/drafts/template-edits.ts';
+import { followupPanel } from '../../core/followups/panel.ts';
 import { settleUncertain } from '../../core/outbox/outbox.ts';
-import { CONVERSATION_STATUSES, changeConversation } from '../../core/conversations/assignment.ts';
-import { addNote } from '../../core/conversations/notes.ts';
 import { getUser, listUsers } from '../../core/users/users.ts';
-import { idParam, parseForm, type PageKit } from './kit.ts';
+import { idParam, type PageKit, parseForm } from './kit.ts';
 import { formRecipients } from './recipient-form.ts';
 
 const OPEN = ['pending', 'approved', 'sending', 'uncertain', 'failed'];
-const mailboxField = z.coerce.number().int().positive().max(2 ** 31 - 1).optional();
+const mailboxField = z.coerce
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31 - 1)
+  .optional();
 const editForm = z.object({ subject: z.string().max(998), body: z.string().max(200_000), baseVersion: z.coerce.number().int(), mailboxId: mailboxField });
 const changeForm = z.object({ status: z.enum(CONVERSATION_STATUSES), assignee: z.string().max(20), baseVersion: z.coerce.number().int() });
-const approveForm = z.object({ subject: z.string().max(998).optional(), body: z.string().max(200_000).optional(), baseVersion: z.coerce.number().int().optional(), seenVersion: z.coerce.number().int().optional(), mailboxId: mailboxField });
+const approveForm = z.object({
+  subject: z.string().max(998).optional(),
+  body: z.string().max(200_000).optional(),
+  baseVersion: z.coerce.number().int().optional(),
+  seenVersion: z.coerce.number().int().optional(),
+  mailboxId: mailboxField,
+});
 
 /** One conversation with its draft: read, write, approve, undo, discard, start from another template; who has it, and notes. */
 export function conversationPages({ ctx, page, signedIn, action }: PageKit): Router {
@@ -33,7 +44,14 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
     const draft = [...d.drafts].reverse().find((x) => OPEN.includes(x.status)) ?? null;
     const last = d.drafts.at(-1);
     const discarded = !draft && last?.status === 'discarded' ? last : null;
-    const [touch, templates, followups, staff, revisions, sender] = await Promise.all([draft ? checkReply(ctx, draft.body, d.conversation.id, draft) : null, listTemplates(ctx), followupPanel(ctx, d.conversation.id, draft), listUsers(ctx), draft ? draftRevisions(ctx, draft.id) : [], draft ? replySender(ctx.db, draft, d.conversation) : null]);
+    const [touch, templates, followups, staff, revisions, sender] = await Promise.all([
+      draft ? checkReply(ctx, draft.body, d.conversation.id, draft) : null,
+      listTemplates(ctx),
+      followupPanel(ctx, d.conversation.id, draft),
+      listUsers(ctx),
+      draft ? draftRevisions(ctx, draft.id) : [],
+      draft ? replySender(ctx.db, draft, d.conversation) : null,
+    ]);
     const now = ctx.clock.now();
     page(req, res, 'conversation', {
       title: d.conversation.subject,
@@ -53,7 +71,9 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
       followups,
       slots: draft ? findSlots(draft.body).map((s) => s.hint) : [],
       touch,
-      templates: templates.filter((t) => t.name.startsWith('replies/')).map((t) => ({ name: t.name, label: t.name.slice('replies/'.length).replace(/-/g, ' '), current: t.name === draft?.template_name })),
+      templates: templates
+        .filter((t) => t.name.startsWith('replies/'))
+        .map((t) => ({ name: t.name, label: t.name.slice('replies/'.length).replace(/-/g, ' '), current: t.name === draft?.template_name })),
       editable: draft?.status === 'pending',
       undoable: draft?.status === 'approved' && draft.send_after !== null && draft.send_after.getTime() > now.getTime(),
       undoSeconds: draft?.send_after ? Math.max(0, Math.ceil((draft.send_after.getTime() - now.getTime()) / 1000)) : 0,
@@ -61,71 +81,116 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
     });
   });
 
-  r.post('/conversations/:id/change', signedIn, action(async (req) => {
-    const form = parseForm(changeForm, req.body);
-    const assigneeId = form.assignee ? idParam.parse(form.assignee) : null;
-    const c = await changeConversation(ctx, idParam.parse(req.params.id), { status: form.status, assigneeId, baseVersion: form.baseVersion }, req.user!);
-    return `Saved: ${c.status.replace(/_/g, ' ')}, ${assigneeId === null ? 'nobody assigned' : `assigned to ${(await getUser(ctx, assigneeId))?.name}`}.`;
-  }));
+  r.post(
+    '/conversations/:id/change',
+    signedIn,
+    action(async (req) => {
+      const form = parseForm(changeForm, req.body);
+      const assigneeId = form.assignee ? idParam.parse(form.assignee) : null;
+      const c = await changeConversation(ctx, idParam.parse(req.params.id), { status: form.status, assigneeId, baseVersion: form.baseVersion }, req.user!);
+      return `Saved: ${c.status.replace(/_/g, ' ')}, ${assigneeId === null ? 'nobody assigned' : `assigned to ${(await getUser(ctx, assigneeId))?.name}`}.`;
+    }),
+  );
 
-  r.post('/conversations/:id/notes', signedIn, action(async (req) => {
-    const note = await addNote(ctx, idParam.parse(req.params.id), parseForm(z.object({ body: z.string().max(20_000) }), req.body).body, req.user!);
-    return note.mentions.length ? `Note added; ${note.mentions.map((m) => m.name).join(' and ')} will see it.` : 'Note added.';
-  }));
+  r.post(
+    '/conversations/:id/notes',
+    signedIn,
+    action(async (req) => {
+      const note = await addNote(ctx, idParam.parse(req.params.id), parseForm(z.object({ body: z.string().max(20_000) }), req.body).body, req.user!);
+      return note.mentions.length ? `Note added; ${note.mentions.map((m) => m.name).join(' and ')} will see it.` : 'Note added.';
+    }),
+  );
 
-  r.post('/drafts/:id/save', signedIn, action(async (req) => {
-    await editDraft(ctx, idParam.parse(req.params.id), { ...editForm.parse(req.body), ...formRecipients(req.body) }, req.user!);
-    return 'Saved.';
-  }));
+  r.post(
+    '/drafts/:id/save',
+    signedIn,
+    action(async (req) => {
+      await editDraft(ctx, idParam.parse(req.params.id), { ...editForm.parse(req.body), ...formRecipients(req.body) }, req.user!);
+      return 'Saved.';
+    }),
+  );
 
-  r.post('/drafts/:id/approve', signedIn, action(async (req) => {
-    const form = approveForm.parse(req.body);
-    const draftId = idParam.parse(req.params.id);
-    // The approve button also saves what is in the editor, so nothing typed is lost.
-    if (form.body !== undefined) await editDraft(ctx, draftId, { body: form.body, subject: form.subject, baseVersion: form.baseVersion, mailboxId: form.mailboxId, ...formRecipients(req.body) }, req.user!);
-    const draft = await approveDraft(ctx, draftId, req.user!, { seenVersion: form.seenVersion });
-    const seconds = draft.send_after ? Math.max(0, Math.round((draft.send_after.getTime() - ctx.clock.now().getTime()) / 1000)) : 0;
-    return seconds > 0 ? `Approved. It goes out in ${seconds} seconds unless you undo.` : 'Approved; it is on its way.';
-  }));
+  r.post(
+    '/drafts/:id/approve',
+    signedIn,
+    action(async (req) => {
+      const form = approveForm.parse(req.body);
+      const draftId = idParam.parse(req.params.id);
+      // The approve button also saves what is in the editor, so nothing typed is lost.
+      if (form.body !== undefined)
+        await editDraft(ctx, draftId, { body: form.body, subject: form.subject, baseVersion: form.baseVersion, mailboxId: form.mailboxId, ...formRecipients(req.body) }, req.user!);
+      const draft = await approveDraft(ctx, draftId, req.user!, { seenVersion: form.seenVersion });
+      const seconds = draft.send_after ? Math.max(0, Math.round((draft.send_after.getTime() - ctx.clock.now().getTime()) / 1000)) : 0;
+      return seconds > 0 ? `Approved. It goes out in ${seconds} seconds unless you undo.` : 'Approved; it is on its way.';
+    }),
+  );
 
-  r.post('/drafts/:id/undo', signedIn, action(async (req) => {
-    await undoApproval(ctx, idParam.parse(req.params.id), req.user!);
-    return 'Undone: the draft is back for editing.';
-  }));
+  r.post(
+    '/drafts/:id/undo',
+    signedIn,
+    action(async (req) => {
+      await undoApproval(ctx, idParam.parse(req.params.id), req.user!);
+      return 'Undone: the draft is back for editing.';
+    }),
+  );
 
-  r.post('/drafts/:id/discard', signedIn, action(async (req) => {
-    const form = z.object({ reason: z.string().max(1000).optional() }).parse(req.body);
-    await discardDraft(ctx, idParam.parse(req.params.id), req.user!, form.reason ?? null);
-    return 'Discarded. You can restore it from the conversation page.';
-  }));
+  r.post(
+    '/drafts/:id/discard',
+    signedIn,
+    action(async (req) => {
+      const form = z.object({ reason: z.string().max(1000).optional() }).parse(req.body);
+      await discardDraft(ctx, idParam.parse(req.params.id), req.user!, form.reason ?? null);
+      return 'Discarded. You can restore it from the conversation page.';
+    }),
+  );
 
-  r.post('/drafts/:id/restore', signedIn, action(async (req) => {
-    const form = parseForm(z.object({ revisionId: z.coerce.number().int(), baseVersion: z.coerce.number().int() }), req.body);
-    await restoreRevision(ctx, idParam.parse(req.params.id), idParam.parse(String(form.revisionId)), req.user!, form.baseVersion);
-    return 'Restored that version; the one before it stays in the history.';
-  }));
+  r.post(
+    '/drafts/:id/restore',
+    signedIn,
+    action(async (req) => {
+      const form = parseForm(z.object({ revisionId: z.coerce.number().int(), baseVersion: z.coerce.number().int() }), req.body);
+      await restoreRevision(ctx, idParam.parse(req.params.id), idParam.parse(String(form.revisionId)), req.user!, form.baseVersion);
+      return 'Restored that version; the one before it stays in the history.';
+    }),
+  );
 
-  r.post('/conversations/:id/reply', signedIn, action(async (req) => {
-    await writeReply(ctx, idParam.parse(req.params.id), req.user!);
-    return 'A new draft is ready below.';
-  }));
+  r.post(
+    '/conversations/:id/reply',
+    signedIn,
+    action(async (req) => {
+      await writeReply(ctx, idParam.parse(req.params.id), req.user!);
+      return 'A new draft is ready below.';
+    }),
+  );
 
-  r.post('/drafts/:id/restore-discarded', signedIn, action(async (req) => {
-    await restoreDiscarded(ctx, idParam.parse(req.params.id), req.user!);
-    return 'Restored: the draft is back for editing.';
-  }));
+  r.post(
+    '/drafts/:id/restore-discarded',
+    signedIn,
+    action(async (req) => {
+      await restoreDiscarded(ctx, idParam.parse(req.params.id), req.user!);
+      return 'Restored: the draft is back for editing.';
+    }),
+  );
 
-  r.post('/drafts/:id/template', signedIn, action(async (req) => {
-    const form = z.object({ template: z.string().max(100) }).parse(req.body);
-    await applyTemplate(ctx, idParam.parse(req.params.id), form.template, req.user!);
-    return `Started again from the ${form.template.replace(/^replies\//, '').replace(/-/g, ' ')} template; the earlier text is kept in the draft's history.`;
-  }));
+  r.post(
+    '/drafts/:id/template',
+    signedIn,
+    action(async (req) => {
+      const form = z.object({ template: z.string().max(100) }).parse(req.body);
+      await applyTemplate(ctx, idParam.parse(req.params.id), form.template, req.user!);
+      return `Started again from the ${form.template.replace(/^replies\//, '').replace(/-/g, ' ')} template; the earlier text is kept in the draft's history.`;
+    }),
+  );
 
-  r.post('/drafts/:id/settle', signedIn, action(async (req) => {
-    const delivered = z.object({ delivered: z.enum(['yes', 'no']) }).parse(req.body).delivered === 'yes';
-    await settleUncertain(ctx, idParam.parse(req.params.id), req.user!, delivered);
-    return delivered ? 'Recorded as delivered.' : 'Sending it again, with the same Message-ID.';
-  }));
+  r.post(
+    '/drafts/:id/settle',
+    signedIn,
+    action(async (req) => {
+      const delivered = z.object({ delivered: z.enum(['yes', 'no']) }).parse(req.body).delivered === 'yes';
+      await settleUncertain(ctx, idParam.parse(req.params.id), req.user!, delivered);
+      return delivered ? 'Recorded as delivered.' : 'Sending it again, with the same Message-ID.';
+    }),
+  );
 
   return r;
 }

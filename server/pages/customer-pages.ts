@@ -9,7 +9,7 @@ import { listFilters } from '../../core/followups/lists.ts';
 import { MAX_QUERY, search } from '../../core/search/search.ts';
 import { listUsers } from '../../core/users/users.ts';
 import { requireRole } from '../auth.ts';
-import { idParam, parseForm, type PageKit } from './kit.ts';
+import { idParam, type PageKit, parseForm } from './kit.ts';
 
 const listQuery = z.object({
   q: z.string().trim().max(MAX_QUERY).optional().catch(undefined),
@@ -21,7 +21,10 @@ const profileForm = z.object({
   notes: z.string().max(20_000),
   tags: z.string().max(3_500),
   person: z.string().max(20),
-  doNotFollowUp: z.string().optional().transform((v) => v === 'on'),
+  doNotFollowUp: z
+    .string()
+    .optional()
+    .transform((v) => v === 'on'),
 });
 const addressList = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
 
@@ -39,7 +42,14 @@ export function customerPages({ ctx, page, signedIn, action }: PageKit): Router 
     const [list, choices] = await Promise.all([listCustomers(ctx, { tag: q.tag, organizationId: q.organization, after: q.after }), listFilters(ctx)]);
     const keep = new URLSearchParams({ ...(q.tag ? { tag: q.tag } : {}), ...(q.organization ? { organization: String(q.organization) } : {}) });
     const nextPage = list.next ? `/customers?${new URLSearchParams([...keep, ['after', list.next]])}` : null;
-    page(req, res, 'customers', { title: 'Customers', rows: list.rows, nextPage, firstPage: q.after ? `/customers${keep.size ? `?${keep}` : ''}` : null, choices, filter: { tag: q.tag ?? null, organizationId: q.organization ?? null } });
+    page(req, res, 'customers', {
+      title: 'Customers',
+      rows: list.rows,
+      nextPage,
+      firstPage: q.after ? `/customers${keep.size ? `?${keep}` : ''}` : null,
+      choices,
+      filter: { tag: q.tag ?? null, organizationId: q.organization ?? null },
+    });
   });
 
   r.get('/customers/:id', signedIn, async (req, res) => {
@@ -54,27 +64,46 @@ export function customerPages({ ctx, page, signedIn, action }: PageKit): Router 
     });
   });
 
-  r.post('/customers/:id/profile', signedIn, action(async (req) => {
-    const form = parseForm(profileForm, req.body);
-    const person = form.person ? idParam.safeParse(form.person) : null;
-    if (person && !person.success) throw new ValidationError('Choose their person from the list.', 'person');
-    await updateCustomerProfile(ctx, idParam.parse(req.params.id), { notes: form.notes, tags: form.tags.split(','), personUserId: person ? person.data : null, doNotFollowUp: form.doNotFollowUp }, req.user!);
-    return 'Saved what you wrote about them.';
-  }));
+  r.post(
+    '/customers/:id/profile',
+    signedIn,
+    action(async (req) => {
+      const form = parseForm(profileForm, req.body);
+      const person = form.person ? idParam.safeParse(form.person) : null;
+      if (person && !person.success) throw new ValidationError('Choose their person from the list.', 'person');
+      await updateCustomerProfile(
+        ctx,
+        idParam.parse(req.params.id),
+        { notes: form.notes, tags: form.tags.split(','), personUserId: person ? person.data : null, doNotFollowUp: form.doNotFollowUp },
+        req.user!,
+      );
+      return 'Saved what you wrote about them.';
+    }),
+  );
 
-  r.post('/customers/:id/merge', signedIn, approver, action(async (req) => {
-    const { other } = parseForm(z.object({ other: z.string().trim().min(3, 'type their other address').max(300) }), req.body);
-    const otherId = await customerByAddress(ctx, other);
-    if (otherId === null) throw new ValidationError(`No customer has the address ${other}.`, 'other');
-    await mergeCustomers(ctx, idParam.parse(req.params.id), otherId, req.user!);
-    return `Merged: ${other} and their history belong to this customer now.`;
-  }));
+  r.post(
+    '/customers/:id/merge',
+    signedIn,
+    approver,
+    action(async (req) => {
+      const { other } = parseForm(z.object({ other: z.string().trim().min(3, 'type their other address').max(300) }), req.body);
+      const otherId = await customerByAddress(ctx, other);
+      if (otherId === null) throw new ValidationError(`No customer has the address ${other}.`, 'other');
+      await mergeCustomers(ctx, idParam.parse(req.params.id), otherId, req.user!);
+      return `Merged: ${other} and their history belong to this customer now.`;
+    }),
+  );
 
-  r.post('/customers/:id/split', signedIn, approver, action(async (req) => {
-    const { addresses } = parseForm(z.object({ addresses: addressList }), req.body);
-    const newId = await splitCustomer(ctx, idParam.parse(req.params.id), addresses, req.user!);
-    return `Split off ${addresses.join(', ')} as customer ${newId}.`;
-  }));
+  r.post(
+    '/customers/:id/split',
+    signedIn,
+    approver,
+    action(async (req) => {
+      const { addresses } = parseForm(z.object({ addresses: addressList }), req.body);
+      const newId = await splitCustomer(ctx, idParam.parse(req.params.id), addresses, req.user!);
+      return `Split off ${addresses.join(', ')} as customer ${newId}.`;
+    }),
+  );
 
   return r;
 }

@@ -1,12 +1,12 @@
-import { rowId } from '../row-id.ts';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
 import { LonghandError, ValidationError } from '../../core/errors.ts';
 import type { ImageNetwork } from '../../core/mail/remote-image.ts';
 import { setupNeeded } from '../../core/users/users.ts';
 import { csrfToken } from '../csrf.ts';
 import { toHttpError } from '../http-errors.ts';
+import { rowId } from '../row-id.ts';
 import type { Render } from '../views.ts';
 
 export interface CapturedMail {
@@ -65,7 +65,22 @@ export function pageKit(ctx: Ctx, render: Render, options: PageOptions): PageKit
     page(req, res, view, data, status = 200) {
       const flash = req.session.flash;
       delete req.session.flash;
-      res.status(status).type('html').send(render(view, { ...data, user: req.user, isOwner: req.user?.role === 'owner', csrf: csrfToken(req, res, options.sessionSecret), flash, queueDown: req.user ? (options.queueProblem?.() ?? null) : null, demo: Boolean(options.capturedMail), now: ctx.clock.now(), path: req.path }));
+      res
+        .status(status)
+        .type('html')
+        .send(
+          render(view, {
+            ...data,
+            user: req.user,
+            isOwner: req.user?.role === 'owner',
+            csrf: csrfToken(req, res, options.sessionSecret),
+            flash,
+            queueDown: req.user ? (options.queueProblem?.() ?? null) : null,
+            demo: Boolean(options.capturedMail),
+            now: ctx.clock.now(),
+            path: req.path,
+          }),
+        );
     },
     // Any staff member; pages that need more add requireRole after it.
     signedIn: Object.assign(

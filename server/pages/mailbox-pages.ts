@@ -1,14 +1,14 @@
-import { Router, type Request, type Response } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import { attachmentForDownload } from '../../core/mail/attachments.ts';
-import { mailboxHealth } from '../../core/mailboxes/health.ts';
-import { testConnection } from '../../core/mailboxes/connection-test.ts';
-import { getMailbox, removeMailbox, requestResync, saveMailbox, setMailboxPaused } from '../../core/mailboxes/mailboxes.ts';
-import { finishConsent, startConsent, startReconnect, type PendingConsent } from '../../core/mailboxes/oauth-connect.ts';
-import { isPresetProvider, presetClient, PROVIDERS } from '../../core/mailboxes/oauth-providers.ts';
 import { organizationNameFromDomain } from '../../core/customers/addresses.ts';
 import { LonghandError, ValidationError } from '../../core/errors.ts';
+import { attachmentForDownload } from '../../core/mail/attachments.ts';
 import type { ServerSettings } from '../../core/mail/server-url.ts';
+import { testConnection } from '../../core/mailboxes/connection-test.ts';
+import { mailboxHealth } from '../../core/mailboxes/health.ts';
+import { getMailbox, removeMailbox, requestResync, saveMailbox, setMailboxPaused } from '../../core/mailboxes/mailboxes.ts';
+import { finishConsent, type PendingConsent, startConsent, startReconnect } from '../../core/mailboxes/oauth-connect.ts';
+import { isPresetProvider, PROVIDERS, presetClient } from '../../core/mailboxes/oauth-providers.ts';
 import { sendAttachment } from '../attachment-response.ts';
 import { requireRole } from '../auth.ts';
 import { toHttpError } from '../http-errors.ts';
@@ -21,7 +21,11 @@ type Security = z.infer<typeof security>;
 const fromSecurity = (choice: Security) => (choice === 'plain' ? { secure: false, plaintext: true } : { secure: choice === 'tls' });
 const securityOf = (s: { secure: boolean; plaintext?: boolean }): Security => (s.secure ? 'tls' : s.plaintext ? 'plain' : 'starttls');
 const servers = {
-  email: z.string().trim().toLowerCase().regex(/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/, 'is not an email address'),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/, 'is not an email address'),
   name: z.string().trim().max(200).default(''),
   imapHost: z.string().trim().min(1).max(253),
   imapPort: port,
@@ -47,10 +51,17 @@ const oauthForm = z.object({
 });
 type SetupForm = z.infer<typeof setupForm>;
 type OAuthForm = z.infer<typeof oauthForm>;
-const FIELD_NAMES: Record<string, string> = { email: 'The address', imapHost: 'The IMAP server', imapPort: 'The IMAP port', imapUser: 'The IMAP user name', smtpHost: 'The SMTP server', smtpPort: 'The SMTP port' };
+const FIELD_NAMES: Record<string, string> = {
+  email: 'The address',
+  imapHost: 'The IMAP server',
+  imapPort: 'The IMAP port',
+  imapUser: 'The IMAP user name',
+  smtpHost: 'The SMTP server',
+  smtpPort: 'The SMTP port',
+};
 const CHOICES = [
-  { value: 'google', label: PROVIDERS.google.label, hint: 'Connect through Google\'s own sign-in: no password is given to Longhand.' },
-  { value: 'microsoft', label: PROVIDERS.microsoft.label, hint: 'Connect through Microsoft\'s own sign-in (Exchange Online): no password is given to Longhand.' },
+  { value: 'google', label: PROVIDERS.google.label, hint: "Connect through Google's own sign-in: no password is given to Longhand." },
+  { value: 'microsoft', label: PROVIDERS.microsoft.label, hint: "Connect through Microsoft's own sign-in (Exchange Online): no password is given to Longhand." },
   { value: 'other', label: 'Other (IMAP/SMTP)', hint: 'Any other mail provider or your own server, with a user name and password.' },
 ];
 
@@ -63,7 +74,16 @@ function serverSettings(f: SetupForm, kind: 'imap' | 'smtp'): ServerSettings {
 /** The form of a provider with its servers pre-filled, or as the owner changed them. */
 function presetForm(provider: 'google' | 'microsoft', shown: Record<string, unknown> = {}) {
   const p = PROVIDERS[provider];
-  return { imapHost: p.imap.host, imapPort: p.imap.port, imapSecurity: securityOf(p.imap), smtpHost: p.smtp.host, smtpPort: p.smtp.port, smtpSecurity: securityOf(p.smtp), ...shown, provider };
+  return {
+    imapHost: p.imap.host,
+    imapPort: p.imap.port,
+    imapSecurity: securityOf(p.imap),
+    smtpHost: p.smtp.host,
+    smtpPort: p.smtp.port,
+    smtpSecurity: securityOf(p.smtp),
+    ...shown,
+    provider,
+  };
 }
 
 /**
@@ -85,7 +105,10 @@ export function mailboxPages({ ctx, page, signedIn, action }: PageKit): Router {
 
   r.get('/mailboxes', signedIn, async (req, res) => {
     allowFormRedirectsTo(res, consentOrigins());
-    page(req, res, 'mailboxes', { title: 'Mailboxes', mailboxes: (await mailboxHealth(ctx)).map((m) => ({ ...m, providerLabel: m.oauth && isPresetProvider(m.oauth.provider) ? PROVIDERS[m.oauth.provider].label : null })) });
+    page(req, res, 'mailboxes', {
+      title: 'Mailboxes',
+      mailboxes: (await mailboxHealth(ctx)).map((m) => ({ ...m, providerLabel: m.oauth && isPresetProvider(m.oauth.provider) ? PROVIDERS[m.oauth.provider].label : null })),
+    });
   });
 
   const oauthPage = async (req: Request, res: Response, provider: 'google' | 'microsoft', data: Record<string, unknown>, status = 200) => {
@@ -104,7 +127,18 @@ export function mailboxPages({ ctx, page, signedIn, action }: PageKit): Router {
   // Changing a mailbox is saving it again under its address: the form comes filled in, passwords typed anew.
   r.get('/mailboxes/:id/edit', signedIn, owner, async (req, res) => {
     const m = await getMailbox(ctx, idParam.parse(req.params.id));
-    const form = { email: m.email, name: m.name, imapHost: m.imap.host, imapPort: m.imap.port, imapSecurity: securityOf(m.imap), imapUser: m.imap.user, smtpHost: m.smtp.host, smtpPort: m.smtp.port, smtpSecurity: securityOf(m.smtp), smtpUser: m.smtp.user };
+    const form = {
+      email: m.email,
+      name: m.name,
+      imapHost: m.imap.host,
+      imapPort: m.imap.port,
+      imapSecurity: securityOf(m.imap),
+      imapUser: m.imap.user,
+      smtpHost: m.smtp.host,
+      smtpPort: m.smtp.port,
+      smtpSecurity: securityOf(m.smtp),
+      smtpUser: m.smtp.user,
+    };
     page(req, res, 'mailbox-new', { title: `Change ${m.email}`, form, editing: true });
   });
 
@@ -138,7 +172,16 @@ export function mailboxPages({ ctx, page, signedIn, action }: PageKit): Router {
       }
     }
     try {
-      const saved = await saveMailbox(ctx, { email: form.email, name: form.name || organizationNameFromDomain(form.email.split('@')[1] ?? ''), imap: serverSettings(form, 'imap'), smtp: serverSettings(form, 'smtp') }, req.user!.id);
+      const saved = await saveMailbox(
+        ctx,
+        {
+          email: form.email,
+          name: form.name || organizationNameFromDomain(form.email.split('@')[1] ?? ''),
+          imap: serverSettings(form, 'imap'),
+          smtp: serverSettings(form, 'smtp'),
+        },
+        req.user!.id,
+      );
       req.session.flash = { kind: 'ok', text: `${saved.email} is saved; the first sync starts within seconds. Old mail is threaded but not drafted.` };
       res.redirect(303, '/mailboxes');
     } catch (err) {
@@ -158,14 +201,18 @@ export function mailboxPages({ ctx, page, signedIn, action }: PageKit): Router {
     if (!parsed.success) return oauthPage(req, res, provider, { form: presetForm(provider, req.body ?? {}), error: describeIssues(parsed.error) }, 400);
     const f: OAuthForm = parsed.data;
     try {
-      goToConsent(req, res, await startConsent(ctx, {
-        provider: f.provider,
-        email: f.email,
-        name: f.name || organizationNameFromDomain(f.email.split('@')[1] ?? ''),
-        imap: { host: f.imapHost, port: f.imapPort, ...fromSecurity(f.imapSecurity), user: f.imapUser || f.email },
-        smtp: { host: f.smtpHost, port: f.smtpPort, ...fromSecurity(f.smtpSecurity), user: f.smtpUser || f.email },
-        redirectUri: oauthRedirectUri(ctx, req),
-      }));
+      goToConsent(
+        req,
+        res,
+        await startConsent(ctx, {
+          provider: f.provider,
+          email: f.email,
+          name: f.name || organizationNameFromDomain(f.email.split('@')[1] ?? ''),
+          imap: { host: f.imapHost, port: f.imapPort, ...fromSecurity(f.imapSecurity), user: f.imapUser || f.email },
+          smtp: { host: f.smtpHost, port: f.smtpPort, ...fromSecurity(f.smtpSecurity), user: f.smtpUser || f.email },
+          redirectUri: oauthRedirectUri(ctx, req),
+        }),
+      );
     } catch (err) {
       if (!(err instanceof LonghandError)) throw err;
       await oauthPage(req, res, f.provider, { form: presetForm(f.provider, f), error: err.message }, 400);
@@ -187,14 +234,32 @@ export function mailboxPages({ ctx, page, signedIn, action }: PageKit): Router {
     // One use only: a replayed or second callback finds nothing to finish.
     delete req.session.oauthConsent;
     if (!pending) {
-      req.session.flash = { kind: 'error', text: 'No sign-in with Google or Microsoft was in progress here (it may have been finished already). Start again from "Add a mailbox".' };
+      req.session.flash = {
+        kind: 'error',
+        text: 'No sign-in with Google or Microsoft was in progress here (it may have been finished already). Start again from "Add a mailbox".',
+      };
       return res.redirect(303, '/mailboxes');
     }
-    const shown = { email: pending.email, name: pending.name, imapHost: pending.imap.host, imapPort: pending.imap.port, imapSecurity: securityOf(pending.imap), imapUser: pending.imap.user, smtpHost: pending.smtp.host, smtpPort: pending.smtp.port, smtpSecurity: securityOf(pending.smtp), smtpUser: pending.smtp.user };
+    const shown = {
+      email: pending.email,
+      name: pending.name,
+      imapHost: pending.imap.host,
+      imapPort: pending.imap.port,
+      imapSecurity: securityOf(pending.imap),
+      imapUser: pending.imap.user,
+      smtpHost: pending.smtp.host,
+      smtpPort: pending.smtp.port,
+      smtpSecurity: securityOf(pending.smtp),
+      smtpUser: pending.smtp.user,
+    };
     try {
       const outcome = await finishConsent(ctx, pending, new URL(req.originalUrl, 'http://callback').searchParams, req.user!.id);
-      if (!outcome.ok) return oauthPage(req, res, pending.provider, { form: presetForm(pending.provider, shown), report: outcome.report, reportParts: reportParts(outcome.report) }, 400);
-      req.session.flash = { kind: 'ok', text: `${outcome.mailbox.email} is connected through ${PROVIDERS[pending.provider].label}; the first sync starts within seconds. Old mail is threaded but not drafted.` };
+      if (!outcome.ok)
+        return oauthPage(req, res, pending.provider, { form: presetForm(pending.provider, shown), report: outcome.report, reportParts: reportParts(outcome.report) }, 400);
+      req.session.flash = {
+        kind: 'ok',
+        text: `${outcome.mailbox.email} is connected through ${PROVIDERS[pending.provider].label}; the first sync starts within seconds. Old mail is threaded but not drafted.`,
+      };
       res.redirect(303, '/mailboxes');
     } catch (err) {
       if (!(err instanceof LonghandError)) throw err;
@@ -202,26 +267,46 @@ export function mailboxPages({ ctx, page, signedIn, action }: PageKit): Router {
     }
   });
 
-  r.post('/mailboxes/:id/pause', signedIn, owner, action(async (req) => {
-    const mailbox = await setMailboxPaused(ctx, idParam.parse(req.params.id), true, req.user!.id);
-    return `${mailbox.email} is paused: no mail is fetched until you resume it. Approved replies still go out.`;
-  }));
+  r.post(
+    '/mailboxes/:id/pause',
+    signedIn,
+    owner,
+    action(async (req) => {
+      const mailbox = await setMailboxPaused(ctx, idParam.parse(req.params.id), true, req.user!.id);
+      return `${mailbox.email} is paused: no mail is fetched until you resume it. Approved replies still go out.`;
+    }),
+  );
 
-  r.post('/mailboxes/:id/resume', signedIn, owner, action(async (req) => {
-    const mailbox = await setMailboxPaused(ctx, idParam.parse(req.params.id), false, req.user!.id);
-    return `${mailbox.email} syncs again; what arrived meanwhile is fetched now.`;
-  }));
+  r.post(
+    '/mailboxes/:id/resume',
+    signedIn,
+    owner,
+    action(async (req) => {
+      const mailbox = await setMailboxPaused(ctx, idParam.parse(req.params.id), false, req.user!.id);
+      return `${mailbox.email} syncs again; what arrived meanwhile is fetched now.`;
+    }),
+  );
 
-  r.post('/mailboxes/:id/remove', signedIn, owner, action(async (req) => {
-    if (req.body?.confirm !== 'on') throw new ValidationError('Tick "Yes, remove" to remove the mailbox.', 'confirm');
-    const mailbox = await removeMailbox(ctx, idParam.parse(req.params.id), req.user!.id);
-    return `${mailbox.email} is removed. Its conversations and mail stay; replies to them go out from another mailbox.`;
-  }));
+  r.post(
+    '/mailboxes/:id/remove',
+    signedIn,
+    owner,
+    action(async (req) => {
+      if (req.body?.confirm !== 'on') throw new ValidationError('Tick "Yes, remove" to remove the mailbox.', 'confirm');
+      const mailbox = await removeMailbox(ctx, idParam.parse(req.params.id), req.user!.id);
+      return `${mailbox.email} is removed. Its conversations and mail stay; replies to them go out from another mailbox.`;
+    }),
+  );
 
-  r.post('/mailboxes/:id/resync', signedIn, owner, action(async (req) => {
-    await requestResync(ctx, idParam.parse(req.params.id), req.user!.id);
-    return 'It syncs again from the start: what is missing is filled in, nothing is stored twice.';
-  }));
+  r.post(
+    '/mailboxes/:id/resync',
+    signedIn,
+    owner,
+    action(async (req) => {
+      await requestResync(ctx, idParam.parse(req.params.id), req.user!.id);
+      return 'It syncs again from the start: what is missing is filled in, nothing is stored twice.';
+    }),
+  );
 
   r.get('/attachments/:id', signedIn, async (req, res) => {
     sendAttachment(res, await attachmentForDownload(ctx, idParam.parse(req.params.id)));
@@ -235,5 +320,8 @@ function describeIssues(error: z.ZodError): string {
 }
 
 function reportParts(report: Awaited<ReturnType<typeof testConnection>>) {
-  return [{ label: 'Reading (IMAP)', steps: report.imap }, { label: 'Sending (SMTP)', steps: report.smtp }];
+  return [
+    { label: 'Reading (IMAP)', steps: report.imap },
+    { label: 'Sending (SMTP)', steps: report.smtp },
+  ];
 }

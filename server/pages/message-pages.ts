@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import { type Response, Router } from 'express';
 import { RemoteImageError } from '../../core/errors.ts';
 import { inlineImage, readableHtml } from '../../core/mail/message-html.ts';
 import { fetchRemoteImage, publicInternet } from '../../core/mail/remote-image.ts';
@@ -21,7 +21,8 @@ const FRAME_POLICY = [
   'sandbox allow-popups allow-popups-to-escape-sandbox',
 ].join('; ');
 
-const FRAME_STYLE = 'body{margin:8px;font:15px/1.45 system-ui,sans-serif;color:#1d1d1f;background:#fff;overflow-wrap:anywhere}img{max-width:100%;height:auto}.remote-image{display:inline-block;padding:0 4px;border:1px dashed #8a8a8a;color:#5c5c5c;font-size:12px}';
+const FRAME_STYLE =
+  'body{margin:8px;font:15px/1.45 system-ui,sans-serif;color:#1d1d1f;background:#fff;overflow-wrap:anywhere}img{max-width:100%;height:auto}.remote-image{display:inline-block;padding:0 4px;border:1px dashed #8a8a8a;color:#5c5c5c;font-size:12px}';
 
 /** A message as it was sent: its HTML in a sandboxed frame, its images, and remote images through our proxy. */
 export function messagePages({ ctx, options, signedIn }: PageKit): Router {
@@ -31,7 +32,8 @@ export function messagePages({ ctx, options, signedIn }: PageKit): Router {
 
   r.get('/messages/:id/html', signedIn, async (req, res) => {
     const now = ctx.clock.now();
-    const signed = (path: string, purpose: string, value: string, extra: Record<string, string> = {}): string => `${path}?${new URLSearchParams({ ...extra, ...signer.sign(purpose, value, now) })}`;
+    const signed = (path: string, purpose: string, value: string, extra: Record<string, string> = {}): string =>
+      `${path}?${new URLSearchParams({ ...extra, ...signer.sign(purpose, value, now) })}`;
     const body = await readableHtml(ctx, idParam.parse(req.params.id), {
       remoteImage: req.query.images === 'load' ? (url) => signed('/proxy/image', 'image-proxy', url, { u: url }) : null,
       inlineImage: (id) => signed(`/attachments/${id}/inline`, 'inline-image', String(id)),
@@ -43,7 +45,9 @@ export function messagePages({ ctx, options, signedIn }: PageKit): Router {
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'private, no-store',
     });
-    res.type('html').send(`<!doctype html><html><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><style>${FRAME_STYLE}</style></head><body>${body.html}</body></html>`);
+    res
+      .type('html')
+      .send(`<!doctype html><html><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><style>${FRAME_STYLE}</style></head><body>${body.html}</body></html>`);
   });
 
   // Requested by the frame, whose origin is opaque: no session cookie comes along, the signature stands in for it.
@@ -80,5 +84,9 @@ export function messagePages({ ctx, options, signedIn }: PageKit): Router {
 }
 
 function refuse(res: Response, status: number, message: string): void {
-  res.status(status).set({ 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "sandbox; default-src 'none'", 'Cache-Control': 'no-store' }).type('text/plain').send(message);
+  res
+    .status(status)
+    .set({ 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "sandbox; default-src 'none'", 'Cache-Control': 'no-store' })
+    .type('text/plain')
+    .send(message);
 }

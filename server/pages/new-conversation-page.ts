@@ -1,18 +1,29 @@
-import { Router, type Request, type Response } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { startConversation } from '../../core/conversations/start.ts';
 import { customerCard } from '../../core/customers/card.ts';
 import type { AddressJson } from '../../core/db/schema.ts';
 import { replySender } from '../../core/drafts/sender.ts';
 import { LonghandError } from '../../core/errors.ts';
-import { parseForm, type PageKit } from './kit.ts';
+import { type PageKit, parseForm } from './kit.ts';
 import { formRecipients } from './recipient-form.ts';
 
-const customerParam = z.coerce.number().int().positive().max(2 ** 31 - 1).optional().catch(undefined);
+const customerParam = z.coerce
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31 - 1)
+  .optional()
+  .catch(undefined);
 const startForm = z.object({
   subject: z.string().max(998),
   body: z.string().max(200_000).optional(),
-  mailboxId: z.coerce.number().int().positive().max(2 ** 31 - 1).optional(),
+  mailboxId: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31 - 1)
+    .optional(),
 });
 
 interface Entered {
@@ -29,18 +40,24 @@ export function newConversationPages({ ctx, page, signedIn }: PageKit): Router {
 
   const show = async (req: Request, res: Response, customerId: number | undefined, entered: Entered | null, error?: string) => {
     const card = customerId ? await customerCard(ctx, customerId) : null;
-    const label = card ? card.name ?? card.addresses[0] ?? 'them' : null;
+    const label = card ? (card.name ?? card.addresses[0] ?? 'them') : null;
     const { options, chosen } = await replySender(ctx.db, { mailbox_id: entered?.mailboxId ?? null }, { mailbox_id: null });
-    page(req, res, 'conversation-new', {
-      title: label ? `Write to ${label}` : 'New conversation',
-      customer: card ? { id: card.id, label } : null,
-      senders: options.map((m) => ({ ...m, current: m.id === chosen?.id })),
-      to: entered?.to ?? (card?.addresses[0] ? [{ address: card.addresses[0], name: card.name ?? '' }] : []),
-      cc: entered?.cc ?? [],
-      subject: entered?.subject ?? '',
-      body: entered?.body ?? '',
-      error,
-    }, error ? 400 : 200);
+    page(
+      req,
+      res,
+      'conversation-new',
+      {
+        title: label ? `Write to ${label}` : 'New conversation',
+        customer: card ? { id: card.id, label } : null,
+        senders: options.map((m) => ({ ...m, current: m.id === chosen?.id })),
+        to: entered?.to ?? (card?.addresses[0] ? [{ address: card.addresses[0], name: card.name ?? '' }] : []),
+        cc: entered?.cc ?? [],
+        subject: entered?.subject ?? '',
+        body: entered?.body ?? '',
+        error,
+      },
+      error ? 400 : 200,
+    );
   };
 
   r.get('/conversations/new', signedIn, async (req, res) => {

@@ -8,11 +8,30 @@ import { toHttpError } from '../http-errors.ts';
 import { liveUpdates } from '../live.ts';
 import { idParam, type PageKit } from './kit.ts';
 
-const FILTER_LABELS: Record<(typeof QUEUE_FILTERS)[number], string> = { all: 'All', mine: 'Mine', unassigned: 'Unassigned', followups: 'Follow-ups', complaints: 'Complaints', review: 'Ready for review' };
-const queueQuery = z.object({ filter: z.enum(QUEUE_FILTERS).catch('all').default('all'), mailbox: z.coerce.number().int().positive().optional().catch(undefined), partial: z.string().optional() });
+const FILTER_LABELS: Record<(typeof QUEUE_FILTERS)[number], string> = {
+  all: 'All',
+  mine: 'Mine',
+  unassigned: 'Unassigned',
+  followups: 'Follow-ups',
+  complaints: 'Complaints',
+  review: 'Ready for review',
+};
+const queueQuery = z.object({
+  filter: z.enum(QUEUE_FILTERS).catch('all').default('all'),
+  mailbox: z.coerce.number().int().positive().optional().catch(undefined),
+  partial: z.string().optional(),
+});
 /** "draft id:version" as the queue listed it, so a draft changed since the approver looked is refused. */
-const pick = z.string().regex(/^\d{1,10}:\d{1,10}$/, 'a draft picked from the queue').transform((v) => v.split(':').map(Number) as [number, number]);
-const bulkForm = z.object({ ids: z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v])).pipe(z.array(pick)) });
+const pick = z
+  .string()
+  .regex(/^\d{1,10}:\d{1,10}$/, 'a draft picked from the queue')
+  .transform((v) => v.split(':').map(Number) as [number, number]);
+const bulkForm = z.object({
+  ids: z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .pipe(z.array(pick)),
+});
 
 /** The queue of drafts waiting for a person, its filters, live updates and bulk approval. */
 export function queuePages({ ctx, page, signedIn, action }: PageKit): Router {
@@ -29,20 +48,24 @@ export function queuePages({ ctx, page, signedIn, action }: PageKit): Router {
 
   r.get('/events', signedIn, liveUpdates(ctx));
 
-  r.post('/drafts/approve', signedIn, action(async (req) => {
-    const { ids } = bulkForm.parse(req.body);
-    const refused: string[] = [];
-    for (const [id, draftVersion] of ids) {
-      try {
-        await approveDraft(ctx, idParam.parse(String(id)), req.user!, { draftVersion });
-      } catch (err) {
-        if (!(err instanceof LonghandError)) throw err;
-        refused.push(toHttpError(err).message);
+  r.post(
+    '/drafts/approve',
+    signedIn,
+    action(async (req) => {
+      const { ids } = bulkForm.parse(req.body);
+      const refused: string[] = [];
+      for (const [id, draftVersion] of ids) {
+        try {
+          await approveDraft(ctx, idParam.parse(String(id)), req.user!, { draftVersion });
+        } catch (err) {
+          if (!(err instanceof LonghandError)) throw err;
+          refused.push(toHttpError(err).message);
+        }
       }
-    }
-    const approved = ids.length - refused.length;
-    return `${approved} approved, each with its own undo window.${refused.length ? ` ${refused.length} not: ${refused.join(' ')}` : ''}`;
-  }));
+      const approved = ids.length - refused.length;
+      return `${approved} approved, each with its own undo window.${refused.length ? ` ${refused.length} not: ${refused.join(' ')}` : ''}`;
+    }),
+  );
 
   return r;
 }

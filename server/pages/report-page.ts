@@ -1,10 +1,10 @@
-import { rowId } from '../row-id.ts';
 import { Router } from 'express';
 import { z } from 'zod';
 import { listMailboxes } from '../../core/mailboxes/mailboxes.ts';
 import { teamReport } from '../../core/reports/report.ts';
 import { listUsers } from '../../core/users/users.ts';
 import { barChart, lineChart } from '../charts.ts';
+import { rowId } from '../row-id.ts';
 import type { PageKit } from './kit.ts';
 
 const reportQuery = z.object({
@@ -20,7 +20,11 @@ export function reportPages({ ctx, page, signedIn }: PageKit): Router {
   const r = Router();
   r.get('/reports', signedIn, async (req, res) => {
     const q = reportQuery.parse(req.query);
-    const [report, users, mailboxes] = await Promise.all([teamReport(ctx, { userId: q.person ?? null, mailboxId: q.mailbox ?? null, days: q.days }), listUsers(ctx), listMailboxes(ctx)]);
+    const [report, users, mailboxes] = await Promise.all([
+      teamReport(ctx, { userId: q.person ?? null, mailboxId: q.mailbox ?? null, days: q.days }),
+      listUsers(ctx),
+      listMailboxes(ctx),
+    ]);
     page(req, res, 'report', {
       title: 'Report',
       report,
@@ -32,13 +36,19 @@ export function reportPages({ ctx, page, signedIn }: PageKit): Router {
       firstSlowest: hours(report.firstAnswer.slowestHours),
       everyMedian: hours(report.everyAnswer.medianHours),
       everySlowest: hours(report.everyAnswer.slowestHours),
-      waitChart: barChart('How long customers waited for a first answer', report.firstAnswer.buckets.map((b) => ({ label: b.label, value: b.count }))),
+      waitChart: barChart(
+        'How long customers waited for a first answer',
+        report.firstAnswer.buckets.map((b) => ({ label: b.label, value: b.count })),
+      ),
       editChart: barChart('How much replies were changed from their template', [
         { label: 'Barely', value: report.edits.barelyTouched },
         { label: 'Edited', value: report.edits.edited },
         { label: 'Rewritten', value: report.edits.rewritten },
       ]),
-      touchChart: lineChart('Average touch score of sent replies, by week', report.touchByWeek.map((w) => ({ label: w.week.toISOString().slice(5, 10), value: w.average }))),
+      touchChart: lineChart(
+        'Average touch score of sent replies, by week',
+        report.touchByWeek.map((w) => ({ label: w.week.toISOString().slice(5, 10), value: w.average })),
+      ),
     });
   });
   return r;

@@ -10,7 +10,7 @@ import { accountPages } from './account-pages.ts';
 import { conversationPages } from './conversation-pages.ts';
 import { customerPages } from './customer-pages.ts';
 import { followupPages } from './followup-pages.ts';
-import { localPath, pageKit, type PageOptions } from './kit.ts';
+import { localPath, type PageOptions, pageKit } from './kit.ts';
 import { mailboxPages } from './mailbox-pages.ts';
 import { messagePages } from './message-pages.ts';
 import { newConversationPages } from './new-conversation-page.ts';

@@ -2,12 +2,12 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { recentAudit } from '../../core/audit.ts';
 import { listConversations } from '../../core/conversations/views.ts';
+import type { Role } from '../../core/db/schema.ts';
 import { listTemplates, resetTemplate, saveTemplate } from '../../core/drafts/template-edits.ts';
 import { PROVIDERS } from '../../core/mailboxes/oauth-providers.ts';
 import { oauthClientInput, oauthClientViews, saveOAuthClient } from '../../core/settings/oauth-clients.ts';
 import { teamSettings, updateTeamSettings } from '../../core/settings/team-settings.ts';
 import { createUser, listUsers, ROLES, setPassword, updateUser } from '../../core/users/users.ts';
-import type { Role } from '../../core/db/schema.ts';
 import { requireRole } from '../auth.ts';
 import { QUEUE_BOARD_PATH } from '../queue-board.ts';
 import { idParam, oauthRedirectUri, type PageKit } from './kit.ts';
@@ -42,7 +42,12 @@ export function settingsPages({ ctx, page, signedIn, action }: PageKit): Router 
   const approver = requireRole('approver');
 
   r.get('/settings', signedIn, owner, async (req, res) => {
-    const [people, settings, templates, oauthClients] = await Promise.all([listUsers(ctx, { includeDisabled: true }), teamSettings(ctx), listTemplates(ctx), oauthClientViews(ctx)]);
+    const [people, settings, templates, oauthClients] = await Promise.all([
+      listUsers(ctx, { includeDisabled: true }),
+      teamSettings(ctx),
+      listTemplates(ctx),
+      oauthClientViews(ctx),
+    ]);
     page(req, res, 'settings', {
       title: 'Settings',
       people: people.map((p) => ({ ...p, roles: ROLES.map((r) => ({ value: r, selected: r === p.role })), disabled: p.disabled_at !== null, isMe: p.id === req.user!.id })),
@@ -56,42 +61,71 @@ export function settingsPages({ ctx, page, signedIn, action }: PageKit): Router 
     });
   });
 
-  r.post('/settings/oauth/:provider', signedIn, owner, action(async (req) => {
-    const provider = z.enum(['google', 'microsoft']).parse(req.params.provider);
-    await saveOAuthClient(ctx, provider, oauthClientInput.parse(req.body), req.user!.id);
-    return `${PROVIDERS[provider].label} mailboxes can be connected with this app registration.`;
-  }));
+  r.post(
+    '/settings/oauth/:provider',
+    signedIn,
+    owner,
+    action(async (req) => {
+      const provider = z.enum(['google', 'microsoft']).parse(req.params.provider);
+      await saveOAuthClient(ctx, provider, oauthClientInput.parse(req.body), req.user!.id);
+      return `${PROVIDERS[provider].label} mailboxes can be connected with this app registration.`;
+    }),
+  );
 
-  r.post('/settings/people', signedIn, owner, action(async (req) => {
-    const form = newPerson.parse(req.body);
-    const created = await createUser(ctx, { ...form, password: form.password || null }, req.user!.id);
-    return `${created.name} can sign in as ${created.role}${form.password ? '' : ' once you set a password'}.`;
-  }));
+  r.post(
+    '/settings/people',
+    signedIn,
+    owner,
+    action(async (req) => {
+      const form = newPerson.parse(req.body);
+      const created = await createUser(ctx, { ...form, password: form.password || null }, req.user!.id);
+      return `${created.name} can sign in as ${created.role}${form.password ? '' : ' once you set a password'}.`;
+    }),
+  );
 
-  r.post('/settings/people/:id', signedIn, owner, action(async (req) => {
-    const form = personChange.parse(req.body);
-    const id = idParam.parse(req.params.id);
-    const changed = await updateUser(ctx, id, { role: form.role, disabled: form.access ? form.access === 'disabled' : undefined }, req.user!.id);
-    if (form.password) await setPassword(ctx, changed.email, form.password, req.user!.id, changed.id === req.user!.id ? req.sessionID : null);
-    return `${changed.name} is saved${form.password ? ', with the new password' : ''}.`;
-  }));
+  r.post(
+    '/settings/people/:id',
+    signedIn,
+    owner,
+    action(async (req) => {
+      const form = personChange.parse(req.body);
+      const id = idParam.parse(req.params.id);
+      const changed = await updateUser(ctx, id, { role: form.role, disabled: form.access ? form.access === 'disabled' : undefined }, req.user!.id);
+      if (form.password) await setPassword(ctx, changed.email, form.password, req.user!.id, changed.id === req.user!.id ? req.sessionID : null);
+      return `${changed.name} is saved${form.password ? ', with the new password' : ''}.`;
+    }),
+  );
 
-  r.post('/settings/team', signedIn, owner, action(async (req) => {
-    const form = teamForm.parse(req.body);
-    await updateTeamSettings(ctx, { undoSeconds: form.undoSeconds, minTouchScore: form.minTouchScore, agentsNeedApproval: form.agentsNeedApproval === 'on' }, req.user!.id);
-    return 'The team settings are saved.';
-  }));
+  r.post(
+    '/settings/team',
+    signedIn,
+    owner,
+    action(async (req) => {
+      const form = teamForm.parse(req.body);
+      await updateTeamSettings(ctx, { undoSeconds: form.undoSeconds, minTouchScore: form.minTouchScore, agentsNeedApproval: form.agentsNeedApproval === 'on' }, req.user!.id);
+      return 'The team settings are saved.';
+    }),
+  );
 
-  r.post('/settings/phrases', signedIn, owner, action(async (req) => {
-    const phrases = parsePhrases(phrasesForm.parse(req.body).phrases);
-    await updateTeamSettings(ctx, { cannedPhrases: phrases }, req.user!.id);
-    return `${phrases.length} canned phrases are checked in every draft.`;
-  }));
+  r.post(
+    '/settings/phrases',
+    signedIn,
+    owner,
+    action(async (req) => {
+      const phrases = parsePhrases(phrasesForm.parse(req.body).phrases);
+      await updateTeamSettings(ctx, { cannedPhrases: phrases }, req.user!.id);
+      return `${phrases.length} canned phrases are checked in every draft.`;
+    }),
+  );
 
   r.get('/settings/audit', signedIn, owner, async (req, res) => {
     const before = z.coerce.number().int().positive().optional().catch(undefined).parse(req.query.before);
     const lines = await recentAudit(ctx.db, { before, limit: 100 });
-    page(req, res, 'audit', { title: 'Audit log', lines: lines.map((l) => ({ ...l, details: JSON.stringify(l.details) })), older: lines.length === 100 ? lines[lines.length - 1]!.id : null });
+    page(req, res, 'audit', {
+      title: 'Audit log',
+      lines: lines.map((l) => ({ ...l, details: JSON.stringify(l.details) })),
+      older: lines.length === 100 ? lines[lines.length - 1]!.id : null,
+    });
   });
 
   r.get('/settings/templates/:kind/:name', signedIn, approver, async (req, res) => {
@@ -101,15 +135,20 @@ export function settingsPages({ ctx, page, signedIn, action }: PageKit): Router 
     page(req, res, 'template-edit', { title: `Template ${name}`, template: template ?? { name, body: '', overridden: false }, isNew: !template, conversations });
   });
 
-  r.post('/settings/templates/:kind/:name', signedIn, approver, action(async (req) => {
-    const name = `${req.params.kind}/${req.params.name}`;
-    if (req.body.reset === 'yes') {
-      await resetTemplate(ctx, name, req.user!);
-      return `${name} is back to the shipped version.`;
-    }
-    await saveTemplate(ctx, name, templateForm.parse(req.body).body, req.user!);
-    return `${name} is saved; new drafts use it.`;
-  }));
+  r.post(
+    '/settings/templates/:kind/:name',
+    signedIn,
+    approver,
+    action(async (req) => {
+      const name = `${req.params.kind}/${req.params.name}`;
+      if (req.body.reset === 'yes') {
+        await resetTemplate(ctx, name, req.user!);
+        return `${name} is back to the shipped version.`;
+      }
+      await saveTemplate(ctx, name, templateForm.parse(req.body).body, req.user!);
+      return `${name} is saved; new drafts use it.`;
+    }),
+  );
 
   return r;
 }

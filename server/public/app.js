@@ -1,11 +1,16 @@
 // Progressive enhancement only: every page works without this file (forms post, links link).
-(function () {
-  'use strict';
+(() => {
   const csrf = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? '';
-  const typing = (el) => el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement || (el instanceof HTMLElement && el.isContentEditable);
+  const typing = (el) =>
+    el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement || (el instanceof HTMLElement && el.isContentEditable);
 
   async function api(method, url, body) {
-    const res = await fetch(url, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+    const res = await fetch(url, {
+      method,
+      headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
   }
@@ -43,11 +48,11 @@
       const list = items();
       if (!list.length) return;
       index = Math.max(0, Math.min(list.length - 1, i));
-      list.forEach((el, n) => el.classList.toggle('selected', n === index));
+      for (const [n, el] of list.entries()) el.classList.toggle('selected', n === index);
       list[index].querySelector('a').focus();
     };
     document.addEventListener('keydown', (e) => {
-      if (typing(e.target) || e.metaKey || e.ctrlKey || e.altKey || (keys && keys.open)) return;
+      if (typing(e.target) || e.metaKey || e.ctrlKey || e.altKey || keys?.open) return;
       if (e.key === 'j') select(index + 1);
       if (e.key === 'k') select(index - 1);
       if (e.key === 'Enter' && index >= 0 && document.activeElement === document.body) window.location.href = items()[index].dataset.href;
@@ -59,7 +64,7 @@
       const res = await fetch(queueLive.dataset.live, { credentials: 'same-origin' });
       if (!res.ok) return;
       queueLive.innerHTML = await res.text();
-      queueLive.querySelectorAll('input.pick').forEach((el) => (el.checked = picked.has(el.value)));
+      for (const el of queueLive.querySelectorAll('input.pick')) el.checked = picked.has(el.value);
       const again = items().findIndex((el) => el.dataset.draft === selected);
       if (again >= 0) {
         index = again;
@@ -76,7 +81,7 @@
       document.getElementById('changed-notice')?.removeAttribute('hidden');
     });
     document.addEventListener('keydown', (e) => {
-      if (keys && keys.open) return;
+      if (keys?.open) return;
       if (e.key === 'Escape' && typing(e.target)) e.target.blur();
       if (typing(e.target) || e.metaKey || e.ctrlKey || e.altKey) return;
       if (e.key === 'e' && form) {
@@ -106,7 +111,7 @@
       }
     });
 
-    const escape = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const escapeHtml = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
     /** The findings, underlined in place: a layer behind the transparent text, same font, same wrapping. */
     function paint(findings) {
       const text = textarea.value;
@@ -115,10 +120,10 @@
       let at = 0;
       for (const f of ranges) {
         if (f.start < at) continue;
-        html += escape(text.slice(at, f.start)) + `<mark class="hl hl-${f.kind}" title="${escape(f.message)}">${escape(text.slice(f.start, f.end))}</mark>`;
+        html += `${escapeHtml(text.slice(at, f.start))}<mark class="hl hl-${f.kind}" title="${escapeHtml(f.message)}">${escapeHtml(text.slice(f.start, f.end))}</mark>`;
         at = f.end;
       }
-      highlights.innerHTML = html + escape(text.slice(at)) + '\n';
+      highlights.innerHTML = `${html + escapeHtml(text.slice(at))}\n`;
       highlights.scrollTop = textarea.scrollTop;
     }
     textarea.addEventListener('scroll', () => (highlights.scrollTop = textarea.scrollTop));
@@ -126,10 +131,12 @@
     function show(result) {
       const slots = result.findings.filter((f) => f.kind === 'unfilled-slot');
       touch.innerHTML =
-        (slots.length ? `<p class="slots" role="note">Still to write: ${slots.map((s) => `<mark>${escape(textarea.value.slice(s.start + 2, s.end - 2))}</mark>`).join(', ')}</p>` : '') +
+        (slots.length
+          ? `<p class="slots" role="note">Still to write: ${slots.map((s) => `<mark>${escapeHtml(textarea.value.slice(s.start + 2, s.end - 2))}</mark>`).join(', ')}</p>`
+          : '') +
         `<p id="touch-summary">Personal touch: <strong>${result.score}</strong>/100</p>` +
-        `<ul class="findings">${result.findings.map((f) => `<li class="finding finding-${f.kind}">${escape(f.message)}${f.suggestion ? ` <span class="suggestion">${escape(f.suggestion)}</span>` : ''}</li>`).join('')}</ul>` +
-        `<details class="parts"><summary>How the score is made</summary><ul>${result.parts.map((p) => `<li>${escape(p.name)}: ${p.points}/${p.max}. ${escape(p.explanation)}</li>`).join('')}</ul></details>`;
+        `<ul class="findings">${result.findings.map((f) => `<li class="finding finding-${f.kind}">${escapeHtml(f.message)}${f.suggestion ? ` <span class="suggestion">${escapeHtml(f.suggestion)}</span>` : ''}</li>`).join('')}</ul>` +
+        `<details class="parts"><summary>How the score is made</summary><ul>${result.parts.map((p) => `<li>${escapeHtml(p.name)}: ${p.points}/${p.max}. ${escapeHtml(p.explanation)}</li>`).join('')}</ul></details>`;
       paint(result.findings);
     }
     const check = debounce(async () => {
@@ -170,7 +177,9 @@
       if (res.status !== 200) return;
       const others = res.body.others;
       presence.hidden = others.length === 0;
-      presence.textContent = others.map((o) => `${o.name} ${o.editing ? 'is editing this draft too' : 'has this draft open too'}`).join('; ') + (others.length ? '. Your saves will not overwrite theirs: if they save first, you will be told.' : '');
+      presence.textContent =
+        others.map((o) => `${o.name} ${o.editing ? 'is editing this draft too' : 'has this draft open too'}`).join('; ') +
+        (others.length ? '. Your saves will not overwrite theirs: if they save first, you will be told.' : '');
     };
     beat();
     setInterval(beat, 10_000);
@@ -193,7 +202,7 @@
   const templateForm = document.getElementById('template-form');
   const livePreview = document.getElementById('template-live');
   const previewWith = document.getElementById('preview-conversation');
-  if (templateForm && livePreview && previewWith && previewWith.value) {
+  if (templateForm && livePreview && previewWith?.value) {
     const body = document.getElementById('template-body');
     const render = debounce(async () => {
       const res = await api('POST', '/api/templates/preview', { name: templateForm.dataset.name, conversationId: Number(previewWith.value), body: body.value });

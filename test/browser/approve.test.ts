@@ -11,16 +11,20 @@ describe('signing in and approving a draft in the browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    started = await startWithDraft('browser', [
-      'From: Jonas Berg <jonas@berg-cafe.example>',
-      `To: ${FROM}`,
-      'Subject: Replacement lid for the stock pot?',
-      `Date: ${new Date().toUTCString()}`,
-      'Message-ID: <lid-question@berg-cafe.example>',
-      '',
-      'Hi there, the lid of my 12 litre stock pot cracked. Do you sell lids on their own? Jonas',
-      '',
-    ].join('\r\n'), { LONGHAND_FROM: FROM, LONGHAND_HISTORY_DAYS: '14' });
+    started = await startWithDraft(
+      'browser',
+      [
+        'From: Jonas Berg <jonas@berg-cafe.example>',
+        `To: ${FROM}`,
+        'Subject: Replacement lid for the stock pot?',
+        `Date: ${new Date().toUTCString()}`,
+        'Message-ID: <lid-question@berg-cafe.example>',
+        '',
+        'Hi there, the lid of my 12 litre stock pot cracked. Do you sell lids on their own? Jonas',
+        '',
+      ].join('\r\n'),
+      { LONGHAND_FROM: FROM, LONGHAND_HISTORY_DAYS: '14' },
+    );
     app = started.app;
     browser = await launchBrowser();
   });

@@ -21,7 +21,15 @@ describe('customers in the browser', () => {
 
   beforeAll(async () => {
     app = await startTestApp({ workers: false });
-    const mailboxId = (await upsertMailbox(app.rt.ctx, { name: 'Fernhill', email: US, imap: { host: '127.0.0.1', port: 1, secure: false, user: 'u', password: 'p' }, smtp: { host: '127.0.0.1', port: 1, secure: false, user: '', password: '' }, source: 'ui' })).id;
+    const mailboxId = (
+      await upsertMailbox(app.rt.ctx, {
+        name: 'Fernhill',
+        email: US,
+        imap: { host: '127.0.0.1', port: 1, secure: false, user: 'u', password: 'p' },
+        smtp: { host: '127.0.0.1', port: 1, secure: false, user: '', password: '' },
+        source: 'ui',
+      })
+    ).id;
     for (const [id, from, subject, at, body] of [
       ['c1@bakery.example', 'Maria Lopez <maria@bakery.example>', 'Induction?', hoursAgo(72), 'Does the 28 cm pan work on induction? We bake on induction hobs.'],
       ['c2@berg-cafe.example', 'Jonas Berg <jonas@berg-cafe.example>', 'Stock pot lid', hoursAgo(48), 'Do you sell lids on their own?'],
@@ -116,7 +124,10 @@ describe('customers in the browser', () => {
     expect(await page.locator('#notes').textContent()).toContain('Alex Morgan');
     expect(await page.locator('#notes').textContent()).toContain('could you check whether the 24 cm lid is in stock?');
     const conversation = (await app.api('GET', `/api/conversations/${conversations['Stock pot lid']}`)).body;
-    expect(conversation).toMatchObject({ status: 'waiting_on_them', assigneeId: (await app.rt.ctx.db.selectFrom('users').select('id').where('name', '=', 'Sam Reyes').executeTakeFirstOrThrow()).id });
+    expect(conversation).toMatchObject({
+      status: 'waiting_on_them',
+      assigneeId: (await app.rt.ctx.db.selectFrom('users').select('id').where('name', '=', 'Sam Reyes').executeTakeFirstOrThrow()).id,
+    });
 
     // Someone changed it meanwhile: the form says so instead of overwriting.
     await page.goto(`${app.url}/conversations/${conversations['Stock pot lid']}`);

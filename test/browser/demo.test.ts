@@ -18,7 +18,15 @@ describe('the demo', () => {
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'longhand-demo-'));
     prefix = uniqueName('demo');
-    longhand = await startLonghand(['start', '--demo'], { PATH: process.env.PATH, HOME: process.env.HOME, LONGHAND_DATA_DIR: dataDir, LONGHAND_QUEUE_PREFIX: prefix, LONGHAND_UNDO_SECONDS: '0', LONGHAND_LOG_LEVEL: 'warn', PORT: '0' });
+    longhand = await startLonghand(['start', '--demo'], {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      LONGHAND_DATA_DIR: dataDir,
+      LONGHAND_QUEUE_PREFIX: prefix,
+      LONGHAND_UNDO_SECONDS: '0',
+      LONGHAND_LOG_LEVEL: 'warn',
+      PORT: '0',
+    });
     browser = await launchBrowser();
   });
 
@@ -46,25 +54,39 @@ describe('the demo', () => {
 
     // The drafts arrive from the queue workers shortly after start.
     const items = page.locator('#queue .queue-item');
-    await expect.poll(async () => {
-      await page.reload();
-      return items.count();
-    }, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return items.count();
+        },
+        { timeout: 20_000 },
+      )
+      .toBeGreaterThanOrEqual(3);
     // Complaints come first.
     await expect.poll(() => items.first().locator('.tag-complaint').count()).toBe(1);
     await screenshot(page, 'queue-demo');
 
     await items.first().locator('a').click();
     const subject = await page.getByRole('heading', { level: 1 }).textContent();
-    await page.getByLabel('Reply', { exact: true }).fill('Hello again,\n\nYou are right to be annoyed: the parcel sat in our warehouse for four days because of a labelling mistake on our side. It left this morning with express tracking, and I have refunded the shipping.\n\nAlex');
+    await page
+      .getByLabel('Reply', { exact: true })
+      .fill(
+        'Hello again,\n\nYou are right to be annoyed: the parcel sat in our warehouse for four days because of a labelling mistake on our side. It left this morning with express tracking, and I have refunded the shipping.\n\nAlex',
+      );
     await page.getByRole('button', { name: 'Approve and send' }).click();
     await expect.poll(() => page.locator('.flash').textContent()).toMatch(/Approved/);
 
     await page.getByRole('link', { name: 'Demo outbox' }).click();
-    await expect.poll(async () => {
-      await page.reload();
-      return page.locator('article.message').count();
-    }, { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.locator('article.message').count();
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(1);
     const mail = page.locator('article.message').first();
     expect(await mail.textContent()).toContain(`Re: ${subject!.trim()}`);
     expect(await mail.textContent()).toContain('labelling mistake on our side');

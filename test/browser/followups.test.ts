@@ -25,7 +25,13 @@ describe('follow-ups in the browser', () => {
 
   beforeAll(async () => {
     app = await startTestApp({ workers: false, clock });
-    await upsertMailbox(app.rt.ctx, { name: 'Fernhill', email: US, imap: { host: '127.0.0.1', port: 1, secure: false, user: 'u', password: 'p' }, smtp: { host: '127.0.0.1', port: 1, secure: false, user: '', password: '' }, source: 'ui' });
+    await upsertMailbox(app.rt.ctx, {
+      name: 'Fernhill',
+      email: US,
+      imap: { host: '127.0.0.1', port: 1, secure: false, user: 'u', password: 'p' },
+      smtp: { host: '127.0.0.1', port: 1, secure: false, user: '', password: '' },
+      source: 'ui',
+    });
     const us = `Dana Okafor <${US}>`;
     for (const [name, address, subject, asked, answer] of [
       ['Ruth Calloway', 'ruth@cookschool.example', 'Knife roll', '2026-08-03T09:00:00Z', 'Glad the knife roll arrived.'],
@@ -35,7 +41,9 @@ describe('follow-ups in the browser', () => {
       await write(us, `${name} <${address}>`, `Re: ${subject}`, new Date(new Date(asked).getTime() + 3_600_000).toISOString(), `Hi,\n\n${answer}\n\nDana`, q.id);
       conversations[subject] = q.conversationId;
     }
-    conversations['Stock pot lid'] = (await write('Jonas Berg <jonas@berg-cafe.example>', US, 'Stock pot lid', '2026-11-10T08:00:00Z', 'Do you sell lids on their own?')).conversationId;
+    conversations['Stock pot lid'] = (
+      await write('Jonas Berg <jonas@berg-cafe.example>', US, 'Stock pot lid', '2026-11-10T08:00:00Z', 'Do you sell lids on their own?')
+    ).conversationId;
     clock.set('2026-11-20T12:00:00Z');
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -1,5 +1,5 @@
-import type { Browser } from 'playwright-core';
 import { Redis } from 'ioredis';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
 import { oauthClientFromSettings } from '../../core/settings/oauth-clients.ts';
@@ -9,7 +9,7 @@ import { Browserish } from '../support/browserish.ts';
 import { Dovecot } from '../support/dovecot.ts';
 import { OAuthTestServer } from '../support/oauth-server.ts';
 import { REDIS_URL } from '../support/redis-keys.ts';
-import { SmtpSink, testMailbox, waitUntil, type TestMailbox } from '../support/servers.ts';
+import { SmtpSink, type TestMailbox, testMailbox, waitUntil } from '../support/servers.ts';
 
 const CLIENT_ID = 'longhand-test-client';
 const CLIENT_SECRET = 'client-secret-never-shown-7f3a';
@@ -17,7 +17,16 @@ const MICROSOFT_CLIENT_ID = '5f1c0e2a-team-app';
 const MICROSOFT_SECRET = 'ms-secret-never-shown-c91d';
 
 function customerMail(id: string, subject: string, to: string): string {
-  return [`From: Mira Holt <mira@holt-bakery.example>`, `To: ${to}`, `Subject: ${subject}`, `Date: ${new Date().toUTCString()}`, `Message-ID: <${id}@holt-bakery.example>`, '', 'Hello, the dough hook of my mixer snapped this morning. Can I get a new one? Mira', ''].join('\r\n');
+  return [
+    `From: Mira Holt <mira@holt-bakery.example>`,
+    `To: ${to}`,
+    `Subject: ${subject}`,
+    `Date: ${new Date().toUTCString()}`,
+    `Message-ID: <${id}@holt-bakery.example>`,
+    '',
+    'Hello, the dough hook of my mixer snapped this morning. Can I get a new one? Mira',
+    '',
+  ].join('\r\n');
 }
 
 async function sentCopies(box: TestMailbox, messageId: string): Promise<number> {
@@ -53,10 +62,19 @@ describe('a Google mailbox connected through OAuth2 consent', () => {
     address = `${box.user}@holt-support.example`;
     // Like Gmail: XOAUTH2 only, and what is sent is filed in Sent by the provider itself, with a header of its own on top.
     const filed = (raw: Buffer) => Buffer.concat([Buffer.from(`Received: from [10.0.0.7] by smtp.gmail.com with ESMTPSA id x7; ${new Date().toUTCString()}\r\n`), raw]);
-    sink = await SmtpSink.start({ oauth: { verify: (token) => oauth.verifyAccessToken(token) }, afterAccept: async (mail) => void (await box.append(filed(mail.raw), 'Sent', ['\\Seen'])) });
+    sink = await SmtpSink.start({
+      oauth: { verify: (token) => oauth.verifyAccessToken(token) },
+      afterAccept: async (mail) => void (await box.append(filed(mail.raw), 'Sent', ['\\Seen'])),
+    });
     app = await startTestApp({
       clock,
-      env: { LONGHAND_GOOGLE_CLIENT_ID: CLIENT_ID, LONGHAND_GOOGLE_CLIENT_SECRET: CLIENT_SECRET, LONGHAND_GOOGLE_AUTH_URL: oauth.authorizeUrl, LONGHAND_GOOGLE_TOKEN_URL: oauth.tokenUrl, LONGHAND_HISTORY_DAYS: '14' },
+      env: {
+        LONGHAND_GOOGLE_CLIENT_ID: CLIENT_ID,
+        LONGHAND_GOOGLE_CLIENT_SECRET: CLIENT_SECRET,
+        LONGHAND_GOOGLE_AUTH_URL: oauth.authorizeUrl,
+        LONGHAND_GOOGLE_TOKEN_URL: oauth.tokenUrl,
+        LONGHAND_HISTORY_DAYS: '14',
+      },
     });
     oauth.registerClient(CLIENT_ID, CLIENT_SECRET, [`${app.url}/mailboxes/oauth/callback`]);
     oauth.consentUser = box.user;
@@ -75,7 +93,8 @@ describe('a Google mailbox connected through OAuth2 consent', () => {
     const page = await browser.newPage();
     await signIn(page, app.url, `owner@${app.rt.ctx.config.queuePrefix}.test`, 'correct horse battery');
     await page.goto(`${app.url}/mailboxes/new`);
-    for (const choice of ['Google Workspace or Gmail', 'Microsoft 365', 'Other (IMAP/SMTP)']) expect(await page.getByRole('radio', { name: new RegExp(choice.replace(/[()/]/g, '\\$&')) }).count()).toBe(1);
+    for (const choice of ['Google Workspace or Gmail', 'Microsoft 365', 'Other (IMAP/SMTP)'])
+      expect(await page.getByRole('radio', { name: new RegExp(choice.replace(/[()/]/g, '\\$&')) }).count()).toBe(1);
     await screenshot(page, 'mailbox-choose');
     await page.getByRole('radio', { name: /Google Workspace or Gmail/ }).check();
     await page.getByRole('button', { name: 'Continue' }).click();
@@ -108,7 +127,10 @@ describe('a Google mailbox connected through OAuth2 consent', () => {
     await box.append(customerMail('hook-1', 'Dough hook snapped', address));
     await waitUntil(async () => (await app.api('GET', '/api/drafts?status=pending')).body.length === 1, 20_000, 'a draft for the new mail');
     const draft = (await app.api('GET', '/api/drafts?status=pending')).body[0];
-    const saved = await app.api('PATCH', `/api/drafts/${draft.id}`, { body: 'Hi Mira, sorry about the hook: a new one goes out to you today, tracked. Dana', baseVersion: draft.version });
+    const saved = await app.api('PATCH', `/api/drafts/${draft.id}`, {
+      body: 'Hi Mira, sorry about the hook: a new one goes out to you today, tracked. Dana',
+      baseVersion: draft.version,
+    });
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
     const approved = await app.api('POST', `/api/drafts/${draft.id}/approve`, { version: saved.body.version });
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
@@ -121,7 +143,11 @@ describe('a Google mailbox connected through OAuth2 consent', () => {
     expect(await sentCopies(box, mail!.parsed.messageId!)).toBe(1);
     // Read back from Sent, the provider's copy is the reply already in the conversation, not a second one.
     const sentFolder = await app.rt.ctx.db.selectFrom('folders').select('id').where('role', '=', 'sent').executeTakeFirstOrThrow();
-    await waitUntil(async () => (await app.rt.ctx.db.selectFrom('message_locations').select('id').where('folder_id', '=', sentFolder.id).execute()).length === 1, 20_000, 'the Sent copy read back');
+    await waitUntil(
+      async () => (await app.rt.ctx.db.selectFrom('message_locations').select('id').where('folder_id', '=', sentFolder.id).execute()).length === 1,
+      20_000,
+      'the Sent copy read back',
+    );
     const conversation = (await app.api('GET', `/api/conversations/${draft.conversationId}`)).body;
     expect(conversation.messages.map((m: { direction: string }) => m.direction).sort()).toEqual(['in', 'out']);
     await page.goto(`${app.url}/mailboxes`);
@@ -137,7 +163,11 @@ describe('a Google mailbox connected through OAuth2 consent', () => {
       await dovecot.pause();
       await dovecot.resume();
       await box.append(customerMail(`hook-r${round}`, `Another question ${round}`, address));
-      await waitUntil(async () => (await app.rt.ctx.db.selectFrom('messages').select('id').where('message_id', '=', `hook-r${round}@holt-bakery.example`).executeTakeFirst()) !== undefined, 30_000, `message ${round} stored after the reconnect`);
+      await waitUntil(
+        async () => (await app.rt.ctx.db.selectFrom('messages').select('id').where('message_id', '=', `hook-r${round}@holt-bakery.example`).executeTakeFirst()) !== undefined,
+        30_000,
+        `message ${round} stored after the reconnect`,
+      );
     }
     expect(oauth.stats.refreshes).toBeGreaterThanOrEqual(before + 3);
     expect(oauth.stats.rejectedAccessTokens).toBe(0);
@@ -154,7 +184,9 @@ describe('a Google mailbox connected through OAuth2 consent', () => {
     expect(await page.getByRole('button', { name: 'Connect with Microsoft 365' }).isDisabled()).toBe(true);
     await page.goto(`${app.url}/settings`);
     // Google's comes from the environment here: shown, not editable.
-    expect(await page.locator('form[action="/settings/oauth/google"]').textContent()).toContain(`Set by LONGHAND_GOOGLE_CLIENT_ID in the environment: client id ${CLIENT_ID}, with a secret.`);
+    expect(await page.locator('form[action="/settings/oauth/google"]').textContent()).toContain(
+      `Set by LONGHAND_GOOGLE_CLIENT_ID in the environment: client id ${CLIENT_ID}, with a secret.`,
+    );
     const microsoft = page.locator('form[action="/settings/oauth/microsoft"]');
     await microsoft.getByLabel('Client id').fill(MICROSOFT_CLIENT_ID);
     await microsoft.getByLabel(/Client secret/).fill(MICROSOFT_SECRET);
@@ -233,7 +265,11 @@ describe('a Google mailbox connected through OAuth2 consent', () => {
     await expect.poll(() => page.locator('.flash').textContent()).toContain('is connected');
     await waitUntil(async () => (await app.api('GET', '/api/mailboxes')).body[0]?.needsReconnect === false, 10_000, 'the reconnect');
     await box.append(customerMail('hook-after', 'After the reconnect', address));
-    await waitUntil(async () => (await app.rt.ctx.db.selectFrom('messages').select('id').where('message_id', '=', 'hook-after@holt-bakery.example').executeTakeFirst()) !== undefined, 30_000, 'mail after the reconnect');
+    await waitUntil(
+      async () => (await app.rt.ctx.db.selectFrom('messages').select('id').where('message_id', '=', 'hook-after@holt-bakery.example').executeTakeFirst()) !== undefined,
+      30_000,
+      'mail after the reconnect',
+    );
     await page.close();
   });
 });

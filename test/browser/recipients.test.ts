@@ -51,7 +51,9 @@ describe('recipients stay what the mail said, whatever a display name holds', ()
     expect(await cc.locator('.chip-address').textContent()).toBe('lee@customer.example');
     await screenshot(page, 'recipient-chips');
 
-    await page.getByLabel('Reply', { exact: true }).fill('Hi Pat,\n\nOrder 4471 left our workshop on Monday; I have asked the courier where it is and will write by Thursday.\n\nSam');
+    await page
+      .getByLabel('Reply', { exact: true })
+      .fill('Hi Pat,\n\nOrder 4471 left our workshop on Monday; I have asked the courier where it is and will write by Thursday.\n\nSam');
     await page.locator('#draft-form').getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => page.locator('.flash').textContent()).toContain('Saved');
     const saved = (await app.api('GET', `/api/drafts/${draft.id}`)).body;
@@ -65,7 +67,9 @@ describe('recipients stay what the mail said, whatever a display name holds', ()
     await expect.poll(async () => (await app.api('GET', `/api/drafts/${draft.id}`)).body.cc).toEqual([{ address: 'kim@customer.example', name: 'Kim Ortega' }]);
     expect((await app.api('GET', `/api/drafts/${draft.id}`)).body.to).toEqual(saved.to);
     // Kim never took part: the draft says so, and the score is held down until a person has looked.
-    await expect.poll(() => page.locator('.finding-new-recipient').allTextContents()).toEqual([expect.stringContaining('New recipient: kim@customer.example — not in this conversation.')]);
+    await expect
+      .poll(() => page.locator('.finding-new-recipient').allTextContents())
+      .toEqual([expect.stringContaining('New recipient: kim@customer.example — not in this conversation.')]);
     expect(Number(await page.locator('#touch-summary strong').textContent())).toBeLessThanOrEqual(60);
     await screenshot(page, 'new-recipient');
     await page.locator('#history > summary').click();

@@ -12,7 +12,11 @@ describe('settings for owners', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    started = await startWithDraft('settings', `From: Ada Byron <ada@analytical.example>\r\nTo: ${US}\r\nSubject: Knife for a left-hander?\r\nDate: ${new Date().toUTCString()}\r\nMessage-ID: <settings-1@analytical.example>\r\n\r\nIs the santoku fine for a left-handed cook?\r\n`, { LONGHAND_FROM: US });
+    started = await startWithDraft(
+      'settings',
+      `From: Ada Byron <ada@analytical.example>\r\nTo: ${US}\r\nSubject: Knife for a left-hander?\r\nDate: ${new Date().toUTCString()}\r\nMessage-ID: <settings-1@analytical.example>\r\n\r\nIs the santoku fine for a left-handed cook?\r\n`,
+      { LONGHAND_FROM: US },
+    );
     app = started.app;
     browser = await launchBrowser();
   });

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { expectAccessible, launchBrowser, screenshot } from '../support/browser.ts';
-import { SmtpSink, testMailbox, type TestMailbox } from '../support/servers.ts';
+import { SmtpSink, type TestMailbox, testMailbox } from '../support/servers.ts';
 
 const US = 'help@juniper-tea.example';
 
@@ -83,18 +83,28 @@ describe('the staff workspace in the browser', () => {
     await page.getByRole('group', { name: 'Reading (IMAP)' }).getByLabel('Password', { exact: true }).fill(box.password);
     await page.getByRole('button', { name: 'Save and start syncing' }).click();
     await expect.poll(() => page.locator('.flash').textContent()).toContain('is saved');
-    await expect.poll(async () => {
-      await page.reload();
-      return page.getByRole('progressbar', { name: /INBOX: 3 of 3 stored/ }).count();
-    }, { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.getByRole('progressbar', { name: /INBOX: 3 of 3 stored/ }).count();
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(1);
   });
 
   it('goes through the queue by keyboard, complaints first', async () => {
     await page.goto(app.url);
-    await expect.poll(async () => {
-      await page.reload();
-      return page.locator('#queue .queue-item').count();
-    }, { timeout: 15_000 }).toBe(3);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.locator('#queue .queue-item').count();
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(3);
     expect(await page.locator('#queue .queue-item').first().textContent()).toContain('Loose-leaf order never arrived');
     await screenshot(page, 'queue');
     for (const key of ['j', 'j', 'j', 'k']) await page.keyboard.press(key);
@@ -113,7 +123,9 @@ describe('the staff workspace in the browser', () => {
     await editor.fill('Dear valued customer,\n\nWe apologize for any inconvenience.');
     await expect.poll(() => page.locator('.highlights mark.hl-canned-phrase').count()).toBe(2);
     expect(await page.locator('#touch .findings').textContent()).toContain('canned');
-    await editor.fill('Hi Customer 2,\n\nYes: our rooibos is naturally free of caffeine, nothing is added or blended in, so it is a safe choice while you are pregnant. Congratulations!\n\nIris');
+    await editor.fill(
+      'Hi Customer 2,\n\nYes: our rooibos is naturally free of caffeine, nothing is added or blended in, so it is a safe choice while you are pregnant. Congratulations!\n\nIris',
+    );
     await expect.poll(() => page.locator('#touch .findings li').count()).toBe(0);
     expect(Number(await page.locator('#touch-summary strong').textContent())).toBeGreaterThanOrEqual(80);
     await expect.poll(() => page.locator('#autosave').textContent()).toContain('Saved');
@@ -137,7 +149,9 @@ describe('the staff workspace in the browser', () => {
     await editor.click();
     await editor.press('End');
     await editor.pressSequentially(' PS: I typed this');
-    await box.append(`From: Customer 2 <customer2@leaf2.example>\r\nTo: ${US}\r\nSubject: Re: Caffeine in the rooibos?\r\nIn-Reply-To: <x@x>\r\nDate: ${new Date().toUTCString()}\r\nMessage-ID: <ws-again-${Date.now()}@leaf2.example>\r\nReferences: ${(await app.rt.ctx.db.selectFrom('messages').select('message_id').where('subject', '=', 'Caffeine in the rooibos?').executeTakeFirstOrThrow()).message_id.replace(/^(.*)$/, '<$1>')}\r\n\r\nAlso, is the chai blend caffeine free too?\r\n`);
+    await box.append(
+      `From: Customer 2 <customer2@leaf2.example>\r\nTo: ${US}\r\nSubject: Re: Caffeine in the rooibos?\r\nIn-Reply-To: <x@x>\r\nDate: ${new Date().toUTCString()}\r\nMessage-ID: <ws-again-${Date.now()}@leaf2.example>\r\nReferences: ${(await app.rt.ctx.db.selectFrom('messages').select('message_id').where('subject', '=', 'Caffeine in the rooibos?').executeTakeFirstOrThrow()).message_id.replace(/^(.*)$/, '<$1>')}\r\n\r\nAlso, is the chai blend caffeine free too?\r\n`,
+    );
     await page.locator('#changed-notice').waitFor({ state: 'visible', timeout: 15_000 });
     expect(await editor.inputValue()).toContain('PS: I typed this');
     expect(await editor.evaluate((el) => el === document.activeElement)).toBe(true);
@@ -162,7 +176,17 @@ describe('the staff workspace in the browser', () => {
   it('has no serious accessibility problems on its pages, and works at phone width', async () => {
     const context = await browser.newContext({ bypassCSP: true, storageState: await page.context().storageState() });
     const conversation = await app.rt.ctx.db.selectFrom('conversations').select('id').orderBy('id').executeTakeFirstOrThrow();
-    for (const path of ['/', '/?filter=complaints', `/conversations/${conversation.id}`, '/mailboxes', '/mailboxes/new', '/mailboxes/new?provider=google', '/mailboxes/new?provider=other', '/reports']) await expectAccessible(context, `${app.url}${path}`);
+    for (const path of [
+      '/',
+      '/?filter=complaints',
+      `/conversations/${conversation.id}`,
+      '/mailboxes',
+      '/mailboxes/new',
+      '/mailboxes/new?provider=google',
+      '/mailboxes/new?provider=other',
+      '/reports',
+    ])
+      await expectAccessible(context, `${app.url}${path}`);
     await context.close();
     const anonymous = await browser.newContext({ bypassCSP: true });
     await expectAccessible(anonymous, `${app.url}/signin`);
@@ -170,7 +194,10 @@ describe('the staff workspace in the browser', () => {
 
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await page.context().storageState() });
     const small = await phone.newPage();
-    for (const [path, name] of [['/', 'phone-queue'], [`/conversations/${conversation.id}`, 'phone-conversation']] as const) {
+    for (const [path, name] of [
+      ['/', 'phone-queue'],
+      [`/conversations/${conversation.id}`, 'phone-conversation'],
+    ] as const) {
       await small.goto(`${app.url}${path}`);
       expect(await small.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), path).toBe(true);
       await screenshot(small, name);

@@ -4,8 +4,8 @@ import { ingestMessage } from '../../core/mail/ingest.ts';
 import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { createToken } from '../../core/users/tokens.ts';
 import { createUser } from '../../core/users/users.ts';
-import { testContext, type TestCtx } from '../support/context.ts';
-import { serveApp, type ServedApp } from '../support/http.ts';
+import { type TestCtx, testContext } from '../support/context.ts';
+import { type ServedApp, serveApp } from '../support/http.ts';
 
 /** Every API error a client can meet: the status, a stable code, and a message that says what to do. */
 describe('API errors', () => {
@@ -27,9 +27,17 @@ describe('API errors', () => {
     ctx = await testContext();
     const owner = await createUser(ctx, { email: 'dana@fernhill.example', name: 'Dana Okafor', role: 'owner', password: 'correct horse battery' });
     token = await createToken(ctx, owner.id, 'test');
-    const mailbox = await upsertMailbox(ctx, { name: 'Fernhill', email: 'support@fernhill.example', imap: { host: '127.0.0.1', port: 1, secure: false, user: 'x', password: 'x' }, smtp: { host: '127.0.0.1', port: 1, secure: false, user: '', password: '' }, source: 'ui' });
+    const mailbox = await upsertMailbox(ctx, {
+      name: 'Fernhill',
+      email: 'support@fernhill.example',
+      imap: { host: '127.0.0.1', port: 1, secure: false, user: 'x', password: 'x' },
+      smtp: { host: '127.0.0.1', port: 1, secure: false, user: '', password: '' },
+      source: 'ui',
+    });
     await ctx.db.updateTable('mailboxes').set({ initial_sync_done: true }).where('id', '=', mailbox.id).execute();
-    const source = Buffer.from('From: Maria <maria@bakery.example>\r\nTo: support@fernhill.example\r\nSubject: Induction?\r\nMessage-ID: <q1@bakery.example>\r\nDate: Thu, 19 Nov 2026 10:00:00 +0100\r\n\r\nDoes the pan work on induction?\r\n');
+    const source = Buffer.from(
+      'From: Maria <maria@bakery.example>\r\nTo: support@fernhill.example\r\nSubject: Induction?\r\nMessage-ID: <q1@bakery.example>\r\nDate: Thu, 19 Nov 2026 10:00:00 +0100\r\n\r\nDoes the pan work on induction?\r\n',
+    );
     const ingested = await ingestMessage(ctx, { source, origin: 'imap', mailboxId: mailbox.id, historical: false });
     const outcome = await prepareReplyDraft(ctx, ingested.conversationId);
     if (!outcome.drafted) throw new Error(outcome.reason);
@@ -127,7 +135,11 @@ describe('API errors', () => {
       expect(r.status, path).toBe(400);
       expect(r.body.error.details?.field, path).toBe(field);
     }
-    const res = await fetch(`${url}/api/touch-check`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: '{"text":"hi"}' });
+    const res = await fetch(`${url}/api/touch-check`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: '{"text":"hi"}',
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/gzip/);
   });
@@ -137,8 +149,9 @@ describe('API errors', () => {
     const slots = await call('POST', `/api/drafts/${draftId}/approve`, { body: JSON.stringify({ version: await currentVersion() }) });
     expect(slots.status).toBe(409);
     expect(slots.body.error.code).toBe('unfilled_slots');
-    expect((slots.body.error.details?.slots as string[]).length).toBeGreaterThan(0);
-    expect(slots.body.error.message).toContain((slots.body.error.details?.slots as string[])[0]);
+    const unfilled = slots.body.error.details?.slots as string[];
+    expect(unfilled.length).toBeGreaterThan(0);
+    expect(slots.body.error.message).toContain(unfilled[0]);
 
     const stale = await call('PATCH', `/api/drafts/${draftId}`, { body: JSON.stringify({ body: 'Hi Maria, yes it does.', baseVersion: 1_000 }) });
     expect(stale.status).toBe(409);

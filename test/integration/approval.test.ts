@@ -5,12 +5,20 @@ import { ingestMessage } from '../../core/mail/ingest.ts';
 import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { createToken } from '../../core/users/tokens.ts';
 import { createUser } from '../../core/users/users.ts';
-import { testContext, type TestCtx } from '../support/context.ts';
 import { Browserish } from '../support/browserish.ts';
-import { serveApp, type ServedApp } from '../support/http.ts';
+import { type TestCtx, testContext } from '../support/context.ts';
+import { type ServedApp, serveApp } from '../support/http.ts';
 
 const US = 'support@fernhill.example';
-const decode = (html: string) => html.replace(/&#x27;/g, "'").replace(/&#x3D;/g, '=').replace(/&#x60;/g, '`').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const decode = (html: string) =>
+  html
+    .replace(/&#x27;/g, "'")
+    .replace(/&#x3D;/g, '=')
+    .replace(/&#x60;/g, '`')
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 describe('review and approval rules', () => {
   let ctx: TestCtx;
@@ -24,7 +32,19 @@ describe('review and approval rules', () => {
   /** A new customer question and its prepared draft. */
   const draftFor = async (body: string, headers: string[] = []) => {
     n++;
-    const source = Buffer.from([`From: Maria Lopez <maria${n}@bakery.example>`, `To: Fernhill <${US}>`, ...headers, `Subject: Question ${n}`, `Message-ID: <q${n}@bakery.example>`, `Date: ${new Date().toUTCString()}`, '', body, ''].join('\r\n'));
+    const source = Buffer.from(
+      [
+        `From: Maria Lopez <maria${n}@bakery.example>`,
+        `To: Fernhill <${US}>`,
+        ...headers,
+        `Subject: Question ${n}`,
+        `Message-ID: <q${n}@bakery.example>`,
+        `Date: ${new Date().toUTCString()}`,
+        '',
+        body,
+        '',
+      ].join('\r\n'),
+    );
     const { conversationId } = await ingestMessage(ctx, { source, origin: 'imap', mailboxId, historical: false });
     const outcome = await prepareReplyDraft(ctx, conversationId);
     if (!outcome.drafted) throw new Error(outcome.reason);
@@ -33,7 +53,15 @@ describe('review and approval rules', () => {
 
   beforeAll(async () => {
     ctx = await testContext();
-    mailboxId = (await upsertMailbox(ctx, { name: 'Fernhill', email: US, imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' }, smtp: { host: 'h', port: 1, secure: false, user: '', password: '' }, source: 'ui' })).id;
+    mailboxId = (
+      await upsertMailbox(ctx, {
+        name: 'Fernhill',
+        email: US,
+        imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
+        smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
+        source: 'ui',
+      })
+    ).id;
     await ctx.db.updateTable('mailboxes').set({ initial_sync_done: true }).execute();
     for (const role of ['owner', 'approver', 'agent'] as const) {
       const user = await createUser(ctx, { email: `${role}@fernhill.example`, name: `${role[0]!.toUpperCase()}${role.slice(1)} Person`, role, password: 'correct horse battery' });
@@ -52,14 +80,21 @@ describe('review and approval rules', () => {
     const plain = await call('agent', 'POST', '/api/touch-check', { text });
     expect(plain.status).toBe(200);
     const canned = plain.body.findings.filter((f: { kind: string }) => f.kind === 'canned-phrase');
-    expect(canned.map((f: { start: number; end: number }) => text.slice(f.start, f.end).toLowerCase())).toEqual(['dear valued customer', 'we apologize for any inconvenience', 'do not hesitate to contact us']);
+    expect(canned.map((f: { start: number; end: number }) => text.slice(f.start, f.end).toLowerCase())).toEqual([
+      'dear valued customer',
+      'we apologize for any inconvenience',
+      'do not hesitate to contact us',
+    ]);
     // Without a conversation, what cannot be checked (their name, their points) is not held against it.
     const part = (name: string) => plain.body.parts.find((p: { name: string }) => p.name === name).points;
     expect([part('Own words'), part('No canned phrases')]).toEqual([0, 0]);
     expect(plain.body.score).toBe(55);
 
     const draft = await draftFor('Does the 28 cm pan work on induction? I have a new hob.');
-    const personal = await call('agent', 'POST', '/api/touch-check', { text: 'Hi Maria,\n\nYes, the 28 cm pan works on induction: carbon steel is magnetic, so your new hob will heat it evenly.\n\nDana', conversationId: draft.conversationId });
+    const personal = await call('agent', 'POST', '/api/touch-check', {
+      text: 'Hi Maria,\n\nYes, the 28 cm pan works on induction: carbon steel is magnetic, so your new hob will heat it evenly.\n\nDana',
+      conversationId: draft.conversationId,
+    });
     expect(personal.body.findings.map((f: { kind: string }) => f.kind)).toEqual([]);
     expect(personal.body.score).toBeGreaterThanOrEqual(80);
     const noName = await call('agent', 'POST', '/api/touch-check', { text: 'Hello,\n\nYes, the 28 cm pan works on induction hobs.', conversationId: draft.conversationId });
@@ -93,7 +128,10 @@ describe('review and approval rules', () => {
     expect(unbracketed.score).toBeLessThanOrEqual(40);
     expect(await live(unbracketed.body)).toEqual({ score: unbracketed.score, findings: unbracketed.findings });
 
-    const typed = bare.body.body.replace('the answer to what they asked', 'A standard oven takes it easily: the 24 cm pan is 41 cm long with its handle, and the handle is fine up to 260 degrees.');
+    const typed = bare.body.body.replace(
+      'the answer to what they asked',
+      'A standard oven takes it easily: the 24 cm pan is 41 cm long with its handle, and the handle is fine up to 260 degrees.',
+    );
     await call('agent', 'PATCH', `/api/drafts/${draft.id}`, { body: typed });
     const written = await onPage();
     expect(written.findings).not.toContain('unchanged-template');
@@ -114,7 +152,7 @@ describe('review and approval rules', () => {
     await call('owner', 'PUT', '/api/settings', { cannedPhrases: (await import('../../core/drafts/canned-phrases.ts')).DEFAULT_CANNED_PHRASES });
   });
 
-  it('refuses to approve below the team\'s minimum score, and approves once the reply is personal', async () => {
+  it("refuses to approve below the team's minimum score, and approves once the reply is personal", async () => {
     await call('owner', 'PUT', '/api/settings', { minTouchScore: 60 });
     try {
       const draft = await draftFor('Is the knife dishwasher safe?');
@@ -123,18 +161,22 @@ describe('review and approval rules', () => {
       expect(refused.status).toBe(409);
       expect(refused.body.error.code).toBe('touch_score_too_low');
       expect(refused.body.error.message).toContain('at least 60');
-      const personal = await call('agent', 'PATCH', `/api/drafts/${draft.id}`, { body: 'Hi Maria,\n\nPlease keep the knife out of the dishwasher: the heat and the tumbling dull the edge and can crack the handle. A quick rinse and dry keeps it sharp for years.\n\nDana' });
+      const personal = await call('agent', 'PATCH', `/api/drafts/${draft.id}`, {
+        body: 'Hi Maria,\n\nPlease keep the knife out of the dishwasher: the heat and the tumbling dull the edge and can crack the handle. A quick rinse and dry keeps it sharp for years.\n\nDana',
+      });
       expect((await call('agent', 'POST', `/api/drafts/${draft.id}/approve`, { version: personal.body.version })).body.status).toBe('approved');
     } finally {
       await call('owner', 'PUT', '/api/settings', { minTouchScore: 0 });
     }
   });
 
-  it('marks an agent\'s draft ready for review when the team wants approvers to approve', async () => {
+  it("marks an agent's draft ready for review when the team wants approvers to approve", async () => {
     await call('owner', 'PUT', '/api/settings', { agentsNeedApproval: true });
     try {
       const draft = await draftFor('Can I pick up my order in person?');
-      const written = await call('agent', 'PATCH', `/api/drafts/${draft.id}`, { body: 'Hi Maria,\n\nOf course: the workshop is open Tuesday to Saturday, 10 to 4. Ring the bell at the side door.\n\nSam' });
+      const written = await call('agent', 'PATCH', `/api/drafts/${draft.id}`, {
+        body: 'Hi Maria,\n\nOf course: the workshop is open Tuesday to Saturday, 10 to 4. Ring the bell at the side door.\n\nSam',
+      });
       const asked = await call('agent', 'POST', `/api/drafts/${draft.id}/approve`, { version: written.body.version });
       expect(asked.status).toBe(409);
       expect(asked.body.error.code).toBe('approval_required');
@@ -150,13 +192,23 @@ describe('review and approval rules', () => {
     const draft = await draftFor('Do you ship to Norway?');
     const written = await call('agent', 'PATCH', `/api/drafts/${draft.id}`, { body: 'Hi Maria,\n\nYes, we ship to Norway with tracked post; it takes about five days.\n\nDana' });
     const seen = (await call('agent', 'GET', `/api/conversations/${draft.conversationId}`)).body.version;
-    await ingestMessage(ctx, { source: Buffer.from(`From: Maria Lopez <maria${n}@bakery.example>\r\nTo: ${US}\r\nSubject: Re: Question ${n}\r\nIn-Reply-To: <q${n}@bakery.example>\r\nMessage-ID: <q${n}-again@bakery.example>\r\nDate: ${new Date().toUTCString()}\r\n\r\nAlso: is customs included?\r\n`), origin: 'imap', mailboxId, historical: false });
+    await ingestMessage(ctx, {
+      source: Buffer.from(
+        `From: Maria Lopez <maria${n}@bakery.example>\r\nTo: ${US}\r\nSubject: Re: Question ${n}\r\nIn-Reply-To: <q${n}@bakery.example>\r\nMessage-ID: <q${n}-again@bakery.example>\r\nDate: ${new Date().toUTCString()}\r\n\r\nAlso: is customs included?\r\n`,
+      ),
+      origin: 'imap',
+      mailboxId,
+      historical: false,
+    });
     const stale = await call('agent', 'POST', `/api/drafts/${draft.id}/approve`, { version: written.body.version, seenVersion: seen });
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe('conversation_changed');
     expect((await call('agent', 'GET', `/api/drafts/${draft.id}`)).body.customerWroteAgain).toBe(true);
     const fresh = (await call('agent', 'GET', `/api/conversations/${draft.conversationId}`)).body.version;
-    expect((await call('agent', 'POST', `/api/drafts/${draft.id}/approve`, { version: (await call('agent', 'GET', `/api/drafts/${draft.id}`)).body.version, seenVersion: fresh })).body.status).toBe('approved');
+    expect(
+      (await call('agent', 'POST', `/api/drafts/${draft.id}/approve`, { version: (await call('agent', 'GET', `/api/drafts/${draft.id}`)).body.version, seenVersion: fresh })).body
+        .status,
+    ).toBe('approved');
   });
 
   it('approves in bulk, each draft on its own, saying which could not be', async () => {
@@ -165,9 +217,15 @@ describe('review and approval rules', () => {
     const unfinished = await draftFor('Do you sell gift cards?');
     const changed = await draftFor('Can I pay by invoice?');
     const reviewed = changed.version;
-    await call('agent', 'PATCH', `/api/drafts/${changed.id}`, { body: 'Hi Maria,\n\nYes, invoices are fine.\n\nDana', to: [{ address: 'someone-else@elsewhere.example', name: '' }] });
+    await call('agent', 'PATCH', `/api/drafts/${changed.id}`, {
+      body: 'Hi Maria,\n\nYes, invoices are fine.\n\nDana',
+      to: [{ address: 'someone-else@elsewhere.example', name: '' }],
+    });
     const unpinned = await draftFor('Do you ship to Norway?');
-    const res = await call('agent', 'POST', '/api/drafts/approve', { ids: [ready.id, unfinished.id, changed.id, unpinned.id], versions: { [ready.id]: written.body.version, [unfinished.id]: unfinished.version, [changed.id]: reviewed } });
+    const res = await call('agent', 'POST', '/api/drafts/approve', {
+      ids: [ready.id, unfinished.id, changed.id, unpinned.id],
+      versions: { [ready.id]: written.body.version, [unfinished.id]: unfinished.version, [changed.id]: reviewed },
+    });
     expect(res.status).toBe(200);
     expect(res.body.map((r: { ok: boolean }) => r.ok)).toEqual([true, false, false, false]);
     expect(res.body[0].draft.status).toBe('approved');
@@ -176,7 +234,10 @@ describe('review and approval rules', () => {
   });
 
   it('replies to all the outside people on the message and never to us or between customers', async () => {
-    const draft = await draftFor('Could you quote for twelve pans? Copying my colleague Tom.', ['Cc: Tom Baker <tom@bakery.example>, Agent Person <agent@fernhill.example>, help@fernhill.example', 'Reply-To: Orders <orders@bakery.example>']);
+    const draft = await draftFor('Could you quote for twelve pans? Copying my colleague Tom.', [
+      'Cc: Tom Baker <tom@bakery.example>, Agent Person <agent@fernhill.example>, help@fernhill.example',
+      'Reply-To: Orders <orders@bakery.example>',
+    ]);
     expect(draft.to).toEqual([{ address: 'orders@bakery.example', name: 'Orders' }]);
     expect(draft.cc).toEqual([{ address: 'tom@bakery.example', name: 'Tom Baker' }]);
     const other = await draftFor('A different customer entirely.');
@@ -187,8 +248,21 @@ describe('review and approval rules', () => {
   it('renders every shipped template with every helper, leaving holes only where a person must write', async () => {
     const library = new TemplateLibrary(ctx.db);
     const context = {
-      customer: { name: 'Maria Lopez', firstName: 'Maria', email: 'maria@bakery.example', since: new Date('2025-03-14T10:00:00Z'), writingSince: 'since March 2025', earlierConversations: 2, previousTopics: ['Induction question', 'Gift wrap'] },
-      message: { subject: 'Warped pan', text: 'The pan warped after two uses and I am really disappointed.', quote: 'The pan warped after two uses and I am really disappointed.', point: 'The pan warped after two uses and I am really disappointed.' },
+      customer: {
+        name: 'Maria Lopez',
+        firstName: 'Maria',
+        email: 'maria@bakery.example',
+        since: new Date('2025-03-14T10:00:00Z'),
+        writingSince: 'since March 2025',
+        earlierConversations: 2,
+        previousTopics: ['Induction question', 'Gift wrap'],
+      },
+      message: {
+        subject: 'Warped pan',
+        text: 'The pan warped after two uses and I am really disappointed.',
+        quote: 'The pan warped after two uses and I am really disappointed.',
+        point: 'The pan warped after two uses and I am really disappointed.',
+      },
       conversation: { subject: 'Warped pan' },
       company: { name: 'Fernhill' },
       staff: { name: 'Dana Okafor', firstName: 'Dana', signature: '' },
@@ -196,7 +270,20 @@ describe('review and approval rules', () => {
       quietFor: 'a few weeks',
     };
     const names = (await library.sources()).filter((s) => s.name.startsWith('replies/')).map((s) => s.name);
-    expect(names.sort()).toEqual(['replies/check-in', 'replies/close-the-loop', 'replies/complaint', 'replies/feature-idea', 'replies/first-contact', 'replies/first-reply', 'replies/keep-in-touch', 'replies/nudge', 'replies/promise-reminder', 'replies/reminder', 'replies/returning-customer', 'replies/thanks']);
+    expect(names.sort()).toEqual([
+      'replies/check-in',
+      'replies/close-the-loop',
+      'replies/complaint',
+      'replies/feature-idea',
+      'replies/first-contact',
+      'replies/first-reply',
+      'replies/keep-in-touch',
+      'replies/nudge',
+      'replies/promise-reminder',
+      'replies/reminder',
+      'replies/returning-customer',
+      'replies/thanks',
+    ]);
     for (const name of names) {
       const rendered = await library.render(name, context);
       expect(rendered.body, name).toMatch(/^Hi Maria,/);
@@ -215,7 +302,11 @@ describe('review and approval rules', () => {
 
   it('lets approvers edit templates with a live preview, refuses a broken one with its line, and never reaches prototypes', async () => {
     const draft = await draftFor('Could you sell replacement handles? Mine cracked.');
-    const preview = await call('agent', 'POST', '/api/templates/preview', { name: 'replies/feature-idea', conversationId: draft.conversationId, body: 'Hi {{customer.firstName}}, about "{{short message.text 40}}": {{#personal "what we think"}}{{/personal}}\n{{> signature}}' });
+    const preview = await call('agent', 'POST', '/api/templates/preview', {
+      name: 'replies/feature-idea',
+      conversationId: draft.conversationId,
+      body: 'Hi {{customer.firstName}}, about "{{short message.text 40}}": {{#personal "what we think"}}{{/personal}}\n{{> signature}}',
+    });
     expect(preview.status).toBe(200);
     expect(preview.body.body).toBe(`Hi Maria, about "Could you sell replacement handles?": [[what we think]]\nAgent\nFernhill\n`);
     expect(preview.body.slots).toEqual(['what we think']);
@@ -226,10 +317,16 @@ describe('review and approval rules', () => {
     expect(broken.body.error.details.line).toBeGreaterThan(0);
     expect((await call('agent', 'PUT', '/api/templates/replies/feature-idea', { body: 'x' })).status).toBe(403);
 
-    const sneaky = await call('agent', 'POST', '/api/templates/preview', { name: 'replies/thanks', conversationId: draft.conversationId, body: '[{{constructor.name}}][{{__proto__}}][{{customer.constructor.constructor}}]' });
+    const sneaky = await call('agent', 'POST', '/api/templates/preview', {
+      name: 'replies/thanks',
+      conversationId: draft.conversationId,
+      body: '[{{constructor.name}}][{{__proto__}}][{{customer.constructor.constructor}}]',
+    });
     expect(sneaky.body.body.trim()).toBe('[][][]');
 
-    const saved = await call('approver', 'PUT', '/api/templates/replies/feature-idea', { body: 'Hi {{customer.firstName}}, what a good idea. {{#personal "why we like it"}}{{/personal}}' });
+    const saved = await call('approver', 'PUT', '/api/templates/replies/feature-idea', {
+      body: 'Hi {{customer.firstName}}, what a good idea. {{#personal "why we like it"}}{{/personal}}',
+    });
     expect(saved.body).toMatchObject({ name: 'replies/feature-idea', overridden: true });
     const applied = await call('agent', 'POST', `/api/drafts/${draft.id}/template`, { name: 'replies/feature-idea' });
     expect(applied.body.body).toBe('Hi Maria, what a good idea. [[why we like it]]\n');

@@ -2,17 +2,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestMessage } from '../../core/mail/ingest.ts';
 import { createToken } from '../../core/users/tokens.ts';
 import { createUser } from '../../core/users/users.ts';
-import { testContext, type TestCtx } from '../support/context.ts';
-import { serveApp, type ServedApp } from '../support/http.ts';
+import { type TestCtx, testContext } from '../support/context.ts';
+import { type ServedApp, serveApp } from '../support/http.ts';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
 function withAttachments(id: string, parts: Array<{ name: string; type: string; content: Buffer }>): Buffer {
   const boundary = 'xyz-boundary';
   const body = parts
-    .map((p) => `--${boundary}\r\nContent-Type: ${p.type}; name="${p.name}"\r\nContent-Disposition: attachment; filename="${p.name}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${p.content.toString('base64')}\r\n`)
+    .map(
+      (p) =>
+        `--${boundary}\r\nContent-Type: ${p.type}; name="${p.name}"\r\nContent-Disposition: attachment; filename="${p.name}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${p.content.toString('base64')}\r\n`,
+    )
     .join('');
-  return Buffer.from(`From: Gareth <gareth@pryce.example>\r\nTo: support@fernhill.example\r\nSubject: Photos\r\nMessage-ID: <${id}>\r\nDate: Mon, 16 Nov 2026 09:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="${boundary}"\r\n\r\n--${boundary}\r\nContent-Type: text/plain\r\n\r\nPhotos of the warped pan attached.\r\n${body}--${boundary}--\r\n`);
+  return Buffer.from(
+    `From: Gareth <gareth@pryce.example>\r\nTo: support@fernhill.example\r\nSubject: Photos\r\nMessage-ID: <${id}>\r\nDate: Mon, 16 Nov 2026 09:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="${boundary}"\r\n\r\n--${boundary}\r\nContent-Type: text/plain\r\n\r\nPhotos of the warped pan attached.\r\n${body}--${boundary}--\r\n`,
+  );
 }
 
 describe('attachments', () => {
@@ -37,12 +42,28 @@ describe('attachments', () => {
   it('stores each content once, lists them on the message, and serves them only as inert downloads', async () => {
     const evil = Buffer.from('<html><script>alert(document.cookie)</script></html>');
     const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
-    const first = await ingestMessage(ctx, { source: withAttachments('a1@pryce.example', [{ name: 'pan.png', type: 'image/png', content: PNG }, { name: 'invoice.html', type: 'text/html', content: evil }, { name: 'logo.svg', type: 'image/svg+xml', content: svg }]), origin: 'imap', mailboxId: null, historical: false });
-    await ingestMessage(ctx, { source: withAttachments('a2@pryce.example', [{ name: 'same-pan.png', type: 'image/png', content: PNG }]), origin: 'imap', mailboxId: null, historical: false });
+    const first = await ingestMessage(ctx, {
+      source: withAttachments('a1@pryce.example', [
+        { name: 'pan.png', type: 'image/png', content: PNG },
+        { name: 'invoice.html', type: 'text/html', content: evil },
+        { name: 'logo.svg', type: 'image/svg+xml', content: svg },
+      ]),
+      origin: 'imap',
+      mailboxId: null,
+      historical: false,
+    });
+    await ingestMessage(ctx, {
+      source: withAttachments('a2@pryce.example', [{ name: 'same-pan.png', type: 'image/png', content: PNG }]),
+      origin: 'imap',
+      mailboxId: null,
+      historical: false,
+    });
     expect(await ctx.db.selectFrom('blobs').select('sha256').execute()).toHaveLength(3);
 
-    const conversation = (await (await fetch(`${url}/api/conversations/${first.conversationId}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { messages: Array<{ messageId: string; attachments: Array<{ id: number; filename: string }> }> };
-    const listed = conversation.messages.find((m: { messageId: string }) => m.messageId === "a1@pryce.example")!.attachments;
+    const conversation = (await (await fetch(`${url}/api/conversations/${first.conversationId}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      messages: Array<{ messageId: string; attachments: Array<{ id: number; filename: string }> }>;
+    };
+    const listed = conversation.messages.find((m: { messageId: string }) => m.messageId === 'a1@pryce.example')!.attachments;
     expect(listed.map((a) => a.filename)).toEqual(['pan.png', 'invoice.html', 'logo.svg']);
 
     const get = (id: number) => fetch(`${url}/api/attachments/${id}`, { headers: { authorization: `Bearer ${token}` } });

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { longhand as run, processEnv, type Result, startLonghand } from '../support/longhand-process.ts';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/dovecot.ts';
+import { processEnv, type Result, longhand as run, startLonghand } from '../support/longhand-process.ts';
 import { deleteRedisPrefix } from '../support/redis-keys.ts';
 import { uniqueName } from '../support/servers.ts';
 
@@ -81,7 +81,10 @@ describe('the longhand command on the embedded database', () => {
 
     const exported = await longhand(['export', 'threads']);
     expect(exported.code).toBe(0);
-    const lines = exported.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = exported.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.length).toBeGreaterThan(5);
     expect(lines.length).toBeLessThan(count);
     const ids = lines.flatMap((l) => l.messageIds);

@@ -7,8 +7,8 @@ import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { createToken } from '../../core/users/tokens.ts';
 import { createUser } from '../../core/users/users.ts';
 import { compose } from '../support/compose.ts';
-import { testContext, type TestCtx } from '../support/context.ts';
-import { serveApp, type ServedApp } from '../support/http.ts';
+import { type TestCtx, testContext } from '../support/context.ts';
+import { type ServedApp, serveApp } from '../support/http.ts';
 
 const US = 'support@fernhill.example';
 
@@ -25,17 +25,45 @@ describe('conversation, customer and search API', () => {
 
   beforeAll(async () => {
     ctx = await testContext({ clock: new ManualClock('2026-11-20T12:00:00Z') });
-    for (const [role, name] of [['owner', 'Olive Owner'], ['approver', 'Dana Okafor'], ['agent', 'Sam Reyes']] as const) {
+    for (const [role, name] of [
+      ['owner', 'Olive Owner'],
+      ['approver', 'Dana Okafor'],
+      ['agent', 'Sam Reyes'],
+    ] as const) {
       const user = await createUser(ctx, { email: `${name.split(' ')[0]!.toLowerCase()}@fernhill.example`, name, role });
       tokens[role] = await createToken(ctx, user.id, 'test');
       if (role !== 'owner') ids[role] = user.id;
     }
-    const mailbox = await upsertMailbox(ctx, { name: 'Fernhill', email: US, imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' }, smtp: { host: 'h', port: 1, secure: false, user: '', password: '' }, source: 'ui' });
+    const mailbox = await upsertMailbox(ctx, {
+      name: 'Fernhill',
+      email: US,
+      imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
+      smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
+      source: 'ui',
+    });
     await ctx.db.updateTable('mailboxes').set({ initial_sync_done: true }).where('id', '=', mailbox.id).execute();
     const ingest = (m: Parameters<typeof compose>[0]) => ingestMessage(ctx, { source: compose(m), origin: 'imap', mailboxId: mailbox.id, historical: false });
-    conversationId = (await ingest({ id: 'q1@bakery.example', from: 'Maria Lopez <maria@bakery.example>', subject: 'Induction?', date: 'Thu, 19 Nov 2026 10:00:00 +0100', body: 'Does the pan work on induction?' })).conversationId;
-    await ingest({ id: 'q2@bakery.example', from: 'Maria Lopez <maria@bakery.example>', subject: 'Re: Induction?', date: 'Thu, 19 Nov 2026 11:00:00 +0100', body: 'Also: do you sell gift cards?', inReplyTo: 'q1@bakery.example', references: ['q1@bakery.example'] });
-    secondConversationId = (await ingest({ id: 'g1@gmail.com', from: 'Maria <maria.lopez@gmail.com>', subject: 'Wholesale', date: 'Thu, 19 Nov 2026 12:00:00 +0100', body: 'Could we order 20 pans?' })).conversationId;
+    conversationId = (
+      await ingest({
+        id: 'q1@bakery.example',
+        from: 'Maria Lopez <maria@bakery.example>',
+        subject: 'Induction?',
+        date: 'Thu, 19 Nov 2026 10:00:00 +0100',
+        body: 'Does the pan work on induction?',
+      })
+    ).conversationId;
+    await ingest({
+      id: 'q2@bakery.example',
+      from: 'Maria Lopez <maria@bakery.example>',
+      subject: 'Re: Induction?',
+      date: 'Thu, 19 Nov 2026 11:00:00 +0100',
+      body: 'Also: do you sell gift cards?',
+      inReplyTo: 'q1@bakery.example',
+      references: ['q1@bakery.example'],
+    });
+    secondConversationId = (
+      await ingest({ id: 'g1@gmail.com', from: 'Maria <maria.lopez@gmail.com>', subject: 'Wholesale', date: 'Thu, 19 Nov 2026 12:00:00 +0100', body: 'Could we order 20 pans?' })
+    ).conversationId;
     served = await serveApp(ctx);
   });
 
@@ -108,7 +136,12 @@ describe('conversation, customer and search API', () => {
     const home = other.customer.id;
 
     expect((await call('GET', '/api/customers/999999')).status).toBe(404);
-    const edited = await call('PATCH', `/api/customers/${work}`, { notes: 'Runs a bakery; prefers the phone.', tags: ['wholesale'], personUserId: ids.approver, doNotFollowUp: false });
+    const edited = await call('PATCH', `/api/customers/${work}`, {
+      notes: 'Runs a bakery; prefers the phone.',
+      tags: ['wholesale'],
+      personUserId: ids.approver,
+      doNotFollowUp: false,
+    });
     expect(edited.status).toBe(200);
     expect(edited.body).toMatchObject({ notes: 'Runs a bakery; prefers the phone.', tags: ['wholesale'], person: { id: ids.approver } });
     expect((await call('PATCH', `/api/customers/${work}`, { tags: 'vip' })).body.error.details.field).toBe('tags');
@@ -134,7 +167,13 @@ describe('conversation, customer and search API', () => {
     expect(found.body.customers[0]).toMatchObject({ addresses: ['maria@bakery.example'] });
     const words = await call('GET', '/api/search?q=gift%20cards');
     expect(words.body.messages.map((m: any) => m.conversationId)).toEqual([conversationId]);
-    expect(words.body.messages[0]).toMatchObject({ snippet: 'Also: do you sell gift cards?', highlights: [[18, 22], [23, 28]] });
+    expect(words.body.messages[0]).toMatchObject({
+      snippet: 'Also: do you sell gift cards?',
+      highlights: [
+        [18, 22],
+        [23, 28],
+      ],
+    });
     expect((await call('GET', '/api/search')).body.error.details.field).toBe('q');
     expect((await call('GET', '/api/search?q=pan&limit=0')).body.error.details.field).toBe('limit');
     expect((await call('GET', '/api/search?q=pan', undefined, null)).status).toBe(401);

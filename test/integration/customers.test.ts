@@ -10,8 +10,8 @@ import { prepareReplyDraft } from '../../core/drafts/drafter.ts';
 import { ingestMessage } from '../../core/mail/ingest.ts';
 import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { createUser } from '../../core/users/users.ts';
-import { compose, type Composed } from '../support/compose.ts';
-import { testContext, type TestCtx } from '../support/context.ts';
+import { type Composed, compose } from '../support/compose.ts';
+import { type TestCtx, testContext } from '../support/context.ts';
 
 const US = 'support@fernhill.example';
 const WORK = 'Maria Lopez <maria@bakery.example>';
@@ -24,18 +24,51 @@ describe('customers', () => {
   let sam: User;
   let mailboxId: number;
   const ingest = (m: Composed, sentByUserId?: number) => ingestMessage(ctx, { source: compose(m), origin: 'imap', mailboxId, historical: false, sentByUserId });
-  const customerOf = async (address: string) => (await ctx.db.selectFrom('customer_addresses').select('customer_id').where('address', '=', address).executeTakeFirstOrThrow()).customer_id;
+  const customerOf = async (address: string) =>
+    (await ctx.db.selectFrom('customer_addresses').select('customer_id').where('address', '=', address).executeTakeFirstOrThrow()).customer_id;
 
   beforeEach(async () => {
     ctx = await testContext({ clock: new ManualClock('2026-11-20T12:00:00Z') });
     dana = await createUser(ctx, { email: 'dana@fernhill.example', name: 'Dana Okafor', role: 'approver' });
     sam = await createUser(ctx, { email: 'sam@fernhill.example', name: 'Sam Reyes', role: 'agent' });
-    mailboxId = (await upsertMailbox(ctx, { name: 'Fernhill', email: US, imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' }, smtp: { host: 'h', port: 1, secure: false, user: '', password: '' }, source: 'ui' })).id;
+    mailboxId = (
+      await upsertMailbox(ctx, {
+        name: 'Fernhill',
+        email: US,
+        imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
+        smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
+        source: 'ui',
+      })
+    ).id;
     await ctx.db.updateTable('mailboxes').set({ initial_sync_done: true }).where('id', '=', mailboxId).execute();
 
-    await ingest({ id: 'w1@bakery.example', from: WORK, subject: 'Induction?', date: 'Mon, 02 Nov 2026 09:00:00 +0100', body: 'Does the 28 cm pan work on induction?\n\nMaria Lopez\nBakery Lopez, Calle Mayor 3' });
-    await ingest({ id: 'r1@fernhill.example', from: `Dana <${US}>`, to: WORK, subject: 'Re: Induction?', date: 'Mon, 02 Nov 2026 11:00:00 +0000', body: 'Yes, it does.', inReplyTo: 'w1@bakery.example', references: ['w1@bakery.example'] }, dana.id);
-    await ingest({ id: 'h1@gmail.com', from: HOME, subject: 'Wholesale order', date: 'Tue, 10 Nov 2026 20:00:00 +0100', body: 'Hi, it is Maria from the bakery again. Could we order 20 pans at a wholesale price?\n\nOn Mon, 2 Nov 2026 at 12:00, Dana <support@fernhill.example> wrote:\n> Yes, it does.\n\nSent from my iPhone' });
+    await ingest({
+      id: 'w1@bakery.example',
+      from: WORK,
+      subject: 'Induction?',
+      date: 'Mon, 02 Nov 2026 09:00:00 +0100',
+      body: 'Does the 28 cm pan work on induction?\n\nMaria Lopez\nBakery Lopez, Calle Mayor 3',
+    });
+    await ingest(
+      {
+        id: 'r1@fernhill.example',
+        from: `Dana <${US}>`,
+        to: WORK,
+        subject: 'Re: Induction?',
+        date: 'Mon, 02 Nov 2026 11:00:00 +0000',
+        body: 'Yes, it does.',
+        inReplyTo: 'w1@bakery.example',
+        references: ['w1@bakery.example'],
+      },
+      dana.id,
+    );
+    await ingest({
+      id: 'h1@gmail.com',
+      from: HOME,
+      subject: 'Wholesale order',
+      date: 'Tue, 10 Nov 2026 20:00:00 +0100',
+      body: 'Hi, it is Maria from the bakery again. Could we order 20 pans at a wholesale price?\n\nOn Mon, 2 Nov 2026 at 12:00, Dana <support@fernhill.example> wrote:\n> Yes, it does.\n\nSent from my iPhone',
+    });
   });
   afterEach(() => ctx.close());
 
@@ -91,7 +124,14 @@ describe('customers', () => {
     expect(await customerOf('maria.lopez@gmail.com')).toBe(restored);
     const [workCard, homeCard] = [await customerCard(ctx, work), await customerCard(ctx, restored)];
     expect(workCard).toMatchObject({ addresses: ['maria@bakery.example'], notes: 'Runs a bakery.', tags: [], person: null, conversationCount: 1 });
-    expect(homeCard).toMatchObject({ addresses: ['maria.lopez@gmail.com'], notes: 'Prefers the phone.', tags: ['wholesale'], person: { id: sam.id }, conversationCount: 1, history: [expect.objectContaining({ subject: 'Wholesale order' })] });
+    expect(homeCard).toMatchObject({
+      addresses: ['maria.lopez@gmail.com'],
+      notes: 'Prefers the phone.',
+      tags: ['wholesale'],
+      person: { id: sam.id },
+      conversationCount: 1,
+      history: [expect.objectContaining({ subject: 'Wholesale order' })],
+    });
     // Her home message in the work conversation is hers again; the conversation stays where it began.
     expect((await ctx.db.selectFrom('messages').select('customer_id').where('message_id', '=', 'h2@gmail.com').executeTakeFirstOrThrow()).customer_id).toBe(restored);
     expect(workCard.history.map((h) => h.subject)).toEqual(['Induction?']);
@@ -104,16 +144,36 @@ describe('customers', () => {
 
   it('splits an address that never was merged into a new customer of its own', async () => {
     const work = await customerOf('maria@bakery.example');
-    await ingest({ id: 'o1@bakery.example', from: 'Office <office@bakery.example>', subject: 'Invoice copy', date: 'Wed, 11 Nov 2026 08:00:00 +0100', body: 'Could you send the invoice again?' });
+    await ingest({
+      id: 'o1@bakery.example',
+      from: 'Office <office@bakery.example>',
+      subject: 'Invoice copy',
+      date: 'Wed, 11 Nov 2026 08:00:00 +0100',
+      body: 'Could you send the invoice again?',
+    });
     await mergeCustomers(ctx, work, await customerOf('office@bakery.example'), dana);
     await updateCustomerProfile(ctx, work, { personUserId: dana.id, doNotFollowUp: true }, dana);
     const split = await splitCustomer(ctx, work, ['maria@bakery.example'], dana);
-    expect(await customerCard(ctx, split)).toMatchObject({ name: 'Maria Lopez', addresses: ['maria@bakery.example'], notes: '', person: { id: dana.id }, doNotFollowUp: true, organization: { domain: 'bakery.example' }, conversationCount: 1 });
+    expect(await customerCard(ctx, split)).toMatchObject({
+      name: 'Maria Lopez',
+      addresses: ['maria@bakery.example'],
+      notes: '',
+      person: { id: dana.id },
+      doNotFollowUp: true,
+      organization: { domain: 'bakery.example' },
+      conversationCount: 1,
+    });
     expect((await customerCard(ctx, work)).history.map((h) => h.subject)).toEqual(['Invoice copy']);
   });
 
   it('lists everyone most recently in touch first, page by page, and narrows by tag and organization', async () => {
-    await ingest({ id: 'j1@berg-cafe.example', from: 'Jonas Berg <jonas@berg-cafe.example>', subject: 'Lids', date: 'Thu, 05 Nov 2026 10:00:00 +0100', body: 'Do you sell lids on their own?' });
+    await ingest({
+      id: 'j1@berg-cafe.example',
+      from: 'Jonas Berg <jonas@berg-cafe.example>',
+      subject: 'Lids',
+      date: 'Thu, 05 Nov 2026 10:00:00 +0100',
+      body: 'Do you sell lids on their own?',
+    });
     const home = await customerOf('maria.lopez@gmail.com');
     const work = await customerOf('maria@bakery.example');
     const jonas = await customerOf('jonas@berg-cafe.example');
@@ -122,7 +182,16 @@ describe('customers', () => {
     const all = await listCustomers(ctx);
     expect(all.next).toBeNull();
     expect(all.rows.map((r) => r.id)).toEqual([home, jonas, work]);
-    expect(all.rows[2]).toMatchObject({ name: 'Maria Lopez', email: 'maria@bakery.example', organization: { name: expect.stringMatching(/bakery/i) }, tags: ['wholesale'], person: 'Dana Okafor', conversationCount: 1, openCount: 1, lastContactAt: new Date('2026-11-02T11:00:00Z') });
+    expect(all.rows[2]).toMatchObject({
+      name: 'Maria Lopez',
+      email: 'maria@bakery.example',
+      organization: { name: expect.stringMatching(/bakery/i) },
+      tags: ['wholesale'],
+      person: 'Dana Okafor',
+      conversationCount: 1,
+      openCount: 1,
+      lastContactAt: new Date('2026-11-02T11:00:00Z'),
+    });
     // One at a time, every customer comes once.
     const seen: number[] = [];
     let after: string | undefined;

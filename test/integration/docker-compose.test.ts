@@ -50,8 +50,7 @@ function interpolate(value: string, dotEnv: Env): string {
   });
 }
 
-const interpolated = (name: string, dotEnv: Env): Env =>
-  Object.fromEntries(Object.entries(environment(name)).map(([k, v]) => [k, interpolate(v, dotEnv)]));
+const interpolated = (name: string, dotEnv: Env): Env => Object.fromEntries(Object.entries(environment(name)).map(([k, v]) => [k, interpolate(v, dotEnv)]));
 
 /** The Dockerfile's instructions, one per line (ours has no continuations). */
 const dockerfile = read('Dockerfile')
@@ -62,9 +61,7 @@ const dockerfile = read('Dockerfile')
     return { instruction: instruction!.toUpperCase(), args: rest.join(' ') };
   });
 const instructions = (name: string) => dockerfile.filter((d) => d.instruction === name).map((d) => d.args);
-const imageEnv: Env = Object.fromEntries(
-  instructions('ENV').flatMap((args) => args.split(/\s+/).map((pair) => [pair.split('=')[0]!, pair.slice(pair.indexOf('=') + 1)])),
-);
+const imageEnv: Env = Object.fromEntries(instructions('ENV').flatMap((args) => args.split(/\s+/).map((pair) => [pair.split('=')[0]!, pair.slice(pair.indexOf('=') + 1)])));
 
 const SECRET = 'a'.repeat(64);
 const userDotEnv: Env = { LONGHAND_SECRET: SECRET };
@@ -75,8 +72,8 @@ describe('docker-compose.yml', () => {
     for (const [name, service] of Object.entries(services)) {
       expect(service.image ?? service.build, `service ${name}: image or build`).toBeTruthy();
       if (service.build) {
-        const context = typeof service.build === 'string' ? service.build : service.build.context ?? '.';
-        const file = typeof service.build === 'string' ? 'Dockerfile' : service.build.dockerfile ?? 'Dockerfile';
+        const context = typeof service.build === 'string' ? service.build : (service.build.context ?? '.');
+        const file = typeof service.build === 'string' ? 'Dockerfile' : (service.build.dockerfile ?? 'Dockerfile');
         expect(fs.existsSync(new URL(`${context}/${file}`, root)), `service ${name}: build ${context}/${file} exists`).toBe(true);
       }
     }
@@ -87,7 +84,7 @@ describe('docker-compose.yml', () => {
       const service = services[name];
       expect(service, `service ${name} exists`).toBeDefined();
       expect(service!.build, `service ${name}: build (the Longhand image)`).toBeTruthy();
-      const command = typeof service!.command === 'string' ? service!.command.split(/\s+/) : service!.command ?? [];
+      const command = typeof service!.command === 'string' ? service!.command.split(/\s+/) : (service!.command ?? []);
       expect(cliCommands, `service ${name}: command ${JSON.stringify(service!.command)} is a longhand subcommand`).toContain(command[0]);
     }
     expect(services.migrate!.command, 'service migrate: command').toEqual(['migrate']);
@@ -141,7 +138,7 @@ describe('docker-compose.yml', () => {
     for (const [name, service] of Object.entries(services)) {
       const deps: Record<string, { condition?: string }> = Array.isArray(service.depends_on)
         ? Object.fromEntries(service.depends_on.map((d) => [d, {}]))
-        : service.depends_on ?? {};
+        : (service.depends_on ?? {});
       for (const [dep, { condition = 'service_started' }] of Object.entries(deps)) {
         expect(Object.keys(services), `service ${name}: depends_on ${dep} is a service`).toContain(dep);
         expect(conditions, `service ${name}: depends_on ${dep} condition`).toContain(condition);
@@ -153,7 +150,7 @@ describe('docker-compose.yml', () => {
   it('declares the named volumes its services use', () => {
     for (const [name, service] of Object.entries(services)) {
       for (const volume of service.volumes ?? []) {
-        const source = typeof volume === 'string' ? volume.split(':')[0]! : volume.type === 'volume' ? volume.source ?? '' : '';
+        const source = typeof volume === 'string' ? volume.split(':')[0]! : volume.type === 'volume' ? (volume.source ?? '') : '';
         const named = source !== '' && !/^[./~$]/.test(source) && (typeof volume !== 'string' || volume.includes(':'));
         if (named) expect(Object.keys(compose.volumes ?? {}), `service ${name}: volume ${source} is declared under volumes`).toContain(source);
       }
@@ -173,7 +170,7 @@ describe('docker-compose.yml', () => {
     expect(services.worker!.ports, 'service worker: ports').toBeUndefined();
   });
 
-  it('has every service, variable and file the README\'s Docker compose section names', () => {
+  it("has every service, variable and file the README's Docker compose section names", () => {
     const readme = read('README.md');
     const section = readme.slice(readme.indexOf('## Docker compose'), readme.indexOf('\n## ', readme.indexOf('## Docker compose') + 1));
     expect(section, 'README: a "Docker compose" section').toMatch(/^## Docker compose/);
@@ -200,13 +197,18 @@ describe('Dockerfile', () => {
 
   it('copies files that exist', () => {
     for (const args of instructions('COPY')) {
-      const sources = args.split(/\s+/).filter((a) => !a.startsWith('--')).slice(0, -1);
+      const sources = args
+        .split(/\s+/)
+        .filter((a) => !a.startsWith('--'))
+        .slice(0, -1);
       for (const source of sources) expect(fs.existsSync(new URL(source, root)), `Dockerfile: COPY ${source} exists`).toBe(true);
     }
   });
 
   it('keeps node_modules and the data folder out of the image (.dockerignore)', () => {
-    const ignored = read('.dockerignore').split('\n').map((l) => l.trim().replace(/^\/|\/$/g, ''));
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim().replace(/^\/|\/$/g, ''));
     for (const entry of ['node_modules', 'data']) expect(ignored, `.dockerignore: ${entry}`).toContain(entry);
   });
 });

@@ -9,16 +9,16 @@ import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { buildReply } from '../../core/outbox/reply-message.ts';
 import { updateTeamSettings } from '../../core/settings/team-settings.ts';
 import { createUser } from '../../core/users/users.ts';
-import { testContext, type TestCtx } from '../support/context.ts';
+import { type TestCtx, testContext } from '../support/context.ts';
 import { deliver, US } from '../support/followups.ts';
 
 const PAT = 'Pat Doe <pat@doe.example>';
 const COMPLAINT = [
   'Hi team,',
   '',
-  'I ordered the 28 cm pan in November. It arrived with a crack in the handle and I am really disappointed. '
-    + 'I followed the care card to the letter and never put it in the dishwasher, so this is not what I paid for. '
-    + 'Our dinner party is on Saturday and I was hoping to use it.',
+  'I ordered the 28 cm pan in November. It arrived with a crack in the handle and I am really disappointed. ' +
+    'I followed the care card to the letter and never put it in the dishwasher, so this is not what I paid for. ' +
+    'Our dinner party is on Saturday and I was hoping to use it.',
   '',
   'I would like a replacement before the weekend, or my money back.',
   '',
@@ -27,7 +27,11 @@ const COMPLAINT = [
 ].join('\n');
 
 /** Their sentences, as a reader would count them: greeting and sign-off lines are not sentences. */
-const sentences = (text: string) => text.split(/(?<=[.!?])\s+|\n+/).map((s) => s.trim()).filter((s) => s.split(' ').length >= 4);
+const sentences = (text: string) =>
+  text
+    .split(/(?<=[.!?])\s+|\n+/)
+    .map((s) => s.trim())
+    .filter((s) => s.split(' ').length >= 4);
 const times = (haystack: string, needle: string) => haystack.split(needle).length - 1;
 
 /** What a reply states about the customer, for real conversations through the ingest path. */
@@ -45,7 +49,16 @@ describe('the facts a drafted reply states', () => {
   };
   const weAnswer = (to: string, subject: string, at: string, inReplyTo: string) => {
     clock.set(at);
-    return deliver(ctx, mailboxId, { id: `out${++seq}@fernhill.example`, from: `Dana Okafor <${US}>`, to, subject: `Re: ${subject}`, at, offset: 0, body: 'Hi,\n\nThe L lid fits it.\n\nDana', inReplyTo });
+    return deliver(ctx, mailboxId, {
+      id: `out${++seq}@fernhill.example`,
+      from: `Dana Okafor <${US}>`,
+      to,
+      subject: `Re: ${subject}`,
+      at,
+      offset: 0,
+      body: 'Hi,\n\nThe L lid fits it.\n\nDana',
+      inReplyTo,
+    });
   };
   const draftOf = async (conversationId: number) => {
     const outcome = await prepareReplyDraft(ctx, conversationId);
@@ -56,7 +69,15 @@ describe('the facts a drafted reply states', () => {
   beforeAll(async () => {
     clock = new ManualClock('2026-01-01T08:00:00Z');
     ctx = await testContext({ clock });
-    mailboxId = (await upsertMailbox(ctx, { name: 'Fernhill', email: US, imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' }, smtp: { host: 'h', port: 1, secure: false, user: '', password: '' }, source: 'ui' })).id;
+    mailboxId = (
+      await upsertMailbox(ctx, {
+        name: 'Fernhill',
+        email: US,
+        imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
+        smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
+        source: 'ui',
+      })
+    ).id;
     dana = await createUser(ctx, { email: 'dana@fernhill.example', name: 'Dana Okafor', role: 'owner', password: null });
     // Pat first wrote a week before the complaint; Ruth two years before her question.
     const lid = await customerWrites(PAT, 'Lid size', '2026-11-26T09:00:00Z', 'Hello, which lid fits the 28 cm pan?');
@@ -81,8 +102,22 @@ describe('the facts a drafted reply states', () => {
       .replace('[[what you are doing about it, and by when]]', 'A new pan goes out by express today and reaches you on Friday, before your dinner party.');
     const message = await ctx.db.selectFrom('messages').selectAll().where('id', '=', draft.answers_message_id!).executeTakeFirstOrThrow();
     const raw = await buildReply({
-      messageId: 'reply1@fernhill.example', date: clock.now(), from: { name: 'Dana at Fernhill', address: US }, to: draft.to, cc: draft.cc, subject: draft.subject, body, signature: 'Dana',
-      answering: { messageId: message.message_id, references: message.references, date: message.date, fromName: message.from_name, fromAddress: message.from_address, text: message.new_text },
+      messageId: 'reply1@fernhill.example',
+      date: clock.now(),
+      from: { name: 'Dana at Fernhill', address: US },
+      to: draft.to,
+      cc: draft.cc,
+      subject: draft.subject,
+      body,
+      signature: 'Dana',
+      answering: {
+        messageId: message.message_id,
+        references: message.references,
+        date: message.date,
+        fromName: message.from_name,
+        fromAddress: message.from_address,
+        text: message.new_text,
+      },
     });
     const sent = (await parseMessage(raw)).text.replace(/^> ?/gm, '').replace(/\s+/g, ' ');
     for (const sentence of sentences(COMPLAINT)) expect(times(sent, sentence), sentence).toBe(1);
@@ -100,7 +135,12 @@ describe('the facts a drafted reply states', () => {
   });
 
   it('names the month they asked in a close-the-loop note, not the month it shipped', async () => {
-    const asked = await customerWrites('Jonas Berg <jonas@berg.example>', 'Orders', '2026-10-14T09:00:00Z', 'Hi there,\n\nAny chance of exporting my order history as CSV? Our accountant keeps asking.\n\nJonas');
+    const asked = await customerWrites(
+      'Jonas Berg <jonas@berg.example>',
+      'Orders',
+      '2026-10-14T09:00:00Z',
+      'Hi there,\n\nAny chance of exporting my order history as CSV? Our accountant keeps asking.\n\nJonas',
+    );
     await weAnswer('Jonas Berg <jonas@berg.example>', 'Orders', '2026-10-14T12:00:00Z', asked.id);
     clock.set('2026-12-01T09:00:00Z');
     const request = await tagRequest(ctx, asked.conversationId, 'wants: CSV export', null, dana);

@@ -15,7 +15,9 @@ describe('the check-in scaffold on a real conversation', () => {
   beforeAll(async () => {
     const box = testMailbox('checkin');
     const asked = new Date(answeredAt.getTime() - 3 * 3_600_000).toISOString();
-    await box.append(`From: Pat Doe <pat@doe.example>\r\nTo: ${US}\r\nSubject: Cracked lid\r\nDate: ${dateHeader(asked, 60)}\r\nMessage-ID: <lid-q@doe.example>\r\n\r\nHi Dana,\r\n\r\nThe glass lid of my stock pot arrived cracked. It was a birthday present to myself! Can you send a new one?\r\n\r\nThanks, Pat\r\n`);
+    await box.append(
+      `From: Pat Doe <pat@doe.example>\r\nTo: ${US}\r\nSubject: Cracked lid\r\nDate: ${dateHeader(asked, 60)}\r\nMessage-ID: <lid-q@doe.example>\r\n\r\nHi Dana,\r\n\r\nThe glass lid of my stock pot arrived cracked. It was a birthday present to myself! Can you send a new one?\r\n\r\nThanks, Pat\r\n`,
+    );
     await box.append(
       `From: Dana Okafor <${US}>\r\nTo: Pat Doe <pat@doe.example>\r\nSubject: Re: Cracked lid\r\nDate: ${dateHeader(answeredAt.toISOString(), 0)}\r\nMessage-ID: <lid-a@fernhill.example>\r\nIn-Reply-To: <lid-q@doe.example>\r\nReferences: <lid-q@doe.example>\r\n\r\n` +
         'Hi Pat,\r\n\r\nHappy belated birthday!\r\n\r\nI am so sorry about that. A new glass lid went out today and should be with you on Friday.\r\n\r\nDana\r\n',

@@ -8,7 +8,7 @@ import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { createToken } from '../../core/users/tokens.ts';
 import { createUser } from '../../core/users/users.ts';
 import { createApp } from '../../server/app.ts';
-import { testContext, type TestCtx } from '../support/context.ts';
+import { type TestCtx, testContext } from '../support/context.ts';
 import { deliver, US } from '../support/followups.ts';
 
 /** Going quiet, Waiting on us, and the follow-up API and pages, on one shop's mail. */
@@ -24,7 +24,12 @@ describe('follow-up lists, API and pages', () => {
   let seq = 0;
 
   const call = async (role: keyof typeof tokens, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${url}${path}`, { method, redirect: 'manual', headers: { authorization: `Bearer ${tokens[role]}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${url}${path}`, {
+      method,
+      redirect: 'manual',
+      headers: { authorization: `Bearer ${tokens[role]}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     return { status: res.status, body: (res.headers.get('content-type')?.includes('json') && text ? JSON.parse(text) : text) as any, location: res.headers.get('location') };
   };
@@ -33,12 +38,21 @@ describe('follow-up lists, API and pages', () => {
     const id = `l${++seq}@test.example`;
     return { ...(await deliver(ctx, mailboxId, { id, from, to, subject, at, body, inReplyTo })), id };
   };
-  const customerOf = async (address: string) => (await ctx.db.selectFrom('customer_addresses').select('customer_id').where('address', '=', address).executeTakeFirstOrThrow()).customer_id;
+  const customerOf = async (address: string) =>
+    (await ctx.db.selectFrom('customer_addresses').select('customer_id').where('address', '=', address).executeTakeFirstOrThrow()).customer_id;
 
   beforeAll(async () => {
     clock = new ManualClock('2026-08-01T00:00:00Z');
     ctx = await testContext({ clock });
-    mailboxId = (await upsertMailbox(ctx, { name: 'Fernhill', email: US, imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' }, smtp: { host: 'h', port: 1, secure: false, user: '', password: '' }, source: 'ui' })).id;
+    mailboxId = (
+      await upsertMailbox(ctx, {
+        name: 'Fernhill',
+        email: US,
+        imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
+        smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
+        source: 'ui',
+      })
+    ).id;
     dana = await createUser(ctx, { email: 'dana@fernhill.example', name: 'Dana Okafor', role: 'owner', password: null });
     const sam = await createUser(ctx, { email: 'sam@fernhill.example', name: 'Sam Reyes', role: 'agent', password: null });
     tokens.owner = await createToken(ctx, dana.id, 'test');
@@ -62,8 +76,8 @@ describe('follow-up lists, API and pages', () => {
     const jonas = await write('Jonas Berg <jonas@berg-cafe.example>', US, 'Stock pot lid', '2026-11-10T08:00:00Z', 'Do you sell lids on their own?');
     await write('Jonas Berg <jonas@berg-cafe.example>', US, 'Re: Stock pot lid', '2026-11-11T08:00:00Z', 'Any news?', jonas.id);
     conversations['Stock pot lid'] = jonas.conversationId;
-    conversations['Engraving'] = (await write('Lena Brandt <lena@atelier.example>', US, 'Engraving', '2026-11-12T08:00:00Z', 'Can you engrave a name?')).conversationId;
-    conversations['Lids'] = (await write('Maria Lopez <maria@bakery.example>', US, 'Lids', '2026-11-15T08:00:00Z', 'Do the lids fit?')).conversationId;
+    conversations.Engraving = (await write('Lena Brandt <lena@atelier.example>', US, 'Engraving', '2026-11-12T08:00:00Z', 'Can you engrave a name?')).conversationId;
+    conversations.Lids = (await write('Maria Lopez <maria@bakery.example>', US, 'Lids', '2026-11-15T08:00:00Z', 'Do the lids fit?')).conversationId;
     clock.set('2026-11-20T12:00:00Z');
 
     const app = createApp(ctx, { sessionSecret: 'z'.repeat(64) });
@@ -103,11 +117,20 @@ describe('follow-up lists, API and pages', () => {
 
   it('drafts a keep-in-touch note from the Going quiet button, once', async () => {
     const ruth = await customerOf('ruth@cookschool.example');
-    const pressed = await fetch(`${url}/customers/${ruth}/keep-in-touch`, { method: 'POST', redirect: 'manual', headers: { authorization: `Bearer ${tokens.agent}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'back=%2Fgoing-quiet%3Ftag%3Dwholesale' });
+    const pressed = await fetch(`${url}/customers/${ruth}/keep-in-touch`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { authorization: `Bearer ${tokens.agent}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'back=%2Fgoing-quiet%3Ftag%3Dwholesale',
+    });
     expect([pressed.status, pressed.headers.get('location')]).toEqual([303, '/going-quiet?tag=wholesale']);
     const drafts = (await call('agent', 'GET', '/api/drafts?status=pending&kind=followup')).body;
     expect(drafts).toHaveLength(1);
-    expect(drafts[0]).toMatchObject({ kind: 'followup', conversationId: conversations['Knife roll'], followup: { rule: 'keep_in_touch', reason: expect.stringContaining('asked for from the Going quiet page') } });
+    expect(drafts[0]).toMatchObject({
+      kind: 'followup',
+      conversationId: conversations['Knife roll'],
+      followup: { rule: 'keep_in_touch', reason: expect.stringContaining('asked for from the Going quiet page') },
+    });
     expect(drafts[0].body).toMatch(/^Hi Ruth,/);
     const again = await call('agent', 'POST', `/api/customers/${ruth}/keep-in-touch`);
     expect(again.status).toBe(409);
@@ -134,7 +157,12 @@ describe('follow-up lists, API and pages', () => {
   });
 
   it('lets owners change the rules, naming a wrong field, and shows them to everyone', async () => {
-    expect((await call('agent', 'GET', '/api/followup-rules')).body).toMatchObject({ checkIn: { enabled: true, days: 14 }, keepInTouch: { days: 90 }, waitingOnThem: { days: 5 }, firstContact: { personUserId: null } });
+    expect((await call('agent', 'GET', '/api/followup-rules')).body).toMatchObject({
+      checkIn: { enabled: true, days: 14 },
+      keepInTouch: { days: 90 },
+      waitingOnThem: { days: 5 },
+      firstContact: { personUserId: null },
+    });
     expect((await call('agent', 'PUT', '/api/followup-rules', { checkIn: { days: 10 } })).status).toBe(403);
     const bad = await call('owner', 'PUT', '/api/followup-rules', { checkIn: { days: 0 } });
     expect([bad.status, bad.body.error.details.field]).toEqual([400, 'checkIn.days']);
@@ -147,27 +175,46 @@ describe('follow-up lists, API and pages', () => {
     expect(form).toContain('name="keepInTouchMinDaysSinceWeWrote" type="number" min="0" max="365" required value="14"');
     expect(form).toMatch(/name="_csrf" value="[^"]+"/);
     const posted = await fetch(`${url}/followups/rules`, {
-      method: 'POST', redirect: 'manual', headers: { authorization: `Bearer ${tokens.owner}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ back: '/followups/rules', morningHour: '8', checkInEnabled: 'on', checkInDays: '14', keepInTouchDays: '90', keepInTouchTags: '', keepInTouchMinConversations: '0', firstContactEnabled: 'on', firstContactPerson: '', waitingOnThemEnabled: 'on', waitingOnThemDays: '5', promisesEnabled: 'on', remindMeEnabled: 'on', closeTheLoopEnabled: 'on' }).toString(),
+      method: 'POST',
+      redirect: 'manual',
+      headers: { authorization: `Bearer ${tokens.owner}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        back: '/followups/rules',
+        morningHour: '8',
+        checkInEnabled: 'on',
+        checkInDays: '14',
+        keepInTouchDays: '90',
+        keepInTouchTags: '',
+        keepInTouchMinConversations: '0',
+        firstContactEnabled: 'on',
+        firstContactPerson: '',
+        waitingOnThemEnabled: 'on',
+        waitingOnThemDays: '5',
+        promisesEnabled: 'on',
+        remindMeEnabled: 'on',
+        closeTheLoopEnabled: 'on',
+      }).toString(),
     });
     expect(posted.status).toBe(303);
     expect((await call('agent', 'GET', '/api/followup-rules')).body).toMatchObject({ morningHour: 8, checkIn: { days: 14 }, keepInTouch: { enabled: false, onlyTags: [] } });
   });
 
   it('snoozes with a reminder, finds and corrects promises, and tags requests, by API', async () => {
-    const lids = conversations['Lids']!;
+    const lids = conversations.Lids!;
     expect((await call('agent', 'POST', `/api/conversations/${lids}/snooze`, { until: '2026-11-19T09:00:00Z' })).body.error.details.field).toBe('until');
     expect((await call('agent', 'POST', `/api/conversations/${lids}/snooze`, { until: 'soon' })).status).toBe(400);
     const snoozed = await call('agent', 'POST', `/api/conversations/${lids}/snooze`, { until: '2026-11-25T09:00:00+01:00', note: 'Check the lid sizes with the workshop' });
     expect(snoozed.status).toBe(201);
     expect(snoozed.body).toMatchObject({ snoozedUntil: '2026-11-25T08:00:00.000Z', note: 'Check the lid sizes with the workshop' });
-    expect((await call('agent', 'GET', `/api/followups?rule=remind_me&state=scheduled`)).body).toMatchObject([{ conversationId: lids, dueAt: '2026-11-25T08:00:00.000Z', note: 'Check the lid sizes with the workshop' }]);
+    expect((await call('agent', 'GET', `/api/followups?rule=remind_me&state=scheduled`)).body).toMatchObject([
+      { conversationId: lids, dueAt: '2026-11-25T08:00:00.000Z', note: 'Check the lid sizes with the workshop' },
+    ]);
     const page = (await call('agent', 'GET', `/conversations/${lids}`)).body as string;
     expect(page).toContain('Snoozed until <time datetime="2026-11-25T08:00:00.000Z">2026-11-25 08:00 UTC</time>: Check the lid sizes with the workshop');
     expect((await call('agent', 'DELETE', `/api/conversations/${lids}/snooze`)).status).toBe(204);
     expect((await call('agent', 'GET', `/api/followups?rule=remind_me`)).body).toMatchObject([{ state: 'cancelled' }]);
 
-    const engraving = conversations['Engraving']!;
+    const engraving = conversations.Engraving!;
     await write(`Dana Okafor <${US}>`, 'Lena Brandt <lena@atelier.example>', 'Re: Engraving', '2026-11-20T12:00:00Z', "Hi Lena,\n\nYes! I'll send you a proof by Monday.\n\nDana");
     const [promise] = (await call('agent', 'GET', `/api/conversations/${engraving}/promises`)).body;
     expect(promise).toMatchObject({ sentence: "I'll send you a proof by Monday.", whenText: 'by Monday', state: 'open', reminder: { state: 'scheduled' } });
@@ -185,13 +232,29 @@ describe('follow-up lists, API and pages', () => {
     const shipped = await call('agent', 'POST', `/api/requests/${tagged.body.id}/ship`);
     expect(shipped.body).toMatchObject({ request: { state: 'shipped' }, drafted: [{ customerId: await customerOf('lena@atelier.example') }] });
     expect((await call('agent', 'POST', `/api/requests/${tagged.body.id}/ship`)).body.error.code).toBe('request_shipped');
-    expect((await ctx.db.selectFrom('audit_log').select('action').where('action', 'in', ['conversation.snoozed', 'conversation.unsnoozed', 'promise.corrected', 'promise.dismissed', 'request.tagged', 'request.shipped', 'followups.rules_changed']).execute()).length).toBeGreaterThanOrEqual(7);
+    expect(
+      (
+        await ctx.db
+          .selectFrom('audit_log')
+          .select('action')
+          .where('action', 'in', [
+            'conversation.snoozed',
+            'conversation.unsnoozed',
+            'promise.corrected',
+            'promise.dismissed',
+            'request.tagged',
+            'request.shipped',
+            'followups.rules_changed',
+          ])
+          .execute()
+      ).length,
+    ).toBeGreaterThanOrEqual(7);
   });
 
   it('lists follow-up drafts with their rule in the drafts API after an evaluation', async () => {
     // We answered Ben on 2 November and he has not written since: his check-in is due.
     const report = await evaluateFollowups(ctx, new Date('2026-11-21T09:00:00Z'));
-    expect(report.outcomes.filter((o) => o.result === 'drafted').map((o) => [o.rule, o.conversationId])).toEqual([['check_in', conversations['Santoku']]]);
+    expect(report.outcomes.filter((o) => o.result === 'drafted').map((o) => [o.rule, o.conversationId])).toEqual([['check_in', conversations.Santoku]]);
     const pending = (await call('agent', 'GET', '/api/drafts?status=pending&kind=followup')).body;
     expect(pending.map((d: any) => d.followup.rule).sort()).toEqual(['check_in', 'close_the_loop', 'keep_in_touch']);
   });
@@ -216,8 +279,12 @@ describe('follow-up lists, API and pages', () => {
     expect(row(kenji)).toContain('We wrote 1 day ago');
 
     for (const id of [olga, kenji]) expect((await call('agent', 'POST', `/api/customers/${id}/keep-in-touch`)).status).toBe(409);
-    expect((await call('agent', 'POST', `/api/customers/${olga}/keep-in-touch`)).body.error.message).toBe('No keep-in-touch note now: "Whetstone grit" is waiting for our answer: answer it first.');
-    expect((await call('agent', 'POST', `/api/customers/${kenji}/keep-in-touch`)).body.error.message).toBe('No keep-in-touch note now: we wrote to them on 2026-11-19, less than 14 days ago.');
+    expect((await call('agent', 'POST', `/api/customers/${olga}/keep-in-touch`)).body.error.message).toBe(
+      'No keep-in-touch note now: "Whetstone grit" is waiting for our answer: answer it first.',
+    );
+    expect((await call('agent', 'POST', `/api/customers/${kenji}/keep-in-touch`)).body.error.message).toBe(
+      'No keep-in-touch note now: we wrote to them on 2026-11-19, less than 14 days ago.',
+    );
 
     // The window is the team's: with none, Kenji can have one (Olga still cannot).
     expect((await call('owner', 'PUT', '/api/followup-rules', { keepInTouch: { minDaysSinceWeWrote: 0 } })).body.keepInTouch).toMatchObject({ minDaysSinceWeWrote: 0 });

@@ -12,7 +12,7 @@ import { updateFollowupRules } from '../../core/followups/rule-settings.ts';
 import { noJobs } from '../../core/jobs.ts';
 import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { createUser } from '../../core/users/users.ts';
-import { testContext, type TestCtx } from '../support/context.ts';
+import { type TestCtx, testContext } from '../support/context.ts';
 import { deliver, US } from '../support/followups.ts';
 
 interface Person {
@@ -59,13 +59,22 @@ describe('follow-up rules', () => {
     return evaluateFollowups(ctx, new Date(iso));
   };
   const followupDrafts = () => ctx.db.selectFrom('drafts').selectAll().where('kind', '=', 'followup').orderBy('id').execute();
-  const customerOf = async (address: string) => (await ctx.db.selectFrom('customer_addresses').select('customer_id').where('address', '=', address).executeTakeFirstOrThrow()).customer_id;
+  const customerOf = async (address: string) =>
+    (await ctx.db.selectFrom('customer_addresses').select('customer_id').where('address', '=', address).executeTakeFirstOrThrow()).customer_id;
 
   beforeEach(async () => {
     clock = new ManualClock('2026-07-01T08:00:00Z');
     due = [];
     ctx = await testContext({ clock, jobs: { ...noJobs, followupDue: async (id, when) => void due.push({ id, at: when.toISOString() }) } });
-    mailboxId = (await upsertMailbox(ctx, { name: 'Fernhill', email: US, imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' }, smtp: { host: 'h', port: 1, secure: false, user: '', password: '' }, source: 'ui' })).id;
+    mailboxId = (
+      await upsertMailbox(ctx, {
+        name: 'Fernhill',
+        email: US,
+        imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
+        smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
+        source: 'ui',
+      })
+    ).id;
     dana = await createUser(ctx, { email: 'dana@fernhill.example', name: 'Dana Okafor', role: 'owner', password: null });
     sam = await createUser(ctx, { email: 'sam@fernhill.example', name: 'Sam Reyes', role: 'agent', password: null });
   });
@@ -73,15 +82,31 @@ describe('follow-up rules', () => {
 
   it('checks in once, at their morning fourteen days after our answer, with the subject and the gist of what we said', async () => {
     const maria = person('Maria Lopez', 'maria', 60);
-    const conversationId = await answered(maria, 'CSV export', '2026-11-02T09:00:00Z', '2026-11-02T12:00:00Z', 'Hi Maria,\n\nGo to Settings, then Export, and pick CSV: the file arrives by email within a minute.\n\nDana');
+    const conversationId = await answered(
+      maria,
+      'CSV export',
+      '2026-11-02T09:00:00Z',
+      '2026-11-02T12:00:00Z',
+      'Hi Maria,\n\nGo to Settings, then Export, and pick CSV: the file arrives by email within a minute.\n\nDana',
+    );
     // Fourteen days on is 16 November, 13:00 her time: the check-in is for her next morning, 9:00 at UTC+01:00.
     expect((await run('2026-11-17T07:59:00Z')).outcomes).toEqual([]);
     expect(await followupDrafts()).toEqual([]);
     expect((await run('2026-11-17T08:00:00Z')).outcomes).toMatchObject([{ rule: 'check_in', result: 'drafted', conversationId }]);
     const [draft] = await followupDrafts();
-    expect(draft).toMatchObject({ status: 'pending', kind: 'followup', followup_rule: 'check_in', subject: 'Re: CSV export', to: [{ address: 'maria@maria.example', name: 'Maria Lopez' }] });
-    expect(draft!.followup_reason).toMatch(/We answered "CSV export" on 2026-11-02 and Maria Lopez has not written since \(14 days\); suggested for Tue 17 Nov 2026, 09:00 their time \(UTC\+01:00\)/);
-    expect(draft!.body).toMatch(/^Hi Maria,\n\nI wanted to check in about "CSV export"\. \[\[ask how it went with what we said: "Go to Settings, then Export, and pick CSV: the file arrives by email within a minute\."\]\]/);
+    expect(draft).toMatchObject({
+      status: 'pending',
+      kind: 'followup',
+      followup_rule: 'check_in',
+      subject: 'Re: CSV export',
+      to: [{ address: 'maria@maria.example', name: 'Maria Lopez' }],
+    });
+    expect(draft!.followup_reason).toMatch(
+      /We answered "CSV export" on 2026-11-02 and Maria Lopez has not written since \(14 days\); suggested for Tue 17 Nov 2026, 09:00 their time \(UTC\+01:00\)/,
+    );
+    expect(draft!.body).toMatch(
+      /^Hi Maria,\n\nI wanted to check in about "CSV export"\. \[\[ask how it went with what we said: "Go to Settings, then Export, and pick CSV: the file arrives by email within a minute\."\]\]/,
+    );
 
     // Never twice: not while it waits, not after a person discarded it.
     await run('2026-11-18T08:00:00Z');
@@ -89,12 +114,20 @@ describe('follow-up rules', () => {
     await run('2026-11-19T08:00:00Z');
     expect(await followupDrafts()).toHaveLength(1);
     const rows = await ctx.db.selectFrom('followups').selectAll().execute();
-    expect(rows).toMatchObject([{ rule: 'check_in', state: 'drafted', draft_id: draft!.id, key: `check_in:conversation:${conversationId}:${new Date('2026-11-02T09:00:00Z').getTime()}` }]);
+    expect(rows).toMatchObject([
+      { rule: 'check_in', state: 'drafted', draft_id: draft!.id, key: `check_in:conversation:${conversationId}:${new Date('2026-11-02T09:00:00Z').getTime()}` },
+    ]);
   });
 
   it('nudges once when we asked a question and heard nothing for five days, in their morning (New York)', async () => {
     const ben = person('Ben Oduya', 'ben', -300);
-    const conversationId = await answered(ben, 'Left-handed santoku', '2026-11-02T14:00:00Z', '2026-11-02T16:00:00Z', 'Hi Ben,\n\nWe do make it for left-handers! Which length would you like, 16 or 18 cm?\n\nSam');
+    const conversationId = await answered(
+      ben,
+      'Left-handed santoku',
+      '2026-11-02T14:00:00Z',
+      '2026-11-02T16:00:00Z',
+      'Hi Ben,\n\nWe do make it for left-handers! Which length would you like, 16 or 18 cm?\n\nSam',
+    );
     // 7 November 16:00 UTC is 11:00 in New York: the nudge is for 8 November, 9:00 there.
     expect((await run('2026-11-08T13:59:00Z')).outcomes).toEqual([]);
     expect((await run('2026-11-08T14:00:00Z')).outcomes).toMatchObject([{ rule: 'waiting_on_them', result: 'drafted', conversationId }]);
@@ -111,7 +144,13 @@ describe('follow-up rules', () => {
 
   it('nudges, not checks in, when our answer asked for something without a question mark', async () => {
     const pat = person('Pat Doe', 'pat', 0);
-    const conversationId = await answered(pat, 'Wrong lid', '2026-11-02T09:00:00Z', '2026-11-02T10:00:00Z', 'Hi Pat,\n\nSorry the lid does not fit. Let me know which size you ordered, and I will send the right one.\n\nDana');
+    const conversationId = await answered(
+      pat,
+      'Wrong lid',
+      '2026-11-02T09:00:00Z',
+      '2026-11-02T10:00:00Z',
+      'Hi Pat,\n\nSorry the lid does not fit. Let me know which size you ordered, and I will send the right one.\n\nDana',
+    );
     expect((await run('2026-11-08T09:00:00Z')).outcomes).toMatchObject([{ rule: 'waiting_on_them', result: 'drafted', conversationId }]);
     const [nudge] = await followupDrafts();
     expect(nudge!.body).toContain('[[ask again, kindly: "Let me know which size you ordered, and I will send the right one."]]');
@@ -129,18 +168,24 @@ describe('follow-up rules', () => {
     await updateCustomerProfile(ctx, await customerOf(ruth.address), { tags: ['Wholesale'] }, dana);
     expect((await run('2026-11-01T10:00:00Z')).outcomes).toMatchObject([{ rule: 'keep_in_touch', result: 'drafted', conversationId }]);
     const [note] = await followupDrafts();
-    expect(note!.body).toMatch(/^Hi Ruth,\n\nIt's been a few months since we last wrote\. \[\[a genuine reason you thought of them \(last time they wrote about "Knife roll"\)\]\]/);
+    expect(note!.body).toMatch(
+      /^Hi Ruth,\n\nIt's been a few months since we last wrote\. \[\[a genuine reason you thought of them \(last time they wrote about "Knife roll"\)\]\]/,
+    );
     expect(note!.followup_reason).toContain('No mail either way with Ruth Calloway since 2026-08-02 (91 days)');
     await run('2026-11-02T10:00:00Z');
     await run('2026-11-05T10:00:00Z');
     expect(await followupDrafts()).toHaveLength(1);
   });
 
-  it('drafts a new customer\'s first reply as a welcome for the founder or the chosen person; later mail gets a plain reply', async () => {
+  it("drafts a new customer's first reply as a welcome for the founder or the chosen person; later mail gets a plain reply", async () => {
     const amara = person('Amara Okoye', 'amara');
     const first = await customerWrites(amara, 'Do you ship to Lagos?', '2026-11-02T09:00:00Z', 'Hello! Do you ship your pans to Lagos?');
     const welcome = await prepareReplyDraft(ctx, first.conversationId);
-    const draft = await ctx.db.selectFrom('drafts').selectAll().where('id', '=', welcome.drafted ? welcome.draftId : -1).executeTakeFirstOrThrow();
+    const draft = await ctx.db
+      .selectFrom('drafts')
+      .selectAll()
+      .where('id', '=', welcome.drafted ? welcome.draftId : -1)
+      .executeTakeFirstOrThrow();
     expect(draft).toMatchObject({ kind: 'reply', followup_rule: 'first_contact', template_name: 'replies/first-contact', author_id: dana.id });
     expect(draft.followup_reason).toBe('The first message ever from Amara Okoye: a personal welcome, drafted for Dana Okafor, not a receipt.');
     expect(draft.body).toMatch(/^Hi Amara,\n\n\[\[a personal welcome/);
@@ -148,19 +193,42 @@ describe('follow-up rules', () => {
     await weWrite(amara, 'Re: Do you ship to Lagos?', '2026-11-02T11:00:00Z', 'Hi Amara, yes we do.', first.id);
     const again = await customerWrites(amara, 'Lids', '2026-11-20T09:00:00Z', 'Do the lids fit the 28 cm pan?');
     const plain = await prepareReplyDraft(ctx, again.conversationId);
-    expect(await ctx.db.selectFrom('drafts').select(['followup_rule', 'template_name']).where('id', '=', plain.drafted ? plain.draftId : -1).executeTakeFirstOrThrow()).toEqual({ followup_rule: null, template_name: 'replies/returning-customer' });
+    expect(
+      await ctx.db
+        .selectFrom('drafts')
+        .select(['followup_rule', 'template_name'])
+        .where('id', '=', plain.drafted ? plain.draftId : -1)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ followup_rule: null, template_name: 'replies/returning-customer' });
 
     await updateFollowupRules(ctx, { firstContact: { personUserId: sam.id } }, dana);
     const kenji = await customerWrites(person('Kenji Sato', 'kenji', 540), 'Whetstone', '2026-11-20T10:00:00Z', 'Which whetstone do you recommend?');
     const forSam = await prepareReplyDraft(ctx, kenji.conversationId);
-    expect(await ctx.db.selectFrom('drafts').select(['author_id', 'followup_reason']).where('id', '=', forSam.drafted ? forSam.draftId : -1).executeTakeFirstOrThrow()).toMatchObject({ author_id: sam.id, followup_reason: expect.stringContaining('drafted for Sam Reyes') });
+    expect(
+      await ctx.db
+        .selectFrom('drafts')
+        .select(['author_id', 'followup_reason'])
+        .where('id', '=', forSam.drafted ? forSam.draftId : -1)
+        .executeTakeFirstOrThrow(),
+    ).toMatchObject({ author_id: sam.id, followup_reason: expect.stringContaining('drafted for Sam Reyes') });
   });
 
   it('reminds us of a promise at the promised time, their morning; follows a correction; skips it when the conversation moved on', async () => {
     const lena = person('Lena Brandt', 'lena', 60);
-    const kept = await answered(lena, 'Engraving', '2026-11-03T09:00:00Z', '2026-11-03T15:00:00Z', "Hi Lena,\n\nI'll check with the workshop and get back to you by Friday.\n\nDana");
+    const kept = await answered(
+      lena,
+      'Engraving',
+      '2026-11-03T09:00:00Z',
+      '2026-11-03T15:00:00Z',
+      "Hi Lena,\n\nI'll check with the workshop and get back to you by Friday.\n\nDana",
+    );
     const [promise] = await listPromises(ctx.db, kept);
-    expect(promise).toMatchObject({ sentence: "I'll check with the workshop and get back to you by Friday.", whenText: 'by Friday', dueAt: new Date('2026-11-06T08:00:00Z'), state: 'open' });
+    expect(promise).toMatchObject({
+      sentence: "I'll check with the workshop and get back to you by Friday.",
+      whenText: 'by Friday',
+      dueAt: new Date('2026-11-06T08:00:00Z'),
+      state: 'open',
+    });
 
     const tom = person('Tom Baker', 'tom', 60);
     const corrected = await answered(tom, 'Quote', '2026-11-03T09:00:00Z', '2026-11-03T15:00:00Z', 'Hi Tom,\n\nWe will send you the quote tomorrow.\n\nDana');
@@ -183,7 +251,12 @@ describe('follow-up rules', () => {
 
     await run('2026-11-09T08:00:00Z');
     expect((await followupDrafts()).map((d) => d.conversation_id)).toEqual([kept, corrected]);
-    const skipped = await ctx.db.selectFrom('followups').select(['state', 'outcome']).where('conversation_id', '=', movedOn).where('rule', '=', 'promise').executeTakeFirstOrThrow();
+    const skipped = await ctx.db
+      .selectFrom('followups')
+      .select(['state', 'outcome'])
+      .where('conversation_id', '=', movedOn)
+      .where('rule', '=', 'promise')
+      .executeTakeFirstOrThrow();
     expect(skipped).toEqual({ state: 'skipped', outcome: 'the conversation moved on since the promise' });
     // A promise reminder is the conversation's follow-up: no check-in after it.
     await run('2026-11-18T08:00:00Z');
@@ -201,7 +274,9 @@ describe('follow-up rules', () => {
     const quiet = await answered(owen, 'Replacement handle', '2026-11-02T09:00:00Z', '2026-11-02T10:00:00Z', 'Hi Owen, the new handle is in the post.');
     const snooze = await snoozeConversation(ctx, quiet, new Date('2026-11-10T09:00:00Z'), 'Ask whether the replacement fitted', sam);
     expect(due).toEqual([{ id: snooze.followupId, at: '2026-11-10T09:00:00.000Z' }]);
-    expect((await ctx.db.selectFrom('conversations').select('snoozed_until').where('id', '=', quiet).executeTakeFirstOrThrow()).snoozed_until).toEqual(new Date('2026-11-10T09:00:00Z'));
+    expect((await ctx.db.selectFrom('conversations').select('snoozed_until').where('id', '=', quiet).executeTakeFirstOrThrow()).snoozed_until).toEqual(
+      new Date('2026-11-10T09:00:00Z'),
+    );
 
     const julia = person('Julia Rossi', 'julia');
     const open = await customerWrites(julia, 'Gift wrap', '2026-11-03T09:00:00Z', 'Do you gift wrap?');
@@ -210,7 +285,10 @@ describe('follow-up rules', () => {
 
     expect((await run('2026-11-10T08:59:00Z')).outcomes).toEqual([]);
     const report = await run('2026-11-10T09:00:00Z');
-    expect(report.outcomes.map((o) => [o.conversationId, o.result])).toEqual([[quiet, 'drafted'], [open.conversationId, 'noted']]);
+    expect(report.outcomes.map((o) => [o.conversationId, o.result])).toEqual([
+      [quiet, 'drafted'],
+      [open.conversationId, 'noted'],
+    ]);
     const [draft] = await followupDrafts();
     expect(draft).toMatchObject({ conversation_id: quiet, followup_rule: 'remind_me', author_id: sam.id });
     expect(draft!.followup_reason).toBe('Reminder from Sam Reyes, set on 2026-11-02: Ask whether the replacement fitted');
@@ -236,7 +314,10 @@ describe('follow-up rules', () => {
     expect(wrote).toMatchObject({ conversationId, draftWanted: true });
     const withdrawn = await ctx.db.selectFrom('drafts').selectAll().where('id', '=', checkIn!.id).executeTakeFirstOrThrow();
     expect(withdrawn).toMatchObject({ status: 'discarded', discard_reason: 'withdrawn: the customer wrote first (2026-11-17T10:00:00.000Z)' });
-    expect(await ctx.db.selectFrom('followups').select(['state', 'outcome']).where('draft_id', '=', checkIn!.id).executeTakeFirstOrThrow()).toEqual({ state: 'withdrawn', outcome: withdrawn.discard_reason });
+    expect(await ctx.db.selectFrom('followups').select(['state', 'outcome']).where('draft_id', '=', checkIn!.id).executeTakeFirstOrThrow()).toEqual({
+      state: 'withdrawn',
+      outcome: withdrawn.discard_reason,
+    });
     const reply = await prepareReplyDraft(ctx, conversationId);
     expect(reply.drafted).toBe(true);
     expect(await ctx.db.selectFrom('audit_log').select('action').where('action', '=', 'followup.withdrawn').execute()).toHaveLength(1);
@@ -253,7 +334,10 @@ describe('follow-up rules', () => {
 
     await updateCustomerProfile(ctx, await customerOf(b.address), { doNotFollowUp: true }, dana);
     expect((await run('2026-11-17T09:00:00Z')).withdrawn).toBe(1);
-    expect(await ctx.db.selectFrom('drafts').select(['status', 'discard_reason']).where('id', '=', drafts[0]!.id).executeTakeFirstOrThrow()).toEqual({ status: 'discarded', discard_reason: 'withdrawn: the customer is marked "do not follow up"' });
+    expect(await ctx.db.selectFrom('drafts').select(['status', 'discard_reason']).where('id', '=', drafts[0]!.id).executeTakeFirstOrThrow()).toEqual({
+      status: 'discarded',
+      discard_reason: 'withdrawn: the customer is marked "do not follow up"',
+    });
     await run('2026-11-18T09:00:00Z');
     expect(await followupDrafts()).toHaveLength(1);
   });

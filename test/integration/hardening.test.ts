@@ -33,7 +33,15 @@ describe('answers that give nothing away', () => {
   });
 
   it('stores nothing for an anonymous visit to the sign-in page, and still refuses a forged sign-in form', async () => {
-    const sessions = async () => Number((await app.rt.ctx.db.selectFrom('sessions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const sessions = async () =>
+      Number(
+        (
+          await app.rt.ctx.db
+            .selectFrom('sessions')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await sessions();
     for (let i = 0; i < 20; i++) {
       const res = await fetch(`${app.url}/signin`);
@@ -42,7 +50,12 @@ describe('answers that give nothing away', () => {
     }
     expect(await sessions()).toBe(before);
     const owner = await app.rt.ctx.db.selectFrom('users').select('email').where('role', '=', 'owner').executeTakeFirstOrThrow();
-    const forged = await fetch(`${app.url}/signin`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email: owner.email, password: 'correct horse battery', _csrf: 'made-up' }), redirect: 'manual' });
+    const forged = await fetch(`${app.url}/signin`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email: owner.email, password: 'correct horse battery', _csrf: 'made-up' }),
+      redirect: 'manual',
+    });
     expect(forged.status).toBe(403);
     const visitor = new Browserish(app.url);
     expect((await visitor.signIn(owner.email, 'correct horse battery')).status).toBe(303);
@@ -67,7 +80,7 @@ describe('passwords', () => {
     await app?.close();
   });
 
-  it('a changed password ends the person\'s other sessions and keeps this one', async () => {
+  it("a changed password ends the person's other sessions and keeps this one", async () => {
     const staff = await app.addUser('agent', 'Two Devices');
     const laptop = new Browserish(app.url, '10.0.1.1');
     const phone = new Browserish(app.url, '10.0.1.2');
@@ -177,11 +190,15 @@ describe('first run', () => {
   });
 
   it('creates exactly one owner when six set-up forms arrive at once', async () => {
-    const clients = await Promise.all([0, 1, 2, 3, 4, 5].map(async (i) => {
-      const client = new Browserish(app.url, `10.0.2.${i + 1}`);
-      return { client, csrf: (await client.get('/setup')).csrf, i };
-    }));
-    const answers = await Promise.all(clients.map(({ client, csrf, i }) => client.post('/setup', { _csrf: csrf, name: `Owner ${i}`, email: `owner${i}@first.example`, password: 'a long enough password' })));
+    const clients = await Promise.all(
+      [0, 1, 2, 3, 4, 5].map(async (i) => {
+        const client = new Browserish(app.url, `10.0.2.${i + 1}`);
+        return { client, csrf: (await client.get('/setup')).csrf, i };
+      }),
+    );
+    const answers = await Promise.all(
+      clients.map(({ client, csrf, i }) => client.post('/setup', { _csrf: csrf, name: `Owner ${i}`, email: `owner${i}@first.example`, password: 'a long enough password' })),
+    );
     expect(answers.every((a) => a.status === 303)).toBe(true);
     const owners = await app.rt.ctx.db.selectFrom('users').select('email').where('role', '=', 'owner').execute();
     expect(owners).toHaveLength(1);

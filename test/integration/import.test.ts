@@ -4,9 +4,10 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../core/errors.ts';
 import { importMail } from '../../core/mail/import.ts';
-import { testContext, type TestCtx } from '../support/context.ts';
+import { type TestCtx, testContext } from '../support/context.ts';
 
-const GOOD = 'From: Ruth <ruth@calloway.example>\r\nTo: support@fernhill.example\r\nSubject: Knives\r\nDate: Mon, 3 Aug 2026 09:14:22 +0100\r\nMessage-ID: <knives@calloway.example>\r\n\r\nHello\r\n';
+const GOOD =
+  'From: Ruth <ruth@calloway.example>\r\nTo: support@fernhill.example\r\nSubject: Knives\r\nDate: Mon, 3 Aug 2026 09:14:22 +0100\r\nMessage-ID: <knives@calloway.example>\r\n\r\nHello\r\n';
 const BINARY = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]);
 
 /** `longhand import` takes only mail: what is not mail is refused by name, and importing nothing is an error. */
@@ -25,7 +26,11 @@ describe('importing files that are not mail', () => {
   });
 
   const conversations = async () => (await ctx.db.selectFrom('conversations').select('id').execute()).length;
-  const refusal = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e);
+  const refusal = (p: Promise<unknown>) =>
+    p.then(
+      () => null,
+      (e: unknown) => e,
+    );
 
   it('imports the mail of a folder and names each file it refused, and why', async () => {
     fs.writeFileSync(path.join(dir, '1-good.eml'), GOOD);
@@ -43,7 +48,10 @@ describe('importing files that are not mail', () => {
   });
 
   it('refuses a text file and a binary file given as mbox, naming the file, and creates nothing', async () => {
-    for (const [name, content] of [['hostname', 'myhost\n'], ['image.png', BINARY]] as const) {
+    for (const [name, content] of [
+      ['hostname', 'myhost\n'],
+      ['image.png', BINARY],
+    ] as const) {
       const file = path.join(dir, name);
       fs.writeFileSync(file, content);
       const err = await refusal(importMail(ctx, file, { mailboxId: null, historical: true }));

@@ -11,7 +11,10 @@ describe('a mailbox with a wrong IMAP password', () => {
     sink = await SmtpSink.start();
     const box = testMailbox('wrongpass');
     const wrong = box.imapUrl.replace(encodeURIComponent(box.password), 'not-the-password');
-    app = await startTestApp({ env: { LONGHAND_IMAP_URL: wrong, LONGHAND_SMTP_URL: sink.url, LONGHAND_FROM: 'help@shop.example' }, sync: { backoff: { baseMs: 50, maxMs: 200, authRetryMs: 60_000 } } });
+    app = await startTestApp({
+      env: { LONGHAND_IMAP_URL: wrong, LONGHAND_SMTP_URL: sink.url, LONGHAND_FROM: 'help@shop.example' },
+      sync: { backoff: { baseMs: 50, maxMs: 200, authRetryMs: 60_000 } },
+    });
   });
 
   afterAll(async () => {
@@ -19,12 +22,16 @@ describe('a mailbox with a wrong IMAP password', () => {
     await sink?.close();
   });
 
-  it('shows the mailbox and the server\'s answer, and retries slowly instead of in a loop', async () => {
+  it("shows the mailbox and the server's answer, and retries slowly instead of in a loop", async () => {
     let mailbox: any;
-    await waitUntil(async () => {
-      mailbox = (await app.api('GET', '/api/mailboxes')).body[0];
-      return mailbox?.state === 'auth-error';
-    }, 10_000, 'the authentication failure on the mailbox');
+    await waitUntil(
+      async () => {
+        mailbox = (await app.api('GET', '/api/mailboxes')).body[0];
+        return mailbox?.state === 'auth-error';
+      },
+      10_000,
+      'the authentication failure on the mailbox',
+    );
     expect(mailbox).toMatchObject({ name: 'Shop', email: 'help@shop.example' });
     expect(mailbox.lastError).toContain('Authentication failed');
     expect(JSON.stringify(mailbox)).not.toContain('not-the-password');
@@ -49,7 +56,10 @@ describe('a mailbox whose password keeps being refused', () => {
     sink = await SmtpSink.start();
     box = testMailbox('refused');
     const wrong = box.imapUrl.replace(encodeURIComponent(box.password), 'an-old-password');
-    app = await startTestApp({ env: { LONGHAND_IMAP_URL: wrong, LONGHAND_SMTP_URL: sink.url, LONGHAND_FROM: 'help@refused.example' }, sync: { backoff: { baseMs: 50, maxMs: 200, authRetryMs: 20, authStopAfter: 3 } } });
+    app = await startTestApp({
+      env: { LONGHAND_IMAP_URL: wrong, LONGHAND_SMTP_URL: sink.url, LONGHAND_FROM: 'help@refused.example' },
+      sync: { backoff: { baseMs: 50, maxMs: 200, authRetryMs: 20, authStopAfter: 3 } },
+    });
   });
 
   afterAll(async () => {

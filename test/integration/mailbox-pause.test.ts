@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { Browserish } from '../support/browserish.ts';
-import { SmtpSink, testMailbox, waitUntil, type TestMailbox } from '../support/servers.ts';
+import { SmtpSink, type TestMailbox, testMailbox, waitUntil } from '../support/servers.ts';
 
 const US = 'help@pause.example';
-const mail = (id: string, subject: string) => `From: Noor Haddad <noor@haddad.example>\r\nTo: ${US}\r\nSubject: ${subject}\r\nMessage-ID: <${id}@haddad.example>\r\nDate: ${new Date().toUTCString()}\r\n\r\n${subject}: can you help?\r\n`;
+const mail = (id: string, subject: string) =>
+  `From: Noor Haddad <noor@haddad.example>\r\nTo: ${US}\r\nSubject: ${subject}\r\nMessage-ID: <${id}@haddad.example>\r\nDate: ${new Date().toUTCString()}\r\n\r\n${subject}: can you help?\r\n`;
 
 describe('pausing and resuming a mailbox', () => {
   let app: TestApp;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LonghandError } from '../../core/errors.ts';
 import { ingestMessage } from '../../core/mail/ingest.ts';
 import { parseMessage } from '../../core/mail/parse.ts';
-import { testContext, type TestCtx } from '../support/context.ts';
+import { type TestCtx, testContext } from '../support/context.ts';
 import { seededRandom } from '../support/mail-generator.ts';
 
 /**
@@ -21,7 +21,15 @@ const US = 'support@fernhill.example';
 const fixture = (name: string) => fs.readFileSync(new URL(`../fixtures/mail/${name}`, import.meta.url)).toString('latin1');
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 const head = (id: string, subject: string, extra: string[] = []) =>
-  [`From: Maria Lopez <maria@bakery.example>`, `To: Fernhill Support <${US}>`, `Subject: ${subject}`, 'Date: Tue, 03 Mar 2026 09:15:00 +0100', `Message-ID: <${id}@bakery.example>`, 'MIME-Version: 1.0', ...extra].join('\r\n');
+  [
+    `From: Maria Lopez <maria@bakery.example>`,
+    `To: Fernhill Support <${US}>`,
+    `Subject: ${subject}`,
+    'Date: Tue, 03 Mar 2026 09:15:00 +0100',
+    `Message-ID: <${id}@bakery.example>`,
+    'MIME-Version: 1.0',
+    ...extra,
+  ].join('\r\n');
 
 const SEEDS: string[] = [
   fixture('plain.eml'),
@@ -34,21 +42,52 @@ const SEEDS: string[] = [
   `${head('nested', 'Nested', ['Content-Type: multipart/mixed; boundary="o"'])}\r\n\r\n--o\r\nContent-Type: multipart/alternative; boundary="a"\r\n\r\n--a\r\nContent-Type: text/plain\r\n\r\nplain\r\n--a\r\nContent-Type: multipart/related; boundary="r"\r\n\r\n--r\r\nContent-Type: text/html\r\n\r\n<p>html <img src="cid:i1"></p>\r\n--r\r\nContent-Type: image/png\r\nContent-ID: <i1>\r\nContent-Transfer-Encoding: base64\r\n\r\n${PNG}\r\n--r--\r\n--a--\r\n--o\r\nContent-Type: application/octet-stream; name=data.bin\r\nContent-Transfer-Encoding: base64\r\n\r\nAAECAwQFBgcICQ==\r\n--o--\r\n`,
   `${head('forward', 'Fwd: order', ['Content-Type: multipart/mixed; boundary="f"'])}\r\n\r\n--f\r\nContent-Type: text/plain\r\n\r\nSee below.\r\n--f\r\nContent-Type: message/rfc822\r\n\r\nFrom: a@b.example\r\nSubject: inner\r\nMessage-ID: <inner@b.example>\r\nContent-Type: text/html\r\n\r\n<p>inner</p>\r\n--f--\r\n`,
   `${head('japanese', '=?ISO-2022-JP?B?GyRCJDMkcyRLJEEkTxsoQg==?=', ['Content-Type: text/plain; charset=ISO-2022-JP', 'Content-Transfer-Encoding: 7bit'])}\r\n\r\n\x1b$B$3$s$K$A$O\x1b(B\r\n`,
-  `${head('outlook', 'RE: Delivery', ['Thread-Index: AdlQ2n8vYk3mB0aNQ1eXb2Q0bNfZ1A==', 'Thread-Topic: Delivery', 'In-Reply-To: <q1@fernhill.example>', 'References: <q0@fernhill.example>\r\n <q1@fernhill.example>', 'X-Long: ' + 'folded words '.repeat(40).trim().replace(/(.{70})/g, '$1\r\n\t'), 'Content-Type: text/plain; charset="windows-1252"', 'Content-Transfer-Encoding: quoted-printable'])}\r\n\r\nThanks =96 that helps.\r\n\r\n-----Original Message-----\r\nFrom: Fernhill\r\n`,
+  `${head('outlook', 'RE: Delivery', [
+    'Thread-Index: AdlQ2n8vYk3mB0aNQ1eXb2Q0bNfZ1A==',
+    'Thread-Topic: Delivery',
+    'In-Reply-To: <q1@fernhill.example>',
+    'References: <q0@fernhill.example>\r\n <q1@fernhill.example>',
+    'X-Long: ' +
+      'folded words '
+        .repeat(40)
+        .trim()
+        .replace(/(.{70})/g, '$1\r\n\t'),
+    'Content-Type: text/plain; charset="windows-1252"',
+    'Content-Transfer-Encoding: quoted-printable',
+  ])}\r\n\r\nThanks =96 that helps.\r\n\r\n-----Original Message-----\r\nFrom: Fernhill\r\n`,
   `From: Mail Delivery System <MAILER-DAEMON@mx.example>\r\nTo: ${US}\r\nSubject: Undelivered Mail Returned to Sender\r\nDate: Tue, 03 Mar 2026 09:20:00 +0000\r\nMessage-ID: <bounce@mx.example>\r\nAuto-Submitted: auto-replied\r\nContent-Type: multipart/report; report-type=delivery-status; boundary="rep"\r\n\r\n--rep\r\nContent-Type: text/plain\r\n\r\nDelivery failed.\r\n--rep\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example\r\n\r\nFinal-Recipient: rfc822; nobody@x.example\r\nAction: failed\r\nStatus: 5.1.1\r\n--rep\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: ${US}\r\nSubject: Re: order\r\n--rep--\r\n`,
   `From: J\xfcrgen M\xfcller <j@web.example>\r\nTo: ${US}\r\nSubject: Gr\xfc\xdfe, r\xe9sum\xe9\r\nDate: Tue, 3 Mar 2026 10:00:00 +0100\r\nMessage-ID: <raw8bit@web.example>\r\nContent-Type: text/plain; charset=windows-1252\r\nContent-Transfer-Encoding: 8bit\r\n\r\nCaf\xe9 cr\xe8me \x80 5\r\n`,
 ];
 
-const CHARSETS = ['utf-8', 'utf-7', 'utf-16', 'utf-16be', 'ucs-4', 'iso-2022-jp', 'x-unknown', 'gb18030', 'koi8-r', '', '"', 'utf-8"; x="', 'windows-1252*', 'A'.repeat(300), 'big5-hkscs', 'x-mac-roman', 'ebcdic-cp-us'];
+const CHARSETS = [
+  'utf-8',
+  'utf-7',
+  'utf-16',
+  'utf-16be',
+  'ucs-4',
+  'iso-2022-jp',
+  'x-unknown',
+  'gb18030',
+  'koi8-r',
+  '',
+  '"',
+  'utf-8"; x="',
+  'windows-1252*',
+  'A'.repeat(300),
+  'big5-hkscs',
+  'x-mac-roman',
+  'ebcdic-cp-us',
+];
 const SPECIAL = ['\0', '\r', '\n', '\r\n', '-', '--', '=', '=?', '?=', ':', ';', '"', '<', '>', '\t', ' ', '\xff', '\x80', 'boundary=', '\r\n\r\n', '\r\n--'];
 
 /** One random damage to a message (latin1 string, one character per byte). */
 function mutate(s: string, rnd: () => number): string {
   const int = (n: number) => Math.floor(rnd() * n);
   const at = () => int(s.length + 1);
-  const pick = <T,>(list: readonly T[]): T => list[int(list.length)]!;
+  const pick = <T>(list: readonly T[]): T => list[int(list.length)]!;
   switch (int(13)) {
-    case 0: { // bit flips
+    case 0: {
+      // bit flips
       const chars = s.split('');
       for (let i = 1 + int(20); i > 0 && chars.length; i--) {
         const p = int(chars.length);
@@ -56,7 +95,8 @@ function mutate(s: string, rnd: () => number): string {
       }
       return chars.join('');
     }
-    case 1: { // insertions of random or meaningful bytes
+    case 1: {
+      // insertions of random or meaningful bytes
       let out = s;
       for (let i = 1 + int(10); i > 0; i--) {
         const p = int(out.length + 1);
@@ -65,28 +105,33 @@ function mutate(s: string, rnd: () => number): string {
       }
       return out;
     }
-    case 2: { // deletions
+    case 2: {
+      // deletions
       const p = at();
       return s.slice(0, p) + s.slice(p + 1 + int(50));
     }
     case 3: // truncation
       return s.slice(0, at());
-    case 4: { // a boundary line duplicated or removed
+    case 4: {
+      // a boundary line duplicated or removed
       const lines = s.split('\r\n');
       const b = lines.map((l, i) => (l.startsWith('--') ? i : -1)).filter((i) => i >= 0);
-      if (!b.length) return s + '\r\n--\r\n';
+      if (!b.length) return `${s}\r\n--\r\n`;
       const i = pick(b);
       if (rnd() < 0.5) lines.splice(i, 1);
       else lines.splice(i, 0, ...Array<string>(1 + int(3)).fill(lines[i]!));
       return lines.join('\r\n');
     }
-    case 5: { // header folding damage: a continuation without whitespace, or a header without colon
+    case 5: {
+      // header folding damage: a continuation without whitespace, or a header without colon
       const end = s.indexOf('\r\n\r\n');
       const p = int(end > 0 ? end : s.length);
-      return rnd() < 0.5 ? s.slice(0, p) + '\r\n' + 'x'.repeat(1 + int(5)) + s.slice(p) : s.replace(/^([A-Za-z-]+):/m, '$1');
+      return rnd() < 0.5 ? `${s.slice(0, p)}\r\n${'x'.repeat(1 + int(5))}${s.slice(p)}` : s.replace(/^([A-Za-z-]+):/m, '$1');
     }
     case 6: // a random charset name
-      return /charset=/i.test(s) ? s.replace(/charset="?[^;"\r\n]*"?/i, `charset=${pick(CHARSETS)}`) : s.replace('\r\n\r\n', `\r\nContent-Type: text/plain; charset=${pick(CHARSETS)}\r\n\r\n`);
+      return /charset=/i.test(s)
+        ? s.replace(/charset="?[^;"\r\n]*"?/i, `charset=${pick(CHARSETS)}`)
+        : s.replace('\r\n\r\n', `\r\nContent-Type: text/plain; charset=${pick(CHARSETS)}\r\n\r\n`);
     case 7: // many headers
       return `${Array.from({ length: 100 + int(3_000) }, (_, i) => `X-Filler-${i}: ${'v'.repeat(int(40))}`).join('\r\n')}\r\n${s}`;
     case 8: // a wrong transfer encoding
@@ -96,9 +141,16 @@ function mutate(s: string, rnd: () => number): string {
     case 10: // wrapped in more multiparts
       return Array.from({ length: 1 + int(40) }).reduce<string>((m, _, i) => `Content-Type: multipart/mixed; boundary="w${i}"\r\n\r\n--w${i}\r\n${m}\r\n--w${i}--\r\n`, s);
     case 11: // a random top-level content type
-      return s.replace(/^Content-Type:[^\r\n]*(\r\n[ \t][^\r\n]*)*/im, `Content-Type: ${pick(['message/rfc822', 'multipart/digest', 'text/html', 'application/ms-tnef', 'multipart/signed; boundary=', 'image/png', '/', 'text/plain; format=flowed; delsp=yes'])}`);
-    default: { // encoded words damaged
-      return s.replace(/^Subject:[^\r\n]*/im, `Subject: ${pick(['=?utf-8?B?', '=?x?Q?=ZZ=?=', '=?utf-8?B?' + 'A'.repeat(5_000) + '?=', '=?utf-16?B?2D3eAA==?=', '=?utf-8*en?Q?a?=', '=?=?=?'])}`);
+      return s.replace(
+        /^Content-Type:[^\r\n]*(\r\n[ \t][^\r\n]*)*/im,
+        `Content-Type: ${pick(['message/rfc822', 'multipart/digest', 'text/html', 'application/ms-tnef', 'multipart/signed; boundary=', 'image/png', '/', 'text/plain; format=flowed; delsp=yes'])}`,
+      );
+    default: {
+      // encoded words damaged
+      return s.replace(
+        /^Subject:[^\r\n]*/im,
+        `Subject: ${pick(['=?utf-8?B?', '=?x?Q?=ZZ=?=', `=?utf-8?B?${'A'.repeat(5_000)}?=`, '=?utf-16?B?2D3eAA==?=', '=?utf-8*en?Q?a?=', '=?=?=?'])}`,
+      );
     }
   }
 }
@@ -148,7 +200,9 @@ describe('fuzzing the parser and ingest with mutated MIME', () => {
       }
     }
     console.log(`MIME fuzz (seed ${SEED}, ${((Date.now() - started) / 1000).toFixed(1)} s, slowest parse ${Math.round(slowest)} ms):`, outcomes);
-    const ingested = Object.entries(outcomes).filter(([k]) => k.startsWith('ingest:')).reduce((n, [, v]) => n + v, 0);
+    const ingested = Object.entries(outcomes)
+      .filter(([k]) => k.startsWith('ingest:'))
+      .reduce((n, [, v]) => n + v, 0);
     expect(ingested).toBe(INGESTS);
   });
 });

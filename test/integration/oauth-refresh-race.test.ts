@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
 import { loadConfig } from '../../core/config.ts';
 import type { Ctx } from '../../core/context.ts';
-import { openPostgres, type Database } from '../../core/db/database.ts';
+import { type Database, openPostgres } from '../../core/db/database.ts';
 import { migrateToLatest } from '../../core/db/migrate.ts';
 import { noJobs } from '../../core/jobs.ts';
 import { createLogger } from '../../core/logger.ts';
@@ -14,7 +14,7 @@ import { OAuthTestServer } from '../support/oauth-server.ts';
 import { postgresDatabase } from '../support/servers.ts';
 
 /** Two workers (two connection pools on one PostgreSQL database) need a fresh token for the same mailbox at once. */
-describe('refreshing one mailbox\'s token from two workers', () => {
+describe("refreshing one mailbox's token from two workers", () => {
   const clock = new ManualClock(new Date());
   const key = randomBytes(32);
   let oauth: OAuthTestServer;

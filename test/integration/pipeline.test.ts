@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browserish } from '../support/browserish.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { SmtpSink, testMailbox, waitUntil, type TestMailbox } from '../support/servers.ts';
+import { Browserish } from '../support/browserish.ts';
+import { SmtpSink, type TestMailbox, testMailbox, waitUntil } from '../support/servers.ts';
 
 const FROM = 'support@fernhill.example';
 
@@ -39,18 +39,24 @@ describe('the whole pipeline on real servers', () => {
   });
 
   it('turns a mail in the inbox into a draft, and sends the edited, approved reply once as a proper reply', async () => {
-    await box.append(customerMail({
-      id: 'first-question@bakery.example',
-      subject: 'Does the 28 cm pan work on induction?',
-      body: 'Hello,\r\n\r\nI run a small bakery and I am looking at your 28 cm carbon steel pan. Does it work on an induction hob?\r\n\r\nThanks,\r\nMaria',
-      cc: 'Tom Baker <tom@bakery.example>',
-    }));
+    await box.append(
+      customerMail({
+        id: 'first-question@bakery.example',
+        subject: 'Does the 28 cm pan work on induction?',
+        body: 'Hello,\r\n\r\nI run a small bakery and I am looking at your 28 cm carbon steel pan. Does it work on an induction hob?\r\n\r\nThanks,\r\nMaria',
+        cc: 'Tom Baker <tom@bakery.example>',
+      }),
+    );
 
     let drafts: any[] = [];
-    await waitUntil(async () => {
-      drafts = (await app.api('GET', '/api/drafts?status=pending')).body;
-      return drafts.length === 1;
-    }, 10_000, 'a pending draft');
+    await waitUntil(
+      async () => {
+        drafts = (await app.api('GET', '/api/drafts?status=pending')).body;
+        return drafts.length === 1;
+      },
+      10_000,
+      'a pending draft',
+    );
     const draft = drafts[0];
     expect(draft).toMatchObject({ status: 'pending', kind: 'reply', subject: 'Re: Does the 28 cm pan work on induction?' });
     expect(draft.to).toEqual([{ address: 'maria@bakery.example', name: 'Maria Lopez' }]);
@@ -70,7 +76,8 @@ describe('the whole pipeline on real servers', () => {
     expect(blocked.status).toBe(409);
     expect(blocked.body.error.code).toBe('unfilled_slots');
 
-    const body = 'Hi Maria,\n\nYes: carbon steel is magnetic, so the 28 cm pan works on induction. Heat it gently the first few times while the seasoning settles.\n\nGood luck with the bakery!';
+    const body =
+      'Hi Maria,\n\nYes: carbon steel is magnetic, so the 28 cm pan works on induction. Heat it gently the first few times while the seasoning settles.\n\nGood luck with the bakery!';
     const edited = await app.api('PATCH', `/api/drafts/${draft.id}`, { body });
     expect(edited.status).toBe(200);
     expect(edited.body.slots).toEqual([]);
@@ -116,38 +123,40 @@ describe('the whole pipeline on real servers', () => {
     expect(await sentCopies(box, ourMessageId)).toBe(1);
 
     // Days later the customer's server bounces it: the bounce is linked to the reply and shown, and drafts nothing.
-    await box.append([
-      'From: Mail Delivery System <MAILER-DAEMON@mx.bakery.example>',
-      `To: ${FROM}`,
-      'Subject: Undelivered Mail Returned to Sender',
-      `Date: ${new Date().toUTCString()}`,
-      'Message-ID: <bounce-1@mx.bakery.example>',
-      'Auto-Submitted: auto-replied',
-      'MIME-Version: 1.0',
-      'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
-      '',
-      '--b',
-      'Content-Type: text/plain',
-      '',
-      'This is the mail system at host mx.bakery.example. Your message could not be delivered.',
-      '--b',
-      'Content-Type: message/delivery-status',
-      '',
-      'Reporting-MTA: dns; mx.bakery.example',
-      '',
-      'Final-Recipient: rfc822; tom@bakery.example',
-      'Action: failed',
-      'Status: 5.1.1',
-      'Diagnostic-Code: smtp; 550 5.1.1 <tom@bakery.example>: Recipient address rejected: User unknown',
-      '--b',
-      'Content-Type: text/rfc822-headers',
-      '',
-      `From: Dana at Fernhill <${FROM}>`,
-      `Message-ID: <${ourMessageId}>`,
-      'Subject: Re: Does the 28 cm pan work on induction?',
-      '--b--',
-      '',
-    ].join('\r\n'));
+    await box.append(
+      [
+        'From: Mail Delivery System <MAILER-DAEMON@mx.bakery.example>',
+        `To: ${FROM}`,
+        'Subject: Undelivered Mail Returned to Sender',
+        `Date: ${new Date().toUTCString()}`,
+        'Message-ID: <bounce-1@mx.bakery.example>',
+        'Auto-Submitted: auto-replied',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain',
+        '',
+        'This is the mail system at host mx.bakery.example. Your message could not be delivered.',
+        '--b',
+        'Content-Type: message/delivery-status',
+        '',
+        'Reporting-MTA: dns; mx.bakery.example',
+        '',
+        'Final-Recipient: rfc822; tom@bakery.example',
+        'Action: failed',
+        'Status: 5.1.1',
+        'Diagnostic-Code: smtp; 550 5.1.1 <tom@bakery.example>: Recipient address rejected: User unknown',
+        '--b',
+        'Content-Type: text/rfc822-headers',
+        '',
+        `From: Dana at Fernhill <${FROM}>`,
+        `Message-ID: <${ourMessageId}>`,
+        'Subject: Re: Does the 28 cm pan work on induction?',
+        '--b--',
+        '',
+      ].join('\r\n'),
+    );
     await waitUntil(async () => Boolean((await app.api('GET', `/api/drafts/${draft.id}`)).body.failure), 20_000, 'the bounce to be linked');
     const bounced = (await app.api('GET', `/api/drafts/${draft.id}`)).body;
     expect(bounced).toMatchObject({ status: 'sent', failure: 'Bounced: 550 5.1.1 <tom@bakery.example>: Recipient address rejected: User unknown (status 5.1.1)' });
@@ -162,8 +171,22 @@ describe('the whole pipeline on real servers', () => {
 
 async function snapshot(app: TestApp) {
   const db = app.rt.ctx.db;
-  const count = async (table: 'messages' | 'drafts' | 'conversations' | 'customers' | 'outbox') => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  return { messages: await count('messages'), drafts: await count('drafts'), conversations: await count('conversations'), customers: await count('customers'), outbox: await count('outbox') };
+  const count = async (table: 'messages' | 'drafts' | 'conversations' | 'customers' | 'outbox') =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  return {
+    messages: await count('messages'),
+    drafts: await count('drafts'),
+    conversations: await count('conversations'),
+    customers: await count('customers'),
+    outbox: await count('outbox'),
+  };
 }
 
 async function sentCopies(box: TestMailbox, messageId: string): Promise<number> {

@@ -9,10 +9,20 @@ describe('bulk approval from the queue page', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    started = await startWithDraft('bulkpage', [
-      'From: Ola Nordmann <ola@nordmann.example>', `To: ${US}`, 'Subject: Gift wrapping?', `Date: ${new Date().toUTCString()}`, 'Message-ID: <gift@nordmann.example>', '',
-      'Hi, can you gift wrap the kettle I ordered? Ola', '',
-    ].join('\r\n'), { LONGHAND_FROM: US });
+    started = await startWithDraft(
+      'bulkpage',
+      [
+        'From: Ola Nordmann <ola@nordmann.example>',
+        `To: ${US}`,
+        'Subject: Gift wrapping?',
+        `Date: ${new Date().toUTCString()}`,
+        'Message-ID: <gift@nordmann.example>',
+        '',
+        'Hi, can you gift wrap the kettle I ordered? Ola',
+        '',
+      ].join('\r\n'),
+      { LONGHAND_FROM: US },
+    );
     app = started.app;
   });
 
@@ -22,7 +32,10 @@ describe('bulk approval from the queue page', () => {
 
   it('approves what the approver saw in the queue, and refuses a draft changed since', async () => {
     const [draft] = (await app.api('GET', '/api/drafts?status=pending')).body;
-    const filled = await app.api('PATCH', `/api/drafts/${draft.id}`, { body: 'Hi Ola,\n\nYes: the kettle goes out wrapped in our green paper, at no cost.\n\nSam', baseVersion: draft.version });
+    const filled = await app.api('PATCH', `/api/drafts/${draft.id}`, {
+      body: 'Hi Ola,\n\nYes: the kettle goes out wrapped in our green paper, at no cost.\n\nSam',
+      baseVersion: draft.version,
+    });
     const approver = new Browserish(app.url);
     const sam = await app.addUser('approver', 'Sam Reyes');
     await approver.signIn(sam.email, sam.password);

@@ -5,9 +5,9 @@ import { evaluateFollowups } from '../../core/followups/evaluate.ts';
 import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { createToken } from '../../core/users/tokens.ts';
 import { createUser } from '../../core/users/users.ts';
-import { testContext, type TestCtx } from '../support/context.ts';
-import { serveApp, type ServedApp } from '../support/http.ts';
+import { type TestCtx, testContext } from '../support/context.ts';
 import { deliver, US } from '../support/followups.ts';
+import { type ServedApp, serveApp } from '../support/http.ts';
 
 /**
  * The queue as a support person reads it: customers waiting on us first, who has waited longest first
@@ -31,7 +31,15 @@ describe('the order of the queue', () => {
   beforeAll(async () => {
     clock = new ManualClock('2026-08-01T00:00:00Z');
     ctx = await testContext({ clock });
-    mailboxId = (await upsertMailbox(ctx, { name: 'Fernhill', email: US, imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' }, smtp: { host: 'h', port: 1, secure: false, user: '', password: '' }, source: 'ui' })).id;
+    mailboxId = (
+      await upsertMailbox(ctx, {
+        name: 'Fernhill',
+        email: US,
+        imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
+        smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
+        source: 'ui',
+      })
+    ).id;
     const dana = await createUser(ctx, { email: 'dana@fernhill.example', name: 'Dana Okafor', role: 'owner', password: null });
     token = await createToken(ctx, dana.id, 'test');
 
@@ -42,13 +50,22 @@ describe('the order of the queue', () => {
     const ben = await write('Ben Oduya <ben@oduya.example>', US, 'Santoku', '2026-10-19T09:00:00Z', 'Hello, how do I sharpen the santoku?');
     await write(us, 'Ben Oduya <ben@oduya.example>', 'Re: Santoku', '2026-10-19T10:00:00Z', 'Hi Ben, a 1000 grit whetstone, at 15 degrees.', ben.id);
     clock.set('2026-11-04T09:00:00Z');
-    expect((await evaluateFollowups(ctx)).outcomes.map((o) => [o.rule, o.result])).toEqual([['check_in', 'drafted'], ['keep_in_touch', 'drafted']]);
+    expect((await evaluateFollowups(ctx)).outcomes.map((o) => [o.rule, o.result])).toEqual([
+      ['check_in', 'drafted'],
+      ['keep_in_touch', 'drafted'],
+    ]);
 
     // Waiting on us: Jonas since 4 November (he wrote again on the 5th), Lena since the 5th, and Gareth's complaint since this morning.
     const jonas = await write('Jonas Berg <jonas@berg.example>', US, 'Stock pot lid', '2026-11-04T10:00:00Z', 'Do you sell lids on their own?');
     await write('Jonas Berg <jonas@berg.example>', US, 'Re: Stock pot lid', '2026-11-05T11:00:00Z', 'Any news about the lid?', jonas.id);
     const lena = await write('Lena Brandt <lena@atelier.example>', US, 'Engraving', '2026-11-05T08:00:00Z', 'Can you engrave a name on the handle?');
-    const gareth = await write('Gareth Pryce <gareth@pryce.example>', US, 'Broken pan', '2026-11-06T08:00:00Z', 'This is unacceptable. The pan arrived broken and nobody answers. I want a refund.');
+    const gareth = await write(
+      'Gareth Pryce <gareth@pryce.example>',
+      US,
+      'Broken pan',
+      '2026-11-06T08:00:00Z',
+      'This is unacceptable. The pan arrived broken and nobody answers. I want a refund.',
+    );
     for (const c of [jonas, lena, gareth]) expect((await prepareReplyDraft(ctx, c.conversationId)).drafted).toBe(true);
     clock.set('2026-11-06T12:00:00Z');
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWithDraft, type TestApp } from '../support/app.ts';
 import { Browserish } from '../support/browserish.ts';
 import { privateRedis } from '../support/redis-keys.ts';
-import { waitUntil, type SmtpSink } from '../support/servers.ts';
+import { type SmtpSink, waitUntil } from '../support/servers.ts';
 
 // Dated now: the first sync drafts replies to recent mail only.
 const MAIL = `From: Rosa Lind <rosa@lind.example>\r\nTo: help@fernhill.example\r\nSubject: Lid handle\r\nMessage-ID: <lid-1@lind.example>\r\nDate: ${new Date().toUTCString()}\r\n\r\nThe lid handle came loose after a week. Can I get a new one?\r\n`;
@@ -29,7 +29,12 @@ describe('Redis down', () => {
     expect(await healthy.json()).toMatchObject({ status: 'ok', database: 'ok', redis: 'ok' });
 
     const [pending] = (await app.api('GET', '/api/drafts?status=pending')).body;
-    const draft = (await app.api('PATCH', `/api/drafts/${pending.id}`, { body: 'Hi Rosa,\n\nSorry the lid handle came loose so soon. A new handle with two screws is on its way today; the old one can go in the bin.\n\nSam', baseVersion: pending.version })).body;
+    const draft = (
+      await app.api('PATCH', `/api/drafts/${pending.id}`, {
+        body: 'Hi Rosa,\n\nSorry the lid handle came loose so soon. A new handle with two screws is on its way today; the old one can go in the bin.\n\nSam',
+        baseVersion: pending.version,
+      })
+    ).body;
     let redisErrors = 0;
     app.rt.redis!.on('error', () => redisErrors++);
     await redis.down();

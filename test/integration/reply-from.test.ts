@@ -37,10 +37,14 @@ describe('the mailbox a reply goes out from', () => {
     fs.writeFileSync(path.join(folder, 'mail.eml'), raw);
     await importMail(app.rt.ctx, folder, { mailboxId, historical: false });
     let draft: any;
-    await waitUntil(async () => {
-      draft = (await app.api('GET', '/api/drafts?status=pending')).body.find((d: { to: { address: string }[] }) => raw.includes(d.to[0]?.address ?? '\0'));
-      return Boolean(draft);
-    }, 15_000, 'the draft for the imported mail');
+    await waitUntil(
+      async () => {
+        draft = (await app.api('GET', '/api/drafts?status=pending')).body.find((d: { to: { address: string }[] }) => raw.includes(d.to[0]?.address ?? '\0'));
+        return Boolean(draft);
+      },
+      15_000,
+      'the draft for the imported mail',
+    );
     return draft;
   };
 
@@ -56,13 +60,18 @@ describe('the mailbox a reply goes out from', () => {
   let ines: any;
 
   it('says plainly when there is no mailbox to send from, and approving is refused with why', async () => {
-    ines = await imported(mail('Ines Duarte <ines@duarte.example>', 'pan@duarte.example', 'Handle came loose', 'Hi, the handle of my frying pan came loose. Can it be fixed? Ines'));
+    ines = await imported(
+      mail('Ines Duarte <ines@duarte.example>', 'pan@duarte.example', 'Handle came loose', 'Hi, the handle of my frying pan came loose. Can it be fixed? Ines'),
+    );
     const page = `/conversations/${ines.conversationId}`;
     const shown = (await staff.get(page)).text;
     expect(shown).toContain('There is no mailbox to send this reply from yet.');
     expect(shown).toContain('<a href="/mailboxes/new">Add a mailbox</a>');
 
-    const edited = await app.api('PATCH', `/api/drafts/${ines.id}`, { body: 'Hi Ines,\n\nSorry about the handle: a new rivet kit goes out to you today, and a photo of the pan would help us.\n\nDana', baseVersion: ines.version });
+    const edited = await app.api('PATCH', `/api/drafts/${ines.id}`, {
+      body: 'Hi Ines,\n\nSorry about the handle: a new rivet kit goes out to you today, and a photo of the pan would help us.\n\nDana',
+      baseVersion: ines.version,
+    });
     const refused = await app.api('POST', `/api/drafts/${ines.id}/approve`, { version: edited.body.version });
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({ code: 'no_mailbox', message: expect.stringContaining('no mailbox to send from') });
@@ -95,9 +104,12 @@ describe('the mailbox a reply goes out from', () => {
     await waitUntil(async () => (await app.api('GET', `/api/drafts/${ines.id}`)).body.status === 'sent', 15_000, 'the reply sent');
   });
 
-  it('defaults to the conversation\'s own mailbox, and after that mailbox is removed the page offers the others', async () => {
+  it("defaults to the conversation's own mailbox, and after that mailbox is removed the page offers the others", async () => {
     const [hello, orders] = (await app.api('GET', '/api/mailboxes')).body as { id: number; email: string }[];
-    const ruth = await imported(mail('Ruth Calloway <ruth@calloway.example>', 'knives@calloway.example', 'Knife sharpening', 'Do you sharpen knives bought elsewhere? Ruth'), orders!.id);
+    const ruth = await imported(
+      mail('Ruth Calloway <ruth@calloway.example>', 'knives@calloway.example', 'Knife sharpening', 'Do you sharpen knives bought elsewhere? Ruth'),
+      orders!.id,
+    );
     const page = `/conversations/${ruth.conversationId}`;
     expect((await staff.get(page)).text).toContain(`<option value="${orders!.id}" selected>`);
 
@@ -111,8 +123,13 @@ describe('the mailbox a reply goes out from', () => {
     const helloSink = sinks[0]!;
     const before = helloSink.received.length;
     const res = await staff.post(`/drafts/${ruth.id}/approve`, {
-      _csrf: csrf, back: page, baseVersion: String(ruth.version), mailboxId: String(hello!.id),
-      toAddress: 'ruth@calloway.example', toName: 'Ruth Calloway', subject: ruth.subject,
+      _csrf: csrf,
+      back: page,
+      baseVersion: String(ruth.version),
+      mailboxId: String(hello!.id),
+      toAddress: 'ruth@calloway.example',
+      toName: 'Ruth Calloway',
+      subject: ruth.subject,
       body: 'Hi Ruth,\n\nYes, we sharpen any kitchen knife, whoever made it: bring it to the shop on a Tuesday and it is ready the same week.\n\nDana',
     });
     expect(res.status).toBe(303);

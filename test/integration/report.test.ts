@@ -3,7 +3,7 @@ import { ManualClock } from '../../core/clock.ts';
 import { ingestMessage } from '../../core/mail/ingest.ts';
 import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { ownWords, teamReport } from '../../core/reports/report.ts';
-import { testContext, type TestCtx } from '../support/context.ts';
+import { type TestCtx, testContext } from '../support/context.ts';
 
 const US = 'support@fernhill.example';
 
@@ -15,13 +15,28 @@ describe('the report', () => {
     const id = `r${++n}@x.example`;
     const from = who === 'them' ? `${customer}@customer.example` : US;
     const to = who === 'them' ? US : `${customer}@customer.example`;
-    await ingestMessage(ctx, { source: Buffer.from(`From: ${from}\r\nTo: ${to}\r\nSubject: ${inReplyTo ? 'Re: ' : ''}Help with ${customer}\r\nDate: ${new Date(date).toUTCString()}\r\nMessage-ID: <${id}>\r\n${inReplyTo ? `In-Reply-To: <${inReplyTo}>\r\n` : ''}\r\nText ${n}\r\n`), origin: 'imap', mailboxId, historical: true });
+    await ingestMessage(ctx, {
+      source: Buffer.from(
+        `From: ${from}\r\nTo: ${to}\r\nSubject: ${inReplyTo ? 'Re: ' : ''}Help with ${customer}\r\nDate: ${new Date(date).toUTCString()}\r\nMessage-ID: <${id}>\r\n${inReplyTo ? `In-Reply-To: <${inReplyTo}>\r\n` : ''}\r\nText ${n}\r\n`,
+      ),
+      origin: 'imap',
+      mailboxId,
+      historical: true,
+    });
     return id;
   };
 
   beforeAll(async () => {
     ctx = await testContext({ clock: new ManualClock('2026-11-20T12:00:00Z') });
-    mailboxId = (await upsertMailbox(ctx, { name: 'Fernhill', email: US, imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' }, smtp: { host: 'h', port: 1, secure: false, user: '', password: '' }, source: 'ui' })).id;
+    mailboxId = (
+      await upsertMailbox(ctx, {
+        name: 'Fernhill',
+        email: US,
+        imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
+        smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
+        source: 'ui',
+      })
+    ).id;
     // Anna waits 2 h for our first answer, then half an hour for the second.
     let last = await say('them', 'anna', '2026-11-10T10:00:00Z');
     last = await say('us', 'anna', '2026-11-10T12:00:00Z', last);

@@ -9,22 +9,66 @@ import { ingestMessage } from '../../core/mail/ingest.ts';
 import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { search } from '../../core/search/search.ts';
 import { createUser } from '../../core/users/users.ts';
-import { compose, type Composed } from '../support/compose.ts';
-import { testContext, type TestCtx } from '../support/context.ts';
+import { type Composed, compose } from '../support/compose.ts';
+import { type TestCtx, testContext } from '../support/context.ts';
 import { postgresDatabase } from '../support/servers.ts';
 
 const US = 'support@fernhill.example';
 
 const MAIL: Composed[] = [
-  { id: 's1@bakery.example', from: 'Maria Lopez <maria@bakery.example>', subject: 'Induction hob question', date: 'Mon, 02 Nov 2026 09:00:00 +0100', body: 'Does the 28 cm pan work on an induction hob?' },
-  { id: 's2@cafe-berg.example', from: 'Jonas Berg <jonas@cafe-berg.example>', subject: 'Order 1042', date: 'Tue, 03 Nov 2026 09:00:00 +0100', body: 'Our order came, but the lid does not fit. Is that right for induction cooking too?' },
-  { id: 's3@atelier.example', from: 'Camille Dubois <camille@atelier.example>', subject: 'Pancakes', date: 'Wed, 04 Nov 2026 09:00:00 +0100', body: 'Which skillet is best for pancakes?' },
-  { id: 's4@atelier.example', from: 'Camille Dubois <camille@atelier.example>', subject: 'Crêpes', date: 'Thu, 05 Nov 2026 09:00:00 +0100', body: 'I need a pan for crêpes, and one for pancakes.' },
-  { id: 's5@gmail.com', from: 'Gareth Pryce <gareth.pryce@gmail.com>', subject: 'Knives', date: 'Fri, 06 Nov 2026 09:00:00 +0100', body: 'How often should I sharpen the santoku?\n\nOn Thu, 5 Nov 2026 at 10:00, Dana <support@fernhill.example> wrote:\n> Use the whetstone we sent.\n> It lasts for years.' },
-  { id: 's6@gmail.com', from: 'Gareth Pryce <gareth.pryce@gmail.com>', subject: 'Re: Knives', date: 'Sat, 07 Nov 2026 09:00:00 +0100', body: 'Which whetstone grit would you pick?', inReplyTo: 's5@gmail.com', references: ['s5@gmail.com'] },
+  {
+    id: 's1@bakery.example',
+    from: 'Maria Lopez <maria@bakery.example>',
+    subject: 'Induction hob question',
+    date: 'Mon, 02 Nov 2026 09:00:00 +0100',
+    body: 'Does the 28 cm pan work on an induction hob?',
+  },
+  {
+    id: 's2@cafe-berg.example',
+    from: 'Jonas Berg <jonas@cafe-berg.example>',
+    subject: 'Order 1042',
+    date: 'Tue, 03 Nov 2026 09:00:00 +0100',
+    body: 'Our order came, but the lid does not fit. Is that right for induction cooking too?',
+  },
+  {
+    id: 's3@atelier.example',
+    from: 'Camille Dubois <camille@atelier.example>',
+    subject: 'Pancakes',
+    date: 'Wed, 04 Nov 2026 09:00:00 +0100',
+    body: 'Which skillet is best for pancakes?',
+  },
+  {
+    id: 's4@atelier.example',
+    from: 'Camille Dubois <camille@atelier.example>',
+    subject: 'Crêpes',
+    date: 'Thu, 05 Nov 2026 09:00:00 +0100',
+    body: 'I need a pan for crêpes, and one for pancakes.',
+  },
+  {
+    id: 's5@gmail.com',
+    from: 'Gareth Pryce <gareth.pryce@gmail.com>',
+    subject: 'Knives',
+    date: 'Fri, 06 Nov 2026 09:00:00 +0100',
+    body: 'How often should I sharpen the santoku?\n\nOn Thu, 5 Nov 2026 at 10:00, Dana <support@fernhill.example> wrote:\n> Use the whetstone we sent.\n> It lasts for years.',
+  },
+  {
+    id: 's6@gmail.com',
+    from: 'Gareth Pryce <gareth.pryce@gmail.com>',
+    subject: 'Re: Knives',
+    date: 'Sat, 07 Nov 2026 09:00:00 +0100',
+    body: 'Which whetstone grit would you pick?',
+    inReplyTo: 's5@gmail.com',
+    references: ['s5@gmail.com'],
+  },
   { id: 's7@web.de', from: 'Jürgen Maaß <juergen@web.de>', subject: 'Lieferung', date: 'Sun, 08 Nov 2026 09:00:00 +0100', body: 'Wann kommt meine Lieferung? Viele Grüße' },
   { id: 's8@163.com', from: '=?UTF-8?B?5pyx6Z+s?= <ryanzhutao@163.com>', subject: '订单问题', date: 'Mon, 09 Nov 2026 09:00:00 +0100', body: '我的订单还没有到。' },
-  { id: 's9@cafe-berg.example', from: 'Jonas Berg <jonas@cafe-berg.example>', subject: 'Late delivery', date: 'Tue, 10 Nov 2026 09:00:00 +0100', body: 'The delivery was late again, and the box was late too.' },
+  {
+    id: 's9@cafe-berg.example',
+    from: 'Jonas Berg <jonas@cafe-berg.example>',
+    subject: 'Late delivery',
+    date: 'Tue, 10 Nov 2026 09:00:00 +0100',
+    body: 'The delivery was late again, and the box was late too.',
+  },
 ];
 
 /**
@@ -42,20 +86,39 @@ describe.each([
       await migrateToLatest(pg.db);
       const base = await testContext({ clock: new ManualClock('2026-11-20T12:00:00Z') });
       await base.close();
-      return { ...base, db: pg.db, close: async () => { await pg.close(); await database.drop(); } };
+      return {
+        ...base,
+        db: pg.db,
+        close: async () => {
+          await pg.close();
+          await database.drop();
+        },
+      };
     },
   ],
 ])('search on %s', (_engine, open) => {
   let ctx: TestCtx;
   let dana: User;
-  const customerId = async (address: string) => (await ctx.db.selectFrom('customer_addresses').select('customer_id').where('address', '=', address).executeTakeFirstOrThrow()).customer_id;
+  const customerId = async (address: string) =>
+    (await ctx.db.selectFrom('customer_addresses').select('customer_id').where('address', '=', address).executeTakeFirstOrThrow()).customer_id;
 
   beforeAll(async () => {
     ctx = await open();
     dana = await createUser(ctx, { email: 'dana@fernhill.example', name: 'Dana Okafor', role: 'agent' });
-    const mailbox = await upsertMailbox(ctx, { name: 'Fernhill', email: US, imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' }, smtp: { host: 'h', port: 1, secure: false, user: '', password: '' }, source: 'ui' });
+    const mailbox = await upsertMailbox(ctx, {
+      name: 'Fernhill',
+      email: US,
+      imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
+      smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
+      source: 'ui',
+    });
     for (const m of MAIL) await ingestMessage(ctx, { source: compose(m), origin: 'import', mailboxId: mailbox.id, historical: true });
-    await updateCustomerProfile(ctx, await customerId('jonas@cafe-berg.example'), { notes: "Supplies Maria's bakery; copy maria@bakery.example on anything about the order." }, dana);
+    await updateCustomerProfile(
+      ctx,
+      await customerId('jonas@cafe-berg.example'),
+      { notes: "Supplies Maria's bakery; copy maria@bakery.example on anything about the order." },
+      dana,
+    );
   });
   afterAll(() => ctx?.close());
 
@@ -65,7 +128,7 @@ describe.each([
     expect(customers[0]!.score).toBeGreaterThan(customers[1]!.score);
   });
 
-  it("finds a customer by name, by part of a name, by a part of their address, and by organization", async () => {
+  it('finds a customer by name, by part of a name, by a part of their address, and by organization', async () => {
     expect((await search(ctx, 'Camille Dubois')).customers.map((c) => c.name)).toEqual(['Camille Dubois']);
     expect((await search(ctx, 'dubo')).customers.map((c) => c.name)).toEqual(['Camille Dubois']);
     expect((await search(ctx, 'pryce')).customers.map((c) => c.name)).toEqual(['Gareth Pryce']);

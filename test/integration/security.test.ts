@@ -23,7 +23,7 @@ describe('safe on the internet', () => {
     await sink?.close();
   });
 
-  it('refuses a state-changing form without the session\'s CSRF token, and accepts it with one', async () => {
+  it("refuses a state-changing form without the session's CSRF token, and accepts it with one", async () => {
     const staff = await app.addUser('agent', 'Csrf Tester');
     const client = new Browserish(app.url, '10.0.0.1');
     expect((await client.signIn(staff.email, staff.password)).status).toBe(303);
@@ -71,7 +71,12 @@ describe('safe on the internet', () => {
     const client = new Browserish(app.url, '10.0.0.2');
     await client.get('/signin');
     const before = client.cookie;
-    const res = await fetch(`${app.url}/signin`, { method: 'POST', headers: { cookie: client.cookie, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-proto': 'https' }, body: new URLSearchParams({ _csrf: (await client.get('/signin')).csrf, email: staff.email, password: staff.password }), redirect: 'manual' });
+    const res = await fetch(`${app.url}/signin`, {
+      method: 'POST',
+      headers: { cookie: client.cookie, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-proto': 'https' },
+      body: new URLSearchParams({ _csrf: (await client.get('/signin')).csrf, email: staff.email, password: staff.password }),
+      redirect: 'manual',
+    });
     const cookie = res.headers.get('set-cookie')!;
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
@@ -117,7 +122,17 @@ describe('safe on the internet', () => {
   });
 
   it('builds no header from anything with a line break in it', async () => {
-    const base = { messageId: 'a@b.example', date: new Date(), from: { name: 'Dana', address: 'support@fernhill.example' }, to: [{ address: 'x@y.example', name: 'X' }], cc: [], subject: 'Hi', body: 'Hello', signature: 'Dana', answering: null };
+    const base = {
+      messageId: 'a@b.example',
+      date: new Date(),
+      from: { name: 'Dana', address: 'support@fernhill.example' },
+      to: [{ address: 'x@y.example', name: 'X' }],
+      cc: [],
+      subject: 'Hi',
+      body: 'Hello',
+      signature: 'Dana',
+      answering: null,
+    };
     await expect(buildReply({ ...base, subject: 'Hi\r\nBcc: everyone@example.com' })).rejects.toThrow(/line break/);
     await expect(buildReply({ ...base, to: [{ address: 'x@y.example', name: 'X\r\nBcc: z@z.example' }] })).rejects.toThrow(/line break/);
     await expect(buildReply({ ...base, from: { name: 'Dana\nBcc: a@b.example', address: 'support@fernhill.example' } })).rejects.toThrow(/line break/);

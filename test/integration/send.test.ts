@@ -4,9 +4,9 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openRuntime, type Runtime } from '../../cli/runtime.ts';
 import { loadConfig } from '../../core/config.ts';
-import { approveDraft, undoApproval } from '../../core/drafts/drafts.ts';
 import { openPostgres } from '../../core/db/database.ts';
 import { migrateToLatest } from '../../core/db/migrate.ts';
+import { approveDraft, undoApproval } from '../../core/drafts/drafts.ts';
 import { createUser } from '../../core/users/users.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { approvedDrafts, writtenDraft } from '../support/drafts.ts';
@@ -49,7 +49,7 @@ describe('sending exactly once', () => {
     expect(outbox).toMatchObject({ state: 'sent', attempts: 2 });
   });
 
-  it('puts the draft in failed with the server\'s words when it answers 550, and does not try again', async () => {
+  it("puts the draft in failed with the server's words when it answers 550, and does not try again", async () => {
     const { app, owner, mailboxId } = await start();
     sink.answer = () => ({ code: 550, message: '5.1.1 No such user here' });
     const [id] = await approvedDrafts(app.rt.ctx, mailboxId, owner, 1);
@@ -174,7 +174,8 @@ describe('a send worker killed in the middle of 200 sends', () => {
     const atKill = sink.received.length;
     const second = await startLonghand(['worker'], env);
     try {
-      const settled = async () => (await rt.ctx.db.selectFrom('drafts').select('status').where('id', 'in', ids).execute()).every((d) => d.status === 'sent' || d.status === 'uncertain');
+      const settled = async () =>
+        (await rt.ctx.db.selectFrom('drafts').select('status').where('id', 'in', ids).execute()).every((d) => d.status === 'sent' || d.status === 'uncertain');
       await waitUntil(settled, 90_000, 'every draft sent or set aside');
     } finally {
       await second.stop();
@@ -185,7 +186,12 @@ describe('a send worker killed in the middle of 200 sends', () => {
     for (const id of received) counts.set(id, (counts.get(id) ?? 0) + 1);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
 
-    const rows = await rt.ctx.db.selectFrom('outbox').innerJoin('drafts', 'drafts.id', 'outbox.draft_id').select(['outbox.message_id', 'drafts.status']).where('drafts.id', 'in', ids).execute();
+    const rows = await rt.ctx.db
+      .selectFrom('outbox')
+      .innerJoin('drafts', 'drafts.id', 'outbox.draft_id')
+      .select(['outbox.message_id', 'drafts.status'])
+      .where('drafts.id', 'in', ids)
+      .execute();
     const sent = rows.filter((r) => r.status === 'sent');
     const uncertain = rows.filter((r) => r.status === 'uncertain');
     // Every draft recorded as sent reached the server exactly once.

@@ -19,7 +19,11 @@ describe('web and worker as separate processes on PostgreSQL', () => {
     sink = await SmtpSink.start();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'longhand-split-'));
     const box = testMailbox('split');
-    await box.append('From: Lena <lena@atelier.example>\r\nTo: hello@atelier-supply.example\r\nSubject: Custom engraving\r\nMessage-ID: <engrave@atelier.example>\r\nDate: ' + new Date().toUTCString() + '\r\n\r\nCan you engrave our logo on twelve knives?\r\n');
+    await box.append(
+      'From: Lena <lena@atelier.example>\r\nTo: hello@atelier-supply.example\r\nSubject: Custom engraving\r\nMessage-ID: <engrave@atelier.example>\r\nDate: ' +
+        new Date().toUTCString() +
+        '\r\n\r\nCan you engrave our logo on twelve knives?\r\n',
+    );
     env = processEnv(
       { dataDir, queuePrefix: uniqueName('split'), databaseUrl: database.url },
       { LONGHAND_UNDO_SECONDS: '0', LONGHAND_IMAP_URL: box.imapUrl, LONGHAND_SMTP_URL: sink.url, LONGHAND_FROM: 'hello@atelier-supply.example' },
@@ -41,12 +45,25 @@ describe('web and worker as separate processes on PostgreSQL', () => {
     const web = await startLonghand(['web'], env);
     running.push(web, await startLonghand(['worker'], env));
     const api = async (method: string, p: string, body?: unknown) => {
-      const res = await fetch(`${web.url}${p}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(`${web.url}${p}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       return res.json() as Promise<any>;
     };
     let drafts: any[] = [];
-    await waitUntil(async () => (drafts = await api('GET', '/api/drafts?status=pending')).length === 1, 20_000, 'the draft made by the worker');
-    const written = await api('PATCH', `/api/drafts/${drafts[0].id}`, { body: 'Hi Lena,\n\nYes, we can engrave your logo on all twelve. Send it as an SVG and I will mock it up first.\n\nKai' });
+    await waitUntil(
+      async () => {
+        drafts = await api('GET', '/api/drafts?status=pending');
+        return drafts.length === 1;
+      },
+      20_000,
+      'the draft made by the worker',
+    );
+    const written = await api('PATCH', `/api/drafts/${drafts[0].id}`, {
+      body: 'Hi Lena,\n\nYes, we can engrave your logo on all twelve. Send it as an SVG and I will mock it up first.\n\nKai',
+    });
     expect((await api('POST', `/api/drafts/${drafts[0].id}/approve`, { version: written.version })).status).toMatch(/approved|sending|sent/);
     const [mail] = await sink.waitFor(1);
     expect(mail!.parsed.text).toContain('Send it as an SVG');

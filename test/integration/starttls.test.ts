@@ -1,12 +1,12 @@
 import net from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testConnection } from '../../core/mailboxes/connection-test.ts';
-import { mailboxFromUrls } from '../../core/mailboxes/mailboxes.ts';
 import { connectImap } from '../../core/mail/imap.ts';
 import { parseServerUrl, type ServerSettings } from '../../core/mail/server-url.ts';
 import { sendRaw } from '../../core/mail/smtp.ts';
-import { testMailbox, type TestMailbox } from '../support/servers.ts';
+import { testConnection } from '../../core/mailboxes/connection-test.ts';
+import { mailboxFromUrls } from '../../core/mailboxes/mailboxes.ts';
+import { type TestMailbox, testMailbox } from '../support/servers.ts';
 
 /**
  * A network attacker between Longhand and its mail servers: forwards everything and keeps what the
@@ -15,7 +15,10 @@ import { testMailbox, type TestMailbox } from '../support/servers.ts';
 class Eavesdropper {
   private seen: Buffer[] = [];
   private readonly sockets = new Set<net.Socket>();
-  private constructor(private readonly server: net.Server, readonly port: number) {}
+  private constructor(
+    private readonly server: net.Server,
+    readonly port: number,
+  ) {}
   static async between(targetPort: number): Promise<Eavesdropper> {
     let spy!: Eavesdropper;
     const server = net.createServer((client) => {
@@ -83,14 +86,20 @@ describe('STARTTLS is required for imap:// and smtp:// unless the URL says ?tls=
   const settings = (url: string, kind: 'imap' | 'smtp') => parseServerUrl(url, kind) as ServerSettings;
 
   it('refuses to sign in to IMAP without STARTTLS, and the password never crosses the network', async () => {
-    const err = await connectImap(settings(imapUrl(imapSpy.port), 'imap'), 'support').then(() => null, (e: Error) => e);
+    const err = await connectImap(settings(imapUrl(imapSpy.port), 'imap'), 'support').then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(err?.message).toMatch(/does not offer STARTTLS/);
     expect(err?.message).toContain('?tls=off');
     expect(imapSpy.heard()).not.toContain(mailbox.password);
   });
 
   it('refuses to sign in to SMTP without STARTTLS, and sends neither the password nor the mail', async () => {
-    const err = await sendRaw(settings(smtpUrl(smtpSpy.port), 'smtp'), { from: 'a@b.example', to: ['c@d.example'] }, Buffer.from('Subject: hi\r\n\r\nhello\r\n')).then(() => null, (e: Error) => e);
+    const err = await sendRaw(settings(smtpUrl(smtpSpy.port), 'smtp'), { from: 'a@b.example', to: ['c@d.example'] }, Buffer.from('Subject: hi\r\n\r\nhello\r\n')).then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(err?.message).toMatch(/does not offer STARTTLS/);
     expect(smtpLogins).toEqual([]);
     expect(smtpSpy.heard()).not.toContain(SMTP_PASSWORD);

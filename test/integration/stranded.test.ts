@@ -10,10 +10,20 @@ describe('no conversation is left without a way to answer it', () => {
   let staff: Browserish;
 
   beforeAll(async () => {
-    started = await startWithDraft('stranded', [
-      'From: Ines Duarte <ines@duarte.example>', `To: ${US}`, 'Subject: Handle came loose', `Date: ${new Date().toUTCString()}`, 'Message-ID: <handle@duarte.example>', '',
-      'Hi, the handle of my frying pan came loose after a week. Can it be fixed? Ines', '',
-    ].join('\r\n'), { LONGHAND_FROM: US });
+    started = await startWithDraft(
+      'stranded',
+      [
+        'From: Ines Duarte <ines@duarte.example>',
+        `To: ${US}`,
+        'Subject: Handle came loose',
+        `Date: ${new Date().toUTCString()}`,
+        'Message-ID: <handle@duarte.example>',
+        '',
+        'Hi, the handle of my frying pan came loose after a week. Can it be fixed? Ines',
+        '',
+      ].join('\r\n'),
+      { LONGHAND_FROM: US },
+    );
     app = started.app;
     staff = new Browserish(app.url);
     const sam = await app.addUser('agent', 'Sam Reyes');
@@ -64,10 +74,16 @@ describe('no conversation is left without a way to answer it', () => {
   it('shows every saved version with who and what changed, and restores one without losing the others', async () => {
     const [draft] = (await app.api('GET', '/api/drafts?status=pending')).body;
     const scaffold = draft.body;
-    const edited = await app.api('PATCH', `/api/drafts/${draft.id}`, { body: 'Hi Ines,\n\nYes: send me a photo of the handle and I will post a new rivet kit today.\n\nSam', baseVersion: draft.version });
+    const edited = await app.api('PATCH', `/api/drafts/${draft.id}`, {
+      body: 'Hi Ines,\n\nYes: send me a photo of the handle and I will post a new rivet kit today.\n\nSam',
+      baseVersion: draft.version,
+    });
     expect(edited.status).toBe(200);
     const history = (await app.api('GET', `/api/drafts/${draft.id}/revisions`)).body;
-    expect(history.map((v: { author: string | null; change: string }) => [v.author, v.change])).toEqual([[expect.any(String), expect.stringMatching(/^\+\d+ words, −\d+ words$/)], [null, 'first version']]);
+    expect(history.map((v: { author: string | null; change: string }) => [v.author, v.change])).toEqual([
+      [expect.any(String), expect.stringMatching(/^\+\d+ words, −\d+ words$/)],
+      [null, 'first version'],
+    ]);
 
     const page = `/conversations/${draft.conversationId}`;
     const shown = (await staff.get(page)).text;

@@ -3,12 +3,12 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgres, type Database } from '../../core/db/database.ts';
+import { type Database, openPostgres } from '../../core/db/database.ts';
+import { startTestApp } from '../support/app.ts';
 import { longhand, processEnv, startLonghand } from '../support/longhand-process.ts';
 import { generateMail } from '../support/mail-generator.ts';
 import { deleteRedisPrefix } from '../support/redis-keys.ts';
 import { postgresDatabase, SmtpSink, testMailbox, uniqueName, waitUntil } from '../support/servers.ts';
-import { startTestApp } from '../support/app.ts';
 
 type Running = Awaited<ReturnType<typeof startLonghand>>;
 
@@ -20,7 +20,15 @@ describe('sync across worker processes', () => {
   let env: NodeJS.ProcessEnv;
   let dataDir: string;
   const running: Running[] = [];
-  const count = async (sql: 'messages' | 'message_locations') => Number((await db.db.selectFrom(sql).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const count = async (sql: 'messages' | 'message_locations') =>
+    Number(
+      (
+        await db.db
+          .selectFrom(sql)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const worker = async () => {
     const w = await startLonghand(['worker'], env);
     running.push(w);
@@ -55,14 +63,21 @@ describe('sync across worker processes', () => {
     const atKill = await count('messages');
     expect(atKill).toBeLessThan(1_200);
     await worker();
-    await waitUntil(async () => (await db.db.selectFrom('mailboxes').select('initial_sync_done').where('email', '=', 'killed@shop.example').executeTakeFirstOrThrow()).initial_sync_done, 90_000, 'the sync to finish');
+    await waitUntil(
+      async () => (await db.db.selectFrom('mailboxes').select('initial_sync_done').where('email', '=', 'killed@shop.example').executeTakeFirstOrThrow()).initial_sync_done,
+      90_000,
+      'the sync to finish',
+    );
     expect(await count('messages')).toBe(1_200);
-    const distinct = await db.db.selectFrom('messages').select((eb) => eb.fn.count<number>('message_id').distinct().as('n')).executeTakeFirstOrThrow();
+    const distinct = await db.db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.count<number>('message_id').distinct().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(distinct.n)).toBe(1_200);
     expect(await count('message_locations')).toBe(1_200);
   });
 
-  it('spreads two mailboxes over two workers, and the survivor takes over a killed worker\'s mailbox within seconds', async () => {
+  it("spreads two mailboxes over two workers, and the survivor takes over a killed worker's mailbox within seconds", async () => {
     for (const p of running.splice(0)) await p.stop('SIGKILL');
     const boxes = [testMailbox('owner1'), testMailbox('owner2')];
     const emails = ['one@shop.example', 'two@shop.example'];
@@ -76,15 +91,23 @@ describe('sync across worker processes', () => {
     await waitUntil(async () => new Set(await owners()).size === 2, 20_000, 'each worker to own one mailbox');
     expect((await owners()).sort()).toEqual([a.id, b.id].sort());
 
-    const victimMailbox = (await db.db.selectFrom('mailboxes').select(['email', 'owner_worker']).where('owner_worker', '=', a.id).where('email', 'in', emails).executeTakeFirstOrThrow()).email;
+    const victimMailbox = (
+      await db.db.selectFrom('mailboxes').select(['email', 'owner_worker']).where('owner_worker', '=', a.id).where('email', 'in', emails).executeTakeFirstOrThrow()
+    ).email;
     await a.stop('SIGKILL');
     const killedAt = Date.now();
     await waitUntil(async () => (await owners()).filter((o) => o === b.id).length === 2, 20_000, 'the survivor to own both');
     expect(Date.now() - killedAt).toBeLessThan(10_000);
 
     const box = boxes[emails.indexOf(victimMailbox)]!;
-    await box.append(`From: Lena <lena@atelier.example>\r\nTo: ${victimMailbox}\r\nSubject: Still there?\r\nMessage-ID: <takeover@atelier.example>\r\nDate: ${new Date().toUTCString()}\r\n\r\nAre you still taking orders for December?\r\n`);
-    await waitUntil(async () => Boolean(await db.db.selectFrom('messages').select('id').where('message_id', '=', 'takeover@atelier.example').executeTakeFirst()), 15_000, 'the new mail, synced by the survivor');
+    await box.append(
+      `From: Lena <lena@atelier.example>\r\nTo: ${victimMailbox}\r\nSubject: Still there?\r\nMessage-ID: <takeover@atelier.example>\r\nDate: ${new Date().toUTCString()}\r\n\r\nAre you still taking orders for December?\r\n`,
+    );
+    await waitUntil(
+      async () => Boolean(await db.db.selectFrom('messages').select('id').where('message_id', '=', 'takeover@atelier.example').executeTakeFirst()),
+      15_000,
+      'the new mail, synced by the survivor',
+    );
   });
 });
 
@@ -97,7 +120,10 @@ describe('a server that accepts and drops at once', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as net.AddressInfo).port;
-    const app = await startTestApp({ env: { LONGHAND_IMAP_URL: `imap://u:p@127.0.0.1:${port}?tls=off`, LONGHAND_SMTP_URL: 'smtp://127.0.0.1:1?tls=off', LONGHAND_FROM: 'help@drop.example' }, sync: { backoff: { baseMs: 100, maxMs: 60_000, authRetryMs: 60_000 } } });
+    const app = await startTestApp({
+      env: { LONGHAND_IMAP_URL: `imap://u:p@127.0.0.1:${port}?tls=off`, LONGHAND_SMTP_URL: 'smtp://127.0.0.1:1?tls=off', LONGHAND_FROM: 'help@drop.example' },
+      sync: { backoff: { baseMs: 100, maxMs: 60_000, authRetryMs: 60_000 } },
+    });
     try {
       await new Promise((r) => setTimeout(r, 3_000));
       // 100 ms doubling with jitter: at most 100+200+400+800+1600 ms fit in 3 s, so a handful of attempts.

@@ -4,13 +4,20 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestAppOptions } from '../support/app.ts';
 import { Dovecot } from '../support/dovecot.ts';
 import { generateMail } from '../support/mail-generator.ts';
-import { SmtpSink, testMailbox, waitUntil, type TestMailbox } from '../support/servers.ts';
+import { SmtpSink, type TestMailbox, testMailbox, waitUntil } from '../support/servers.ts';
 
 const run = promisify(execFile);
 const US = 'support@fernhill.example';
 
 async function count(app: TestApp, table: 'messages' | 'drafts' | 'conversations'): Promise<number> {
-  return Number((await app.rt.ctx.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  return Number(
+    (
+      await app.rt.ctx.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 }
 
 async function inbox(app: TestApp): Promise<{ messages: number; synced: number; state: string }> {
@@ -25,7 +32,11 @@ function customerMail(id: string, subject: string, body: string, date = new Date
 describe('IMAP sync on the real Dovecot', () => {
   let sink: SmtpSink;
   const apps: TestApp[] = [];
-  const start = async (box: TestMailbox, extra: Record<string, string> = {}, backoff: NonNullable<TestAppOptions['sync']>['backoff'] = { baseMs: 100, maxMs: 500, authRetryMs: 2_000 }) => {
+  const start = async (
+    box: TestMailbox,
+    extra: Record<string, string> = {},
+    backoff: NonNullable<TestAppOptions['sync']>['backoff'] = { baseMs: 100, maxMs: 500, authRetryMs: 2_000 },
+  ) => {
     sink ??= await SmtpSink.start();
     const app = await startTestApp({ env: { LONGHAND_IMAP_URL: box.imapUrl, LONGHAND_SMTP_URL: sink.url, LONGHAND_FROM: US, ...extra }, sync: { pollMs: 300, backoff } });
     apps.push(app);
@@ -78,10 +89,14 @@ describe('IMAP sync on the real Dovecot', () => {
     await app.stop();
     await run('doveadm', ['-c', box.dovecot.configFile, 'mailbox', 'update', '-u', box.user, '--uid-validity', '12345', 'INBOX']);
     await app.restart();
-    await waitUntil(async () => {
-      const row = await app.rt.ctx.db.selectFrom('folders').select(['uidvalidity', 'state']).where('role', '=', 'inbox').executeTakeFirstOrThrow();
-      return row.uidvalidity === '12345' && row.state === 'idle';
-    }, 10_000, 'the new UIDVALIDITY');
+    await waitUntil(
+      async () => {
+        const row = await app.rt.ctx.db.selectFrom('folders').select(['uidvalidity', 'state']).where('role', '=', 'inbox').executeTakeFirstOrThrow();
+        return row.uidvalidity === '12345' && row.state === 'idle';
+      },
+      10_000,
+      'the new UIDVALIDITY',
+    );
     expect(before.uidvalidity).not.toBe('12345');
     expect(await count(app, 'messages')).toBe(2);
     expect(await count(app, 'drafts')).toBe(2);
@@ -137,7 +152,12 @@ describe('IMAP sync on the real Dovecot', () => {
 
   it('stores every malformed or oversized message with a warning and keeps going', async () => {
     const box = testMailbox('malformed');
-    const big = Buffer.concat([Buffer.from(`From: Big Sender <big@files.example>\r\nTo: ${US}\r\nSubject: Huge attachment\r\nMessage-ID: <huge@files.example>\r\nDate: ${new Date().toUTCString()}\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n`), Buffer.alloc(50 * 1024 * 1024, 'QUFB\r\n')]);
+    const big = Buffer.concat([
+      Buffer.from(
+        `From: Big Sender <big@files.example>\r\nTo: ${US}\r\nSubject: Huge attachment\r\nMessage-ID: <huge@files.example>\r\nDate: ${new Date().toUTCString()}\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n`,
+      ),
+      Buffer.alloc(50 * 1024 * 1024, 'QUFB\r\n'),
+    ]);
     const malformed = [
       'Subject: no from, no date, no message-id\r\n\r\nHello?\r\n',
       `From: =?utf-8?B?${Buffer.from('Evil\r\nBcc: all@example.com').toString('base64')}?= <evil@x.example>\r\nTo: ${US}\r\nSubject: =?utf-8?Q?broken=ZZ?=\r\nMessage-ID: <enc@x.example>\r\n\r\nbody\r\n`,
@@ -165,8 +185,19 @@ describe('IMAP sync on the real Dovecot', () => {
     await box.append(customerMail('q-else@bakery.example', 'Opening hours', 'Are you open on Saturdays?'));
     const app = await start(box);
     let drafts: any[] = [];
-    await waitUntil(async () => (drafts = (await app.api('GET', '/api/drafts?status=pending')).body).length === 1, 10_000, 'the draft');
-    await box.append(`From: Dana Okafor <${US}>\r\nTo: maria@bakery.example\r\nSubject: Re: Opening hours\r\nDate: ${new Date().toUTCString()}\r\nMessage-ID: <answered-from-phone@fernhill.example>\r\nIn-Reply-To: <q-else@bakery.example>\r\n\r\nYes, 9 to 1!\r\n`, 'Sent', ['\\Seen']);
+    await waitUntil(
+      async () => {
+        drafts = (await app.api('GET', '/api/drafts?status=pending')).body;
+        return drafts.length === 1;
+      },
+      10_000,
+      'the draft',
+    );
+    await box.append(
+      `From: Dana Okafor <${US}>\r\nTo: maria@bakery.example\r\nSubject: Re: Opening hours\r\nDate: ${new Date().toUTCString()}\r\nMessage-ID: <answered-from-phone@fernhill.example>\r\nIn-Reply-To: <q-else@bakery.example>\r\n\r\nYes, 9 to 1!\r\n`,
+      'Sent',
+      ['\\Seen'],
+    );
     await waitUntil(async () => (await app.api('GET', `/api/conversations/${drafts[0].conversationId}`)).body.messages.length === 2, 10_000, 'the reply from Sent');
     const conversation = (await app.api('GET', `/api/conversations/${drafts[0].conversationId}`)).body;
     expect(conversation.status).toBe('waiting_on_them');
@@ -194,11 +225,20 @@ describe('IMAP sync on the real Dovecot', () => {
     sink ??= await SmtpSink.start();
     const app = await startTestApp({ sync: { pollMs: 300 } });
     apps.push(app);
-    const added = await app.api('POST', '/api/mailboxes', { email: US, imapUrl: box.imapUrl, smtpUrl: sink.url, extraFolders: ['Customers', '[Gmail]/All Mail', '[Gmail]/Important', '[Gmail]/Starred'] });
+    const added = await app.api('POST', '/api/mailboxes', {
+      email: US,
+      imapUrl: box.imapUrl,
+      smtpUrl: sink.url,
+      extraFolders: ['Customers', '[Gmail]/All Mail', '[Gmail]/Important', '[Gmail]/Starred'],
+    });
     expect(added.status).toBe(201);
     await waitUntil(async () => (await app.api('GET', '/api/mailboxes')).body[0]?.initialSyncDone === true, 20_000, 'the first sync');
     const folders = (await app.api('GET', '/api/mailboxes')).body[0].folders.map((f: { path: string; role: string; synced: number }) => [f.path, f.role, f.synced]);
-    expect(folders.sort()).toEqual([['Customers', 'other', 2], ['INBOX', 'inbox', 2], ['[Gmail]/Sent Mail', 'sent', 1]]);
+    expect(folders.sort()).toEqual([
+      ['Customers', 'other', 2],
+      ['INBOX', 'inbox', 2],
+      ['[Gmail]/Sent Mail', 'sent', 1],
+    ]);
     const stored = await app.rt.ctx.db
       .selectFrom('messages')
       .leftJoin('message_locations', 'message_locations.message_id', 'messages.id')
@@ -206,7 +246,11 @@ describe('IMAP sync on the real Dovecot', () => {
       .groupBy(['messages.id', 'messages.subject'])
       .orderBy('messages.subject')
       .execute();
-    expect(stored.map((m) => [m.subject, Number(m.locations)])).toEqual([['Lids', 2], ['Oven safe?', 2], ['Re: Oven safe?', 1]]);
+    expect(stored.map((m) => [m.subject, Number(m.locations)])).toEqual([
+      ['Lids', 2],
+      ['Oven safe?', 2],
+      ['Re: Oven safe?', 1],
+    ]);
   });
 
   it('waits when the server refuses a login for too many connections, then syncs everything once', async () => {
@@ -225,7 +269,11 @@ describe('IMAP sync on the real Dovecot', () => {
       await waitUntil(async () => (await count(app, 'messages')) === 3 && (await mailbox()).state === 'idle', 20_000, 'the sync after the limit');
       expect(await count(app, 'drafts')).toBe(3);
       // It waited as long as the server's answer asks (here 400 ms, less jitter), not its usual 50 ms.
-      const retries = app.logs.join('').split('\n').filter((l) => l.includes('will reconnect')).map((l) => JSON.parse(l).retryInMs as number);
+      const retries = app.logs
+        .join('')
+        .split('\n')
+        .filter((l) => l.includes('will reconnect'))
+        .map((l) => JSON.parse(l).retryInMs as number);
       expect(retries.length).toBeGreaterThan(0);
       for (const ms of retries) expect(ms).toBeGreaterThanOrEqual(200);
     } finally {
@@ -240,7 +288,14 @@ describe('IMAP sync on the real Dovecot', () => {
     await waitUntil(async () => (await inbox(app)).synced === 40, 20_000, 'the first sync');
     // Lose some stored messages (as a bad restore would), then ask for the sync from the start.
     const some = await app.rt.ctx.db.selectFrom('messages').select('id').orderBy('id').limit(5).execute();
-    await app.rt.ctx.db.deleteFrom('messages').where('id', 'in', some.map((m) => m.id)).execute();
+    await app.rt.ctx.db
+      .deleteFrom('messages')
+      .where(
+        'id',
+        'in',
+        some.map((m) => m.id),
+      )
+      .execute();
     const mailboxId = (await app.api('GET', '/api/mailboxes')).body[0].id;
     const res = await app.api('POST', `/api/mailboxes/${mailboxId}/resync`, {});
     expect(res.status).toBe(202);

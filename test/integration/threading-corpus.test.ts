@@ -52,7 +52,11 @@ async function describeMail(source: Buffer): Promise<Mail> {
 
 /** The reference's own subject rule: reply/forward prefixes and [tags] off, case and spacing folded. */
 function referenceSubject(subject: string): string {
-  return subject.replace(/^(?:\s*(?:(?:re|fwd?|aw|sv)\s*:|\[[^\]]*\]))+/i, '').replace(/\s+/g, ' ').trim().toLowerCase();
+  return subject
+    .replace(/^(?:\s*(?:(?:re|fwd?|aw|sv)\s*:|\[[^\]]*\]))+/i, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
 }
 
 /** Union-find over Message-IDs and the subject rule; returns each thread's Message-IDs, sorted. */
@@ -88,8 +92,14 @@ async function threadIn(order: Mail[]): Promise<string[][]> {
   const ctx = await testContext();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'longhand-threads-'));
   try {
-    order.forEach((m, i) => fs.writeFileSync(path.join(dir, `${String(i).padStart(4, '0')}.eml`), m.source));
-    const mailbox = await upsertMailbox(ctx, { name: 'Hadoop', email: LIST, imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' }, smtp: { host: 'h', port: 1, secure: false, user: '', password: '' }, source: 'ui' });
+    for (const [i, m] of order.entries()) fs.writeFileSync(path.join(dir, `${String(i).padStart(4, '0')}.eml`), m.source);
+    const mailbox = await upsertMailbox(ctx, {
+      name: 'Hadoop',
+      email: LIST,
+      imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
+      smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
+      source: 'ui',
+    });
     const result = await importMail(ctx, dir, { mailboxId: mailbox.id, historical: true });
     expect(result.imported).toBe(order.length);
     const groups: string[][] = [];
@@ -177,12 +187,26 @@ describe('threading real mailing-list mail', () => {
       'CAOcnVr1eBdvCUHJ2nn4vH2q2vTCCmjOPGdZHBt7pog7tpbbKSA@mail.gmail.com',
     ]);
     // A question posted twice with no reference joins by subject (same sender); the answers by reference.
-    expect(thread(groups, '33250805.post@talk.nabble.com')).toEqual(['33250801.post@talk.nabble.com', '33250805.post@talk.nabble.com', 'CAOcnVr281N_zHD_BfSNBo8VivKEPT_KQnaiMM1K1mCcvac1-YQ@mail.gmail.com', 'CB5024BC.338EF%evans@yahoo-inc.com']);
+    expect(thread(groups, '33250805.post@talk.nabble.com')).toEqual([
+      '33250801.post@talk.nabble.com',
+      '33250805.post@talk.nabble.com',
+      'CAOcnVr281N_zHD_BfSNBo8VivKEPT_KQnaiMM1K1mCcvac1-YQ@mail.gmail.com',
+      'CB5024BC.338EF%evans@yahoo-inc.com',
+    ]);
     // The same subject answering a private reply we never saw stays apart: subjects never join across senders.
-    expect(thread(groups, 'CB51719B.33A2D%evans@yahoo-inc.com')).toEqual(['CAAUf7F5pPJZzS4s4aeVosadOEhkH49GO3DVLv=XGLpcsq8KmZQ@mail.gmail.com', 'CB51719B.33A2D%evans@yahoo-inc.com']);
+    expect(thread(groups, 'CB51719B.33A2D%evans@yahoo-inc.com')).toEqual([
+      'CAAUf7F5pPJZzS4s4aeVosadOEhkH49GO3DVLv=XGLpcsq8KmZQ@mail.gmail.com',
+      'CB51719B.33A2D%evans@yahoo-inc.com',
+    ]);
     // A JIRA issue renamed between two notifications, and two notifications answering one we never saw.
-    expect(thread(groups, '1142929095.17845.1328756883620.JavaMail.tomcat@hel.zones.apache.org')).toEqual(['1142929095.17845.1328756883620.JavaMail.tomcat@hel.zones.apache.org', '740714091.13751.1328689919516.JavaMail.tomcat@hel.zones.apache.org']);
-    expect(thread(groups, '398340564.12454.1328666099570.JavaMail.tomcat@hel.zones.apache.org')).toEqual(['398340564.12454.1328666099570.JavaMail.tomcat@hel.zones.apache.org', '562736736.12453.1328666099539.JavaMail.tomcat@hel.zones.apache.org']);
+    expect(thread(groups, '1142929095.17845.1328756883620.JavaMail.tomcat@hel.zones.apache.org')).toEqual([
+      '1142929095.17845.1328756883620.JavaMail.tomcat@hel.zones.apache.org',
+      '740714091.13751.1328689919516.JavaMail.tomcat@hel.zones.apache.org',
+    ]);
+    expect(thread(groups, '398340564.12454.1328666099570.JavaMail.tomcat@hel.zones.apache.org')).toEqual([
+      '398340564.12454.1328666099570.JavaMail.tomcat@hel.zones.apache.org',
+      '562736736.12453.1328666099539.JavaMail.tomcat@hel.zones.apache.org',
+    ]);
     // Outlook's RE: with Thread-Topic and comma-separated References.
     expect(thread(groups, 'FCA91A92EE52B041906A0358FC28FCC38F667B5E25@FRE1EXCH02.hq.exar.com')).toHaveLength(3);
   });

@@ -1,12 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { Browserish } from '../support/browserish.ts';
 import { launchBrowser, screenshot, signIn } from '../support/browser.ts';
-import { SmtpSink, testMailbox, waitUntil, type TestMailbox } from '../support/servers.ts';
+import { Browserish } from '../support/browserish.ts';
+import { SmtpSink, type TestMailbox, testMailbox, waitUntil } from '../support/servers.ts';
 
 const US = 'support@fernhill.example';
 const mail = (id: string, body: string, inReplyTo?: string) =>
-  [`From: Mei Chen <mei@chen.example>`, `To: ${US}`, `Subject: ${inReplyTo ? 'Re: ' : ''}Which glaze is food safe?`, `Date: ${new Date().toUTCString()}`, `Message-ID: <${id}@chen.example>`, ...(inReplyTo ? [`In-Reply-To: <${inReplyTo}@chen.example>`] : []), '', body, ''].join('\r\n');
+  [
+    `From: Mei Chen <mei@chen.example>`,
+    `To: ${US}`,
+    `Subject: ${inReplyTo ? 'Re: ' : ''}Which glaze is food safe?`,
+    `Date: ${new Date().toUTCString()}`,
+    `Message-ID: <${id}@chen.example>`,
+    ...(inReplyTo ? [`In-Reply-To: <${inReplyTo}@chen.example>`] : []),
+    '',
+    body,
+    '',
+  ].join('\r\n');
 
 describe('the customer writes again while our reply waits to go out', () => {
   let sink: SmtpSink;
@@ -29,7 +39,10 @@ describe('the customer writes again while our reply waits to go out', () => {
 
   it('stops the approved send and puts the draft back with "they wrote again: read it first"', async () => {
     const [draft] = (await app.api('GET', '/api/drafts?status=pending')).body;
-    const edited = await app.api('PATCH', `/api/drafts/${draft.id}`, { body: 'Hi Mei,\n\nYes: the blue glaze on the 20 cm bowl is food safe and fine in the dishwasher.\n\nSam', baseVersion: draft.version });
+    const edited = await app.api('PATCH', `/api/drafts/${draft.id}`, {
+      body: 'Hi Mei,\n\nYes: the blue glaze on the 20 cm bowl is food safe and fine in the dishwasher.\n\nSam',
+      baseVersion: draft.version,
+    });
     expect(edited.status).toBe(200);
     const approved = await app.api('POST', `/api/drafts/${draft.id}/approve`, { version: edited.body.version });
     expect(approved.body).toMatchObject({ status: 'approved' });

@@ -2,17 +2,17 @@ import fs from 'node:fs';
 import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { inject } from 'vitest';
+import { openRuntime, type Runtime } from '../../cli/runtime.ts';
 import type { Clock } from '../../core/clock.ts';
 import { loadConfig } from '../../core/config.ts';
-import { openMemoryPglite, openPostgres, type Database } from '../../core/db/database.ts';
+import { type Database, openMemoryPglite, openPostgres } from '../../core/db/database.ts';
+import type { Role, User } from '../../core/db/schema.ts';
 import type { ImageNetwork } from '../../core/mail/remote-image.ts';
 import type { SyncOptions } from '../../core/mail/sync.ts';
 import { createToken } from '../../core/users/tokens.ts';
 import { createUser } from '../../core/users/users.ts';
-import type { Role, User } from '../../core/db/schema.ts';
-import { openRuntime, type Runtime } from '../../cli/runtime.ts';
 import { createApp } from '../../server/app.ts';
-import { startWorkers, type RunningWorkers } from '../../workers/index.ts';
+import { type RunningWorkers, startWorkers } from '../../workers/index.ts';
 import { deleteRedisPrefix, REDIS_URL } from './redis-keys.ts';
 import { SmtpSink, testMailbox, uniqueName, waitUntil } from './servers.ts';
 
@@ -82,10 +82,19 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         queues: rt.queues!,
         prefix,
         sweepEveryMs: 2_000,
-        ownership: { leaseMs: 3_000, scanMs: 500, sync: { pollMs: options.sync?.pollMs ?? 500, backoff: options.sync?.backoff ?? { baseMs: 100, maxMs: 1_000, authRetryMs: 2_000 } } },
+        ownership: {
+          leaseMs: 3_000,
+          scanMs: 500,
+          sync: { pollMs: options.sync?.pollMs ?? 500, backoff: options.sync?.backoff ?? { baseMs: 100, maxMs: 1_000, authRetryMs: 2_000 } },
+        },
       });
     }
-    const app = createApp(rt.ctx, { sessionSecret: rt.sessionSecret, queues: rt.queues!.all, queueProblem: rt.queueProblem, ...(options.imageNetwork ? { imageNetwork: options.imageNetwork } : {}) });
+    const app = createApp(rt.ctx, {
+      sessionSecret: rt.sessionSecret,
+      queues: rt.queues!.all,
+      queueProblem: rt.queueProblem,
+      ...(options.imageNetwork ? { imageNetwork: options.imageNetwork } : {}),
+    });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
@@ -159,5 +168,12 @@ export async function startWithDraft(user: string, mail: string, env: Record<str
   await box.append(mail);
   const app = await startTestApp({ env: { LONGHAND_IMAP_URL: box.imapUrl, LONGHAND_SMTP_URL: sink.url, ...env } });
   await waitUntil(async () => (await app.api('GET', '/api/drafts?status=pending')).body.length === 1, 15_000, 'the draft');
-  return { app, sink, close: async () => { await app.close(); await sink.close(); } };
+  return {
+    app,
+    sink,
+    close: async () => {
+      await app.close();
+      await sink.close();
+    },
+  };
 }

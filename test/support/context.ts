@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { Writable } from 'node:stream';
 import { inject } from 'vitest';
-import { ManualClock, type Clock } from '../../core/clock.ts';
-import { loadConfig, type Config } from '../../core/config.ts';
+import { type Clock, ManualClock } from '../../core/clock.ts';
+import { type Config, loadConfig } from '../../core/config.ts';
 import type { Ctx } from '../../core/context.ts';
 import { openMemoryPglite } from '../../core/db/database.ts';
-import { noJobs, type JobScheduler } from '../../core/jobs.ts';
+import { type JobScheduler, noJobs } from '../../core/jobs.ts';
 import { createLogger } from '../../core/logger.ts';
 import { createSecretBox } from '../../core/secrets.ts';
 

@@ -18,7 +18,12 @@ export interface DovecotInfo {
 
 /** A throwaway Dovecot on loopback, from a config file of ours, under a temp folder. */
 export class Dovecot implements DovecotInfo {
-  private constructor(readonly dir: string, readonly port: number, readonly configFile: string, readonly password: string) {}
+  private constructor(
+    readonly dir: string,
+    readonly port: number,
+    readonly configFile: string,
+    readonly password: string,
+  ) {}
 
   /**
    * With `oauth2IntrospectionUrl`, logins by XOAUTH2 / OAUTHBEARER are checked against that RFC 7662
@@ -75,7 +80,10 @@ export class Dovecot implements DovecotInfo {
     const pidFile = path.join(this.dir, 'run', 'master.pid');
     const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8')) : 0;
     if (pid) {
-      const children = await run('pgrep', ['-P', String(pid)]).then((r) => r.stdout.split('\n').filter(Boolean).map(Number), () => []);
+      const children = await run('pgrep', ['-P', String(pid)]).then(
+        (r) => r.stdout.split('\n').filter(Boolean).map(Number),
+        () => [],
+      );
       for (const p of [pid, ...children]) {
         try {
           process.kill(p, 'SIGKILL');
@@ -118,10 +126,14 @@ mail_uid = mail
 mail_gid = mail
 default_login_user = mail
 default_internal_user = mail
-${oauth2ArgsFile ? oauth2Passdbs(password, oauth2ArgsFile) : `passdb {
+${
+  oauth2ArgsFile
+    ? oauth2Passdbs(password, oauth2ArgsFile)
+    : `passdb {
   driver = static
   args = password=${password}
-}`}
+}`
+}
 userdb {
   driver = static
   args = uid=mail gid=mail home=${mail}/%u

@@ -1,13 +1,15 @@
 import type { Ctx } from '../../core/context.ts';
+import type { User } from '../../core/db/schema.ts';
 import { prepareReplyDraft } from '../../core/drafts/drafter.ts';
 import { approveDraft, editDraft } from '../../core/drafts/drafts.ts';
-import type { User } from '../../core/db/schema.ts';
-import { ingestMessage } from '../../core/mail/ingest.ts';
 import { noJobs } from '../../core/jobs.ts';
+import { ingestMessage } from '../../core/mail/ingest.ts';
 
 /** A customer's question stored through the real ingest path, its draft prepared and written by a person. */
 export async function writtenDraft(ctx: Ctx, mailboxId: number, author: User, i: number, to = 'support@fernhill.example'): Promise<number> {
-  const source = Buffer.from(`From: Customer ${i} <customer${i}@shop${i % 7}.example>\r\nTo: ${to}\r\nSubject: Question ${i} about my order\r\nDate: ${new Date().toUTCString()}\r\nMessage-ID: <question-${i}-${Date.now()}@shop${i % 7}.example>\r\n\r\nWhere is order ${i}?\r\n`);
+  const source = Buffer.from(
+    `From: Customer ${i} <customer${i}@shop${i % 7}.example>\r\nTo: ${to}\r\nSubject: Question ${i} about my order\r\nDate: ${new Date().toUTCString()}\r\nMessage-ID: <question-${i}-${Date.now()}@shop${i % 7}.example>\r\n\r\nWhere is order ${i}?\r\n`,
+  );
   // Without queues: the draft is made here, not raced for by a draft worker.
   const quiet = { ...ctx, jobs: noJobs };
   const { conversationId } = await ingestMessage(quiet, { source, origin: 'imap', mailboxId, historical: false });

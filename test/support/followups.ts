@@ -1,5 +1,5 @@
 import type { Ctx } from '../../core/context.ts';
-import { ingestMessage, type IngestResult } from '../../core/mail/ingest.ts';
+import { type IngestResult, ingestMessage } from '../../core/mail/ingest.ts';
 
 export const US = 'support@fernhill.example';
 
@@ -26,17 +26,19 @@ export interface Mail {
 }
 
 export function raw(m: Mail): Buffer {
-  return Buffer.from([
-    `From: ${m.from}`,
-    `To: ${m.to}`,
-    `Subject: ${m.subject}`,
-    `Date: ${dateHeader(m.at, m.offset ?? 60)}`,
-    `Message-ID: <${m.id}>`,
-    ...(m.inReplyTo ? [`In-Reply-To: <${m.inReplyTo}>`, `References: <${m.inReplyTo}>`] : []),
-    '',
-    m.body,
-    '',
-  ].join('\r\n'));
+  return Buffer.from(
+    [
+      `From: ${m.from}`,
+      `To: ${m.to}`,
+      `Subject: ${m.subject}`,
+      `Date: ${dateHeader(m.at, m.offset ?? 60)}`,
+      `Message-ID: <${m.id}>`,
+      ...(m.inReplyTo ? [`In-Reply-To: <${m.inReplyTo}>`, `References: <${m.inReplyTo}>`] : []),
+      '',
+      m.body,
+      '',
+    ].join('\r\n'),
+  );
 }
 
 /**

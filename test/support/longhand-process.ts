@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/longhand.mjs', import.meta.url));
@@ -40,7 +40,10 @@ export function longhand(args: string[], env: NodeJS.ProcessEnv, input = ''): Pr
 }
 
 /** Starts a long-running `longhand` command (start, web, worker) and waits for its "is up" line; `url` is the web app's. */
-export async function startLonghand(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; output: () => string; stop(signal?: NodeJS.Signals): Promise<void> }> {
+export async function startLonghand(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ child: ChildProcess; url: string; output: () => string; stop(signal?: NodeJS.Signals): Promise<void> }> {
   const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   // A test that fails or times out must not leave a server holding its data folder and ports.
   const orphan = () => child.kill('SIGKILL');

@@ -22,8 +22,50 @@ export interface GeneratorOptions {
   tag?: string;
 }
 
-const FIRST = ['Maria', 'Jonas', 'Aisha', 'Ben', 'Camille', 'Ruth', 'Owen', 'Mei', 'Lukas', 'Priya', 'Nadia', 'Gareth', 'Julia', 'Tom', 'Sofia', 'Kenji', 'Amara', 'Lars', 'Elena', 'Diego'];
-const LAST = ['Lopez', 'Berg', 'Bello', 'Oduya', 'Dubois', 'Calloway', 'Fairweather', 'Chen', 'Brandt', 'Nair', 'Haddad', 'Pryce', 'Marchetti', 'Baker', 'Rossi', 'Sato', 'Okoye', 'Nilsen', 'Petrova', 'Alvarez'];
+const FIRST = [
+  'Maria',
+  'Jonas',
+  'Aisha',
+  'Ben',
+  'Camille',
+  'Ruth',
+  'Owen',
+  'Mei',
+  'Lukas',
+  'Priya',
+  'Nadia',
+  'Gareth',
+  'Julia',
+  'Tom',
+  'Sofia',
+  'Kenji',
+  'Amara',
+  'Lars',
+  'Elena',
+  'Diego',
+];
+const LAST = [
+  'Lopez',
+  'Berg',
+  'Bello',
+  'Oduya',
+  'Dubois',
+  'Calloway',
+  'Fairweather',
+  'Chen',
+  'Brandt',
+  'Nair',
+  'Haddad',
+  'Pryce',
+  'Marchetti',
+  'Baker',
+  'Rossi',
+  'Sato',
+  'Okoye',
+  'Nilsen',
+  'Petrova',
+  'Alvarez',
+];
 const DOMAINS = ['gmail.com', 'outlook.com', 'bakery.example', 'atelier.example', 'cookschool.example', 'trattoria.example', 'hotelgroup.example', 'cafe-berg.example'];
 const TOPICS = [
   ['Does the 28 cm pan work on induction?', 'I am looking at your carbon steel pan. Does it work on an induction hob, and how heavy is it?'],
@@ -35,7 +77,12 @@ const TOPICS = [
   ['Gift wrap', 'Do you gift wrap? I want to send a knife to my father for his birthday.'],
   ['Thank you!', 'Just wanted to say thank you, the pans arrived and they are wonderful.'],
 ];
-const REPLIES = ['Thanks for the quick answer. One more question: does it come with a lid?', 'That worked, thank you!', 'Still nothing here, I am getting worried.', 'Perfect, I have placed the order.'];
+const REPLIES = [
+  'Thanks for the quick answer. One more question: does it come with a lid?',
+  'That worked, thank you!',
+  'Still nothing here, I am getting worried.',
+  'Perfect, I have placed the order.',
+];
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same mailbox. */
 export function seededRandom(seed: number): () => number {
@@ -73,7 +120,11 @@ export function generateMail(o: GeneratorOptions): GeneratedMail[] {
     for (let i = 0; i < length && out.length < o.count; i++) {
       const fromUs = i % 2 === 1;
       const messageId = `${tag}-${c}-${i}@${fromUs ? 'fernhill.example' : customer.address.split('@')[1]}`;
-      const text = fromUs ? `Hi ${customer.name.split(' ')[0]},\n\nThanks for writing. Here is what I found out for you (conversation ${c}).\n\nDana` : i === 0 ? `Hello,\n\n${body}\n\nBest,\n${customer.name}` : `${pick(REPLIES)}\n\n${customer.name.split(' ')[0]}`;
+      const text = fromUs
+        ? `Hi ${customer.name.split(' ')[0]},\n\nThanks for writing. Here is what I found out for you (conversation ${c}).\n\nDana`
+        : i === 0
+          ? `Hello,\n\n${body}\n\nBest,\n${customer.name}`
+          : `${pick(REPLIES)}\n\n${customer.name.split(' ')[0]}`;
       const headers = [
         `From: ${fromUs ? `Dana Okafor <${us}>` : `${customer.name} <${customer.address}>`}`,
         `To: ${fromUs ? `${customer.name} <${customer.address}>` : `Fernhill Support <${us}>`}`,

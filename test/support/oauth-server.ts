@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { systemClock, type Clock } from '../../core/clock.ts';
+import { type Clock, systemClock } from '../../core/clock.ts';
 
 /**
  * A small OAuth2 authorization server for tests (RFC 6749 code and refresh grants, RFC 7636 PKCE with
@@ -70,7 +70,11 @@ const CODE_LIFETIME_MS = 60_000;
 const DEFAULT_SCOPE = 'mail';
 
 class OAuthError extends Error {
-  constructor(readonly status: 400 | 401, readonly error: string, description: string) {
+  constructor(
+    readonly status: 400 | 401,
+    readonly error: string,
+    description: string,
+  ) {
     super(description);
   }
 }
@@ -233,8 +237,14 @@ export class OAuthTestServer {
   #authorize(params: URLSearchParams, res: http.ServerResponse): void {
     const request = this.#checkAuthorizeRequest(params, res);
     if (!request) return;
-    if (this.consent === 'approve') return this.#approve(request, res);
-    if (this.consent === 'deny') return redirect(res, request.redirectUri, { error: 'access_denied', state: request.state });
+    if (this.consent === 'approve') {
+      this.#approve(request, res);
+      return;
+    }
+    if (this.consent === 'deny') {
+      redirect(res, request.redirectUri, { error: 'access_denied', state: request.state });
+      return;
+    }
     const hidden = Object.entries({
       response_type: 'code',
       client_id: request.clientId,
@@ -265,8 +275,8 @@ export class OAuthTestServer {
     // The hidden fields came back through the browser: check them again like a fresh request.
     const request = this.#checkAuthorizeRequest(form, res);
     if (!request) return;
-    if (form.get('decision') === 'allow') return this.#approve(request, res);
-    redirect(res, request.redirectUri, { error: 'access_denied', state: request.state });
+    if (form.get('decision') === 'allow') this.#approve(request, res);
+    else redirect(res, request.redirectUri, { error: 'access_denied', state: request.state });
   }
 
   #approve(request: AuthorizeRequest, res: http.ServerResponse): void {
@@ -295,8 +305,7 @@ export class OAuthTestServer {
       const form = await readForm(req);
       const clientId = this.#authenticateClient(req, form);
       const grantType = form.get('grant_type');
-      const body =
-        grantType === 'authorization_code' ? this.#exchangeCode(clientId, form) : grantType === 'refresh_token' ? this.#refresh(clientId, form) : undefined;
+      const body = grantType === 'authorization_code' ? this.#exchangeCode(clientId, form) : grantType === 'refresh_token' ? this.#refresh(clientId, form) : undefined;
       if (!body) throw new OAuthError(400, 'unsupported_grant_type', `grant_type ${grantType ?? '(missing)'} is not supported`);
       sendJson(res, 200, body);
     } catch (err) {
@@ -390,7 +399,10 @@ export class OAuthTestServer {
   #introspect(form: URLSearchParams, res: http.ServerResponse): void {
     this.stats.introspections++;
     const at = this.#activeAccessToken(form.get('token') ?? '');
-    if (!at) return sendJson(res, 200, { active: false });
+    if (!at) {
+      sendJson(res, 200, { active: false });
+      return;
+    }
     sendJson(res, 200, {
       active: true,
       username: at.username,

@@ -33,7 +33,8 @@ export function routeTable(app: Express): RouteEntry[] {
     for (const layer of stack) {
       if (layer.route) {
         const own = layer.route.stack.reduce<Role | null>((role, l) => higher(role, l.handle.leastRole ?? null), null);
-        for (const method of Object.keys(layer.route.methods)) if (method !== '_all') out.push({ method: method.toUpperCase(), path: `${prefix}${layer.route.path}`, leastRole: higher(around, own) });
+        for (const method of Object.keys(layer.route.methods))
+          if (method !== '_all') out.push({ method: method.toUpperCase(), path: `${prefix}${layer.route.path}`, leastRole: higher(around, own) });
       } else if (layer.handle.stack) {
         const mount = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';
         walk(layer.handle.stack, `${prefix}${mount}`, around);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ImapFlow } from 'imapflow';
+import { type ParsedMail, simpleParser } from 'mailparser';
 import pg from 'pg';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { inject } from 'vitest';
 import { Dovecot } from './dovecot.ts';
@@ -84,7 +84,10 @@ export class SmtpSink {
   attempts = 0;
   /** How long the server takes over each message, like a real one does. */
   delayMs = 0;
-  private constructor(private readonly server: SMTPServer, readonly port: number) {}
+  private constructor(
+    private readonly server: SMTPServer,
+    readonly port: number,
+  ) {}
 
   static async start(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
     let sink!: SmtpSink;
@@ -117,7 +120,11 @@ export class SmtpSink {
           }
           const raw = Buffer.concat(chunks);
           simpleParser(raw).then(async (parsed) => {
-            const mail: ReceivedMail = { envelope: { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) }, raw, parsed };
+            const mail: ReceivedMail = {
+              envelope: { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) },
+              raw,
+              parsed,
+            };
             if (afterAccept) {
               // Before `received` and the 250, so whoever waits for the mail also finds what afterAccept did.
               try {

@@ -59,17 +59,23 @@ To: support@fernhill.example
 Subject: Undelivered Mail Returned to Sender
 Date: Tue, 3 Nov 2026 10:05:00 +0100
 Content-Type: multipart/report; report-type=delivery-status; boundary="dsn"`;
-    const body = '--dsn\nContent-Type: text/plain\n\nI\'m sorry to have to inform you that your message could not be delivered.\n--dsn\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.fernhill.example\n\nFinal-Recipient: rfc822; nobody@gone.example\nAction: failed\nStatus: 5.1.1\n--dsn--\n';
+    const body =
+      "--dsn\nContent-Type: text/plain\n\nI'm sorry to have to inform you that your message could not be delivered.\n--dsn\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.fernhill.example\n\nFinal-Recipient: rfc822; nobody@gone.example\nAction: failed\nStatus: 5.1.1\n--dsn--\n";
     expect(await reasonFor(dsn, body)).toBe('bounce (delivery status report)');
     // Postfix marks its bounces Auto-Submitted too: they are still bounces, so they can be linked to the reply.
     expect(await reasonFor(`${dsn}\nAuto-Submitted: auto-replied`, body)).toBe('bounce (delivery status report)');
-    expect(await reasonFor('From: MAILER-DAEMON@mx.gone.example\nTo: support@fernhill.example\nSubject: Delivery failure\nAuto-Submitted: auto-replied')).toBe('bounce (mailer-daemon)');
+    expect(await reasonFor('From: MAILER-DAEMON@mx.gone.example\nTo: support@fernhill.example\nSubject: Delivery failure\nAuto-Submitted: auto-replied')).toBe(
+      'bounce (mailer-daemon)',
+    );
   });
 
   it('flags a read receipt', async () => {
-    expect(await reasonFor(`${person}\nSubject: Read: your order\nContent-Type: multipart/report; report-type=disposition-notification; boundary="r"`, '--r\nContent-Type: text/plain\n\nRead.\n--r--\n')).toBe(
-      'read receipt (disposition notification)',
-    );
+    expect(
+      await reasonFor(
+        `${person}\nSubject: Read: your order\nContent-Type: multipart/report; report-type=disposition-notification; boundary="r"`,
+        '--r\nContent-Type: text/plain\n\nRead.\n--r--\n',
+      ),
+    ).toBe('read receipt (disposition notification)');
   });
 
   it.each([

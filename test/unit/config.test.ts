@@ -24,7 +24,11 @@ describe('loadConfig', () => {
   });
 
   it('parses a mailbox from the three variables, with TLS from the scheme and encoded credentials', () => {
-    const c = loadConfig({ LONGHAND_IMAP_URL: 'imaps://support%40acme.example:p%40ss@imap.acme.example', LONGHAND_SMTP_URL: 'smtp://u:pw@smtp.acme.example:2525', LONGHAND_FROM: 'Support@Acme.example' });
+    const c = loadConfig({
+      LONGHAND_IMAP_URL: 'imaps://support%40acme.example:p%40ss@imap.acme.example',
+      LONGHAND_SMTP_URL: 'smtp://u:pw@smtp.acme.example:2525',
+      LONGHAND_FROM: 'Support@Acme.example',
+    });
     expect(c.mailbox).toEqual({
       imap: { host: 'imap.acme.example', port: 993, secure: true, user: 'support@acme.example', password: 'p@ss' },
       smtp: { host: 'smtp.acme.example', port: 2525, secure: false, user: 'u', password: 'pw' },

@@ -2,8 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { nextLocalHour, offsetLabel, suggestedTime } from '../../core/followups/local-time.ts';
 import { asksQuestion, questionAsked } from '../../core/followups/questions.ts';
 import {
-  conversationKey, decideCheckIn, decideCloseTheLoop, decideFirstContact, decideKeepInTouch, decideNudge, decidePromiseReminder, decideReminder, keepInTouchApplies, keepInTouchKey,
-  type ConversationFacts, type CustomerFacts, type KeepInTouchRule,
+  type ConversationFacts,
+  type CustomerFacts,
+  conversationKey,
+  decideCheckIn,
+  decideCloseTheLoop,
+  decideFirstContact,
+  decideKeepInTouch,
+  decideNudge,
+  decidePromiseReminder,
+  decideReminder,
+  type KeepInTouchRule,
+  keepInTouchApplies,
+  keepInTouchKey,
 } from '../../core/followups/rules.ts';
 import { theirWords } from '../../core/followups/their-words.ts';
 import { whatWeSolved } from '../../core/followups/what-we-solved.ts';
@@ -70,7 +81,7 @@ describe('check in', () => {
     expect(decideCheckIn(quiet({ pendingFollowup: true }), on, 9, now)).toEqual({ act: 'wait', why: 'another follow-up for this customer is waiting' });
   });
 
-  it('is keyed by the conversation and the customer\'s last message: one per period', () => {
+  it("is keyed by the conversation and the customer's last message: one per period", () => {
     expect(conversationKey('check_in', quiet())).toBe(`check_in:conversation:7:${at('2026-11-02T09:00:00Z').getTime()}`);
     expect(conversationKey('waiting_on_them', quiet({ theirLastAt: null }))).toBe('waiting_on_them:conversation:7:0');
   });
@@ -129,7 +140,9 @@ describe('waiting on them', () => {
       'Please reply to this email if you need anything.',
     ];
     for (const text of courtesies) expect([text, asksQuestion(text)]).toEqual([text, false]);
-    expect(questionAsked('Hi Ben,\n\nThanks for the photo. Let me know which size you ordered, and I will send the right lid.\n\nSam')).toBe('Let me know which size you ordered, and I will send the right lid.');
+    expect(questionAsked('Hi Ben,\n\nThanks for the photo. Let me know which size you ordered, and I will send the right lid.\n\nSam')).toBe(
+      'Let me know which size you ordered, and I will send the right lid.',
+    );
   });
 });
 
@@ -158,7 +171,7 @@ describe('keep in touch', () => {
     expect(keepInTouchKey(customer())).toBe(`keep_in_touch:customer:4:${at('2026-08-01T09:00:00Z').getTime()}`);
   });
 
-  it('respects the team\'s restriction: a tag, or a number of conversations', () => {
+  it("respects the team's restriction: a tag, or a number of conversations", () => {
     expect(keepInTouchApplies({ tags: [], conversationCount: 1 }, { onlyTags: [], minConversations: 0 })).toBe(true);
     expect(keepInTouchApplies({ tags: ['Wholesale'], conversationCount: 1 }, { onlyTags: ['wholesale'], minConversations: 0 })).toBe(true);
     expect(keepInTouchApplies({ tags: ['retail'], conversationCount: 1 }, { onlyTags: ['wholesale'], minConversations: 0 })).toBe(false);
@@ -170,14 +183,24 @@ describe('keep in touch', () => {
   it('never twice before they write, never over an unanswered message, and by hand at once', () => {
     const now = at('2026-11-01T08:00:00Z');
     expect(decideKeepInTouch(customer({ keptInTouchSinceTheyWrote: true }), rule, 9, now)).toMatchObject({ act: 'skip' });
-    expect(decideKeepInTouch(customer({ waitingOnUs: { conversationId: 8, subject: 'Whetstone grit' } }), rule, 9, now)).toEqual({ act: 'skip', why: '"Whetstone grit" is waiting for our answer: answer it first' });
+    expect(decideKeepInTouch(customer({ waitingOnUs: { conversationId: 8, subject: 'Whetstone grit' } }), rule, 9, now)).toEqual({
+      act: 'skip',
+      why: '"Whetstone grit" is waiting for our answer: answer it first',
+    });
     expect(decideKeepInTouch(customer({ latest: null }), rule, 9, now)).toMatchObject({ act: 'skip', why: 'there is no conversation with them to write in' });
     const early = at('2026-09-01T10:00:00Z');
-    expect(decideKeepInTouch(customer(), { ...rule, enabled: false, onlyTags: ['vip'] }, 9, early, true)).toMatchObject({ act: 'draft', dueAt: early, reason: expect.stringContaining('Going quiet') });
+    expect(decideKeepInTouch(customer(), { ...rule, enabled: false, onlyTags: ['vip'] }, 9, early, true)).toMatchObject({
+      act: 'draft',
+      dueAt: early,
+      reason: expect.stringContaining('Going quiet'),
+    });
     expect(decideKeepInTouch(customer({ doNotFollowUp: true }), rule, 9, early, true)).toMatchObject({ act: 'skip' });
     // Not by hand either while they wait for us, nor within the days after we wrote.
     expect(decideKeepInTouch(customer({ waitingOnUs: { conversationId: 8, subject: 'Whetstone grit' } }), rule, 9, early, true)).toMatchObject({ act: 'skip' });
-    expect(decideKeepInTouch(customer({ lastOutboundAt: at('2026-08-19T10:00:01Z') }), rule, 9, early, true)).toEqual({ act: 'skip', why: 'we wrote to them on 2026-08-19, less than 14 days ago' });
+    expect(decideKeepInTouch(customer({ lastOutboundAt: at('2026-08-19T10:00:01Z') }), rule, 9, early, true)).toEqual({
+      act: 'skip',
+      why: 'we wrote to them on 2026-08-19, less than 14 days ago',
+    });
     expect(decideKeepInTouch(customer({ lastOutboundAt: at('2026-08-18T10:00:00Z') }), rule, 9, early, true)).toMatchObject({ act: 'draft' });
     expect(decideKeepInTouch(customer({ lastOutboundAt: at('2026-08-31T10:00:00Z') }), { ...rule, minDaysSinceWeWrote: 0 }, 9, early, true)).toMatchObject({ act: 'draft' });
   });
@@ -196,8 +219,18 @@ describe('first contact', () => {
 describe('scheduled follow-ups', () => {
   const blockers = { snoozedUntil: null, openDraft: false, pendingFollowup: false };
   const promise = {
-    ...blockers, enabled: true, dueAt: at('2026-11-06T08:00:00Z'), dismissed: false, doNotFollowUp: false, movedOn: false, conversationExists: true,
-    customerName: 'Lena Brandt', utcOffsetMinutes: 60, sentence: "I'll get back to you by Friday.", whenText: 'by Friday', promisedAt: at('2026-11-03T15:00:00Z'),
+    ...blockers,
+    enabled: true,
+    dueAt: at('2026-11-06T08:00:00Z'),
+    dismissed: false,
+    doNotFollowUp: false,
+    movedOn: false,
+    conversationExists: true,
+    customerName: 'Lena Brandt',
+    utcOffsetMinutes: 60,
+    sentence: "I'll get back to you by Friday.",
+    whenText: 'by Friday',
+    promisedAt: at('2026-11-03T15:00:00Z'),
   };
 
   it('reminds of a promise at its time unless it was dismissed or the conversation moved on', () => {
@@ -205,7 +238,8 @@ describe('scheduled follow-ups', () => {
     expect(decidePromiseReminder(promise, at('2026-11-06T08:00:00Z'))).toEqual({
       act: 'draft',
       dueAt: at('2026-11-06T08:00:00Z'),
-      reason: 'We wrote to Lena Brandt on 2026-11-03: "I\'ll get back to you by Friday." (by Friday: Fri 6 Nov 2026, 09:00 their time, UTC+01:00), and the conversation has not moved on since.',
+      reason:
+        'We wrote to Lena Brandt on 2026-11-03: "I\'ll get back to you by Friday." (by Friday: Fri 6 Nov 2026, 09:00 their time, UTC+01:00), and the conversation has not moved on since.',
     });
     expect(decidePromiseReminder({ ...promise, movedOn: true }, at('2026-11-06T08:00:00Z'))).toEqual({ act: 'skip', why: 'the conversation moved on since the promise' });
     expect(decidePromiseReminder({ ...promise, dismissed: true }, at('2026-11-06T08:00:00Z'))).toMatchObject({ act: 'skip' });
@@ -214,11 +248,25 @@ describe('scheduled follow-ups', () => {
   });
 
   it('brings a reminder back as a draft, or as a note when a draft cannot be made', () => {
-    const reminder = { dueAt: at('2026-11-10T09:00:00Z'), conversationExists: true, hasCustomer: true, openDraft: false, doNotFollowUp: false, pendingFollowup: false, setBy: 'Sam Reyes', setAt: at('2026-11-02T10:00:00Z'), note: 'Ask whether it fitted' };
+    const reminder = {
+      dueAt: at('2026-11-10T09:00:00Z'),
+      conversationExists: true,
+      hasCustomer: true,
+      openDraft: false,
+      doNotFollowUp: false,
+      pendingFollowup: false,
+      setBy: 'Sam Reyes',
+      setAt: at('2026-11-02T10:00:00Z'),
+      note: 'Ask whether it fitted',
+    };
     const now = at('2026-11-10T09:00:00Z');
     expect(decideReminder(reminder, at('2026-11-10T08:59:00Z'))).toMatchObject({ act: 'not_yet' });
     expect(decideReminder(reminder, now)).toEqual({ act: 'draft', dueAt: now, reason: 'Reminder from Sam Reyes, set on 2026-11-02: Ask whether it fitted' });
-    expect(decideReminder({ ...reminder, openDraft: true, note: null }, now)).toEqual({ act: 'note', reason: 'Reminder from Sam Reyes, set on 2026-11-02.', why: 'its open draft is back in the queue' });
+    expect(decideReminder({ ...reminder, openDraft: true, note: null }, now)).toEqual({
+      act: 'note',
+      reason: 'Reminder from Sam Reyes, set on 2026-11-02.',
+      why: 'its open draft is back in the queue',
+    });
     expect(decideReminder({ ...reminder, doNotFollowUp: true }, now)).toMatchObject({ act: 'note' });
     expect(decideReminder({ ...reminder, hasCustomer: false }, now)).toMatchObject({ act: 'note' });
     expect(decideReminder({ ...reminder, conversationExists: false }, now)).toMatchObject({ act: 'skip' });
@@ -227,7 +275,11 @@ describe('scheduled follow-ups', () => {
   it('closes the loop when the path is clear, however long that takes, never for "do not follow up"', () => {
     const facts = { ...blockers, doNotFollowUp: false, conversationExists: true, label: 'CSV export', customerName: 'Jonas Berg', words: 'Any chance of a CSV export?' };
     const shipped = at('2026-11-20T10:00:00Z');
-    expect(decideCloseTheLoop(facts, shipped, shipped)).toEqual({ act: 'draft', dueAt: shipped, reason: '"CSV export" shipped; Jonas Berg asked for it: "Any chance of a CSV export?".' });
+    expect(decideCloseTheLoop(facts, shipped, shipped)).toEqual({
+      act: 'draft',
+      dueAt: shipped,
+      reason: '"CSV export" shipped; Jonas Berg asked for it: "Any chance of a CSV export?".',
+    });
     expect(decideCloseTheLoop({ ...facts, pendingFollowup: true }, shipped, shipped)).toMatchObject({ act: 'wait' });
     expect(decideCloseTheLoop(facts, shipped, at('2027-01-20T10:00:00Z'))).toMatchObject({ act: 'draft' });
     expect(decideCloseTheLoop({ ...facts, doNotFollowUp: true }, shipped, shipped)).toMatchObject({ act: 'skip' });
@@ -249,9 +301,17 @@ describe('what the check-in asks about', () => {
   it('is the line of our answer about the problem they wrote about, not a greeting beside it', () => {
     const ours = 'Hi Pat,\n\nHappy belated birthday!\n\nI am sorry about the lid: a new glass lid is on its way and should arrive by Friday.\n\nDana';
     expect(whatWeSolved({ ...cracked, ours })).toBe('I am sorry about the lid: a new glass lid is on its way and should arrive by Friday.');
-    expect(whatWeSolved({ ...cracked, ours: 'Hi Pat,\n\nGood news. We posted a replacement for the cracked one today. Enjoy the weekend!\n\nDana' })).toBe('We posted a replacement for the cracked one today.');
+    expect(whatWeSolved({ ...cracked, ours: 'Hi Pat,\n\nGood news. We posted a replacement for the cracked one today. Enjoy the weekend!\n\nDana' })).toBe(
+      'We posted a replacement for the cracked one today.',
+    );
     // The subject names the problem too: "CSV export" with their words saying little.
-    expect(whatWeSolved({ subject: 'CSV export', theirs: ['Hello, a question about that.'], ours: 'Hi Maria,\n\nThanks for writing! Go to Settings, then Export, and pick CSV.\n\nDana' })).toBe('Go to Settings, then Export, and pick CSV.');
+    expect(
+      whatWeSolved({
+        subject: 'CSV export',
+        theirs: ['Hello, a question about that.'],
+        ours: 'Hi Maria,\n\nThanks for writing! Go to Settings, then Export, and pick CSV.\n\nDana',
+      }),
+    ).toBe('Go to Settings, then Export, and pick CSV.');
   });
 
   it('is nothing when no line of ours is about their problem: the scaffold then asks in general words', () => {

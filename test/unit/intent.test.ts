@@ -133,7 +133,8 @@ describe('detectIntent', () => {
   it('takes a short note that says thanks for a thank-you, and a long one only with enough thanks in it', () => {
     expect(detectIntent('perfect, just ordered one. thanks sam!').kind).toBe('thanks');
     expect(detectIntent('Perfect, thank you Sam - downloaded and passed on. Ruth').kind).toBe('thanks');
-    const long = 'We moved the kitchen around last week and the new shelves finally went up, so the pans have a proper home now. The 28 cm one gets used every day for the morning bakes. Thanks, Ruth';
+    const long =
+      'We moved the kitchen around last week and the new shelves finally went up, so the pans have a proper home now. The 28 cm one gets used every day for the morning bakes. Thanks, Ruth';
     expect(detectIntent(long).kind).toBe('other');
     expect(detectIntent('Got it, thanks. Does the lid fit the 24 cm pan too?').kind).toBe('question');
   });

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { stateInWords } from '../../core/mailboxes/health.ts';
 
 const base = { state: 'idle', enabled: true, auth: 'password' as const, needsReconnect: false, initialSyncDone: true, folders: [] };
-const folder = (messages: number, synced: number) => ({ path: 'INBOX', role: 'inbox', messages, synced, state: 'syncing', lastError: null, lastSyncedAt: null, lastProgressAt: null });
+const folder = (messages: number, synced: number) => ({
+  path: 'INBOX',
+  role: 'inbox',
+  messages,
+  synced,
+  state: 'syncing',
+  lastError: null,
+  lastSyncedAt: null,
+  lastProgressAt: null,
+});
 
 describe('a mailbox state as a person reads it', () => {
   it('counts the first sync with thousands separators', () => {
@@ -12,7 +21,15 @@ describe('a mailbox state as a person reads it', () => {
   it('says what each label means, never the label', () => {
     const labels = ['new', 'syncing', 'idle', 'auth-error', 'throttled', 'error', 'resync requested'];
     const words = labels.map((state) => stateInWords({ ...base, state }));
-    expect(words).toEqual(['Waiting for its first sync', 'Fetching new mail', 'Signed in, up to date', 'Sign-in refused: trying again later', 'The server asked us to slow down: trying again shortly', 'Cannot reach the server: trying again', 'Syncing again from the start']);
+    expect(words).toEqual([
+      'Waiting for its first sync',
+      'Fetching new mail',
+      'Signed in, up to date',
+      'Sign-in refused: trying again later',
+      'The server asked us to slow down: trying again shortly',
+      'Cannot reach the server: trying again',
+      'Syncing again from the start',
+    ]);
     for (const w of words) expect(w).not.toMatch(/^[a-z-]+$/);
   });
 

@@ -19,7 +19,7 @@ describe('parseMessage: well-formed mail', () => {
     expect(m.html).toBeNull();
     expect(m.contentType).toBe('text/plain');
     expect(m.headers['return-path']).toBe('<dana.whitfield@gmail.com>');
-    expect(m.headers['received']).toContain('by mx.fernhill.example (Postfix)');
+    expect(m.headers.received).toContain('by mx.fernhill.example (Postfix)');
     expect(m.attachments).toEqual([]);
     expect(m.warnings).toEqual([]);
     expect(m.sizeBytes).toBe(700);
@@ -54,9 +54,23 @@ describe('parseMessage: well-formed mail', () => {
     expect(m.utcOffsetMinutes).toBe(0);
 
     expect(m.attachments.map(({ content: _content, ...a }) => a)).toEqual([
-      { sha256: 'd94abb977d7eed843990dd0d81d2f46950411367fa99b25c2db63ecd6eb40253', size: 42, filename: 'logo.png', contentType: 'image/png', contentId: 'logo@fernhill', inline: true },
+      {
+        sha256: 'd94abb977d7eed843990dd0d81d2f46950411367fa99b25c2db63ecd6eb40253',
+        size: 42,
+        filename: 'logo.png',
+        contentType: 'image/png',
+        contentId: 'logo@fernhill',
+        inline: true,
+      },
       // "../../invoice FH-1042.pdf": the path is dropped
-      { sha256: '56c2ac043c28d3543275a6f50b593a6beb0b6888ed8159ac02e3e7f4a32ccb26', size: 77, filename: 'invoice FH-1042.pdf', contentType: 'application/pdf', contentId: null, inline: false },
+      {
+        sha256: '56c2ac043c28d3543275a6f50b593a6beb0b6888ed8159ac02e3e7f4a32ccb26',
+        size: 77,
+        filename: 'invoice FH-1042.pdf',
+        contentType: 'application/pdf',
+        contentId: null,
+        inline: false,
+      },
     ]);
     expect(m.attachments[1]!.content.toString('latin1')).toMatch(/^%PDF-1\.4\n[\s\S]*%%EOF\n$/);
   });
@@ -107,8 +121,7 @@ describe('parseMessage: threading headers', () => {
 });
 
 describe('parseMessage: dates', () => {
-  const withDate = (date: string): Promise<Awaited<ReturnType<typeof parseMessage>>> =>
-    parseMessage(crlf(`From: a@x.example\nMessage-ID: <d@x>\nDate: ${date}\n\nbody\n`));
+  const withDate = (date: string): Promise<Awaited<ReturnType<typeof parseMessage>>> => parseMessage(crlf(`From: a@x.example\nMessage-ID: <d@x>\nDate: ${date}\n\nbody\n`));
 
   it.each([
     ['Tue, 3 Nov 2026 10:02:17 +0200 (CEST)', '2026-11-03T08:02:17.000Z', 120],

@@ -18,7 +18,7 @@ describe('promise detection', () => {
     ["I'll confirm by 3 December.", '2026-12-03T08:00:00.000Z'],
     ["I'll confirm on December 3rd.", '2026-12-03T08:00:00.000Z'],
     ["We're going to ship it by the end of the week.", '2026-11-27T08:00:00.000Z'],
-    ["I’ll call you the day after tomorrow.", '2026-11-26T08:00:00.000Z'],
+    ['I’ll call you the day after tomorrow.', '2026-11-26T08:00:00.000Z'],
     // Later today, when their afternoon is nearly over: two hours on.
     ["I'll get back to you later today.", '2026-11-24T17:00:00.000Z'],
     // Said on a Tuesday, "Tuesday" is next week's.
@@ -60,7 +60,7 @@ describe('promise detection', () => {
     expect(detectPromise(text, SENT, CET)).toBeNull();
   });
 
-  it('resolves the day in the customer\'s time zone, from when the message was sent', () => {
+  it("resolves the day in the customer's time zone, from when the message was sent", () => {
     const late = new Date('2026-11-24T23:30:00Z');
     // New York: still Tuesday evening, so tomorrow is Wednesday, 9:00 there.
     expect(due("I'll write tomorrow.", late, -300)).toBe('2026-11-25T14:00:00.000Z');

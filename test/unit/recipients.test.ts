@@ -7,7 +7,16 @@ const kim = { address: 'kim@duarte.example', name: 'Kim' };
 
 describe('recipients, each address once', () => {
   it('reply-all: the customer in To, the others once in Cc, none of ours', () => {
-    const message = { from_address: ines.address, from_name: ines.name, reply_to: [], to: [{ address: 'support@fernhill.example', name: '' }, { address: 'KIM@duarte.example', name: 'Kim' }], cc: [kim, { address: 'Ines@Duarte.example', name: '' }] };
+    const message = {
+      from_address: ines.address,
+      from_name: ines.name,
+      reply_to: [],
+      to: [
+        { address: 'support@fernhill.example', name: '' },
+        { address: 'KIM@duarte.example', name: 'Kim' },
+      ],
+      cc: [kim, { address: 'Ines@Duarte.example', name: '' }],
+    };
     expect(replyRecipients(message, new Set(['support@fernhill.example']))).toEqual({ to: [ines], cc: [{ address: 'KIM@duarte.example', name: 'Kim' }] });
   });
 

@@ -2,20 +2,58 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteImageError } from '../../core/errors.ts';
-import { fetchRemoteImage, isPublicAddress, publicInternet, type ImageNetwork } from '../../core/mail/remote-image.ts';
+import { fetchRemoteImage, type ImageNetwork, isPublicAddress, publicInternet } from '../../core/mail/remote-image.ts';
 import { urlSigner } from '../../server/signed-urls.ts';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 describe('isPublicAddress', () => {
   it('refuses loopback, private, link-local, metadata, shared, multicast and documentation addresses', () => {
-    for (const a of ['127.0.0.1', '127.8.9.10', '0.0.0.0', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '192.0.2.5', '198.18.0.1', '224.0.0.1', '255.255.255.255', '::', '::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', '::ffff:a9fe:a9fe', 'fe80::1', 'fd00:ec2::254', 'fc00::1', 'ff02::1', '2001:db8::1', '64:ff9b::7f00:1', '2002:7f00:1::', 'not-an-ip']) {
+    for (const a of [
+      '127.0.0.1',
+      '127.8.9.10',
+      '0.0.0.0',
+      '10.1.2.3',
+      '172.16.0.1',
+      '172.31.255.255',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '192.0.2.5',
+      '198.18.0.1',
+      '224.0.0.1',
+      '255.255.255.255',
+      '::',
+      '::1',
+      '::ffff:127.0.0.1',
+      '::ffff:10.0.0.1',
+      '::ffff:a9fe:a9fe',
+      'fe80::1',
+      'fd00:ec2::254',
+      'fc00::1',
+      'ff02::1',
+      '2001:db8::1',
+      '64:ff9b::7f00:1',
+      '2002:7f00:1::',
+      'not-an-ip',
+    ]) {
       expect(isPublicAddress(a), a).toBe(false);
     }
   });
 
   it('judges an IPv4 address carried inside IPv6 (mapped, compatible, translated, NAT64) as that IPv4 address', () => {
-    for (const a of ['::7f00:1', '::ffff:0:7f00:1', '::ffff:7f00:1', '0:0:0:0:0:ffff:127.0.0.1', '::127.0.0.1', '::a9fe:a9fe', '::ffff:0:a00:1', '64:ff9b::a00:1', '64:FF9B::192.168.0.1', '::0:0:7f00:1']) {
+    for (const a of [
+      '::7f00:1',
+      '::ffff:0:7f00:1',
+      '::ffff:7f00:1',
+      '0:0:0:0:0:ffff:127.0.0.1',
+      '::127.0.0.1',
+      '::a9fe:a9fe',
+      '::ffff:0:a00:1',
+      '64:ff9b::a00:1',
+      '64:FF9B::192.168.0.1',
+      '::0:0:7f00:1',
+    ]) {
       expect(isPublicAddress(a), a).toBe(false);
     }
     for (const a of ['::ffff:101:101', '::ffff:1.1.1.1', '64:ff9b::101:101']) expect(isPublicAddress(a), a).toBe(true);
@@ -65,7 +103,11 @@ describe('fetchRemoteImage', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const failure = (p: Promise<unknown>) => p.then(() => null, (err: unknown) => (err instanceof RemoteImageError ? { refused: err.refused, message: err.message } : err));
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => null,
+      (err: unknown) => (err instanceof RemoteImageError ? { refused: err.refused, message: err.message } : err),
+    );
 
   it('fetches an image, typed by its bytes, sending nothing of the reader', async () => {
     seen.length = 0;
@@ -98,7 +140,15 @@ describe('fetchRemoteImage', () => {
 
   it('on the real network, refuses our own machine and other schemes before connecting', async () => {
     seen.length = 0;
-    for (const url of [`http://127.0.0.2:${port}/pixel.png`, `http://127.0.0.1:${port}/pixel.png`, `http://[::1]:${port}/pixel.png`, `http://[::ffff:127.0.0.2]:${port}/pixel.png`, `http://0x7f000002:${port}/pixel.png`, `http://0.0.0.0:${port}/pixel.png`, `http://localhost:${port}/pixel.png`]) {
+    for (const url of [
+      `http://127.0.0.2:${port}/pixel.png`,
+      `http://127.0.0.1:${port}/pixel.png`,
+      `http://[::1]:${port}/pixel.png`,
+      `http://[::ffff:127.0.0.2]:${port}/pixel.png`,
+      `http://0x7f000002:${port}/pixel.png`,
+      `http://0.0.0.0:${port}/pixel.png`,
+      `http://localhost:${port}/pixel.png`,
+    ]) {
       expect(await failure(fetchRemoteImage(url, publicInternet)), url).toMatchObject({ refused: true });
     }
     for (const url of ['file:///etc/passwd', 'ftp://images.shop.example/a.png', 'gopher://x.example/', 'http://user:pass@images.shop.example/pixel.png']) {

@@ -13,7 +13,14 @@ const parts = (body: string): ReplyParts => ({
   subject: 'Re: CSV export',
   body,
   signature: 'Sam',
-  answering: { messageId: 'q1@nordmann.example', references: [], date: new Date('2026-10-14T09:00:00Z'), fromName: 'Ola Nordmann', fromAddress: 'ola@nordmann.example', text: ASKED },
+  answering: {
+    messageId: 'q1@nordmann.example',
+    references: [],
+    date: new Date('2026-10-14T09:00:00Z'),
+    fromName: 'Ola Nordmann',
+    fromAddress: 'ola@nordmann.example',
+    text: ASKED,
+  },
 });
 
 const count = (text: string, part: string) => text.split(part).length - 1;

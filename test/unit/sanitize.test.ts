@@ -4,10 +4,13 @@ import { fileURLToPath } from 'node:url';
 import sanitizeHtml from 'sanitize-html';
 import { describe, expect, it } from 'vitest';
 import { parseMessage } from '../../core/mail/parse.ts';
-import { sanitizeMailHtml, type SanitizeOptions } from '../../core/mail/sanitize.ts';
+import { type SanitizeOptions, sanitizeMailHtml } from '../../core/mail/sanitize.ts';
 
 const CORPUS = fileURLToPath(new URL('../fixtures/hostile/', import.meta.url));
-const files = fs.readdirSync(CORPUS).filter((f) => f.endsWith('.eml')).sort();
+const files = fs
+  .readdirSync(CORPUS)
+  .filter((f) => f.endsWith('.eml'))
+  .sort();
 
 const blocked: SanitizeOptions = { remoteImage: null, inlineImage: (cid) => `/attachments/${cid.length}/inline?e=1&s=x` };
 const loaded: SanitizeOptions = { ...blocked, remoteImage: (url) => `/proxy/image?u=${encodeURIComponent(url)}&e=1&s=x` };
@@ -32,8 +35,103 @@ function elements(html: string): Element[] {
   return out;
 }
 
-const FORMATTING = new Set(['a', 'abbr', 'address', 'b', 'bdi', 'big', 'blockquote', 'br', 'caption', 'center', 'cite', 'code', 'col', 'colgroup', 'dd', 'del', 'dfn', 'div', 'dl', 'dt', 'em', 'figcaption', 'figure', 'font', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'i', 'img', 'ins', 'kbd', 'li', 'mark', 'ol', 'p', 'pre', 'q', 's', 'samp', 'small', 'span', 'strike', 'strong', 'sub', 'sup', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'tt', 'u', 'ul', 'var', 'wbr']);
-const ATTRIBUTES = new Set(['style', 'dir', 'lang', 'title', 'align', 'href', 'target', 'rel', 'src', 'alt', 'width', 'height', 'border', 'hspace', 'vspace', 'color', 'face', 'size', 'cellpadding', 'cellspacing', 'bgcolor', 'background', 'valign', 'colspan', 'rowspan', 'nowrap', 'span', 'start', 'type', 'reversed', 'value', 'class']);
+const FORMATTING = new Set([
+  'a',
+  'abbr',
+  'address',
+  'b',
+  'bdi',
+  'big',
+  'blockquote',
+  'br',
+  'caption',
+  'center',
+  'cite',
+  'code',
+  'col',
+  'colgroup',
+  'dd',
+  'del',
+  'dfn',
+  'div',
+  'dl',
+  'dt',
+  'em',
+  'figcaption',
+  'figure',
+  'font',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'hr',
+  'i',
+  'img',
+  'ins',
+  'kbd',
+  'li',
+  'mark',
+  'ol',
+  'p',
+  'pre',
+  'q',
+  's',
+  'samp',
+  'small',
+  'span',
+  'strike',
+  'strong',
+  'sub',
+  'sup',
+  'table',
+  'tbody',
+  'td',
+  'tfoot',
+  'th',
+  'thead',
+  'tr',
+  'tt',
+  'u',
+  'ul',
+  'var',
+  'wbr',
+]);
+const ATTRIBUTES = new Set([
+  'style',
+  'dir',
+  'lang',
+  'title',
+  'align',
+  'href',
+  'target',
+  'rel',
+  'src',
+  'alt',
+  'width',
+  'height',
+  'border',
+  'hspace',
+  'vspace',
+  'color',
+  'face',
+  'size',
+  'cellpadding',
+  'cellspacing',
+  'bgcolor',
+  'background',
+  'valign',
+  'colspan',
+  'rowspan',
+  'nowrap',
+  'span',
+  'start',
+  'type',
+  'reversed',
+  'value',
+  'class',
+]);
 const OUR_IMAGE = /^\/attachments\/\d+\/inline\?e=1&s=x$/;
 const PROXIED = /^\/proxy\/image\?u=https?%3A%2F%2F[^&]+&e=1&s=x$/;
 
@@ -71,7 +169,10 @@ describe('sanitizing the hostile corpus', () => {
       // The forwarded message's HTML is an attachment, served as a download: check it here all the same.
       const htmls = [parsed.html, ...parsed.attachments.filter((a) => /html/.test(a.contentType)).map((a) => a.content.toString('utf8'))].filter((h): h is string => h !== null);
       for (const html of htmls) {
-        for (const [mode, options] of [['blocked', blocked], ['loaded', loaded]] as const) {
+        for (const [mode, options] of [
+          ['blocked', blocked],
+          ['loaded', loaded],
+        ] as const) {
           const out = sanitizeMailHtml(html, options).html;
           expectInert(out, mode);
         }
@@ -82,10 +183,13 @@ describe('sanitizing the hostile corpus', () => {
 
 describe('sanitizeMailHtml', () => {
   it('replaces remote images by a placeholder unless asked, and counts them', () => {
-    const html = '<p>Hi <img src="http://t.example/p.gif" alt="logo"> <img src="https://t.example/q.png"></p><table background="http://t.example/bg.png"><tr><td>x</td></tr></table>';
+    const html =
+      '<p>Hi <img src="http://t.example/p.gif" alt="logo"> <img src="https://t.example/q.png"></p><table background="http://t.example/bg.png"><tr><td>x</td></tr></table>';
     const out = sanitizeMailHtml(html, blocked);
     expect(out.remoteImages).toBe(3);
-    expect(out.html).toBe('<p>Hi <span class="remote-image" title="A remote image, not loaded">[image: logo]</span> <span class="remote-image" title="A remote image, not loaded">[image]</span></p><table><tr><td>x</td></tr></table>');
+    expect(out.html).toBe(
+      '<p>Hi <span class="remote-image" title="A remote image, not loaded">[image: logo]</span> <span class="remote-image" title="A remote image, not loaded">[image]</span></p><table><tr><td>x</td></tr></table>',
+    );
     const shown = sanitizeMailHtml(html, loaded).html;
     expect(shown).toContain('src="/proxy/image?u=http%3A%2F%2Ft.example%2Fp.gif&amp;e=1&amp;s=x"');
     expect(shown).toContain('background="/proxy/image?u=http%3A%2F%2Ft.example%2Fbg.png&amp;e=1&amp;s=x"');
@@ -93,7 +197,9 @@ describe('sanitizeMailHtml', () => {
 
   it('points cid: images at the message attachment with that Content-ID, and drops unknown ones', () => {
     const options: SanitizeOptions = { remoteImage: null, inlineImage: (cid) => (cid === 'logo@x.example' ? '/attachments/7/inline?e=1&s=y' : null) };
-    expect(sanitizeMailHtml('<img src="cid:logo@x.example" alt="Logo"><img src="cid:other@x.example">', options).html).toBe('<img alt="Logo" src="/attachments/7/inline?e=1&amp;s=y" />');
+    expect(sanitizeMailHtml('<img src="cid:logo@x.example" alt="Logo"><img src="cid:other@x.example">', options).html).toBe(
+      '<img alt="Logo" src="/attachments/7/inline?e=1&amp;s=y" />',
+    );
   });
 
   it('keeps raster data: images and drops SVG and HTML ones', () => {
@@ -102,12 +208,20 @@ describe('sanitizeMailHtml', () => {
   });
 
   it('keeps safe inline styles and drops anything that loads or runs', () => {
-    const out = sanitizeMailHtml('<p style="color: #c00; font-family: \'Georgia\', serif; background: url(http://x.example/a.png); width: expression(alert(1)); background-color: rgb(1, 2, 3); position: fixed">s</p>', blocked).html;
+    const out = sanitizeMailHtml(
+      '<p style="color: #c00; font-family: \'Georgia\', serif; background: url(http://x.example/a.png); width: expression(alert(1)); background-color: rgb(1, 2, 3); position: fixed">s</p>',
+      blocked,
+    ).html;
     expect(out).toBe('<p style="color:#c00;font-family:\'Georgia\', serif;background-color:rgb(1, 2, 3)">s</p>');
   });
 
   it('opens every link in a new tab without opener or referrer, and unlinks other schemes and relative links', () => {
-    const out = sanitizeMailHtml('<a href="https://shop.example/o?id=1&amp;x=2" target="_top">ok</a> <a href="mailto:a@b.example">mail</a> <a href="/settings">ours</a> <a href="javascript:alert(1)">js</a>', blocked).html;
-    expect(out).toBe('<a href="https://shop.example/o?id=1&amp;x=2" target="_blank" rel="noopener noreferrer">ok</a> <a href="mailto:a@b.example" target="_blank" rel="noopener noreferrer">mail</a> <a>ours</a> <a>js</a>');
+    const out = sanitizeMailHtml(
+      '<a href="https://shop.example/o?id=1&amp;x=2" target="_top">ok</a> <a href="mailto:a@b.example">mail</a> <a href="/settings">ours</a> <a href="javascript:alert(1)">js</a>',
+      blocked,
+    ).html;
+    expect(out).toBe(
+      '<a href="https://shop.example/o?id=1&amp;x=2" target="_blank" rel="noopener noreferrer">ok</a> <a href="mailto:a@b.example" target="_blank" rel="noopener noreferrer">mail</a> <a>ours</a> <a>js</a>',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MATCH_END as E, MATCH_START as S, readHeadline, toTsQuery } from '../../core/search/query.ts';
+import { MATCH_END as E, readHeadline, MATCH_START as S, toTsQuery } from '../../core/search/query.ts';
 
 describe('toTsQuery', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SLOT_PATTERN, findSlots } from '../../core/drafts/slots.ts';
+import { findSlots, SLOT_PATTERN } from '../../core/drafts/slots.ts';
 
 describe('findSlots', () => {
   it('finds each slot with its hint and offsets', () => {

@@ -1,10 +1,10 @@
+import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { withoutGreeting } from '../../core/customers/card.ts';
+import type { DB } from '../../core/db/schema.ts';
 import { quietFor, writingSince, writtenWhen } from '../../core/drafts/dates-in-words.ts';
 import { TemplateLibrary } from '../../core/drafts/templates.ts';
 import { askedOn, theirPoint, theirWords } from '../../core/followups/their-words.ts';
-import type { DB } from '../../core/db/schema.ts';
-import type { Kysely } from 'kysely';
 
 const NOW = new Date('2026-12-03T10:00:00Z');
 const daysAgo = (n: number) => new Date(NOW.getTime() - n * 86_400_000);
@@ -111,7 +111,10 @@ describe('facts in a reply', () => {
     it('tells a customer of a week nothing about how long we have been writing, and one of two years how long', async () => {
       const week = await library.render('replies/returning-customer', context({ since: daysAgo(7), writingSince: writingSince(daysAgo(7), NOW) }));
       expect(week.body).toMatch(/^Hi Pat,\n\nGood to hear from you again\. \[\[/);
-      const years = await library.render('replies/returning-customer', context({ since: new Date('2024-10-01T00:00:00Z'), writingSince: writingSince(new Date('2024-10-01T00:00:00Z'), NOW) }));
+      const years = await library.render(
+        'replies/returning-customer',
+        context({ since: new Date('2024-10-01T00:00:00Z'), writingSince: writingSince(new Date('2024-10-01T00:00:00Z'), NOW) }),
+      );
       expect(years.body).toContain("Good to hear from you again (we've been writing for over two years).");
     });
 
@@ -131,12 +134,19 @@ describe('facts in a reply', () => {
     });
 
     it('keeps monthYear for team templates: the month and year of the date given, in UTC', async () => {
-      const { body } = await library.render('replies/mine', { customer: { since: new Date('2025-03-31T23:30:00Z') } }, 'Since {{monthYear customer.since}}.{{monthYear customer.nothing}}');
+      const { body } = await library.render(
+        'replies/mine',
+        { customer: { since: new Date('2025-03-31T23:30:00Z') } },
+        'Since {{monthYear customer.since}}.{{monthYear customer.nothing}}',
+      );
       expect(body).toBe('Since March 2025.\n');
     });
 
     it('names the month of the request in a close-the-loop note', async () => {
-      const { body } = await library.render('replies/close-the-loop', { ...context({}), followup: { label: 'CSV export', words: 'Any chance of exporting my order history as CSV?', askedWhen: writtenWhen(new Date('2026-10-14T09:00:00Z'), NOW) } });
+      const { body } = await library.render('replies/close-the-loop', {
+        ...context({}),
+        followup: { label: 'CSV export', words: 'Any chance of exporting my order history as CSV?', askedWhen: writtenWhen(new Date('2026-10-14T09:00:00Z'), NOW) },
+      });
       expect(body).toContain('You wrote to us in October:\n> Any chance of exporting my order history as CSV?');
     });
   });

@@ -3,7 +3,7 @@ import { throttleDelayMs, toImapError } from '../../core/mail/imap.ts';
 import { refreshAt } from '../../core/mailboxes/oauth-tokens.ts';
 
 describe('provider throttling answers', () => {
-  it('reads Microsoft\'s suggested backoff and Gmail\'s throttling words as a wait, and anything else as no throttling', () => {
+  it("reads Microsoft's suggested backoff and Gmail's throttling words as a wait, and anything else as no throttling", () => {
     expect(throttleDelayMs('Request is throttled. Suggested Backoff Time: 145329 milliseconds')).toBe(145_329);
     expect(throttleDelayMs('[THROTTLED] Account exceeded command or bandwidth limits.')).toBe(60_000);
     expect(throttleDelayMs('[ALERT] Too many simultaneous connections. (Failure)')).toBe(60_000);

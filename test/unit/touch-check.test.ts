@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CANNED_PHRASES, findCannedPhrases } from '../../core/drafts/canned-phrases.ts';
-import { TOUCH_WEIGHTS, touchCheck, type TouchCheckResult } from '../../core/drafts/touch-check.ts';
+import { TOUCH_WEIGHTS, type TouchCheckResult, touchCheck } from '../../core/drafts/touch-check.ts';
 
 const CUSTOMER_TEXT = 'Hi, my cast-iron pan arrived with a crack in the handle. Can I get a replacement before Friday? Anna';
 
@@ -121,7 +121,10 @@ You wrote to us in October:
       const result = touchCheck({ text: untouched, templateText: scaffold, customer: { firstName: 'Anna' }, customerText: CUSTOMER_TEXT });
       expect(kinds(result)).toContain('unchanged-template');
       expect(result.findings.find((f) => f.kind === 'unchanged-template')!.message).toBe('This is still the template: add a few sentences in your own words.');
-      expect(part(result, 'Own words')).toMatchObject({ points: 0, explanation: 'Still the template: you added 0 words of your own; until you write more, the score stays at 40 or below.' });
+      expect(part(result, 'Own words')).toMatchObject({
+        points: 0,
+        explanation: 'Still the template: you added 0 words of your own; until you write more, the score stays at 40 or below.',
+      });
       // Their words, left where the template put them, are not an answer to them either.
       expect(part(result, 'Their points answered').points).toBe(0);
       expect(result.score).toBeLessThanOrEqual(40);
@@ -136,7 +139,7 @@ You wrote to us in October:
       expect(result.score).toBeGreaterThan(before.score + 20);
     });
 
-    it('counts a typed word that happens to be in a slot hint as the person\'s', () => {
+    it("counts a typed word that happens to be in a slot hint as the person's", () => {
       const typed = scaffold.replace('[[the answer to what they asked]]', 'Your question about the handle: the answer is yes, a new one is on its way to you today.');
       const result = touchCheck({ text: typed, templateText: scaffold, customer: { firstName: 'Anna' } });
       expect(part(result, 'Own words').explanation).toContain('You added 19 words of your own');
@@ -169,11 +172,7 @@ You wrote to us in October:
     const text = 'Hi Anna,\n\nDon’t hesitate to contact us. We apologize for any\n   inconvenience. Don‘t hesitate to REACH OUT.\n';
     const result = touchCheck({ text });
     const canned = result.findings.filter((f) => f.kind === 'canned-phrase');
-    expect(canned.map((f) => text.slice(f.start, f.end))).toEqual([
-      'Don’t hesitate to contact us',
-      'We apologize for any\n   inconvenience',
-      'Don‘t hesitate to REACH OUT',
-    ]);
+    expect(canned.map((f) => text.slice(f.start, f.end))).toEqual(['Don’t hesitate to contact us', 'We apologize for any\n   inconvenience', 'Don‘t hesitate to REACH OUT']);
     expect(canned[1]!.message).toBe('"We apologize for any inconvenience" sounds canned.');
   });
 
@@ -190,9 +189,7 @@ You wrote to us in October:
     const phrases = [{ phrase: 'Cheers, the Fernhill team', suggestion: 'Sign with your own name.' }];
     const text = 'Hi Anna,\n\nRest assured, it is on its way.\n\nCheers,\nthe Fernhill team\n';
     const result = touchCheck({ text, phrases });
-    expect(result.findings.map((f) => [f.kind, text.slice(f.start, f.end), f.suggestion])).toEqual([
-      ['canned-phrase', 'Cheers,\nthe Fernhill team', 'Sign with your own name.'],
-    ]);
+    expect(result.findings.map((f) => [f.kind, text.slice(f.start, f.end), f.suggestion])).toEqual([['canned-phrase', 'Cheers,\nthe Fernhill team', 'Sign with your own name.']]);
     expect(DEFAULT_CANNED_PHRASES.length).toBeGreaterThanOrEqual(40);
   });
 
@@ -240,7 +237,11 @@ You wrote to us in October:
     it('does not break on Spanish and French messages and names their words when the reply misses them', () => {
       const spanish = touchCheck({ text: 'Hola,\n\ngracias por escribir.', customerText: '¿Tenéis la sartén de 26 cm en azul? La necesito para un regalo.' });
       expect(spanish.findings.find((f) => f.kind === 'points-not-answered')?.message).toMatch(/"sartén".*"azul"/);
-      const french = touchCheck({ text: 'Bonjour Claire,\n\nle couvercle en fonte arrive lundi.', customerText: "Bonjour, est-ce que le couvercle en fonte est disponible ? Merci d'avance, Claire", customer: { firstName: 'Claire' } });
+      const french = touchCheck({
+        text: 'Bonjour Claire,\n\nle couvercle en fonte arrive lundi.',
+        customerText: "Bonjour, est-ce que le couvercle en fonte est disponible ? Merci d'avance, Claire",
+        customer: { firstName: 'Claire' },
+      });
       expect(kinds(french)).toEqual([]);
     });
 
@@ -254,7 +255,10 @@ You wrote to us in October:
     it('explains which question is not taken up yet', () => {
       const customerText = 'Is the pan oven safe? And do you ship to Austria?';
       const result = touchCheck({ text: 'Hi,\n\nyes, the pan is fine in the oven up to 260 degrees.\n', customerText });
-      expect(part(result, 'Their points answered')).toMatchObject({ points: 10, explanation: 'They asked 2 questions; your reply takes up 1. Not yet: "And do you ship to Austria?"' });
+      expect(part(result, 'Their points answered')).toMatchObject({
+        points: 10,
+        explanation: 'They asked 2 questions; your reply takes up 1. Not yet: "And do you ship to Austria?"',
+      });
       expect(kinds(result)).not.toContain('points-not-answered');
     });
   });

@@ -1,9 +1,11 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { runScript } from '../script.ts';
 
 /** The first schema: every table the pipeline needs, with the uniqueness rules that keep it honest. */
 export async function up(db: Kysely<any>): Promise<void> {
-  await runScript(db, `
+  await runScript(
+    db,
+    `
     create table users (
       id integer generated always as identity primary key,
       email text not null unique,
@@ -286,7 +288,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       updated_by integer references users(id) on delete set null,
       updated_at timestamptz not null
     );
-  `);
+  `,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -10,7 +10,9 @@ import { runScript } from '../script.ts';
  * inflections a stemmer would have caught.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await runScript(db, `
+  await runScript(
+    db,
+    `
     -- Staff talking to staff about a conversation. Nothing reads this table when mail is written.
     create table conversation_notes (
       id integer generated always as identity primary key,
@@ -77,11 +79,14 @@ export async function up(db: Kysely<any>): Promise<void> {
       to_tsvector('simple'::regconfig, name || ' ' || domain || ' ' || translate(domain, '.-', '  '))
     ) stored;
     create index organizations_search on organizations using gin (search);
-  `);
+  `,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await runScript(db, `
+  await runScript(
+    db,
+    `
     drop index organizations_search;
     alter table organizations drop column search;
     drop index customer_addresses_search;
@@ -97,5 +102,6 @@ export async function down(db: Kysely<any>): Promise<void> {
     drop table customer_merges;
     drop table conversation_splits;
     drop table conversation_notes;
-  `);
+  `,
+  );
 }

@@ -7,7 +7,9 @@ import { runScript } from '../script.ts';
  * hold the schedule and the record, the drafts table holds what a person approves.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await runScript(db, `
+  await runScript(
+    db,
+    `
     -- "I'll get back to you by Friday", found in a message we sent; staff can correct the time or dismiss it.
     create table promises (
       id integer generated always as identity primary key,
@@ -74,16 +76,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     -- The rule that made a draft and why, shown beside it; null for replies no rule made.
     alter table drafts add column followup_rule text;
     alter table drafts add column followup_reason text;
-  `);
+  `,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await runScript(db, `
+  await runScript(
+    db,
+    `
     alter table drafts drop column followup_reason;
     alter table drafts drop column followup_rule;
     drop table followups;
     drop table customer_request_askers;
     drop table customer_requests;
     drop table promises;
-  `);
+  `,
+  );
 }

@@ -7,7 +7,9 @@ import { runScript } from '../script.ts';
  * process shares one and refreshes happen one at a time per mailbox (a row lock), never in Redis.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await runScript(db, `
+  await runScript(
+    db,
+    `
     alter table mailboxes add column auth text not null default 'password' check (auth in ('password', 'oauth2'));
     alter table mailboxes add column oauth jsonb;
     alter table mailboxes add column oauth_refresh_token text;
@@ -16,12 +18,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     alter table mailboxes add column oauth_refresh_at timestamptz;
     alter table mailboxes add column needs_reconnect boolean not null default false;
     alter table mailboxes add column files_sent_copy boolean not null default false;
-  `);
+  `,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await runScript(db, `
+  await runScript(
+    db,
+    `
     alter table mailboxes drop column auth, drop column oauth, drop column oauth_refresh_token, drop column oauth_client_secret,
       drop column oauth_access_token, drop column oauth_refresh_at, drop column needs_reconnect, drop column files_sent_copy;
-  `);
+  `,
+  );
 }

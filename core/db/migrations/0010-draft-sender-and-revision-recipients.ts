@@ -6,16 +6,22 @@ import { runScript } from '../script.ts';
  * their own), and each saved version keeps its recipients: null for versions saved before they were kept.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await runScript(db, `
+  await runScript(
+    db,
+    `
     alter table drafts add column mailbox_id integer references mailboxes(id) on delete set null;
     alter table draft_revisions add column "to" jsonb;
     alter table draft_revisions add column cc jsonb;
-  `);
+  `,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await runScript(db, `
+  await runScript(
+    db,
+    `
     alter table draft_revisions drop column cc, drop column "to";
     alter table drafts drop column mailbox_id;
-  `);
+  `,
+  );
 }
