@@ -4,14 +4,18 @@
  * their own list; this is the default.
  */
 
+import { CANNED_FAMILIES, type CannedKind } from './canned-families.ts';
+
 export interface CannedPhrase {
   phrase: string;
   suggestion: string;
 }
 
 export interface CannedPhraseMatch {
-  /** The entry of the list that matched. */
+  /** The entry of the list that matched, or the family (its name as the phrase). */
   entry: CannedPhrase;
+  /** 'dismissive' for a line that closes a door on the customer. */
+  kind: CannedKind;
   start: number;
   end: number;
 }
@@ -147,7 +151,44 @@ export function findCannedPhrases(text: string, phrases: readonly CannedPhrase[]
   const found: CannedPhraseMatch[] = [];
   for (const m of text.matchAll(pattern)) {
     const entry = byPhrase.get(normalize(m[0]));
-    if (entry) found.push({ entry, start: m.index, end: m.index + m[0].length });
+    if (entry) found.push({ entry, kind: 'canned', start: m.index, end: m.index + m[0].length });
+  }
+  if (!startsFromDefault(phrases)) return found;
+  const taken = (start: number, end: number) => found.some((f) => f.start < end && start < f.end);
+  const fromFamilies = findFamilies(text).filter((f) => !taken(f.start, f.end));
+  return fromFamilies.length ? [...found, ...fromFamilies].sort((a, b) => a.start - b.start) : found;
+}
+
+const DEFAULT_KEYS = new Set(DEFAULT_CANNED_PHRASES.map((p) => normalize(p.phrase)));
+
+/** The families come with the default list: a team that wrote its own list from scratch gets only its own. */
+function startsFromDefault(phrases: readonly CannedPhrase[]): boolean {
+  return phrases === DEFAULT_CANNED_PHRASES || phrases.some((p) => DEFAULT_KEYS.has(normalize(p.phrase)));
+}
+
+const familyPattern = new RegExp(
+  CANNED_FAMILIES.map((f) => `(${f.pattern.replaceAll(' ', '\\s+').replaceAll("'", APOSTROPHE_CLASS)})`)
+    .map((source) => `(?<!${WORD_CHAR_CLASS})${source}(?!${WORD_CHAR_CLASS})`)
+    .join('|'),
+  'gi',
+);
+const familyEntries = CANNED_FAMILIES.map((f) => ({ phrase: f.name, suggestion: f.suggestion }));
+// The rest of the sentence says something concrete: a number or their words in quotes, or it goes on
+// to name what it was about ("with the lid"), unless that is only the stock "matter" or "delay" again.
+const SPECIFIC_AFTER =
+  /^[^.!?\n]*?[0-9"“”]|^\s+(?:with|about|on|over) (?:the|your|my|our) (?!(?:matter|issue|request|inquiry|enquiry|query|case|ticket|situation|problem|delay|inconvenience|wait)\b)[A-Za-z]/i;
+
+/** Every line of a canned family in the text, in order and without overlaps. */
+function findFamilies(text: string): CannedPhraseMatch[] {
+  const found: CannedPhraseMatch[] = [];
+  for (const m of text.matchAll(familyPattern)) {
+    const i = m.findIndex((group, j) => j > 0 && group !== undefined) - 1;
+    const family = CANNED_FAMILIES[i];
+    const entry = familyEntries[i];
+    if (!family || !entry) continue;
+    const end = m.index + m[0].length;
+    if (family.unlessSpecific && SPECIFIC_AFTER.test(text.slice(end, end + 200))) continue;
+    found.push({ entry, kind: family.kind, start: m.index, end });
   }
   return found;
 }

@@ -29,7 +29,7 @@ export interface TouchCheckInput {
 }
 
 export interface TouchFinding {
-  kind: 'canned-phrase' | 'unfilled-slot' | 'unchanged-template' | 'no-greeting-by-name' | 'points-not-answered' | 'length' | 'new-recipient';
+  kind: 'canned-phrase' | 'dismissive' | 'unfilled-slot' | 'unchanged-template' | 'no-greeting-by-name' | 'points-not-answered' | 'length' | 'new-recipient';
   start: number;
   end: number;
   message: string;
@@ -330,11 +330,12 @@ export function touchCheck(input: TouchCheckInput): TouchCheckResult {
   {
     const max = TOUCH_WEIGHTS.cannedPhrases;
     for (const c of canned) {
+      const quoted = `"${text.slice(c.start, c.end).replace(/\s+/g, ' ')}"`;
       findings.push({
-        kind: 'canned-phrase',
+        kind: c.kind === 'dismissive' ? 'dismissive' : 'canned-phrase',
         start: c.start,
         end: c.end,
-        message: `"${text.slice(c.start, c.end).replace(/\s+/g, ' ')}" sounds canned.`,
+        message: c.kind === 'dismissive' ? `${quoted} closes a door on them.` : `${quoted} sounds canned.`,
         suggestion: c.entry.suggestion,
       });
     }
