@@ -1,6 +1,6 @@
 /**
  * The touch check: before a person approves a draft, it shows what still reads like a form letter
- * (canned phrases, unfilled slots, a template left as it was, no greeting by name, their points not
+ * (canned phrases and families, dismissive lines, unfilled slots, a template left as it was, no greeting by name, their points not
  * taken up, an odd length) and sums it up in a 0..100 score whose parts each explain themselves.
  * It runs on every (debounced) keystroke, so it is a handful of linear passes over the text.
  *
@@ -14,7 +14,7 @@ import { findSlots } from './slots.ts';
 export interface TouchCheckInput {
   /** The draft body. */
   text: string;
-  /** The team's canned phrases; DEFAULT_CANNED_PHRASES when absent. */
+  /** The team's canned phrases; DEFAULT_CANNED_PHRASES when absent. A list kept from the default brings the canned families too. */
   phrases?: Array<{ phrase: string; suggestion: string }>;
   /** The body as first rendered from the template, to tell whether anyone changed it. */
   templateText?: string | null;
