@@ -62,7 +62,7 @@ export const CANNED_FAMILIES: CannedFamily[] = [
     name: 'thank you for your patience',
     kind: 'canned',
     pattern:
-      '(?:thank you|thanks|many thanks)(?: (?:so|very) much)? (?:again )?for (?:choosing(?! (?:the|a|an|this|that|one) )|calling(?! (?:me|us) back)|contacting|reaching out|getting in touch|shopping|being a (?:valued|loyal)|bringing this|writing (?:in|to us)|your (?:continued )?(?:patience|understanding|cooperation|co-operation|business|loyalty|custom|inquiry|enquiry|interest|support|feedback|time and (?:patience|understanding)|e-?mail|message|request|query)(?=\\s*(?:[.,!;:)—–-]|$|(?:and|while|in|as|during|throughout|regarding|with|on|so|we|i|our)(?!\\w))))|thank you in advance|(?:we|i) (?:truly |really |greatly |do )?appreciate your (?:patience|understanding|business|cooperation|co-operation|loyalty|feedback)',
+      '(?:thank you|thanks|many thanks)(?: (?:so|very) much| a lot| a million)? (?:again )?for (?:choosing(?! (?:the|a|an|this|that|one) )|calling(?! (?:me|us) back)|contacting|reaching out|getting in touch|shopping|being a (?:valued|loyal)|bringing this|writing (?:in|to us)|your (?:continued )?(?:patience|understanding|cooperation|co-operation|business|loyalty|custom|inquiry|enquiry|interest|support|feedback|time and (?:patience|understanding)|e-?mail|message|request|query)(?=\\s*(?:[.,!;:)—–-]|$|(?:and|while|in|as|during|throughout|regarding|with|on|so|we|i|our)(?!\\w))))|thank you in advance|(?:we|i) (?:truly |really |greatly |do )?appreciate your (?:patience|understanding|business|cooperation|co-operation|loyalty|feedback)',
     suggestion: 'Thank them for something specific they did or said, or leave the thanks out.',
     unlessSpecific: true,
   },
