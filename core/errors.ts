@@ -100,7 +100,10 @@ export class QueueUnavailableError extends LonghandError {
 
 /** The embedded database is in use by another process (PGlite allows one). */
 export class DatabaseLockedError extends LonghandError {
-  constructor(dir: string, pid: number) {
+  constructor(
+    dir: string,
+    readonly pid: number,
+  ) {
     super(
       'database_locked',
       `The embedded database in ${dir} is in use by another Longhand process (pid ${pid}). PGlite allows one process: stop that one, or set DATABASE_URL to a PostgreSQL server to run web and workers as separate processes.`,
