@@ -1,23 +1,14 @@
 import fs from 'node:fs';
-import type { Server } from 'node:http';
 import { resolve as resolvePath } from 'node:path';
-import { Presets, SingleBar } from 'cli-progress';
 import { Command, CommanderError, Option } from 'commander';
-import { loadConfig } from '../core/config.ts';
-import { exportThreads } from '../core/conversations/export.ts';
 import type { OAuthProviderName, Role } from '../core/db/schema.ts';
-import { ConfigError, DatabaseLockedError, LonghandError, PortInUseError, ValidationError } from '../core/errors.ts';
-import { importMail } from '../core/mail/import.ts';
-import { addMailbox, listMailboxes, requestResync } from '../core/mailboxes/mailboxes.ts';
-import { addOAuthMailbox } from '../core/mailboxes/oauth-connect.ts';
-import { createToken } from '../core/users/tokens.ts';
-import { createUser, findUserByEmail, ROLES, setPassword, setupNeeded } from '../core/users/users.ts';
-import { createApp } from '../server/app.ts';
-import { type RunningWorkers, startWorkers } from '../workers/index.ts';
-import { type DemoCapture, demoConfig, setUpDemo, startCapture } from './demo.ts';
-import { parseNow, runFollowups } from './followups.ts';
+import { ConfigError, DatabaseLockedError, LonghandError, ValidationError } from '../core/errors.ts';
+import { ROLES } from '../core/users/roles.ts';
 import { type CommandIo, type CommandServer, processIo, runInRunningInstance, serveLocalCommands } from './local-commands.ts';
-import { openRuntime, type Runtime } from './runtime.ts';
+import type { Runtime } from './runtime.ts';
+
+/** What the commands do, loaded when one runs: `--help` and a mistyped option answer without loading the app. */
+const load = () => import('./actions.ts');
 
 /** How commands reach the database and the outside: in this process, or in the running instance that holds the embedded database. */
 export interface Runner {
@@ -40,6 +31,7 @@ class HeldByRunningInstance extends Error {
 const inThisProcess: Runner = {
   io: processIo,
   async withRuntime(fn, queues = false) {
+    const { loadConfig, openRuntime } = await load();
     const config = loadConfig();
     let rt: Runtime;
     try {
@@ -54,7 +46,7 @@ const inThisProcess: Runner = {
       await rt.close();
     }
   },
-  serve: (parts) => serve(parts),
+  serve: async (parts) => (await load()).serve(parts, serveCommandsFor),
 };
 
 /** Commands run on behalf of the local CLI inside a running instance: its runtime, the caller's streams. */
@@ -91,88 +83,6 @@ function serveCommandsFor(rt: Runtime): Promise<CommandServer | null> {
     },
     rt.ctx.log,
   );
-}
-
-function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
-  return new Promise<Server>((resolve, reject) => {
-    const s = app.listen(port, host, (err?: Error) => (err ? reject((err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? new PortInUseError(host, port) : err) : resolve(s)));
-  });
-}
-
-/** web, workers or both in one process; stops cleanly on SIGINT/SIGTERM. */
-async function serve(parts: { web: boolean; workers: boolean; demo: boolean }): Promise<void> {
-  const rt = await openRuntime({ queues: true, ...(parts.demo ? { config: demoConfig(loadConfig()) } : {}) });
-  const { ctx } = rt;
-  const commands = await serveCommandsFor(rt);
-  let capture: DemoCapture | null = null;
-  let workers: RunningWorkers | null = null;
-  let server: Server | null = null;
-  let upUrl: string | null = null;
-  let upLines: string[] = [];
-  if (parts.demo) {
-    capture = await startCapture();
-    const { imported } = await setUpDemo(ctx, capture.port);
-    ctx.log.info({ imported }, 'demo data ready; replies go to the built-in capture server, nothing leaves this machine');
-  }
-  if (parts.web) {
-    const app = createApp(ctx, {
-      sessionSecret: rt.sessionSecret,
-      queues: rt.queues!.all,
-      queueProblem: rt.queueProblem,
-      ...(capture ? { capturedMail: () => capture!.mails } : {}),
-    });
-    // Listen before any worker starts: on a busy port the process stops without touching the queues.
-    try {
-      server = await listen(app, ctx.config.port, ctx.config.host);
-    } catch (err) {
-      await capture?.close();
-      await commands?.close();
-      await rt.close();
-      throw err;
-    }
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : ctx.config.port;
-    const url = `http://${ctx.config.host === '0.0.0.0' ? 'localhost' : ctx.config.host}:${port}`;
-    const mailboxes = await listMailboxes(ctx);
-    upUrl = url;
-    upLines = [`Longhand is up at ${url}`];
-    if (parts.demo) upLines.push(`The demo keeps its data apart, in ${ctx.config.dataDir}: delete that folder to start it over; a real \`longhand start\` never sees it.`);
-    if (await setupNeeded(ctx)) {
-      upLines.push(`Open ${url}/setup to create your owner account.`);
-    }
-    if (mailboxes.length === 0) {
-      upLines.push('No mailbox yet: set LONGHAND_IMAP_URL, LONGHAND_SMTP_URL and LONGHAND_FROM (see README), or try `npm run demo`.');
-    }
-  }
-  if (parts.workers) {
-    workers = await startWorkers(ctx, {
-      connection: rt.redis!,
-      redis: rt.redis!,
-      queues: rt.queues!,
-      prefix: ctx.config.queuePrefix,
-      ownership: { leaseMs: ctx.config.mailboxLeaseMs },
-    });
-    if (!parts.web) process.stderr.write(`Longhand workers are up (worker ${workers.owners.workerId})\n`);
-  }
-  // "Up" once everything is: the web app listening and the workers running.
-  if (upUrl) {
-    ctx.log.info({ url: upUrl }, 'Longhand is up');
-    process.stderr.write(`\n${upLines.join('\n')}\n\n`);
-  }
-  const stop = async () => {
-    ctx.log.info('stopping');
-    // Live pages hold their event streams open: end them, or close would wait for them forever.
-    const closed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    server?.closeAllConnections();
-    await closed;
-    await commands?.close();
-    await workers?.close();
-    await capture?.close();
-    await rt.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
 
 export function buildCli(run: Runner = inThisProcess, options: { exitOverride?: boolean } = {}): Command {
@@ -214,6 +124,7 @@ export function buildCli(run: Runner = inThisProcess, options: { exitOverride?: 
     .option('--password-stdin', 'read the password from standard input')
     .action((o: { email: string; name: string; role: Role; passwordStdin?: boolean }) =>
       run.withRuntime(async ({ ctx }) => {
+        const { createUser } = await load();
         const password = o.passwordStdin ? await io.readStdin() : null;
         const created = await createUser(ctx, { email: o.email, name: o.name, role: o.role, password });
         io.stdout.write(`added ${created.email} as ${created.role}${password ? '' : ' (no password yet: set one with `longhand user password`)'}\n`);
@@ -225,6 +136,7 @@ export function buildCli(run: Runner = inThisProcess, options: { exitOverride?: 
     .requiredOption('--email <email>')
     .action((o: { email: string }) =>
       run.withRuntime(async ({ ctx }) => {
+        const { setPassword } = await load();
         await setPassword(ctx, o.email, await io.readStdin(), null);
         io.stdout.write(`password set for ${o.email}\n`);
       }),
@@ -258,6 +170,7 @@ export function buildCli(run: Runner = inThisProcess, options: { exitOverride?: 
         oauthRefreshTokenStdin?: boolean;
       }) =>
         run.withRuntime(async ({ ctx }) => {
+          const { addOAuthMailbox, addMailbox } = await load();
           if (o.oauthProvider) {
             if (!o.oauthRefreshTokenStdin)
               throw new ValidationError(
@@ -295,6 +208,7 @@ export function buildCli(run: Runner = inThisProcess, options: { exitOverride?: 
     .requiredOption('--email <address>')
     .action((o: { email: string }) =>
       run.withRuntime(async ({ ctx }) => {
+        const { listMailboxes, requestResync } = await load();
         const found = (await listMailboxes(ctx)).find((m) => m.email === o.email.toLowerCase());
         if (!found) throw new LonghandError('not_found', `No mailbox ${o.email}.`);
         await requestResync(ctx, found.id, null);
@@ -310,6 +224,7 @@ export function buildCli(run: Runner = inThisProcess, options: { exitOverride?: 
     .option('--name <name>', 'what the token is for', 'cli')
     .action((o: { user: string; name: string }) =>
       run.withRuntime(async ({ ctx }) => {
+        const { findUserByEmail, createToken } = await load();
         const found = await findUserByEmail(ctx, o.user);
         if (!found) throw new LonghandError('not_found', `No user has the address ${o.user}.`);
         io.stdout.write(`${await createToken(ctx, found.id, o.name)}\n`);
@@ -323,6 +238,7 @@ export function buildCli(run: Runner = inThisProcess, options: { exitOverride?: 
     .option('--mailbox <email>', 'the mailbox these messages belong to')
     .action((path: string, o: { mailbox?: string }) =>
       run.withRuntime(async ({ ctx }) => {
+        const { listMailboxes, SingleBar, Presets, importMail } = await load();
         const mailboxes = await listMailboxes(ctx);
         const wanted = o.mailbox?.toLowerCase();
         const mailbox = wanted ? mailboxes.find((m) => m.email === wanted) : mailboxes[0];
@@ -352,6 +268,7 @@ export function buildCli(run: Runner = inThisProcess, options: { exitOverride?: 
     .description('one conversation a line (JSON Lines): id, customer, subject, and the Message-ID of every message')
     .action(() =>
       run.withRuntime(async ({ ctx }) => {
+        const { exportThreads } = await load();
         for await (const line of exportThreads(ctx)) {
           if (!io.stdout.write(`${JSON.stringify(line)}\n`)) await new Promise((r) => io.stdout.once('drain', r));
         }
@@ -364,7 +281,8 @@ export function buildCli(run: Runner = inThisProcess, options: { exitOverride?: 
     .command('run')
     .description('evaluate every follow-up rule once, as of now or --now')
     .option('--now <time>', 'evaluate as of this ISO 8601 time, e.g. 2026-12-01T09:00:00Z')
-    .action((o: { now?: string }) => {
+    .action(async (o: { now?: string }) => {
+      const { parseNow, runFollowups } = await load();
       const asOf = parseNow(o.now);
       return run.withRuntime(async ({ ctx }) => {
         io.stdout.write(await runFollowups(ctx, asOf));

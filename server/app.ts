@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import type { Queue } from 'bullmq';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import session from 'express-session';
@@ -6,6 +5,7 @@ import helmet from 'helmet';
 import { sql } from 'kysely';
 import type { Ctx } from '../core/context.ts';
 import { listMailboxes } from '../core/mailboxes/mailboxes.ts';
+import { projectPath } from '../core/project-root.ts';
 import { apiRoutes } from './api/routes.ts';
 import { identify } from './auth.ts';
 import { checkCsrf } from './csrf.ts';
@@ -59,7 +59,7 @@ export function createApp(ctx: Ctx, options: AppOptions): Express {
     const down = database !== 'ok' || (options.queueProblem !== undefined && queue !== 'ok');
     res.status(down ? 503 : 200).json({ status: down ? 'down' : 'ok', database, redis: queue, mailboxes });
   });
-  app.use('/assets', express.static(fileURLToPath(new URL('./public/', import.meta.url)), { maxAge: '1h', index: false }));
+  app.use('/assets', express.static(projectPath('server', 'public'), { maxAge: '1h', index: false }));
 
   app.use(
     session({

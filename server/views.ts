@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import { projectPath } from '../core/project-root.ts';
 
-const VIEWS = fileURLToPath(new URL('./views/', import.meta.url));
+const VIEWS = projectPath('server', 'views');
 
 export type Render = (view: string, data: Record<string, unknown>) => string;
 

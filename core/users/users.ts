@@ -5,9 +5,9 @@ import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import type { Role, User } from '../db/schema.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
+import { ROLES } from './roles.ts';
 import { clearSigninFailures } from './signin-limits.ts';
 
-export const ROLES: Role[] = ['owner', 'approver', 'agent'];
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
 /** The advisory lock the first-owner check and insert hold together. */
 const FIRST_OWNER_LOCK = 7_140_001;

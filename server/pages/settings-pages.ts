@@ -7,7 +7,8 @@ import { listTemplates, resetTemplate, saveTemplate } from '../../core/drafts/te
 import { PROVIDERS } from '../../core/mailboxes/oauth-providers.ts';
 import { oauthClientInput, oauthClientViews, saveOAuthClient } from '../../core/settings/oauth-clients.ts';
 import { teamSettings, updateTeamSettings } from '../../core/settings/team-settings.ts';
-import { createUser, listUsers, ROLES, setPassword, updateUser } from '../../core/users/users.ts';
+import { ROLES } from '../../core/users/roles.ts';
+import { createUser, listUsers, setPassword, updateUser } from '../../core/users/users.ts';
 import { requireRole } from '../auth.ts';
 import { QUEUE_BOARD_PATH } from '../queue-board.ts';
 import { idParam, oauthRedirectUri, type PageKit } from './kit.ts';
