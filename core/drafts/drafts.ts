@@ -7,6 +7,7 @@ import type { AddressJson, DB, Draft, DraftStatus, User } from '../db/schema.ts'
 import { ConflictError, NotFoundError, QueueUnavailableError, ValidationError } from '../errors.ts';
 import { teamSettings } from '../settings/team-settings.ts';
 import { checkReply } from './draft-touch.ts';
+import { sendTime } from './send-later.ts';
 import { checkSenderChoice, requireSender } from './sender.ts';
 import { findSlots } from './slots.ts';
 
@@ -116,6 +117,8 @@ export interface ApproveOptions {
   seenVersion?: number;
   /** The draft version the approver reviewed; any edit since (body, subject or recipients) refuses the approval. */
   draftVersion?: number;
+  /** Send at this time instead of right after the undo window (send later); see sendTime. */
+  sendAt?: Date;
 }
 
 /**
@@ -125,6 +128,8 @@ export interface ApproveOptions {
 export async function approveDraft(ctx: Ctx, id: number, actor: User, options: ApproveOptions = {}): Promise<Draft> {
   const settings = await teamSettings(ctx);
   const undoMs = settings.undoSeconds * 1000;
+  // A wrong time is refused before anything is checked or saved.
+  sendTime(ctx.clock.now(), undoMs, options.sendAt);
   const result = await ctx.db.transaction().execute(async (tx): Promise<{ draft: Draft; outbox: { id: number; send_after: Date } | null; refusal?: ConflictError }> => {
     const draft = await tx.selectFrom('drafts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!draft) throw new NotFoundError('Draft', id);
@@ -179,7 +184,7 @@ export async function approveDraft(ctx: Ctx, id: number, actor: User, options: A
         }),
       };
     }
-    const sendAfter = new Date(now.getTime() + undoMs);
+    const sendAfter = sendTime(now, undoMs, options.sendAt);
     const approved = await tx
       .updateTable('drafts')
       .set({
@@ -214,7 +219,7 @@ export async function approveDraft(ctx: Ctx, id: number, actor: User, options: A
       action: 'draft.approved',
       subjectType: 'draft',
       subjectId: id,
-      details: { outboxId: outbox.id, sendAfter: sendAfter.toISOString() },
+      details: { outboxId: outbox.id, sendAfter: sendAfter.toISOString(), ...(options.sendAt ? { scheduled: true } : {}) },
     });
     return { draft: approved, outbox };
   });
