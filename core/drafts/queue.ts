@@ -24,6 +24,8 @@ export interface QueueItem {
   /** A follow-up's due time: when it joined the queue as something to do. */
   dueAt: Date | null;
   preview: string;
+  /** When an approved reply goes out: the end of its undo window, or the time a person scheduled it for. */
+  sendAfter: Date | null;
   customerWroteAgain: boolean;
   reviewRequested: boolean;
   assignee: string | null;
@@ -59,6 +61,7 @@ export async function draftQueue(ctx: Ctx, viewer: User, q: QueueQuery = {}): Pr
       'd.kind',
       'd.customer_wrote_again',
       'd.review_requested_at',
+      'd.send_after',
       'c.subject',
       'c.status as conversation_status',
       'c.priority',
@@ -113,6 +116,7 @@ export async function draftQueue(ctx: Ctx, viewer: User, q: QueueQuery = {}): Pr
     intent: r.intent,
     waitingSince: r.conversation_status === 'waiting_on_us' ? (r.waiting_since ?? r.last_inbound_at) : null,
     dueAt: r.due_at,
+    sendAfter: r.send_after,
     preview: shorten(r.new_text ?? '', 140),
     customerWroteAgain: r.customer_wrote_again,
     reviewRequested: r.review_requested_at !== null,

@@ -15,6 +15,16 @@
     return { status: res.status, body: text ? JSON.parse(text) : null };
   }
 
+  // Send later: a typed time is the person's own. Send their offset for that day (daylight saving included).
+  for (const offset of document.querySelectorAll('input.tz-offset')) {
+    const form = offset.form;
+    const typed = form.querySelector('input[type="datetime-local"]');
+    for (const note of form.querySelectorAll('.tz-note')) note.textContent = '(your time)';
+    form.addEventListener('submit', () => {
+      offset.value = String((typed?.value ? new Date(typed.value) : new Date()).getTimezoneOffset());
+    });
+  }
+
   function debounce(fn, ms) {
     let t = null;
     return (...args) => {
