@@ -138,3 +138,9 @@ export async function changeStamp(ctx: Ctx, conversationId: number | null): Prom
   const conversation = conversationId ? await ctx.db.selectFrom('conversations').select('version').where('id', '=', conversationId).executeTakeFirst() : undefined;
   return [drafts.n, drafts.at instanceof Date ? drafts.at.getTime() : drafts.at, drafts.id, conversation?.version ?? ''].join(':');
 }
+
+/** The conversation to open after approving one: the first other draft waiting for a person, in queue order. */
+export async function nextInQueue(ctx: Ctx, viewer: User, afterConversationId: number): Promise<QueueItem | null> {
+  const items = await draftQueue(ctx, viewer, { limit: 50 });
+  return items.find((i) => i.status === 'pending' && i.conversationId !== afterConversationId) ?? null;
+}

@@ -7,6 +7,7 @@ import { customerCard } from '../../core/customers/card.ts';
 import { checkReply } from '../../core/drafts/draft-touch.ts';
 import { writeReply } from '../../core/drafts/drafter.ts';
 import { approveDraft, discardDraft, editDraft, restoreDiscarded, undoApproval } from '../../core/drafts/drafts.ts';
+import { nextInQueue } from '../../core/drafts/queue.ts';
 import { draftRevisions, restoreRevision } from '../../core/drafts/revisions.ts';
 import { rescheduleSend, suggestedSendTime } from '../../core/drafts/send-later.ts';
 import { replySender } from '../../core/drafts/sender.ts';
@@ -158,7 +159,16 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
       const draft = await approveDraft(ctx, draftId, req.user!, { seenVersion: form.seenVersion, sendAt });
       if (sendAt) return `Approved. It goes out at ${when(draft.send_after)}; until then you can move or cancel it here.`;
       const seconds = draft.send_after ? Math.max(0, Math.round((draft.send_after.getTime() - ctx.clock.now().getTime()) / 1000)) : 0;
-      return seconds > 0 ? `Approved. It goes out in ${seconds} seconds unless you undo.` : 'Approved; it is on its way.';
+      const text = seconds > 0 ? `Approved. It goes out in ${seconds} seconds unless you undo.` : 'Approved; it is on its way.';
+      if ((await teamSettings(ctx)).stayAfterApprove) return text;
+      // On to the next one waiting (as Help Scout's "next"); the undo travels along at the top of that page.
+      const next = await nextInQueue(ctx, req.user!, draft.conversation_id);
+      const undo = seconds > 0 && draft.send_after ? { draftId, conversationId: draft.conversation_id, subject: draft.subject, until: draft.send_after.toISOString() } : undefined;
+      return {
+        text: `${text.replace('Approved', `Approved "${draft.subject}"`)}${next ? '' : ' Nothing else is waiting.'}`,
+        next: next ? `/conversations/${next.conversationId}` : '/',
+        undo,
+      };
     }),
   );
 

@@ -15,6 +15,18 @@
     return { status: res.status, body: text ? JSON.parse(text) : null };
   }
 
+  // Undo windows count down where they are shown; when one closes its Undo button goes, the reply being on its way.
+  // Looked up at every tick: the live queue replaces its rows.
+  const tick = () => {
+    for (const el of document.querySelectorAll('.countdown[data-until]')) {
+      const left = Math.max(0, Math.ceil((Date.parse(el.dataset.until) - Date.now()) / 1000));
+      el.textContent = String(left);
+      if (left === 0) el.closest('form')?.setAttribute('hidden', '');
+    }
+  };
+  tick();
+  setInterval(tick, 1000);
+
   // Send later: a typed time is the person's own. Send their offset for that day (daylight saving included).
   for (const offset of document.querySelectorAll('input.tz-offset')) {
     const form = offset.form;
