@@ -11,6 +11,7 @@ import { ourAddresses } from '../mailboxes/mailboxes.ts';
 import { writingSince } from './dates-in-words.ts';
 import { recordFirstRevision } from './drafts.ts';
 import { replyRecipients, replySubject } from './recipients.ts';
+import { OPEN_DRAFT_STATUSES } from './statuses.ts';
 import { type ConversationFacts, chooseReplyTemplate } from './template-choice.ts';
 import { shorten, TemplateError, TemplateLibrary } from './templates.ts';
 import { touchCheck } from './touch-check.ts';
@@ -29,12 +30,7 @@ export async function prepareReplyDraft(ctx: Ctx, conversationId: number): Promi
     if (!conversation?.draft_wanted_for) return { drafted: false, reason: 'nothing to draft' };
     const done = (reason: string) => clearWanted(tx, conversationId).then((): DraftOutcome => ({ drafted: false, reason }));
     if (conversation.status !== 'waiting_on_us') return done('not waiting on us');
-    const open = await tx
-      .selectFrom('drafts')
-      .select('id')
-      .where('conversation_id', '=', conversationId)
-      .where('status', 'in', ['pending', 'approved', 'sending'])
-      .executeTakeFirst();
+    const open = await tx.selectFrom('drafts').select('id').where('conversation_id', '=', conversationId).where('status', 'in', OPEN_DRAFT_STATUSES).executeTakeFirst();
     if (open) return done('a draft is open already');
     const message = await tx.selectFrom('messages').selectAll().where('id', '=', conversation.draft_wanted_for).executeTakeFirst();
     if (!message) return done('the message is gone');

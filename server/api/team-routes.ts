@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
 import { checkReply } from '../../core/drafts/draft-touch.ts';
+import { QUEUED_DRAFT_STATUSES } from '../../core/drafts/statuses.ts';
 import { applyTemplate, listTemplates, previewTemplate, resetTemplate, saveTemplate } from '../../core/drafts/template-edits.ts';
 import { teamSettings, teamSettingsSchema, updateTeamSettings } from '../../core/settings/team-settings.ts';
 import { requireRole } from '../auth.ts';
@@ -25,7 +26,7 @@ export function teamRoutes(ctx: Ctx): Router {
           .selectFrom('drafts')
           .select(['template_body', 'to', 'cc'])
           .where('conversation_id', '=', body.conversationId)
-          .where('status', 'in', ['pending', 'approved'])
+          .where('status', 'in', QUEUED_DRAFT_STATUSES)
           .executeTakeFirst()
       : undefined;
     res.json(await checkReply(ctx, body.text, body.conversationId ?? null, draft));

@@ -10,6 +10,7 @@ import { approveDraft, discardDraft, editDraft, restoreDiscarded, undoApproval }
 import { draftRevisions, restoreRevision } from '../../core/drafts/revisions.ts';
 import { replySender } from '../../core/drafts/sender.ts';
 import { findSlots } from '../../core/drafts/slots.ts';
+import { UNSETTLED_DRAFT_STATUSES } from '../../core/drafts/statuses.ts';
 import { applyTemplate, listTemplates } from '../../core/drafts/template-edits.ts';
 import { followupPanel } from '../../core/followups/panel.ts';
 import { settleUncertain } from '../../core/outbox/outbox.ts';
@@ -17,7 +18,6 @@ import { getUser, listUsers } from '../../core/users/users.ts';
 import { idParam, type PageKit, parseForm } from './kit.ts';
 import { formRecipients } from './recipient-form.ts';
 
-const OPEN = ['pending', 'approved', 'sending', 'uncertain', 'failed'];
 const mailboxField = z.coerce
   .number()
   .int()
@@ -41,7 +41,7 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
   r.get('/conversations/:id', signedIn, async (req, res) => {
     const d = await conversationDetail(ctx, idParam.parse(req.params.id));
     const card = d.conversation.customer_id ? await customerCard(ctx, d.conversation.customer_id) : null;
-    const draft = [...d.drafts].reverse().find((x) => OPEN.includes(x.status)) ?? null;
+    const draft = [...d.drafts].reverse().find((x) => UNSETTLED_DRAFT_STATUSES.includes(x.status)) ?? null;
     const last = d.drafts.at(-1);
     const discarded = !draft && last?.status === 'discarded' ? last : null;
     const [touch, templates, followups, staff, revisions, sender] = await Promise.all([
