@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
+import { latestCustomerMessage } from '../conversations/latest-message.ts';
 import { firstNameOf } from '../customers/addresses.ts';
 import { withoutGreeting } from '../customers/card.ts';
 import type { DB, Message, User } from '../db/schema.ts';
@@ -89,15 +90,7 @@ export async function prepareReplyDraft(ctx: Ctx, conversationId: number): Promi
  * and gets a draft from the template that fits the customer's latest message.
  */
 export async function writeReply(ctx: Ctx, conversationId: number, actor: User): Promise<number> {
-  const latest = await ctx.db
-    .selectFrom('messages')
-    .select('id')
-    .where('conversation_id', '=', conversationId)
-    .where('direction', '=', 'in')
-    .orderBy('date', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const latest = await latestCustomerMessage(ctx.db, conversationId);
   if (!latest) throw new ConflictError('nothing_to_answer', 'There is no message from the customer in this conversation to answer.');
   const now = ctx.clock.now();
   await ctx.db
