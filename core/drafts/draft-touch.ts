@@ -4,6 +4,7 @@ import { latestCustomerMessage } from '../conversations/latest-message.ts';
 import { firstNameOf } from '../customers/addresses.ts';
 import type { DB, Draft } from '../db/schema.ts';
 import { type TeamSettings, teamSettings } from '../settings/team-settings.ts';
+import { QUEUED_DRAFT_STATUSES } from './statuses.ts';
 import { type TouchCheckResult, touchCheck } from './touch-check.ts';
 
 /** What the touch check knows about a conversation: who they are, what they wrote, what they usually get. */
@@ -26,6 +27,16 @@ async function newRecipients(db: Kysely<DB>, conversationId: number, draft?: Dra
   if (messages.length === 0) return [];
   const known = new Set(messages.flatMap((m) => [m.from_address ?? '', ...[...m.to, ...m.cc, ...m.reply_to].map((a) => a.address)]).map((a) => a.toLowerCase()));
   return addresses.filter((a) => !known.has(a.toLowerCase()));
+}
+
+/** The conversation's draft in the queue, if any: what a reply being written is checked against. */
+export async function queuedDraftParts(db: Kysely<DB>, conversationId: number): Promise<DraftParts | undefined> {
+  return db
+    .selectFrom('drafts')
+    .select(['template_body', 'to', 'cc'])
+    .where('conversation_id', '=', conversationId)
+    .where('status', 'in', QUEUED_DRAFT_STATUSES)
+    .executeTakeFirst();
 }
 
 export async function touchContext(db: Kysely<DB>, conversationId: number, draft?: DraftParts): Promise<TouchContext> {

@@ -140,3 +140,16 @@ export async function templateContext(tx: Kysely<DB>, customerId: number | null,
     daysSinceWeLastWrote: customer?.last_outbound_at ? Math.floor((message.date.getTime() - customer.last_outbound_at.getTime()) / 86_400_000) : null,
   };
 }
+
+/** Conversations that still want a draft, except in a mailbox whose first sync is not complete: its end asks for those. */
+export async function conversationsWantingDraft(db: Kysely<DB>): Promise<Array<{ id: number; draftWantedFor: number }>> {
+  const rows = await db
+    .selectFrom('conversations')
+    .leftJoin('mailboxes', 'mailboxes.id', 'conversations.mailbox_id')
+    .select(['conversations.id', 'conversations.draft_wanted_for'])
+    .where('conversations.draft_wanted_for', 'is not', null)
+    // Until a mailbox's first sync is complete we do not know who wrote last.
+    .where((eb) => eb.or([eb('conversations.mailbox_id', 'is', null), eb('mailboxes.initial_sync_done', '=', true)]))
+    .execute();
+  return rows.map((r) => ({ id: r.id, draftWantedFor: r.draft_wanted_for! }));
+}
