@@ -2,8 +2,8 @@ import type { Queue } from 'bullmq';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
-import { sql } from 'kysely';
 import type { Ctx } from '../core/context.ts';
+import { databaseHealth } from '../core/db/database.ts';
 import { listMailboxes } from '../core/mailboxes/mailboxes.ts';
 import { projectPath } from '../core/project-root.ts';
 import { apiRoutes } from './api/routes.ts';
@@ -50,10 +50,7 @@ export function createApp(ctx: Ctx, options: AppOptions): Express {
 
   // Each dependency in words; 503 when one this process needs is down (a mailbox that fails is reported, not fatal).
   app.get('/healthz', async (_req, res) => {
-    const database = await sql`select 1`.execute(ctx.db).then(
-      () => 'ok',
-      (err: Error) => `not answering: ${err.message}`,
-    );
+    const database = await databaseHealth(ctx.db);
     const queue = options.queueProblem ? (options.queueProblem() ?? 'ok') : 'not used by this process';
     const mailboxes = database === 'ok' ? (await listMailboxes(ctx)).map((m) => ({ email: m.email, state: m.state })) : [];
     const down = database !== 'ok' || (options.queueProblem !== undefined && queue !== 'ok');

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Ctx } from '../context.ts';
 import { waitingSince } from '../conversations/waiting-since.ts';
 import type { User } from '../db/schema.ts';
+import { OPEN_DRAFT_STATUSES, QUEUED_DRAFT_STATUSES } from './statuses.ts';
 import { shorten } from './templates.ts';
 
 export const QUEUE_FILTERS = ['all', 'mine', 'unassigned', 'followups', 'complaints', 'review'] as const;
@@ -75,7 +76,7 @@ export async function draftQueue(ctx: Ctx, viewer: User, q: QueueQuery = {}): Pr
       waitingSince().as('waiting_since'),
       dueAt.as('due_at'),
     ])
-    .where('d.status', 'in', ['pending', 'approved'])
+    .where('d.status', 'in', QUEUED_DRAFT_STATUSES)
     .where((eb) => eb.or([eb('c.snoozed_until', 'is', null), eb('c.snoozed_until', '<=', ctx.clock.now())]));
   switch (q.filter ?? 'all') {
     case 'mine':
@@ -133,7 +134,7 @@ export async function changeStamp(ctx: Ctx, conversationId: number | null): Prom
   const drafts = await ctx.db
     .selectFrom('drafts')
     .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('at'), eb.fn.max('id').as('id')])
-    .where('status', 'in', ['pending', 'approved', 'sending'])
+    .where('status', 'in', OPEN_DRAFT_STATUSES)
     .executeTakeFirstOrThrow();
   const conversation = conversationId ? await ctx.db.selectFrom('conversations').select('version').where('id', '=', conversationId).executeTakeFirst() : undefined;
   return [drafts.n, drafts.at instanceof Date ? drafts.at.getTime() : drafts.at, drafts.id, conversation?.version ?? ''].join(':');

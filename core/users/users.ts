@@ -186,6 +186,11 @@ export async function signOutEverywhere(ctx: Ctx, userId: number): Promise<numbe
   return Number(ended.numDeletedRows);
 }
 
+/** Removes the sessions that have expired: the session store only ignores them. */
+export async function deleteExpiredSessions(ctx: Ctx): Promise<void> {
+  await ctx.db.deleteFrom('sessions').where('expires_at', '<', ctx.clock.now()).execute();
+}
+
 /** A person changes their own password: the current one first. */
 export async function changeOwnPassword(ctx: Ctx, user: User, current: string, next: string, thisSessionId: string): Promise<void> {
   if (!(await verifyLogin(ctx, user.email, current))) throw new ValidationError('The current password is not right.', 'current');

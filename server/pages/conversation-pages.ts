@@ -12,6 +12,7 @@ import { draftRevisions, restoreRevision } from '../../core/drafts/revisions.ts'
 import { rescheduleSend, suggestedSendTime } from '../../core/drafts/send-later.ts';
 import { replySender } from '../../core/drafts/sender.ts';
 import { findSlots } from '../../core/drafts/slots.ts';
+import { UNSETTLED_DRAFT_STATUSES } from '../../core/drafts/statuses.ts';
 import { applyTemplate, listTemplates } from '../../core/drafts/template-edits.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { localLabel, offsetLabel } from '../../core/followups/local-time.ts';
@@ -23,7 +24,6 @@ import { when } from '../views.ts';
 import { idParam, type PageKit, parseForm } from './kit.ts';
 import { formRecipients } from './recipient-form.ts';
 
-const OPEN = ['pending', 'approved', 'sending', 'uncertain', 'failed'];
 const mailboxField = z.coerce
   .number()
   .int()
@@ -66,7 +66,7 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
   r.get('/conversations/:id', signedIn, async (req, res) => {
     const d = await conversationDetail(ctx, idParam.parse(req.params.id));
     const card = d.conversation.customer_id ? await customerCard(ctx, d.conversation.customer_id) : null;
-    const draft = [...d.drafts].reverse().find((x) => OPEN.includes(x.status)) ?? null;
+    const draft = [...d.drafts].reverse().find((x) => UNSETTLED_DRAFT_STATUSES.includes(x.status)) ?? null;
     const last = d.drafts.at(-1);
     const discarded = !draft && last?.status === 'discarded' ? last : null;
     const [touch, templates, followups, staff, revisions, sender, settings] = await Promise.all([
