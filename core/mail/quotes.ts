@@ -36,7 +36,7 @@ const WEAK_ATTRIBUTION = /^.{1,200}\s(?:wrote|writes|schrieb|geschrieben|a\s+éc
 const ATTRIBUTION_START = /^(?:on|am|le|el|op|den|il|em|às|w\s+dniu|dnia|\d{1,4}[./-]\d)\s/i;
 
 const ORIGINAL_MESSAGE = new RegExp(
-  "^[-_=* ]{2,}\\s*(?:original message|ursprüngliche nachricht|originalnachricht|message d'origine|mensaje original|" +
+  "^[-_=* ]{2,}\\s*(?:original message|ursprüngliche nachricht|originalnachricht|message d'origine|message original|mensaje original|" +
     'oorspronkelijk bericht|origineel bericht|originalmeddelande|ursprungligt meddelande|oprindelig meddelelse|' +
     'opprinnelig melding|messaggio originale|mensagem original|wiadomość oryginalna|alkuperäinen viesti|' +
     'forwarded message|weitergeleitete nachricht|message transféré|mensaje reenviado|doorgestuurd bericht|' +

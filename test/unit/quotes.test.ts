@@ -203,6 +203,12 @@ describe('extractNewText: attributions and forwards of Gmail for Android and App
     expect(r.quoted.split('\n')[0]).toBe(attribution);
   });
 
+  it('Thunderbird in French: "-------- Message original --------" with Sujet/Date/De/Pour', () => {
+    const text =
+      'Le remboursement manque toujours.\n\n-------- Message original --------\nSujet : Re: Remboursement\nDe : Tom <tom@fernhill.example>\nPour : Gaëlle\n\nIl est en route.\n';
+    expect(extractNewText(text).newText).toBe('Le remboursement manque toujours.');
+  });
+
   it('"Anfang der weitergeleiteten E-Mail:" keeps the note above it', () => {
     const r = extractNewText('Bitte prüfen.\n\nAnfang der weitergeleiteten E-Mail:\n\nVon: Shop <shop@fernhill.example>\nBetreff: Rechnung\n\nRechnung anbei.\n');
     expect(r.newText).toBe('Bitte prüfen.');
