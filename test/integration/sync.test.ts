@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
-import { startTestApp, type TestApp, type TestAppOptions } from '../support/app.ts';
+import { queuesSettled, startTestApp, type TestApp, type TestAppOptions } from '../support/app.ts';
 import { Dovecot } from '../support/dovecot.ts';
 import { generateMail } from '../support/mail-generator.ts';
 import { SmtpSink, type TestMailbox, testMailbox, waitDrivingClock, waitUntil } from '../support/servers.ts';
@@ -310,7 +310,7 @@ describe('IMAP sync on the real Dovecot', () => {
     const res = await app.api('POST', `/api/mailboxes/${mailboxId}/resync`, {});
     expect(res.status).toBe(202);
     await waitUntil(async () => (await count(app, 'messages')) === 40 && (await app.api('GET', '/api/mailboxes')).body[0].initialSyncDone, 20_000, 'the backfill');
-    await new Promise((r) => setTimeout(r, 500));
+    await queuesSettled(app);
     expect(await count(app, 'messages')).toBe(40);
     expect(await inbox(app)).toMatchObject({ messages: 40, synced: 40 });
     expect(await count(app, 'drafts')).toBe(0);
