@@ -114,8 +114,15 @@ describe('Longhand on a phone', () => {
     expect(pages).toHaveLength(17);
     for (const path of pages) {
       await page.goto(`${app.url}${path}`);
-      const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-      expect(widths.scroll, `${path} is ${widths.scroll}px wide on a ${widths.client}px screen`).toBeLessThanOrEqual(widths.client);
+      const widths = await page.evaluate(() => {
+        const client = document.documentElement.clientWidth;
+        // Named in the failure: the innermost elements reaching past the screen's edge.
+        const past = Array.from(document.body.querySelectorAll('*')).filter(
+          (el) => el.getBoundingClientRect().right > client && !Array.from(el.children).some((c) => c.getBoundingClientRect().right > client),
+        );
+        return { scroll: document.documentElement.scrollWidth, client, past: past.slice(0, 5).map((el) => `${el.tagName.toLowerCase()}.${el.className}#${el.id}`) };
+      });
+      expect(widths.scroll, `${path} is ${widths.scroll}px wide on a ${widths.client}px screen: ${widths.past.join(', ')}`).toBeLessThanOrEqual(widths.client);
       expect(await seriousViolations(page), path).toEqual([]);
     }
     for (const [path, name] of [
@@ -133,7 +140,12 @@ describe('Longhand on a phone', () => {
     await page.goto(`${app.url}/customers`);
     const row = page.locator('#customers tbody tr').first();
     expect(await row.evaluate((el) => getComputedStyle(el).display)).toBe('block');
-    expect(await row.locator('td').first().evaluate((el) => getComputedStyle(el, '::before').content)).toBe('"Last in touch"');
+    expect(
+      await row
+        .locator('td')
+        .first()
+        .evaluate((el) => getComputedStyle(el, '::before').content),
+    ).toBe('"Last in touch"');
   });
 
   it('keeps the navigation one row tall behind a menu button that opens and closes by mouse and keyboard', async () => {
