@@ -10,7 +10,7 @@ import { launchBrowser, screenshot, seriousViolations, signIn } from '../support
 import { deliver, US } from '../support/followups.ts';
 
 /** Long unbroken strings, as customers paste them: they must wrap, not widen the page. */
-const TRACKING = `https://tracking.parcelpost.example/track/shipment?reference=FERNHILL-${'7'.repeat(40)}&customer=ruth.calloway%40cookschool.example&utm_source=email`;
+const TRACKING = `https://tracking.parcelpost.example/track/shipment?reference=FERNHILL-${'7'.repeat(40)}&customer=ruth.calloway%40yorkshire-cookery-school.example&utm_source=email`;
 const ORDER = `ORDER-${'A1B2C3D4'.repeat(8)}`;
 
 /** Every main page at 390 × 844, as on a phone: nothing wider than the screen, the navigation behind one button, axe content. */
@@ -38,7 +38,7 @@ describe('Longhand on a phone', () => {
     const at = (hoursAgo: number) => new Date(now - hoursAgo * 3_600_000).toISOString();
     const asked = await deliver(app.rt.ctx, mailbox.id, {
       id: `phone-1-${now}@cookschool.example`,
-      from: 'Ruth Calloway <ruth.calloway@cookschool.example>',
+      from: 'Ruth Calloway <ruth.calloway.bookings@yorkshire-cookery-school.example>',
       to: US,
       subject: `Where is my knife roll? Order ${ORDER}`,
       at: at(30),
