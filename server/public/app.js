@@ -54,6 +54,24 @@
     }
   });
 
+  // On a narrow screen the navigation folds behind its button; without this file it simply wraps.
+  const menuToggle = document.querySelector('.menu-toggle');
+  const menu = menuToggle && document.getElementById(menuToggle.getAttribute('aria-controls'));
+  if (menu) {
+    const openMenu = (open) => {
+      menuToggle.setAttribute('aria-expanded', String(open));
+      menu.classList.toggle('open', open);
+    };
+    menuToggle.closest('header').classList.add('collapsible');
+    menuToggle.addEventListener('click', () => openMenu(menuToggle.getAttribute('aria-expanded') !== 'true'));
+    document.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && menu.classList.contains('open')) {
+        openMenu(false);
+        menuToggle.focus();
+      }
+    });
+  }
+
   /** Live updates: the server says when something changed; each page decides what that means. */
   function live(conversationId, onChange) {
     if (!window.EventSource) return;
