@@ -1,14 +1,14 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import type { Config } from '../core/config.ts';
 import type { Ctx } from '../core/context.ts';
 import { importMail } from '../core/mail/import.ts';
 import { upsertMailbox } from '../core/mailboxes/mailboxes.ts';
+import { projectPath } from '../core/project-root.ts';
 import type { CapturedMail } from '../server/pages/kit.ts';
 
-export const DEMO_MAIL_DIR = fileURLToPath(new URL('../demo/mail/', import.meta.url));
+export const DEMO_MAIL_DIR = projectPath('demo', 'mail');
 
 export interface DemoCapture {
   port: number;

@@ -1,142 +1,117 @@
 import fs from 'node:fs';
-import type { Server } from 'node:http';
-import { Presets, SingleBar } from 'cli-progress';
-import { Command, Option } from 'commander';
-import { loadConfig } from '../core/config.ts';
-import { exportThreads } from '../core/conversations/export.ts';
+import { resolve as resolvePath } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
 import type { OAuthProviderName, Role } from '../core/db/schema.ts';
-import { ConfigError, LonghandError, PortInUseError, ValidationError } from '../core/errors.ts';
-import { importMail } from '../core/mail/import.ts';
-import { addMailbox, listMailboxes, requestResync } from '../core/mailboxes/mailboxes.ts';
-import { addOAuthMailbox } from '../core/mailboxes/oauth-connect.ts';
-import { createToken } from '../core/users/tokens.ts';
-import { createUser, findUserByEmail, ROLES, setPassword, setupNeeded } from '../core/users/users.ts';
-import { createApp } from '../server/app.ts';
-import { type RunningWorkers, startWorkers } from '../workers/index.ts';
-import { type DemoCapture, demoConfig, setUpDemo, startCapture } from './demo.ts';
-import { parseNow, runFollowups } from './followups.ts';
-import { openRuntime, type Runtime } from './runtime.ts';
+import { ConfigError, DatabaseLockedError, LonghandError, ValidationError } from '../core/errors.ts';
+import { ROLES } from '../core/users/roles.ts';
+import { type CommandIo, type CommandServer, processIo, runInRunningInstance, serveLocalCommands } from './local-commands.ts';
+import type { Runtime } from './runtime.ts';
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/\r?\n$/, '');
+/** What the commands do, loaded when one runs: `--help` and a mistyped option answer without loading the app. */
+const load = () => import('./actions.ts');
+
+/** How commands reach the database and the outside: in this process, or in the running instance that holds the embedded database. */
+export interface Runner {
+  io: CommandIo;
+  /** Runs a one-off command with the database (and the queues when asked). */
+  withRuntime<T>(fn: (rt: Runtime) => Promise<T>, queues?: boolean): Promise<T>;
+  serve(parts: { web: boolean; workers: boolean; demo: boolean }): Promise<void>;
 }
 
-/** Runs a one-off command with the database (no queues) and closes everything after. */
-async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>, queues = false): Promise<T> {
-  const rt = await openRuntime({ queues, logDestination: process.stderr });
-  try {
-    return await fn(rt);
-  } finally {
-    await rt.close();
+/** The embedded database is held by a live Longhand process: the command goes to that process instead. */
+class HeldByRunningInstance extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(`the embedded database is held by process ${pid}`);
   }
 }
 
-function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<Server> {
-  return new Promise<Server>((resolve, reject) => {
-    const s = app.listen(port, host, (err?: Error) => (err ? reject((err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? new PortInUseError(host, port) : err) : resolve(s)));
-  });
-}
-
-/** web, workers or both in one process; stops cleanly on SIGINT/SIGTERM. */
-async function serve(parts: { web: boolean; workers: boolean; demo: boolean }): Promise<void> {
-  const rt = await openRuntime({ queues: true, ...(parts.demo ? { config: demoConfig(loadConfig()) } : {}) });
-  const { ctx } = rt;
-  let capture: DemoCapture | null = null;
-  let workers: RunningWorkers | null = null;
-  let server: Server | null = null;
-  let upUrl: string | null = null;
-  let upLines: string[] = [];
-  if (parts.demo) {
-    capture = await startCapture();
-    const { imported } = await setUpDemo(ctx, capture.port);
-    ctx.log.info({ imported }, 'demo data ready; replies go to the built-in capture server, nothing leaves this machine');
-  }
-  if (parts.web) {
-    const app = createApp(ctx, {
-      sessionSecret: rt.sessionSecret,
-      queues: rt.queues!.all,
-      queueProblem: rt.queueProblem,
-      ...(capture ? { capturedMail: () => capture!.mails } : {}),
-    });
-    // Listen before any worker starts: on a busy port the process stops without touching the queues.
+const inThisProcess: Runner = {
+  io: processIo,
+  async withRuntime(fn, queues = false) {
+    const { loadConfig, openRuntime } = await load();
+    const config = loadConfig();
+    let rt: Runtime;
     try {
-      server = await listen(app, ctx.config.port, ctx.config.host);
+      rt = await openRuntime({ queues, config, logDestination: process.stderr });
     } catch (err) {
-      await capture?.close();
-      await rt.close();
+      if (err instanceof DatabaseLockedError) throw new HeldByRunningInstance(config.dataDir, err.pid);
       throw err;
     }
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : ctx.config.port;
-    const url = `http://${ctx.config.host === '0.0.0.0' ? 'localhost' : ctx.config.host}:${port}`;
-    const mailboxes = await listMailboxes(ctx);
-    upUrl = url;
-    upLines = [`Longhand is up at ${url}`];
-    if (parts.demo) upLines.push(`The demo keeps its data apart, in ${ctx.config.dataDir}: delete that folder to start it over; a real \`longhand start\` never sees it.`);
-    if (await setupNeeded(ctx)) {
-      upLines.push(`Open ${url}/setup to create your owner account.`);
+    try {
+      return await fn(rt);
+    } finally {
+      await rt.close();
     }
-    if (mailboxes.length === 0) {
-      upLines.push('No mailbox yet: set LONGHAND_IMAP_URL, LONGHAND_SMTP_URL and LONGHAND_FROM (see README), or try `npm run demo`.');
-    }
-  }
-  if (parts.workers) {
-    workers = await startWorkers(ctx, {
-      connection: rt.redis!,
-      redis: rt.redis!,
-      queues: rt.queues!,
-      prefix: ctx.config.queuePrefix,
-      ownership: { leaseMs: ctx.config.mailboxLeaseMs },
-    });
-    if (!parts.web) process.stderr.write(`Longhand workers are up (worker ${workers.owners.workerId})\n`);
-  }
-  // "Up" once everything is: the web app listening and the workers running.
-  if (upUrl) {
-    ctx.log.info({ url: upUrl }, 'Longhand is up');
-    process.stderr.write(`\n${upLines.join('\n')}\n\n`);
-  }
-  const stop = async () => {
-    ctx.log.info('stopping');
-    // Live pages hold their event streams open: end them, or close would wait for them forever.
-    const closed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    server?.closeAllConnections();
-    await closed;
-    await workers?.close();
-    await capture?.close();
-    await rt.close();
-    process.exit(0);
+  },
+  serve: async (parts) => (await load()).serve(parts, serveCommandsFor),
+};
+
+/** Commands run on behalf of the local CLI inside a running instance: its runtime, the caller's streams. */
+function inRunningInstance(rt: Runtime, io: CommandIo): Runner {
+  return {
+    io,
+    withRuntime: (fn) => fn(rt),
+    serve: async () => {
+      throw new LonghandError('already_running', `Longhand is already running here (process ${process.pid}) on the data folder ${rt.ctx.config.dataDir}.`);
+    },
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
 
-export function buildCli(): Command {
+/** What a person is told when a command fails: our own errors by their message, anything else with its stack. */
+function describeError(err: unknown): string {
+  return err instanceof ConfigError || err instanceof LonghandError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
+/** Serves the local CLI's commands while this process holds the embedded database. */
+function serveCommandsFor(rt: Runtime): Promise<CommandServer | null> {
+  if (rt.database.kind !== 'pglite') return Promise.resolve(null);
+  return serveLocalCommands(
+    rt.ctx.config.dataDir,
+    async (argv, io) => {
+      const program = buildCli(inRunningInstance(rt, io), { exitOverride: true });
+      try {
+        await program.parseAsync(argv, { from: 'user' });
+        return 0;
+      } catch (err) {
+        if (err instanceof CommanderError) return err.exitCode;
+        io.stderr.write(`longhand: ${describeError(err)}\n`);
+        return 1;
+      }
+    },
+    rt.ctx.log,
+  );
+}
+
+export function buildCli(run: Runner = inThisProcess, options: { exitOverride?: boolean } = {}): Command {
+  const { io } = run;
   const program = new Command('longhand').description('Answer customers personally.').showHelpAfterError();
+  // Settings made before the subcommands are added are inherited by them.
+  program.configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
+  if (options.exitOverride) program.exitOverride();
 
   program
     .command('start')
     .description('web and all workers in one process (the embedded default)')
     .option('--demo', 'import sample conversations and capture outgoing mail locally')
-    .action((o: { demo?: boolean }) => serve({ web: true, workers: true, demo: Boolean(o.demo) }));
+    .action((o: { demo?: boolean }) => run.serve({ web: true, workers: true, demo: Boolean(o.demo) }));
   program
     .command('web')
     .description('the web server alone (needs DATABASE_URL to run beside workers)')
-    .action(() => serve({ web: true, workers: false, demo: false }));
+    .action(() => run.serve({ web: true, workers: false, demo: false }));
   program
     .command('worker')
     .description('the queue workers and mailbox sync alone (needs DATABASE_URL to run beside web)')
-    .action(() => serve({ web: false, workers: true, demo: false }));
+    .action(() => run.serve({ web: false, workers: true, demo: false }));
 
   program
     .command('migrate')
     .description('bring the database schema up to date')
     .action(() =>
-      withRuntime(async () => {
-        process.stdout.write('database is up to date\n');
+      run.withRuntime(async () => {
+        io.stdout.write('database is up to date\n');
       }),
     );
 
@@ -148,10 +123,11 @@ export function buildCli(): Command {
     .addOption(new Option('--role <role>').choices(ROLES).default('agent'))
     .option('--password-stdin', 'read the password from standard input')
     .action((o: { email: string; name: string; role: Role; passwordStdin?: boolean }) =>
-      withRuntime(async ({ ctx }) => {
-        const password = o.passwordStdin ? await readStdin() : null;
+      run.withRuntime(async ({ ctx }) => {
+        const { createUser } = await load();
+        const password = o.passwordStdin ? await io.readStdin() : null;
         const created = await createUser(ctx, { email: o.email, name: o.name, role: o.role, password });
-        process.stdout.write(`added ${created.email} as ${created.role}${password ? '' : ' (no password yet: set one with `longhand user password`)'}\n`);
+        io.stdout.write(`added ${created.email} as ${created.role}${password ? '' : ' (no password yet: set one with `longhand user password`)'}\n`);
       }),
     );
   user
@@ -159,9 +135,10 @@ export function buildCli(): Command {
     .description('set or reset a password (read from standard input)')
     .requiredOption('--email <email>')
     .action((o: { email: string }) =>
-      withRuntime(async ({ ctx }) => {
-        await setPassword(ctx, o.email, await readStdin(), null);
-        process.stdout.write(`password set for ${o.email}\n`);
+      run.withRuntime(async ({ ctx }) => {
+        const { setPassword } = await load();
+        await setPassword(ctx, o.email, await io.readStdin(), null);
+        io.stdout.write(`password set for ${o.email}\n`);
       }),
     );
 
@@ -192,14 +169,15 @@ export function buildCli(): Command {
         oauthClientSecret?: string;
         oauthRefreshTokenStdin?: boolean;
       }) =>
-        withRuntime(async ({ ctx }) => {
+        run.withRuntime(async ({ ctx }) => {
+          const { addOAuthMailbox, addMailbox } = await load();
           if (o.oauthProvider) {
             if (!o.oauthRefreshTokenStdin)
               throw new ValidationError(
                 '--oauth-provider needs --oauth-refresh-token-stdin: the refresh token is read from standard input, never from the command line.',
                 'oauthRefreshToken',
               );
-            const refreshToken = await readStdin();
+            const refreshToken = await io.readStdin();
             const saved = await addOAuthMailbox(
               ctx,
               {
@@ -216,12 +194,12 @@ export function buildCli(): Command {
               },
               null,
             );
-            process.stdout.write(`saved mailbox ${saved.name} <${saved.email}>, signing in with OAuth2 (${o.oauthProvider})\n`);
+            io.stdout.write(`saved mailbox ${saved.name} <${saved.email}>, signing in with OAuth2 (${o.oauthProvider})\n`);
             return;
           }
           if (!o.imapUrl || !o.smtpUrl) throw new ValidationError('A mailbox that signs in with a password needs --imap-url and --smtp-url.', o.imapUrl ? 'smtpUrl' : 'imapUrl');
           const saved = await addMailbox(ctx, { email: o.email, name: o.name, imapUrl: o.imapUrl, smtpUrl: o.smtpUrl, extraFolders: o.folder }, null);
-          process.stdout.write(`saved mailbox ${saved.name} <${saved.email}>\n`);
+          io.stdout.write(`saved mailbox ${saved.name} <${saved.email}>\n`);
         }),
     );
   mailbox
@@ -229,11 +207,12 @@ export function buildCli(): Command {
     .description('sync a mailbox again from the start (backfills without duplicating)')
     .requiredOption('--email <address>')
     .action((o: { email: string }) =>
-      withRuntime(async ({ ctx }) => {
+      run.withRuntime(async ({ ctx }) => {
+        const { listMailboxes, requestResync } = await load();
         const found = (await listMailboxes(ctx)).find((m) => m.email === o.email.toLowerCase());
         if (!found) throw new LonghandError('not_found', `No mailbox ${o.email}.`);
         await requestResync(ctx, found.id, null);
-        process.stdout.write(`${found.email} will sync again from the start\n`);
+        io.stdout.write(`${found.email} will sync again from the start\n`);
       }),
     );
 
@@ -244,10 +223,11 @@ export function buildCli(): Command {
     .requiredOption('--user <email>')
     .option('--name <name>', 'what the token is for', 'cli')
     .action((o: { user: string; name: string }) =>
-      withRuntime(async ({ ctx }) => {
+      run.withRuntime(async ({ ctx }) => {
+        const { findUserByEmail, createToken } = await load();
         const found = await findUserByEmail(ctx, o.user);
         if (!found) throw new LonghandError('not_found', `No user has the address ${o.user}.`);
-        process.stdout.write(`${await createToken(ctx, found.id, o.name)}\n`);
+        io.stdout.write(`${await createToken(ctx, found.id, o.name)}\n`);
       }),
     );
 
@@ -257,18 +237,16 @@ export function buildCli(): Command {
     .argument('<path>')
     .option('--mailbox <email>', 'the mailbox these messages belong to')
     .action((path: string, o: { mailbox?: string }) =>
-      withRuntime(async ({ ctx }) => {
+      run.withRuntime(async ({ ctx }) => {
+        const { listMailboxes, SingleBar, Presets, importMail } = await load();
         const mailboxes = await listMailboxes(ctx);
         const wanted = o.mailbox?.toLowerCase();
         const mailbox = wanted ? mailboxes.find((m) => m.email === wanted) : mailboxes[0];
         if (o.mailbox && !mailbox) throw new LonghandError('not_found', `No mailbox ${o.mailbox}.`);
         // Without a terminal the bar still reports now and then and at the end, for logs and scripts.
-        const bar = new SingleBar(
-          { format: 'importing [{bar}] {value}/{total} messages', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 2_000 },
-          Presets.shades_classic,
-        );
+        const bar = new SingleBar({ format: 'importing [{bar}] {value}/{total} messages', stream: io.stderr, noTTYOutput: true, notTTYSchedule: 2_000 }, Presets.shades_classic);
         let started = false;
-        const result = await importMail(ctx, path, {
+        const result = await importMail(ctx, resolvePath(io.cwd, path), {
           mailboxId: mailbox?.id ?? null,
           historical: true,
           onProgress: (done, total) => {
@@ -278,8 +256,8 @@ export function buildCli(): Command {
           },
         });
         if (started) bar.stop();
-        for (const r of result.refused) process.stderr.write(`refused ${r.name}: ${r.reason}\n`);
-        process.stdout.write(`imported ${result.imported} messages (${result.duplicates} already there)\n`);
+        for (const r of result.refused) io.stderr.write(`refused ${r.name}: ${r.reason}\n`);
+        io.stdout.write(`imported ${result.imported} messages (${result.duplicates} already there)\n`);
       }, true),
     );
 
@@ -289,9 +267,10 @@ export function buildCli(): Command {
     .command('threads')
     .description('one conversation a line (JSON Lines): id, customer, subject, and the Message-ID of every message')
     .action(() =>
-      withRuntime(async ({ ctx }) => {
+      run.withRuntime(async ({ ctx }) => {
+        const { exportThreads } = await load();
         for await (const line of exportThreads(ctx)) {
-          if (!process.stdout.write(`${JSON.stringify(line)}\n`)) await new Promise((r) => process.stdout.once('drain', r));
+          if (!io.stdout.write(`${JSON.stringify(line)}\n`)) await new Promise((r) => io.stdout.once('drain', r));
         }
       }),
     );
@@ -302,10 +281,11 @@ export function buildCli(): Command {
     .command('run')
     .description('evaluate every follow-up rule once, as of now or --now')
     .option('--now <time>', 'evaluate as of this ISO 8601 time, e.g. 2026-12-01T09:00:00Z')
-    .action((o: { now?: string }) => {
+    .action(async (o: { now?: string }) => {
+      const { parseNow, runFollowups } = await load();
       const asOf = parseNow(o.now);
-      return withRuntime(async ({ ctx }) => {
-        process.stdout.write(await runFollowups(ctx, asOf));
+      return run.withRuntime(async ({ ctx }) => {
+        io.stdout.write(await runFollowups(ctx, asOf));
       });
     });
 
@@ -314,10 +294,14 @@ export function buildCli(): Command {
 
 export async function main(argv: string[]): Promise<void> {
   try {
-    await buildCli().parseAsync(argv);
+    try {
+      await buildCli().parseAsync(argv);
+    } catch (err) {
+      if (!(err instanceof HeldByRunningInstance)) throw err;
+      process.exitCode = await runInRunningInstance(err.dataDir, err.pid, argv.slice(2), processIo);
+    }
   } catch (err) {
-    const message = err instanceof ConfigError || err instanceof LonghandError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
-    fs.writeSync(2, `longhand: ${message}\n`);
+    fs.writeSync(2, `longhand: ${describeError(err)}\n`);
     process.exit(1);
   }
 }

@@ -2,10 +2,73 @@
  * One error type per failure kind. `code` is stable (clients and tests rely on it);
  * the HTTP layer maps kinds to statuses, the domain never speaks HTTP.
  */
+/** The codes a ConflictError carries: the request is valid, but the state it meets forbids it. */
+export const CONFLICT_CODES = [
+  'approval_required',
+  'conversation_changed',
+  'draft_changed',
+  'draft_edited_elsewhere',
+  'draft_not_discarded',
+  'draft_not_editable',
+  'draft_not_pending',
+  'draft_open',
+  'drafts_in_flight',
+  'empty_draft',
+  'followup_not_drafted',
+  'last_owner',
+  'mailbox_from_environment',
+  'mailbox_sending',
+  'no_mailbox',
+  'no_recipient',
+  'not_uncertain',
+  'nothing_to_answer',
+  'reminder_drafted',
+  'request_shipped',
+  'rule_off',
+  'send_started',
+  'setup_done',
+  'split_everything',
+  'touch_score_too_low',
+  'undo_too_late',
+  'unfilled_slots',
+  'user_exists',
+] as const;
+export type ConflictCode = (typeof CONFLICT_CODES)[number];
+
+/** Every code an error of Longhand's can carry, listed once so that a misspelt code fails to compile. */
+export const ERROR_CODES = [
+  ...CONFLICT_CODES,
+  'already_running',
+  'config_invalid',
+  'csrf_failed',
+  'database_locked',
+  'forbidden',
+  'imap_auth_failed',
+  'imap_failed',
+  'instance_unreachable',
+  'invalid_input',
+  'not_found',
+  'oauth_failed',
+  'oauth_reconnect',
+  'port_in_use',
+  'queue_unavailable',
+  'redis_unavailable',
+  'remote_image_failed',
+  'remote_image_refused',
+  'retry_later',
+  'secret_unreadable',
+  'smtp_failed',
+  'smtp_rejected',
+  'template_error',
+  'too_many_attempts',
+  'unauthenticated',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
 export class LonghandError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly details: Record<string, unknown> | undefined;
-  constructor(code: string, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
@@ -44,7 +107,8 @@ export class NotFoundError extends LonghandError {
 
 /** The request is valid but the current state forbids it (unfilled slots, stale view, already sent...). */
 export class ConflictError extends LonghandError {
-  constructor(code: string, message: string, details?: Record<string, unknown>) {
+  declare readonly code: ConflictCode;
+  constructor(code: ConflictCode, message: string, details?: Record<string, unknown>) {
     super(code, message, details);
   }
 }
@@ -100,7 +164,10 @@ export class QueueUnavailableError extends LonghandError {
 
 /** The embedded database is in use by another process (PGlite allows one). */
 export class DatabaseLockedError extends LonghandError {
-  constructor(dir: string, pid: number) {
+  constructor(
+    dir: string,
+    readonly pid: number,
+  ) {
     super(
       'database_locked',
       `The embedded database in ${dir} is in use by another Longhand process (pid ${pid}). PGlite allows one process: stop that one, or set DATABASE_URL to a PostgreSQL server to run web and workers as separate processes.`,

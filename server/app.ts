@@ -1,11 +1,11 @@
-import { fileURLToPath } from 'node:url';
 import type { Queue } from 'bullmq';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
-import { sql } from 'kysely';
 import type { Ctx } from '../core/context.ts';
+import { databaseHealth } from '../core/db/database.ts';
 import { listMailboxes } from '../core/mailboxes/mailboxes.ts';
+import { projectPath } from '../core/project-root.ts';
 import { apiRoutes } from './api/routes.ts';
 import { identify } from './auth.ts';
 import { checkCsrf } from './csrf.ts';
@@ -50,16 +50,13 @@ export function createApp(ctx: Ctx, options: AppOptions): Express {
 
   // Each dependency in words; 503 when one this process needs is down (a mailbox that fails is reported, not fatal).
   app.get('/healthz', async (_req, res) => {
-    const database = await sql`select 1`.execute(ctx.db).then(
-      () => 'ok',
-      (err: Error) => `not answering: ${err.message}`,
-    );
+    const database = await databaseHealth(ctx.db);
     const queue = options.queueProblem ? (options.queueProblem() ?? 'ok') : 'not used by this process';
     const mailboxes = database === 'ok' ? (await listMailboxes(ctx)).map((m) => ({ email: m.email, state: m.state })) : [];
     const down = database !== 'ok' || (options.queueProblem !== undefined && queue !== 'ok');
     res.status(down ? 503 : 200).json({ status: down ? 'down' : 'ok', database, redis: queue, mailboxes });
   });
-  app.use('/assets', express.static(fileURLToPath(new URL('./public/', import.meta.url)), { maxAge: '1h', index: false }));
+  app.use('/assets', express.static(projectPath('server', 'public'), { maxAge: '1h', index: false }));
 
   app.use(
     session({

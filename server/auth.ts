@@ -6,11 +6,19 @@ import type { PendingConsent } from '../core/mailboxes/oauth-connect.ts';
 import { userForToken } from '../core/users/tokens.ts';
 import { getUser } from '../core/users/users.ts';
 
+/** An approval that can still be taken back, offered on whatever page comes next. */
+export interface FlashUndo {
+  draftId: number;
+  conversationId: number;
+  subject: string;
+  until: string;
+}
+
 declare module 'express-session' {
   interface SessionData {
     userId?: number;
     csrf?: string;
-    flash?: { kind: 'ok' | 'error'; text: string };
+    flash?: { kind: 'ok' | 'error'; text: string; undo?: FlashUndo };
     /** A new API token, shown once on the next page and then gone. */
     newToken?: { name: string; token: string };
     /** A mailbox consent in progress at Google or Microsoft: its state and PKCE verifier, until the callback. */

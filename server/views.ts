@@ -1,9 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import { projectPath } from '../core/project-root.ts';
 
-const VIEWS = fileURLToPath(new URL('./views/', import.meta.url));
+/** "2026-12-04 09:00 UTC": every time on the pages, until staff have time zones of their own. */
+export const when = (d: unknown): string => (d instanceof Date ? `${d.toISOString().replace('T', ' ').slice(0, 16)} UTC` : '');
+
+const VIEWS = projectPath('server', 'views');
 
 export type Render = (view: string, data: Record<string, unknown>) => string;
 
@@ -30,7 +33,7 @@ function registerHelpers(env: typeof Handlebars): void {
   env.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   env.registerHelper('gt', (a: unknown, b: unknown) => Number(a) > Number(b));
   env.registerHelper('json', (v: unknown) => JSON.stringify(v));
-  env.registerHelper('when', (d: unknown) => (d instanceof Date ? `${d.toISOString().replace('T', ' ').slice(0, 16)} UTC` : ''));
+  env.registerHelper('when', when);
   env.registerHelper('iso', (d: unknown) => (d instanceof Date ? d.toISOString() : ''));
   env.registerHelper('ago', (d: unknown, now: unknown) => (d instanceof Date && now instanceof Date ? ago(now.getTime() - d.getTime()) : ''));
   env.registerHelper('paragraphs', (text: unknown) => {

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Ctx } from '../core/context.ts';
 import { runMailboxSync, type SyncOptions } from '../core/mail/sync.ts';
 import { recordOwnerHeartbeat } from '../core/mailboxes/health.ts';
+import { listMailboxes } from '../core/mailboxes/mailboxes.ts';
 
 export interface OwnershipOptions {
   prefix: string;
@@ -80,7 +81,7 @@ export class MailboxOwners {
         this.#owned.delete(id);
       }
     }
-    const mailboxes = await this.ctx.db.selectFrom('mailboxes').select(['id', 'enabled', 'needs_reconnect', 'sync_generation']).orderBy('id').execute();
+    const mailboxes = await listMailboxes(this.ctx);
     // A mailbox waiting for an owner to reconnect it is not signed in to at all until then.
     const enabled = mailboxes.filter((m) => m.enabled && !m.needs_reconnect);
     const share = Math.ceil(enabled.length / (await this.liveWorkers()));

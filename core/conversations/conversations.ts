@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Conversation, DB } from '../db/schema.ts';
+import { OPEN_DRAFT_STATUSES } from '../drafts/statuses.ts';
 import { ConflictError } from '../errors.ts';
 import { moveNotes } from './notes.ts';
 import { subjectCanThread, threadKeys } from './threading.ts';
@@ -16,8 +17,6 @@ export interface Placement {
   date: Date;
   subjectWindowDays: number;
 }
-
-const OPEN_DRAFT = ['pending', 'approved', 'sending'] as const;
 
 /**
  * Finds or creates the conversation a message belongs to, merging the conversations this message proves
@@ -151,7 +150,7 @@ export async function mergeConversations(tx: Kysely<DB>, keep: number, other: nu
     .selectFrom('drafts')
     .select(['id', 'status'])
     .where('conversation_id', 'in', [keep, other])
-    .where('status', 'in', [...OPEN_DRAFT])
+    .where('status', 'in', OPEN_DRAFT_STATUSES)
     .orderBy('id')
     .execute();
   const inFlight = open.filter((d) => d.status !== 'pending');

@@ -15,6 +15,8 @@ export interface CustomerCard {
   firstContactAt: Date | null;
   lastInboundAt: Date | null;
   lastOutboundAt: Date | null;
+  /** Their likely time zone: the UTC offset of their newest Date header. */
+  utcOffsetMinutes: number | null;
   lastOutboundBy: string | null;
   daysSinceWeWrote: number | null;
   conversationCount: number;
@@ -65,6 +67,7 @@ export async function customerCard(ctx: Ctx, id: number): Promise<CustomerCard> 
     firstContactAt: customer.first_contact_at,
     lastInboundAt: customer.last_inbound_at,
     lastOutboundAt: customer.last_outbound_at,
+    utcOffsetMinutes: customer.utc_offset_minutes,
     lastOutboundBy: lastBy?.name ?? null,
     daysSinceWeWrote: customer.last_outbound_at ? Math.floor((now.getTime() - customer.last_outbound_at.getTime()) / 86_400_000) : null,
     conversationCount: conversations.length,

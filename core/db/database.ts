@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { DatabaseLockedError } from '../errors.ts';
 import { pgliteDialect } from './pglite-dialect.ts';
@@ -81,4 +81,12 @@ function isAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** 'ok' when the database answers a trivial query, else what went wrong, in words for /healthz. */
+export async function databaseHealth(db: Kysely<DB>): Promise<string> {
+  return sql`select 1`.execute(db).then(
+    () => 'ok',
+    (err: Error) => `not answering: ${err.message}`,
+  );
 }

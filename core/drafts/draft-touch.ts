@@ -1,8 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Ctx } from '../context.ts';
+import { latestCustomerMessage } from '../conversations/latest-message.ts';
 import { firstNameOf } from '../customers/addresses.ts';
 import type { DB, Draft } from '../db/schema.ts';
 import { type TeamSettings, teamSettings } from '../settings/team-settings.ts';
+import { QUEUED_DRAFT_STATUSES } from './statuses.ts';
 import { type TouchCheckResult, touchCheck } from './touch-check.ts';
 
 /** What the touch check knows about a conversation: who they are, what they wrote, what they usually get. */
@@ -27,16 +29,19 @@ async function newRecipients(db: Kysely<DB>, conversationId: number, draft?: Dra
   return addresses.filter((a) => !known.has(a.toLowerCase()));
 }
 
+/** The conversation's draft in the queue, if any: what a reply being written is checked against. */
+export async function queuedDraftParts(db: Kysely<DB>, conversationId: number): Promise<DraftParts | undefined> {
+  return db
+    .selectFrom('drafts')
+    .select(['template_body', 'to', 'cc'])
+    .where('conversation_id', '=', conversationId)
+    .where('status', 'in', QUEUED_DRAFT_STATUSES)
+    .executeTakeFirst();
+}
+
 export async function touchContext(db: Kysely<DB>, conversationId: number, draft?: DraftParts): Promise<TouchContext> {
   const conversation = await db.selectFrom('conversations').select(['customer_id']).where('id', '=', conversationId).executeTakeFirst();
-  const last = await db
-    .selectFrom('messages')
-    .select(['new_text', 'from_name', 'from_address'])
-    .where('conversation_id', '=', conversationId)
-    .where('direction', '=', 'in')
-    .orderBy('date', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const last = await latestCustomerMessage(db, conversationId);
   const customer = conversation?.customer_id ? await db.selectFrom('customers').select('name').where('id', '=', conversation.customer_id).executeTakeFirst() : undefined;
   // What this customer usually gets: the median length of the replies we sent them.
   const lengths = conversation?.customer_id

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
+import { latestCustomerMessage } from '../conversations/latest-message.ts';
 import { firstNameOf } from '../customers/addresses.ts';
 import { withoutGreeting } from '../customers/card.ts';
 import type { DB, Message, User } from '../db/schema.ts';
@@ -11,6 +12,7 @@ import { ourAddresses } from '../mailboxes/mailboxes.ts';
 import { writingSince } from './dates-in-words.ts';
 import { recordFirstRevision } from './drafts.ts';
 import { replyRecipients, replySubject } from './recipients.ts';
+import { OPEN_DRAFT_STATUSES } from './statuses.ts';
 import { type ConversationFacts, chooseReplyTemplate } from './template-choice.ts';
 import { shorten, TemplateError, TemplateLibrary } from './templates.ts';
 import { touchCheck } from './touch-check.ts';
@@ -29,12 +31,7 @@ export async function prepareReplyDraft(ctx: Ctx, conversationId: number): Promi
     if (!conversation?.draft_wanted_for) return { drafted: false, reason: 'nothing to draft' };
     const done = (reason: string) => clearWanted(tx, conversationId).then((): DraftOutcome => ({ drafted: false, reason }));
     if (conversation.status !== 'waiting_on_us') return done('not waiting on us');
-    const open = await tx
-      .selectFrom('drafts')
-      .select('id')
-      .where('conversation_id', '=', conversationId)
-      .where('status', 'in', ['pending', 'approved', 'sending'])
-      .executeTakeFirst();
+    const open = await tx.selectFrom('drafts').select('id').where('conversation_id', '=', conversationId).where('status', 'in', OPEN_DRAFT_STATUSES).executeTakeFirst();
     if (open) return done('a draft is open already');
     const message = await tx.selectFrom('messages').selectAll().where('id', '=', conversation.draft_wanted_for).executeTakeFirst();
     if (!message) return done('the message is gone');
@@ -93,15 +90,7 @@ export async function prepareReplyDraft(ctx: Ctx, conversationId: number): Promi
  * and gets a draft from the template that fits the customer's latest message.
  */
 export async function writeReply(ctx: Ctx, conversationId: number, actor: User): Promise<number> {
-  const latest = await ctx.db
-    .selectFrom('messages')
-    .select('id')
-    .where('conversation_id', '=', conversationId)
-    .where('direction', '=', 'in')
-    .orderBy('date', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const latest = await latestCustomerMessage(ctx.db, conversationId);
   if (!latest) throw new ConflictError('nothing_to_answer', 'There is no message from the customer in this conversation to answer.');
   const now = ctx.clock.now();
   await ctx.db
@@ -150,4 +139,17 @@ export async function templateContext(tx: Kysely<DB>, customerId: number | null,
     company: { name: mailbox?.name ?? '' },
     daysSinceWeLastWrote: customer?.last_outbound_at ? Math.floor((message.date.getTime() - customer.last_outbound_at.getTime()) / 86_400_000) : null,
   };
+}
+
+/** Conversations that still want a draft, except in a mailbox whose first sync is not complete: its end asks for those. */
+export async function conversationsWantingDraft(db: Kysely<DB>): Promise<Array<{ id: number; draftWantedFor: number }>> {
+  const rows = await db
+    .selectFrom('conversations')
+    .leftJoin('mailboxes', 'mailboxes.id', 'conversations.mailbox_id')
+    .select(['conversations.id', 'conversations.draft_wanted_for'])
+    .where('conversations.draft_wanted_for', 'is not', null)
+    // Until a mailbox's first sync is complete we do not know who wrote last.
+    .where((eb) => eb.or([eb('conversations.mailbox_id', 'is', null), eb('mailboxes.initial_sync_done', '=', true)]))
+    .execute();
+  return rows.map((r) => ({ id: r.id, draftWantedFor: r.draft_wanted_for! }));
 }

@@ -7,11 +7,11 @@ import type { AddressJson, DB, Draft, DraftStatus, User } from '../db/schema.ts'
 import { ConflictError, NotFoundError, QueueUnavailableError, ValidationError } from '../errors.ts';
 import { teamSettings } from '../settings/team-settings.ts';
 import { checkReply } from './draft-touch.ts';
+import { sendTime } from './send-later.ts';
 import { checkSenderChoice, requireSender } from './sender.ts';
 import { findSlots } from './slots.ts';
+import { EDITABLE_DRAFT_STATUSES, UNSETTLED_DRAFT_STATUSES } from './statuses.ts';
 
-export const DRAFT_STATUSES: DraftStatus[] = ['pending', 'approved', 'sending', 'sent', 'failed', 'uncertain', 'discarded'];
-const EDITABLE: DraftStatus[] = ['pending'];
 const ADDRESS = /^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/;
 
 export async function listDrafts(ctx: Ctx, filter: { status?: DraftStatus; kind?: Draft['kind'] } = {}): Promise<Draft[]> {
@@ -57,7 +57,7 @@ export async function editDraft(ctx: Ctx, id: number, edit: DraftEdit, actor: Us
     if (edit.mailboxId !== undefined) await checkSenderChoice(tx, edit.mailboxId);
     const draft = await tx.selectFrom('drafts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!draft) throw new NotFoundError('Draft', id);
-    if (!EDITABLE.includes(draft.status))
+    if (!EDITABLE_DRAFT_STATUSES.includes(draft.status))
       throw new ConflictError('draft_not_editable', `This draft is ${draft.status}; only pending drafts can be edited.`, { status: draft.status });
     if (edit.baseVersion !== undefined && edit.baseVersion !== draft.version) {
       throw new ConflictError('draft_edited_elsewhere', 'Someone else changed this draft since you opened it. Reload to see their edit; your text was not saved.', {
@@ -116,6 +116,8 @@ export interface ApproveOptions {
   seenVersion?: number;
   /** The draft version the approver reviewed; any edit since (body, subject or recipients) refuses the approval. */
   draftVersion?: number;
+  /** Send at this time instead of right after the undo window (send later); see sendTime. */
+  sendAt?: Date;
 }
 
 /**
@@ -125,6 +127,8 @@ export interface ApproveOptions {
 export async function approveDraft(ctx: Ctx, id: number, actor: User, options: ApproveOptions = {}): Promise<Draft> {
   const settings = await teamSettings(ctx);
   const undoMs = settings.undoSeconds * 1000;
+  // A wrong time is refused before anything is checked or saved.
+  sendTime(ctx.clock.now(), undoMs, options.sendAt);
   const result = await ctx.db.transaction().execute(async (tx): Promise<{ draft: Draft; outbox: { id: number; send_after: Date } | null; refusal?: ConflictError }> => {
     const draft = await tx.selectFrom('drafts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!draft) throw new NotFoundError('Draft', id);
@@ -179,7 +183,7 @@ export async function approveDraft(ctx: Ctx, id: number, actor: User, options: A
         }),
       };
     }
-    const sendAfter = new Date(now.getTime() + undoMs);
+    const sendAfter = sendTime(now, undoMs, options.sendAt);
     const approved = await tx
       .updateTable('drafts')
       .set({
@@ -214,7 +218,7 @@ export async function approveDraft(ctx: Ctx, id: number, actor: User, options: A
       action: 'draft.approved',
       subjectType: 'draft',
       subjectId: id,
-      details: { outboxId: outbox.id, sendAfter: sendAfter.toISOString() },
+      details: { outboxId: outbox.id, sendAfter: sendAfter.toISOString(), ...(options.sendAt ? { scheduled: true } : {}) },
     });
     return { draft: approved, outbox };
   });
@@ -310,8 +314,6 @@ export async function holdApprovedReplies(tx: Kysely<DB>, conversationId: number
   return cancelled.map((c) => c.id);
 }
 
-const OPEN_DRAFT: DraftStatus[] = ['pending', 'approved', 'sending', 'uncertain', 'failed'];
-
 /** A discarded draft comes back for editing, as long as no other reply is open in its conversation. */
 export async function restoreDiscarded(ctx: Ctx, id: number, actor: User): Promise<Draft> {
   return ctx.db.transaction().execute(async (tx) => {
@@ -319,7 +321,7 @@ export async function restoreDiscarded(ctx: Ctx, id: number, actor: User): Promi
     if (!draft) throw new NotFoundError('Draft', id);
     if (draft.status !== 'discarded')
       throw new ConflictError('draft_not_discarded', `This draft is ${draft.status}; only a discarded draft can be restored.`, { status: draft.status });
-    const open = await tx.selectFrom('drafts').select('id').where('conversation_id', '=', draft.conversation_id).where('status', 'in', OPEN_DRAFT).executeTakeFirst();
+    const open = await tx.selectFrom('drafts').select('id').where('conversation_id', '=', draft.conversation_id).where('status', 'in', UNSETTLED_DRAFT_STATUSES).executeTakeFirst();
     if (open) throw new ConflictError('draft_open', 'Another reply is open in this conversation; finish or discard it first.', { draftId: open.id });
     const now = ctx.clock.now();
     const restored = await tx

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Ctx } from '../context.ts';
 import { waitingSince } from '../conversations/waiting-since.ts';
 import type { User } from '../db/schema.ts';
+import { OPEN_DRAFT_STATUSES, QUEUED_DRAFT_STATUSES } from './statuses.ts';
 import { shorten } from './templates.ts';
 
 export const QUEUE_FILTERS = ['all', 'mine', 'unassigned', 'followups', 'complaints', 'review'] as const;
@@ -24,6 +25,8 @@ export interface QueueItem {
   /** A follow-up's due time: when it joined the queue as something to do. */
   dueAt: Date | null;
   preview: string;
+  /** When an approved reply goes out: the end of its undo window, or the time a person scheduled it for. */
+  sendAfter: Date | null;
   customerWroteAgain: boolean;
   reviewRequested: boolean;
   assignee: string | null;
@@ -59,6 +62,7 @@ export async function draftQueue(ctx: Ctx, viewer: User, q: QueueQuery = {}): Pr
       'd.kind',
       'd.customer_wrote_again',
       'd.review_requested_at',
+      'd.send_after',
       'c.subject',
       'c.status as conversation_status',
       'c.priority',
@@ -72,7 +76,7 @@ export async function draftQueue(ctx: Ctx, viewer: User, q: QueueQuery = {}): Pr
       waitingSince().as('waiting_since'),
       dueAt.as('due_at'),
     ])
-    .where('d.status', 'in', ['pending', 'approved'])
+    .where('d.status', 'in', QUEUED_DRAFT_STATUSES)
     .where((eb) => eb.or([eb('c.snoozed_until', 'is', null), eb('c.snoozed_until', '<=', ctx.clock.now())]));
   switch (q.filter ?? 'all') {
     case 'mine':
@@ -113,6 +117,7 @@ export async function draftQueue(ctx: Ctx, viewer: User, q: QueueQuery = {}): Pr
     intent: r.intent,
     waitingSince: r.conversation_status === 'waiting_on_us' ? (r.waiting_since ?? r.last_inbound_at) : null,
     dueAt: r.due_at,
+    sendAfter: r.send_after,
     preview: shorten(r.new_text ?? '', 140),
     customerWroteAgain: r.customer_wrote_again,
     reviewRequested: r.review_requested_at !== null,
@@ -129,8 +134,14 @@ export async function changeStamp(ctx: Ctx, conversationId: number | null): Prom
   const drafts = await ctx.db
     .selectFrom('drafts')
     .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('at'), eb.fn.max('id').as('id')])
-    .where('status', 'in', ['pending', 'approved', 'sending'])
+    .where('status', 'in', OPEN_DRAFT_STATUSES)
     .executeTakeFirstOrThrow();
   const conversation = conversationId ? await ctx.db.selectFrom('conversations').select('version').where('id', '=', conversationId).executeTakeFirst() : undefined;
   return [drafts.n, drafts.at instanceof Date ? drafts.at.getTime() : drafts.at, drafts.id, conversation?.version ?? ''].join(':');
+}
+
+/** The conversation to open after approving one: the first other draft waiting for a person, in queue order. */
+export async function nextInQueue(ctx: Ctx, viewer: User, afterConversationId: number): Promise<QueueItem | null> {
+  const items = await draftQueue(ctx, viewer, { limit: 50 });
+  return items.find((i) => i.status === 'pending' && i.conversationId !== afterConversationId) ?? null;
 }

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { LonghandError } from '../errors.ts';
+import { projectPath } from '../project-root.ts';
 import { MONTHS } from './dates-in-words.ts';
 import { findSlots } from './slots.ts';
 
-export const SHIPPED_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+export const SHIPPED_TEMPLATES_DIR = projectPath('templates');
 
 export class TemplateError extends LonghandError {
   constructor(

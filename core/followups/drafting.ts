@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { audit } from '../audit.ts';
+import { latestCustomerMessage } from '../conversations/latest-message.ts';
 import type { AddressJson, DB, Message } from '../db/schema.ts';
 import { quietFor } from '../drafts/dates-in-words.ts';
 import { templateContext } from '../drafts/drafter.ts';
@@ -41,16 +42,7 @@ export interface FollowupDraftInput {
 export async function writeFollowupDraft(tx: Kysely<DB>, d: FollowupDraftInput): Promise<number> {
   const conversation = await tx.selectFrom('conversations').selectAll().where('id', '=', d.conversationId).executeTakeFirstOrThrow();
   const customer = conversation.customer_id ? await tx.selectFrom('customers').selectAll().where('id', '=', conversation.customer_id).executeTakeFirst() : undefined;
-  const theirs = await tx
-    .selectFrom('messages')
-    .selectAll()
-    .where('conversation_id', '=', d.conversationId)
-    .where('direction', '=', 'in')
-    .where('automated_reason', 'is', null)
-    .orderBy('date', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const theirs = await latestCustomerMessage(tx, d.conversationId, { humanOnly: true });
   const anchor =
     theirs ??
     (await tx.selectFrom('messages').selectAll().where('conversation_id', '=', d.conversationId).orderBy('date', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow());

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { waitingSince } from '../conversations/waiting-since.ts';
 import type { DB } from '../db/schema.ts';
+import { OPEN_DRAFT_STATUSES } from '../drafts/statuses.ts';
 import { DAY_MS } from './local-time.ts';
 import { asksQuestion } from './questions.ts';
 import type { FollowupRules } from './rule-settings.ts';
@@ -12,7 +13,6 @@ import { type Blockers, type ConversationFacts, type CustomerFacts, LATE_LIMIT_D
  * Each function takes the transaction when called inside one.
  */
 
-const OPEN_DRAFT = ['pending', 'approved', 'sending'] as const;
 /** The days on either side of a due time that a candidate query keeps: the morning shift and the late limit. */
 const SLACK_DAYS = 2;
 
@@ -25,7 +25,7 @@ export async function customersWithPendingFollowup(db: Kysely<DB>, customerIds: 
     .select('c.customer_id')
     .distinct()
     .where('d.kind', '=', 'followup')
-    .where('d.status', 'in', OPEN_DRAFT)
+    .where('d.status', 'in', OPEN_DRAFT_STATUSES)
     .where('c.customer_id', 'in', customerIds)
     .execute();
   return new Set(rows.map((r) => r.customer_id!));
@@ -50,7 +50,13 @@ export async function waitingOnUsOf(db: Kysely<DB>, customerIds: number[]): Prom
 /** Conversations with an open draft (of those given). */
 export async function conversationsWithOpenDraft(db: Kysely<DB>, conversationIds: number[]): Promise<Set<number>> {
   if (!conversationIds.length) return new Set();
-  const rows = await db.selectFrom('drafts').select('conversation_id').distinct().where('conversation_id', 'in', conversationIds).where('status', 'in', OPEN_DRAFT).execute();
+  const rows = await db
+    .selectFrom('drafts')
+    .select('conversation_id')
+    .distinct()
+    .where('conversation_id', 'in', conversationIds)
+    .where('status', 'in', OPEN_DRAFT_STATUSES)
+    .execute();
   return new Set(rows.map((r) => r.conversation_id));
 }
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../context.ts';
 import { waitingSince } from '../conversations/waiting-since.ts';
+import { OPEN_DRAFT_STATUSES } from '../drafts/statuses.ts';
 import { waitingOnUsOf } from './facts.ts';
 import { DAY_MS } from './local-time.ts';
 import { followupRules } from './rule-settings.ts';
@@ -71,7 +72,7 @@ export async function goingQuiet(ctx: Ctx, f: ListFilter = {}): Promise<QuietCus
             .select('d.id')
             .whereRef('c.customer_id', '=', 'cu.id')
             .where('d.kind', '=', 'followup')
-            .where('d.status', 'in', ['pending', 'approved', 'sending']),
+            .where('d.status', 'in', OPEN_DRAFT_STATUSES),
         )
         .as('followup_pending'),
     ])
@@ -138,13 +139,7 @@ export async function waitingOnUs(ctx: Ctx, f: ListFilter = {}): Promise<Waiting
       'o.id as organization_id',
       'o.name as organization_name',
       eb.selectFrom('customer_addresses as a').select('a.address').whereRef('a.customer_id', '=', 'c.customer_id').orderBy('a.created_at').limit(1).as('email'),
-      eb
-        .selectFrom('drafts as d')
-        .select('d.status')
-        .whereRef('d.conversation_id', '=', 'c.id')
-        .where('d.status', 'in', ['pending', 'approved', 'sending'])
-        .limit(1)
-        .as('draft_status'),
+      eb.selectFrom('drafts as d').select('d.status').whereRef('d.conversation_id', '=', 'c.id').where('d.status', 'in', OPEN_DRAFT_STATUSES).limit(1).as('draft_status'),
       waitingSince().as('waiting_since'),
     ])
     .where('c.status', '=', 'waiting_on_us');

@@ -65,6 +65,12 @@ export interface PromiseView {
   reminder: { state: string; outcome: string | null; draftId: number | null } | null;
 }
 
+/** The promises of a conversation that must exist: a missing one is not found, not a conversation without promises. */
+export async function conversationPromises(db: Kysely<DB>, conversationId: number): Promise<PromiseView[]> {
+  if (!(await db.selectFrom('conversations').select('id').where('id', '=', conversationId).executeTakeFirst())) throw new NotFoundError('Conversation', conversationId);
+  return listPromises(db, conversationId);
+}
+
 /** The promises found in a conversation's messages, in order. */
 export async function listPromises(db: Kysely<DB>, conversationId: number): Promise<PromiseView[]> {
   const rows = await db

@@ -6,6 +6,7 @@ import { resolveCustomer, touchCustomer } from '../customers/customers.ts';
 import type { DB, Direction } from '../db/schema.ts';
 import { holdApprovedReplies } from '../drafts/drafts.ts';
 import { detectIntent } from '../drafts/intent.ts';
+import { QUEUED_DRAFT_STATUSES } from '../drafts/statuses.ts';
 import { notePromise } from '../followups/promise-records.ts';
 import { customerWrote } from '../followups/withdraw.ts';
 import { ourAddresses } from '../mailboxes/mailboxes.ts';
@@ -163,7 +164,7 @@ export async function ingestMessage(ctx: Ctx, input: IngestInput, ours?: Set<str
         .updateTable('drafts')
         .set((eb) => ({ customer_wrote_again: true, version: eb('version', '+', 1) }))
         .where('conversation_id', '=', conversationId)
-        .where('status', 'in', ['pending', 'approved'])
+        .where('status', 'in', QUEUED_DRAFT_STATUSES)
         .returning('id')
         .executeTakeFirst();
       held = await holdApprovedReplies(tx, conversationId, now);

@@ -1,7 +1,7 @@
 /**
  * What a message added: the customer's own words, with the quoted history and the signature taken
  * off. Our own line rules go first (attribution lines across clients and languages, Outlook header
- * blocks, "> " quoting, inline replies, "-- " and mobile signatures); email-reply-parser then looks
+ * blocks, forward markers, "> " quoting, inline replies, dash-line and mobile signatures); email-reply-parser then looks
  * at what is left for the sign-offs and the quote headers of languages we do not list ourselves.
  */
 import EmailReplyParser from 'email-reply-parser';
@@ -20,9 +20,11 @@ type Kind = 'new' | 'quoted' | 'signature';
 const ATTRIBUTIONS: RegExp[] = [
   /^on\s.+\swrote\s?:$/i, // en: Gmail, Apple Mail, Thunderbird
   /^am\s.+\sschrieb\b.*:$/i, // de: Am 03.11.2026 um 10:02 schrieb Dana <d@x>:
+  /^am\s.+\shat\s.+\sgeschrieben\s?:$/i, // de, Gmail for Android: Am Do., 3. Dez. 2026, 10:02 hat Dana <d@x> geschrieben:
   /^le\s.+\sa\s+écrit\s?:$/i, // fr: Le lun. 3 nov. 2026 à 10:02, Dana <d@x> a écrit :
   /^el\s.+\sescribió\s?:$/i, // es: El lun, 3 nov 2026 a las 10:02, Dana (<d@x>) escribió:
   /^op\s.+\sschreef\b.*:$/i, // nl: Op ma 3 nov. 2026 om 10:02 schreef Dana <d@x>:
+  /^op\s.+\sheeft\s.+\sgeschreven\s?:$/i, // nl, Apple Mail: Op 3 nov. 2026 om 10:02 heeft Dana <d@x> het volgende geschreven:
   /^den\s.+\sskrev\b.*:$/i, // sv, da, no: Den 3 nov. 2026 kl. 10:02 skrev Dana <d@x>:
   /^il\s.+\sha\s+scritto\s?:$/i, // it
   /^(?:em|às)\s.+\sescreveu\s?:$/i, // pt
@@ -30,11 +32,11 @@ const ATTRIBUTIONS: RegExp[] = [
   /^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}.+\s(?:wrote|schrieb|a\s+écrit|escribió|schreef|skrev|ha\s+scritto|escreveu)\s?:$/i, // "03.11.2026 10:02, Dana wrote:"
 ];
 /** Looser "<name> wrote:" lines: only taken as attributions right above "> " quoted lines. */
-const WEAK_ATTRIBUTION = /^.{1,200}\s(?:wrote|writes|schrieb|a\s+écrit|escribió|schreef|skrev|ha\s+scritto|escreveu|napisał\(a\)|napisała?|kirjoitti)\s?:$/i;
+const WEAK_ATTRIBUTION = /^.{1,200}\s(?:wrote|writes|schrieb|geschrieben|a\s+écrit|escribió|schreef|geschreven|skrev|ha\s+scritto|escreveu|napisał\(a\)|napisała?|kirjoitti)\s?:$/i;
 const ATTRIBUTION_START = /^(?:on|am|le|el|op|den|il|em|às|w\s+dniu|dnia|\d{1,4}[./-]\d)\s/i;
 
 const ORIGINAL_MESSAGE = new RegExp(
-  "^[-_=* ]{2,}\\s*(?:original message|ursprüngliche nachricht|originalnachricht|message d'origine|mensaje original|" +
+  "^[-_=* ]{2,}\\s*(?:original message|ursprüngliche nachricht|originalnachricht|message d'origine|message original|mensaje original|" +
     'oorspronkelijk bericht|origineel bericht|originalmeddelande|ursprungligt meddelande|oprindelig meddelelse|' +
     'opprinnelig melding|messaggio originale|mensagem original|wiadomość oryginalna|alkuperäinen viesti|' +
     'forwarded message|weitergeleitete nachricht|message transféré|mensaje reenviado|doorgestuurd bericht|' +
@@ -42,7 +44,7 @@ const ORIGINAL_MESSAGE = new RegExp(
   'i',
 );
 const FORWARD_INTRO =
-  /^(?:begin forwarded message|anfang der weitergeleiteten nachricht|début du message réexpédié|inicio del mensaje reenviado|begin doorgestuurd bericht|vidarebefordrat brev)\s*:$/i;
+  /^(?:begin forwarded message|anfang der weitergeleiteten (?:nachricht|e-mail)|début du message réexpédié|inicio del mensaje reenviado|begin doorgestuurd bericht|vidarebefordrat brev)\s*:$/i;
 const UNDERSCORES = /^_{10,}$/;
 const FROM_FIELD = /^\*?(?:from|von|de|van|från|fra|da|od|lähettäjä|feladó|от|差出人|发件人|寄件者)\s*\*?\s*[:：]\s*\*?\s*\S/i;
 const HEADER_FIELD =
@@ -52,6 +54,8 @@ const SUBJECT_FIELD = /^\*?(?:subject|betreff|objet|asunto|assunto|onderwerp|äm
 const MOBILE_SIGNATURES: RegExp[] = [
   /^sent (?:from|with|via|using) (?:my |the )?\S/i,
   /^get outlook for \S/i,
+  /^outlook (?:für|voor) \S+ (?:herunterladen|downloaden)\b/i,
+  /^(?:télécharger|obtener|obtenir) outlook (?:pour|para) \S/i,
   /^von meinem .{1,40} gesendet\b/i,
   /^(?:gesendet|versendet) (?:von|mit) (?:meinem |der )?\S/i,
   /^envoyé (?:de|depuis|à partir de) (?:mon |ma )?\S/i,
@@ -172,19 +176,31 @@ function isHeaderBlock(lines: string[], i: number): boolean {
   return fields >= 2 && (subject || /@|\[mailto:/i.test(from));
 }
 
-/** "-- " delimiter and "Sent from my iPhone" lines: they and what follows among the new lines are the signature. */
+/** A line of its own that people and programs put above a signature: "-- ", "--", or a typed "—" / "–". */
+const DELIMITER = /^(?:--|[—–]) ?$/;
+/** "-- Greg Hollis, Hollis Catering" on one line: a signature only among the last few lines. */
+const DASH_NAME = /^(?:--|[—–]) \p{Lu}[^-—–]{0,80}$/u;
+const DASH_NAME_MAX_LINES_AFTER = 3;
+
+/** Delimiter lines and "Sent from my iPhone" lines: they and what follows among the new lines are the signature. */
 function markSignature(lines: string[], kinds: Kind[]): void {
   for (let i = 0; i < lines.length; i++) {
     if (kinds[i] !== 'new') continue;
     const raw = lines[i]!;
     const line = raw.trim();
-    const delimiter = raw === '-- ' || raw === '--';
+    const delimiter = DELIMITER.test(raw) || (DASH_NAME.test(raw) && newLinesAfter(lines, kinds, i) <= DASH_NAME_MAX_LINES_AFTER);
     const mobile = line.length <= 100 && MOBILE_SIGNATURES.some((re) => re.test(line));
     if (delimiter || mobile) {
       for (let j = i; j < lines.length; j++) if (kinds[j] === 'new') kinds[j] = 'signature';
       return;
     }
   }
+}
+
+function newLinesAfter(lines: string[], kinds: Kind[], i: number): number {
+  let n = 0;
+  for (let j = i + 1; j < lines.length; j++) if (kinds[j] === 'new' && lines[j]!.trim() !== '') n++;
+  return n;
 }
 
 /**

@@ -37,7 +37,7 @@ export async function runMailboxSync(ctx: Ctx, mailboxId: number, options: SyncO
   let failures = 0;
   let refusals = 0;
   while (!options.signal.aborted) {
-    const started = Date.now();
+    const started = ctx.clock.now().getTime();
     let delay = backoff.baseMs;
     try {
       await runSession(ctx, mailboxId, options);
@@ -52,7 +52,7 @@ export async function runMailboxSync(ctx: Ctx, mailboxId: number, options: SyncO
       const e = err instanceof ImapError || err instanceof OAuthError ? err : toImapError(err, mailbox?.name ?? String(mailboxId));
       const words = e instanceof ImapError ? e.serverResponse : e.message;
       const authFailed = e instanceof ImapError && e.authFailed;
-      failures = Date.now() - started > HEALTHY_SESSION_MS ? 1 : failures + 1;
+      failures = ctx.clock.now().getTime() - started > HEALTHY_SESSION_MS ? 1 : failures + 1;
       refusals = authFailed ? refusals + 1 : 0;
       if (refusals >= backoff.authStopAfter) {
         await stopSigningIn(ctx, mailboxId, words);
@@ -66,7 +66,7 @@ export async function runMailboxSync(ctx: Ctx, mailboxId: number, options: SyncO
       await setMailboxState(ctx, mailboxId, authFailed ? 'auth-error' : throttled !== null ? 'throttled' : 'error', words);
       ctx.log.warn({ mailboxId, err: e.message, retryInMs: delay }, 'mailbox sync stopped; will reconnect');
     }
-    await sleep(delay, options.signal);
+    await ctx.clock.sleep(delay, options.signal);
   }
 }
 
@@ -220,17 +220,4 @@ async function finishInitialSync(ctx: Ctx, mailboxId: number): Promise<void> {
     .where('draft_wanted_for', 'is not', null)
     .execute();
   for (const c of waiting) await ctx.jobs.draftRequested(c.id, c.draft_wanted_for!);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

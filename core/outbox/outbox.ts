@@ -262,3 +262,12 @@ export async function settleUncertain(ctx: Ctx, draftId: number, actor: User, de
   // Either way the job finishes what is left: filing the copy, or sending again.
   await ctx.jobs.sendApproved(row.id, now);
 }
+
+/** Outbox rows not settled yet: queued, being sent, or sent but not filed (filing a copy in Sent outlasts a job's retries). */
+export async function unsettledOutbox(ctx: Ctx): Promise<Array<Pick<OutboxRow, 'id' | 'send_after'>>> {
+  return ctx.db
+    .selectFrom('outbox')
+    .select(['id', 'send_after'])
+    .where((eb) => eb.or([eb('state', 'in', ['queued', 'sending']), eb.and([eb('state', '=', 'sent'), eb('filed_at', 'is', null)])]))
+    .execute();
+}

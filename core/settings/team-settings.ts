@@ -11,6 +11,8 @@ export const teamSettingsSchema = z.strictObject({
   minTouchScore: z.number().int().min(0).max(100),
   /** Agents' drafts need an approver's or owner's approval. */
   agentsNeedApproval: z.boolean(),
+  /** After approving on a conversation's page, stay on it instead of going on to the next one waiting. */
+  stayAfterApprove: z.boolean(),
   cannedPhrases: z.array(z.strictObject({ phrase: z.string().trim().min(3).max(200), suggestion: z.string().trim().max(500) })).max(500),
 });
 
@@ -19,7 +21,7 @@ export type TeamSettings = z.infer<typeof teamSettingsSchema>;
 const KEY = 'team';
 
 function defaults(ctx: Ctx): TeamSettings {
-  return { undoSeconds: ctx.config.undoSeconds, minTouchScore: 0, agentsNeedApproval: false, cannedPhrases: DEFAULT_CANNED_PHRASES };
+  return { undoSeconds: ctx.config.undoSeconds, minTouchScore: 0, agentsNeedApproval: false, stayAfterApprove: false, cannedPhrases: DEFAULT_CANNED_PHRASES };
 }
 
 export async function teamSettings(ctx: Ctx): Promise<TeamSettings> {

@@ -5,9 +5,9 @@ import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import type { Role, User } from '../db/schema.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
+import { ROLES } from './roles.ts';
 import { clearSigninFailures } from './signin-limits.ts';
 
-export const ROLES: Role[] = ['owner', 'approver', 'agent'];
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
 /** The advisory lock the first-owner check and insert hold together. */
 const FIRST_OWNER_LOCK = 7_140_001;
@@ -184,6 +184,11 @@ export async function signOutEverywhere(ctx: Ctx, userId: number): Promise<numbe
   const ended = await ctx.db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
   await audit(ctx.db, ctx.clock.now(), { actorUserId: userId, action: 'user.signed_out_everywhere', subjectType: 'user', subjectId: userId });
   return Number(ended.numDeletedRows);
+}
+
+/** Removes the sessions that have expired: the session store only ignores them. */
+export async function deleteExpiredSessions(ctx: Ctx): Promise<void> {
+  await ctx.db.deleteFrom('sessions').where('expires_at', '<', ctx.clock.now()).execute();
 }
 
 /** A person changes their own password: the current one first. */

@@ -2,11 +2,11 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
 import type { Followup } from '../../core/db/schema.ts';
-import { NotFoundError } from '../../core/errors.ts';
 import { keepInTouchNow } from '../../core/followups/evaluate.ts';
+import { listFollowups } from '../../core/followups/followup-list.ts';
 import { goingQuiet, waitingOnUs } from '../../core/followups/lists.ts';
 import { ruleLabel } from '../../core/followups/panel.ts';
-import { correctPromise, dismissPromise, listPromises } from '../../core/followups/promise-records.ts';
+import { conversationPromises, correctPromise, dismissPromise } from '../../core/followups/promise-records.ts';
 import { snoozeConversation, unsnoozeConversation } from '../../core/followups/reminders.ts';
 import { listRequests, shipRequest, tagRequest } from '../../core/followups/requests.ts';
 import { followupRules, followupRulesChange, updateFollowupRules } from '../../core/followups/rule-settings.ts';
@@ -64,13 +64,7 @@ export function followupRoutes(ctx: Ctx): Router {
   });
 
   r.get('/followups', agent, async (req, res) => {
-    const q = followupsQuery.parse(req.query);
-    let query = ctx.db.selectFrom('followups').selectAll();
-    if (q.state) query = query.where('state', '=', q.state);
-    if (q.rule) query = query.where('rule', '=', q.rule);
-    if (q.conversationId) query = query.where('conversation_id', '=', q.conversationId);
-    if (q.customerId) query = query.where('customer_id', '=', q.customerId);
-    res.json((await query.orderBy('due_at', 'desc').orderBy('id', 'desc').limit(500).execute()).map(followupJson));
+    res.json((await listFollowups(ctx.db, followupsQuery.parse(req.query))).map(followupJson));
   });
 
   r.get('/going-quiet', agent, async (req, res) => {
@@ -96,9 +90,7 @@ export function followupRoutes(ctx: Ctx): Router {
   });
 
   r.get('/conversations/:id/promises', agent, async (req, res) => {
-    const conversationId = id.parse(req.params.id);
-    if (!(await ctx.db.selectFrom('conversations').select('id').where('id', '=', conversationId).executeTakeFirst())) throw new NotFoundError('Conversation', conversationId);
-    res.json(await listPromises(ctx.db, conversationId));
+    res.json(await conversationPromises(ctx.db, id.parse(req.params.id)));
   });
 
   r.patch('/promises/:id', agent, async (req, res) => {

@@ -2,9 +2,11 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
 import { listConversations } from '../../core/conversations/views.ts';
-import { approveDraft, DRAFT_STATUSES, discardDraft, editDraft, getDraft, listDrafts, undoApproval } from '../../core/drafts/drafts.ts';
+import { approveDraft, discardDraft, editDraft, getDraft, listDrafts, undoApproval } from '../../core/drafts/drafts.ts';
 import { notePresence } from '../../core/drafts/presence.ts';
 import { draftRevisions, restoreRevision } from '../../core/drafts/revisions.ts';
+import { rescheduleSend } from '../../core/drafts/send-later.ts';
+import { DRAFT_STATUSES } from '../../core/drafts/statuses.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { attachmentForDownload } from '../../core/mail/attachments.ts';
 import { settleUncertain } from '../../core/outbox/outbox.ts';
@@ -31,7 +33,10 @@ const draftEdit = z.strictObject({
   baseVersion: bodyRowId.optional(),
 });
 // `version` pins the draft the approver reviewed, so nobody can change it between review and send.
-const approveBody = z.strictObject({ version: bodyRowId, seenVersion: bodyRowId.optional() });
+// An ISO 8601 time with its offset ("2026-12-04T09:00:00+01:00"): a bare local time would be read in the server's zone.
+const sendAtField = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
+const approveBody = z.strictObject({ version: bodyRowId, seenVersion: bodyRowId.optional(), sendAt: sendAtField.optional() });
+const rescheduleBody = z.strictObject({ sendAt: sendAtField.optional() });
 const restoreBody = z.strictObject({ revisionId: bodyRowId, baseVersion: bodyRowId.optional() });
 const discardBody = z.strictObject({ reason: z.string().max(1000).optional() });
 const versionMap = z.record(z.string(), bodyRowId);
@@ -108,8 +113,14 @@ export function apiRoutes(ctx: Ctx): Router {
   });
 
   r.post('/drafts/:id/approve', agent, async (req, res) => {
-    const { version, seenVersion } = approveBody.parse(req.body ?? {});
-    res.json(draftJson(await approveDraft(ctx, id.parse(req.params.id), req.user!, { draftVersion: version, seenVersion })));
+    const { version, seenVersion, sendAt } = approveBody.parse(req.body ?? {});
+    res.json(draftJson(await approveDraft(ctx, id.parse(req.params.id), req.user!, { draftVersion: version, seenVersion, sendAt })));
+  });
+
+  // Moves a scheduled send until it starts; without sendAt it goes as soon as the undo window allows.
+  r.post('/drafts/:id/reschedule', agent, async (req, res) => {
+    const { sendAt } = rescheduleBody.parse(req.body ?? {});
+    res.json(draftJson(await rescheduleSend(ctx, id.parse(req.params.id), sendAt, req.user!)));
   });
 
   r.get('/drafts/:id/revisions', agent, async (req, res) => {

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
-import { checkReply } from '../../core/drafts/draft-touch.ts';
+import { checkReply, queuedDraftParts } from '../../core/drafts/draft-touch.ts';
 import { applyTemplate, listTemplates, previewTemplate, resetTemplate, saveTemplate } from '../../core/drafts/template-edits.ts';
 import { teamSettings, teamSettingsSchema, updateTeamSettings } from '../../core/settings/team-settings.ts';
 import { requireRole } from '../auth.ts';
@@ -20,14 +20,7 @@ export function teamRoutes(ctx: Ctx): Router {
 
   r.post('/touch-check', requireRole('agent'), async (req, res) => {
     const body = touchBody.parse(req.body ?? {});
-    const draft = body.conversationId
-      ? await ctx.db
-          .selectFrom('drafts')
-          .select(['template_body', 'to', 'cc'])
-          .where('conversation_id', '=', body.conversationId)
-          .where('status', 'in', ['pending', 'approved'])
-          .executeTakeFirst()
-      : undefined;
+    const draft = body.conversationId ? await queuedDraftParts(ctx.db, body.conversationId) : undefined;
     res.json(await checkReply(ctx, body.text, body.conversationId ?? null, draft));
   });
 

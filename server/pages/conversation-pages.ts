@@ -7,17 +7,23 @@ import { customerCard } from '../../core/customers/card.ts';
 import { checkReply } from '../../core/drafts/draft-touch.ts';
 import { writeReply } from '../../core/drafts/drafter.ts';
 import { approveDraft, discardDraft, editDraft, restoreDiscarded, undoApproval } from '../../core/drafts/drafts.ts';
+import { nextInQueue } from '../../core/drafts/queue.ts';
 import { draftRevisions, restoreRevision } from '../../core/drafts/revisions.ts';
+import { rescheduleSend, suggestedSendTime } from '../../core/drafts/send-later.ts';
 import { replySender } from '../../core/drafts/sender.ts';
 import { findSlots } from '../../core/drafts/slots.ts';
+import { UNSETTLED_DRAFT_STATUSES } from '../../core/drafts/statuses.ts';
 import { applyTemplate, listTemplates } from '../../core/drafts/template-edits.ts';
+import { ValidationError } from '../../core/errors.ts';
+import { localLabel, offsetLabel } from '../../core/followups/local-time.ts';
 import { followupPanel } from '../../core/followups/panel.ts';
 import { settleUncertain } from '../../core/outbox/outbox.ts';
+import { teamSettings } from '../../core/settings/team-settings.ts';
 import { getUser, listUsers } from '../../core/users/users.ts';
+import { when } from '../views.ts';
 import { idParam, type PageKit, parseForm } from './kit.ts';
 import { formRecipients } from './recipient-form.ts';
 
-const OPEN = ['pending', 'approved', 'sending', 'uncertain', 'failed'];
 const mailboxField = z.coerce
   .number()
   .int()
@@ -26,6 +32,25 @@ const mailboxField = z.coerce
   .optional();
 const editForm = z.object({ subject: z.string().max(998), body: z.string().max(200_000), baseVersion: z.coerce.number().int(), mailboxId: mailboxField });
 const changeForm = z.object({ status: z.enum(CONVERSATION_STATUSES), assignee: z.string().max(20), baseVersion: z.coerce.number().int() });
+// Send later: a datetime-local value read at the offset the browser gives (minutes west of UTC, as JavaScript's
+// getTimezoneOffset), or the exact instant of a suggestion. Without JavaScript the typed time is UTC.
+const sendLaterForm = z.object({
+  when: z.enum(['now', 'later', 'suggested']).default('now'),
+  sendAt: z.string().max(40).optional(),
+  tzOffset: z.coerce.number().int().min(-900).max(900).default(0),
+  suggestedAt: z.iso.datetime({ offset: true }).optional(),
+});
+
+/** The instant a person meant by a time typed into a datetime-local field; undefined when none was asked for. */
+function typedSendTime(form: z.infer<typeof sendLaterForm>): Date | undefined {
+  if (form.when === 'now') return undefined;
+  if (form.when === 'suggested') return form.suggestedAt ? new Date(form.suggestedAt) : undefined;
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(form.sendAt ?? '');
+  if (!m) throw new ValidationError('Send at: choose a day and a time.', 'sendAt');
+  const [, y, mo, d, h, mi] = m.map(Number) as [number, number, number, number, number, number];
+  return new Date(Date.UTC(y, mo - 1, d, h, mi) + form.tzOffset * 60_000);
+}
+
 const approveForm = z.object({
   subject: z.string().max(998).optional(),
   body: z.string().max(200_000).optional(),
@@ -41,16 +66,17 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
   r.get('/conversations/:id', signedIn, async (req, res) => {
     const d = await conversationDetail(ctx, idParam.parse(req.params.id));
     const card = d.conversation.customer_id ? await customerCard(ctx, d.conversation.customer_id) : null;
-    const draft = [...d.drafts].reverse().find((x) => OPEN.includes(x.status)) ?? null;
+    const draft = [...d.drafts].reverse().find((x) => UNSETTLED_DRAFT_STATUSES.includes(x.status)) ?? null;
     const last = d.drafts.at(-1);
     const discarded = !draft && last?.status === 'discarded' ? last : null;
-    const [touch, templates, followups, staff, revisions, sender] = await Promise.all([
+    const [touch, templates, followups, staff, revisions, sender, settings] = await Promise.all([
       draft ? checkReply(ctx, draft.body, d.conversation.id, draft) : null,
       listTemplates(ctx),
       followupPanel(ctx, d.conversation.id, draft),
       listUsers(ctx),
       draft ? draftRevisions(ctx, draft.id) : [],
       draft ? replySender(ctx.db, draft, d.conversation) : null,
+      teamSettings(ctx),
     ]);
     const now = ctx.clock.now();
     page(req, res, 'conversation', {
@@ -76,6 +102,16 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
         .map((t) => ({ name: t.name, label: t.name.slice('replies/'.length).replace(/-/g, ' '), current: t.name === draft?.template_name })),
       editable: draft?.status === 'pending',
       undoable: draft?.status === 'approved' && draft.send_after !== null && draft.send_after.getTime() > now.getTime(),
+      // Scheduled, not just in its undo window: it waits for a time a person chose.
+      scheduled:
+        draft?.status === 'approved' && draft.send_after && draft.approved_at && draft.send_after.getTime() - draft.approved_at.getTime() > (settings.undoSeconds + 1) * 1000,
+      suggestedSend:
+        draft?.kind === 'followup'
+          ? {
+              at: suggestedSendTime(now, card?.utcOffsetMinutes ?? null).toISOString(),
+              label: `${localLabel(suggestedSendTime(now, card?.utcOffsetMinutes ?? null), card?.utcOffsetMinutes ?? null)} their time (${offsetLabel(card?.utcOffsetMinutes ?? null)})`,
+            }
+          : null,
       undoSeconds: draft?.send_after ? Math.max(0, Math.ceil((draft.send_after.getTime() - now.getTime()) / 1000)) : 0,
       uncertain: draft?.status === 'uncertain',
     });
@@ -119,9 +155,30 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
       // The approve button also saves what is in the editor, so nothing typed is lost.
       if (form.body !== undefined)
         await editDraft(ctx, draftId, { body: form.body, subject: form.subject, baseVersion: form.baseVersion, mailboxId: form.mailboxId, ...formRecipients(req.body) }, req.user!);
-      const draft = await approveDraft(ctx, draftId, req.user!, { seenVersion: form.seenVersion });
+      const sendAt = typedSendTime(parseForm(sendLaterForm, req.body));
+      const draft = await approveDraft(ctx, draftId, req.user!, { seenVersion: form.seenVersion, sendAt });
+      if (sendAt) return `Approved. It goes out at ${when(draft.send_after)}; until then you can move or cancel it here.`;
       const seconds = draft.send_after ? Math.max(0, Math.round((draft.send_after.getTime() - ctx.clock.now().getTime()) / 1000)) : 0;
-      return seconds > 0 ? `Approved. It goes out in ${seconds} seconds unless you undo.` : 'Approved; it is on its way.';
+      const text = seconds > 0 ? `Approved. It goes out in ${seconds} seconds unless you undo.` : 'Approved; it is on its way.';
+      if ((await teamSettings(ctx)).stayAfterApprove) return text;
+      // On to the next one waiting (as Help Scout's "next"); the undo travels along at the top of that page.
+      const next = await nextInQueue(ctx, req.user!, draft.conversation_id);
+      const undo = seconds > 0 && draft.send_after ? { draftId, conversationId: draft.conversation_id, subject: draft.subject, until: draft.send_after.toISOString() } : undefined;
+      return {
+        text: `${text.replace('Approved', `Approved "${draft.subject}"`)}${next ? '' : ' Nothing else is waiting.'}`,
+        next: next ? `/conversations/${next.conversationId}` : '/',
+        undo,
+      };
+    }),
+  );
+
+  r.post(
+    '/drafts/:id/reschedule',
+    signedIn,
+    action(async (req) => {
+      const form = parseForm(sendLaterForm, req.body);
+      const draft = await rescheduleSend(ctx, idParam.parse(req.params.id), typedSendTime(form), req.user!);
+      return `Moved: it goes out at ${when(draft.send_after)}.`;
     }),
   );
 

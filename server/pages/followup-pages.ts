@@ -6,6 +6,7 @@ import { correctPromise, dismissPromise } from '../../core/followups/promise-rec
 import { snoozeConversation, unsnoozeConversation } from '../../core/followups/reminders.ts';
 import { listRequests, shipRequest, tagRequest } from '../../core/followups/requests.ts';
 import { followupRules, followupRulesChange, updateFollowupRules } from '../../core/followups/rule-settings.ts';
+import { listUsers } from '../../core/users/users.ts';
 import { requireRole } from '../auth.ts';
 import { idParam, type PageKit, parseForm } from './kit.ts';
 
@@ -142,10 +143,7 @@ export function followupPages({ ctx, page, signedIn, action }: PageKit): Router 
   );
 
   r.get('/followups/rules', signedIn, owner, async (req, res) => {
-    const [rules, staff] = await Promise.all([
-      followupRules(ctx.db),
-      ctx.db.selectFrom('users').select(['id', 'name', 'role']).where('disabled_at', 'is', null).orderBy('id').execute(),
-    ]);
+    const [rules, staff] = await Promise.all([followupRules(ctx.db), listUsers(ctx).then((staff) => staff.sort((a, b) => a.id - b.id))]);
     page(req, res, 'followup-rules', { title: 'Follow-up rules', rules, staff, tags: rules.keepInTouch.onlyTags.join(', ') });
   });
 

@@ -4,6 +4,7 @@ import type { Ctx } from '../../core/context.ts';
 import { LonghandError, ValidationError } from '../../core/errors.ts';
 import type { ImageNetwork } from '../../core/mail/remote-image.ts';
 import { setupNeeded } from '../../core/users/users.ts';
+import type { FlashUndo } from '../auth.ts';
 import { csrfToken } from '../csrf.ts';
 import { toHttpError } from '../http-errors.ts';
 import { rowId } from '../row-id.ts';
@@ -34,8 +35,15 @@ export interface PageKit {
   options: PageOptions;
   page(req: Request, res: Response, view: string, data: Record<string, unknown>, status?: number): void;
   signedIn: RequestHandler;
-  /** Runs a form action and goes back where the form said, with the outcome in words. */
-  action(fn: (req: Request) => Promise<string>): RequestHandler;
+  /** Runs a form action and goes back where the form said (or where the outcome says), with the outcome in words. */
+  action(fn: (req: Request) => Promise<string | ActionOutcome>): RequestHandler;
+}
+
+export interface ActionOutcome {
+  text: string;
+  /** Go here instead of back: after an approval, the next conversation waiting. */
+  next?: string;
+  undo?: FlashUndo;
 }
 
 export const idParam = rowId;
@@ -92,9 +100,14 @@ export function pageKit(ctx: Ctx, render: Render, options: PageOptions): PageKit
       { leastRole: 'agent' as const },
     ),
     action: (fn) => async (req: Request, res: Response, next: NextFunction) => {
-      const back = localPath(req.body?.back);
+      let back = localPath(req.body?.back);
       try {
-        req.session.flash = { kind: 'ok', text: await fn(req) };
+        const outcome = await fn(req);
+        if (typeof outcome === 'string') req.session.flash = { kind: 'ok', text: outcome };
+        else {
+          req.session.flash = { kind: 'ok', text: outcome.text, ...(outcome.undo ? { undo: outcome.undo } : {}) };
+          if (outcome.next) back = outcome.next;
+        }
       } catch (err) {
         if (!(err instanceof LonghandError)) return next(err);
         req.session.flash = { kind: 'error', text: toHttpError(err).message };

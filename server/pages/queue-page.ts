@@ -41,7 +41,10 @@ export function queuePages({ ctx, page, signedIn, action }: PageKit): Router {
     const q = queueQuery.parse(req.query);
     const [items, mailboxes] = await Promise.all([draftQueue(ctx, req.user!, { filter: q.filter, mailboxId: q.mailbox ?? null }), mailboxHealth(ctx)]);
     const filters = QUEUE_FILTERS.map((f) => ({ value: f, label: FILTER_LABELS[f], current: f === q.filter, href: `/?filter=${f}${q.mailbox ? `&mailbox=${q.mailbox}` : ''}` }));
-    const data = { title: 'Queue', items, mailboxes, filters, filter: q.filter, mailboxFilter: q.mailbox ?? null, noMailbox: mailboxes.length === 0 };
+    const now = ctx.clock.now();
+    // An approval still in its undo window (or scheduled) can be taken back from its row.
+    const rows = items.map((i) => ({ ...i, undoable: i.status === 'approved' && i.sendAfter !== null && i.sendAfter.getTime() > now.getTime() }));
+    const data = { title: 'Queue', items: rows, mailboxes, filters, filter: q.filter, mailboxFilter: q.mailbox ?? null, noMailbox: mailboxes.length === 0 };
     // The live page asks for the list alone, so nothing else on it is replaced.
     page(req, res, q.partial ? 'queue-list' : 'queue', { ...data, layout: !q.partial });
   });

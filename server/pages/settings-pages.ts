@@ -7,7 +7,8 @@ import { listTemplates, resetTemplate, saveTemplate } from '../../core/drafts/te
 import { PROVIDERS } from '../../core/mailboxes/oauth-providers.ts';
 import { oauthClientInput, oauthClientViews, saveOAuthClient } from '../../core/settings/oauth-clients.ts';
 import { teamSettings, updateTeamSettings } from '../../core/settings/team-settings.ts';
-import { createUser, listUsers, ROLES, setPassword, updateUser } from '../../core/users/users.ts';
+import { ROLES } from '../../core/users/roles.ts';
+import { createUser, listUsers, setPassword, updateUser } from '../../core/users/users.ts';
 import { requireRole } from '../auth.ts';
 import { QUEUE_BOARD_PATH } from '../queue-board.ts';
 import { idParam, oauthRedirectUri, type PageKit } from './kit.ts';
@@ -19,6 +20,7 @@ const teamForm = z.object({
   undoSeconds: z.coerce.number().int(),
   minTouchScore: z.coerce.number().int(),
   agentsNeedApproval: z.literal('on').optional(),
+  stayAfterApprove: z.literal('on').optional(),
 });
 const phrasesForm = z.object({ phrases: z.string().max(100_000) });
 const templateForm = z.object({ body: z.string().max(100_000) });
@@ -102,7 +104,16 @@ export function settingsPages({ ctx, page, signedIn, action }: PageKit): Router 
     owner,
     action(async (req) => {
       const form = teamForm.parse(req.body);
-      await updateTeamSettings(ctx, { undoSeconds: form.undoSeconds, minTouchScore: form.minTouchScore, agentsNeedApproval: form.agentsNeedApproval === 'on' }, req.user!.id);
+      await updateTeamSettings(
+        ctx,
+        {
+          undoSeconds: form.undoSeconds,
+          minTouchScore: form.minTouchScore,
+          agentsNeedApproval: form.agentsNeedApproval === 'on',
+          stayAfterApprove: form.stayAfterApprove === 'on',
+        },
+        req.user!.id,
+      );
       return 'The team settings are saved.';
     }),
   );

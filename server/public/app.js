@@ -15,6 +15,28 @@
     return { status: res.status, body: text ? JSON.parse(text) : null };
   }
 
+  // Undo windows count down where they are shown; when one closes its Undo button goes, the reply being on its way.
+  // Looked up at every tick: the live queue replaces its rows.
+  const tick = () => {
+    for (const el of document.querySelectorAll('.countdown[data-until]')) {
+      const left = Math.max(0, Math.ceil((Date.parse(el.dataset.until) - Date.now()) / 1000));
+      el.textContent = String(left);
+      if (left === 0) el.closest('form')?.setAttribute('hidden', '');
+    }
+  };
+  tick();
+  setInterval(tick, 1000);
+
+  // Send later: a typed time is the person's own. Send their offset for that day (daylight saving included).
+  for (const offset of document.querySelectorAll('input.tz-offset')) {
+    const form = offset.form;
+    const typed = form.querySelector('input[type="datetime-local"]');
+    for (const note of form.querySelectorAll('.tz-note')) note.textContent = '(your time)';
+    form.addEventListener('submit', () => {
+      offset.value = String((typed?.value ? new Date(typed.value) : new Date()).getTimezoneOffset());
+    });
+  }
+
   function debounce(fn, ms) {
     let t = null;
     return (...args) => {
@@ -31,6 +53,24 @@
       keys.showModal();
     }
   });
+
+  // On a narrow screen the navigation folds behind its button; without this file it simply wraps.
+  const menuToggle = document.querySelector('.menu-toggle');
+  const menu = menuToggle && document.getElementById(menuToggle.getAttribute('aria-controls'));
+  if (menu) {
+    const openMenu = (open) => {
+      menuToggle.setAttribute('aria-expanded', String(open));
+      menu.classList.toggle('open', open);
+    };
+    menuToggle.closest('header').classList.add('collapsible');
+    menuToggle.addEventListener('click', () => openMenu(menuToggle.getAttribute('aria-expanded') !== 'true'));
+    document.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && menu.classList.contains('open')) {
+        openMenu(false);
+        menuToggle.focus();
+      }
+    });
+  }
 
   /** Live updates: the server says when something changed; each page decides what that means. */
   function live(conversationId, onChange) {

@@ -9,7 +9,7 @@ import { Browserish } from '../support/browserish.ts';
 import { Dovecot } from '../support/dovecot.ts';
 import { OAuthTestServer } from '../support/oauth-server.ts';
 import { REDIS_URL } from '../support/redis-keys.ts';
-import { SmtpSink, type TestMailbox, testMailbox, waitUntil } from '../support/servers.ts';
+import { SmtpSink, type TestMailbox, testMailbox, waitDrivingClock, waitUntil } from '../support/servers.ts';
 
 const CLIENT_ID = 'longhand-test-client';
 const CLIENT_SECRET = 'client-secret-never-shown-7f3a';
@@ -163,7 +163,8 @@ describe('a Google mailbox connected through OAuth2 consent', () => {
       await dovecot.pause();
       await dovecot.resume();
       await box.append(customerMail(`hook-r${round}`, `Another question ${round}`, address));
-      await waitUntil(
+      await waitDrivingClock(
+        clock,
         async () => (await app.rt.ctx.db.selectFrom('messages').select('id').where('message_id', '=', `hook-r${round}@holt-bakery.example`).executeTakeFirst()) !== undefined,
         30_000,
         `message ${round} stored after the reconnect`,
@@ -247,7 +248,7 @@ describe('a Google mailbox connected through OAuth2 consent', () => {
     clock.advance(6_000);
     await dovecot.pause();
     await dovecot.resume();
-    await waitUntil(async () => (await app.api('GET', '/api/mailboxes')).body[0]?.needsReconnect === true, 30_000, 'the mailbox to need a reconnect');
+    await waitDrivingClock(clock, async () => (await app.api('GET', '/api/mailboxes')).body[0]?.needsReconnect === true, 30_000, 'the mailbox to need a reconnect');
     const mailbox = (await app.api('GET', '/api/mailboxes')).body[0];
     expect(mailbox.lastError).toContain('Sign-in expired: reconnect');
     // No worker holds it any more: nothing signs in with the refused grant again.

@@ -43,7 +43,7 @@ describe('the longhand command on the embedded database', () => {
     expect(bad.stderr).toContain('LONGHAND_SMTP_URL and LONGHAND_FROM must be set too');
   });
 
-  it('adds users and tokens, refuses a second process on the same data folder, imports and exports', async () => {
+  it('adds users and tokens, refuses a second start on the same data folder, imports and exports', async () => {
     const added = await longhand(['user', 'add', '--email', 'Dana@Fernhill.example', '--name', 'Dana Okafor', '--role', 'owner', '--password-stdin'], 'a long enough password\n');
     expect(added.stderr).toBe('');
     expect(added.stdout).toBe('added dana@fernhill.example as owner\n');
@@ -55,7 +55,6 @@ describe('the longhand command on the embedded database', () => {
     expect(token.code).toBe(0);
     expect(token.stdout).toMatch(/^lh_[A-Za-z0-9_-]{40,}\n$/);
 
-    // `start` holds the embedded database: a second process is refused, by name.
     const server = await startLonghand(['start'], env);
     try {
       const url = server.url;
@@ -63,10 +62,13 @@ describe('the longhand command on the embedded database', () => {
       expect(await health.json()).toMatchObject({ status: 'ok', database: 'ok', redis: 'ok' });
       const conversations = await fetch(`${url}/api/conversations`, { headers: { authorization: `Bearer ${token.stdout.trim()}` } });
       expect(conversations.status).toBe(200);
+      // A command beside it goes through the running process (cli-beside-start.test.ts has the rest); a second start is refused, by name.
       const second = await longhand(['user', 'add', '--email', 'sam@fernhill.example', '--name', 'Sam Reyes']);
-      expect(second.code).toBe(1);
-      expect(second.stderr).toContain(`in use by another Longhand process (pid ${server.child.pid})`);
-      expect(second.stderr).toContain('DATABASE_URL');
+      expect(second.stdout).toContain('added sam@fernhill.example as agent');
+      const again = await longhand(['start']);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain(`in use by another Longhand process (pid ${server.child.pid})`);
+      expect(again.stderr).toContain('DATABASE_URL');
     } finally {
       await server.stop();
     }

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../core/clock.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { Browserish } from '../support/browserish.ts';
-import { SmtpSink, testMailbox, waitUntil } from '../support/servers.ts';
+import { SmtpSink, testMailbox, waitDrivingClock, waitUntil } from '../support/servers.ts';
 
 describe('a mailbox with a wrong IMAP password', () => {
   let app: TestApp;
   let sink: SmtpSink;
+  const clock = new ManualClock(new Date());
 
   beforeAll(async () => {
     sink = await SmtpSink.start();
@@ -13,6 +15,7 @@ describe('a mailbox with a wrong IMAP password', () => {
     const wrong = box.imapUrl.replace(encodeURIComponent(box.password), 'not-the-password');
     app = await startTestApp({
       env: { LONGHAND_IMAP_URL: wrong, LONGHAND_SMTP_URL: sink.url, LONGHAND_FROM: 'help@shop.example' },
+      clock,
       sync: { backoff: { baseMs: 50, maxMs: 200, authRetryMs: 60_000 } },
     });
   });
@@ -36,11 +39,18 @@ describe('a mailbox with a wrong IMAP password', () => {
     expect(mailbox.lastError).toContain('Authentication failed');
     expect(JSON.stringify(mailbox)).not.toContain('not-the-password');
 
-    // With an auth retry of a minute, the next seconds bring no second attempt.
+    // With an auth retry of a minute (jitter takes off up to half), nothing is tried again before that wait is over.
     const attempts = () => app.logs.filter((l) => l.includes('mailbox sync stopped')).length;
+    await waitUntil(() => clock.sleeping().length === 1, 10_000, 'the sync to wait before retrying');
     const seen = attempts();
-    await new Promise((r) => setTimeout(r, 1_000));
+    const wait = clock.sleeping()[0]!;
+    expect(wait).toBeGreaterThanOrEqual(30_000);
+    expect(wait).toBeLessThanOrEqual(60_000);
+    clock.advance(wait - 1);
+    expect(clock.sleeping()).toEqual([1]);
     expect(attempts()).toBe(seen);
+    clock.advance(1);
+    await waitUntil(() => attempts() === seen + 1, 10_000, 'the second attempt once the wait is over');
     const warning = app.logs.find((l) => l.includes('mailbox sync stopped'))!;
     expect(warning).toContain('Mailbox Shop: the IMAP server refused the login');
     expect(app.logs.join('')).not.toContain('not-the-password');
@@ -50,6 +60,7 @@ describe('a mailbox with a wrong IMAP password', () => {
 describe('a mailbox whose password keeps being refused', () => {
   let app: TestApp;
   let sink: SmtpSink;
+  const clock = new ManualClock(new Date());
   let box: ReturnType<typeof testMailbox>;
 
   beforeAll(async () => {
@@ -58,7 +69,8 @@ describe('a mailbox whose password keeps being refused', () => {
     const wrong = box.imapUrl.replace(encodeURIComponent(box.password), 'an-old-password');
     app = await startTestApp({
       env: { LONGHAND_IMAP_URL: wrong, LONGHAND_SMTP_URL: sink.url, LONGHAND_FROM: 'help@refused.example' },
-      sync: { backoff: { baseMs: 50, maxMs: 200, authRetryMs: 20, authStopAfter: 3 } },
+      clock,
+      sync: { backoff: { baseMs: 50, maxMs: 200, authRetryMs: 60_000, authStopAfter: 3 } },
     });
   });
 
@@ -68,7 +80,7 @@ describe('a mailbox whose password keeps being refused', () => {
   });
 
   it('waits longer after each refusal, then stops trying and says "Sign-in failed: fix the password" until it is fixed', async () => {
-    await waitUntil(async () => (await app.api('GET', '/api/mailboxes')).body[0]?.needsReconnect === true, 60_000, 'the mailbox to stop trying');
+    await waitDrivingClock(clock, async () => (await app.api('GET', '/api/mailboxes')).body[0]?.needsReconnect === true, 60_000, 'the mailbox to stop trying');
     const retries = app.logs.filter((l) => l.includes('mailbox sync stopped; will reconnect')).map((l) => JSON.parse(l).retryInMs as number);
     expect(retries).toHaveLength(2);
     expect(retries[1]!).toBeGreaterThan(retries[0]!);

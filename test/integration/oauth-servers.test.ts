@@ -10,7 +10,7 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import { Dovecot } from '../support/dovecot.ts';
 import { longhand, processEnv } from '../support/longhand-process.ts';
 import { OAuthTestServer, pkceChallenge, pkceVerifier } from '../support/oauth-server.ts';
-import { postgresDatabase, SmtpSink, type TestMailbox, testMailbox, uniqueName, waitUntil } from '../support/servers.ts';
+import { postgresDatabase, SmtpSink, type TestMailbox, testMailbox, uniqueName, waitDrivingClock, waitUntil } from '../support/servers.ts';
 
 /** OAuth2 mailboxes against the real servers (Dovecot's oauth2 passdb, smtp-server, nodemailer): the test helpers, then Longhand on them. */
 
@@ -324,7 +324,7 @@ describe('a mailbox signing in to Dovecot with OAuth2', () => {
     await dovecot.pause();
     await dovecot.resume();
     await user.append(mail('renew-2'));
-    await waitUntil(stored('renew-2'), 30_000, 'the message after the reconnect');
+    await waitDrivingClock(clock, stored('renew-2'), 30_000, 'the message after the reconnect');
     expect(oauth.stats.refreshes).toBe(before.refreshes + 1);
     expect(oauth.stats.rejectedAccessTokens).toBe(before.rejected + 1);
     expect(await mailbox()).toMatchObject({ needsReconnect: false, lastError: null });
@@ -334,7 +334,7 @@ describe('a mailbox signing in to Dovecot with OAuth2', () => {
     oauth.revokeGrants(user.user);
     await dovecot.pause();
     await dovecot.resume();
-    await waitUntil(async () => (await mailbox()).needsReconnect === true, 30_000, 'the mailbox to need a reconnect');
+    await waitDrivingClock(clock, async () => (await mailbox()).needsReconnect === true, 30_000, 'the mailbox to need a reconnect');
     expect((await mailbox()).lastError).toContain('Sign-in expired: reconnect');
     await waitUntil(() => app.workers!.owners.owned().length === 0, 10_000, 'the sync to stop');
   });
@@ -351,7 +351,7 @@ describe('a mailbox signing in to Dovecot with OAuth2', () => {
       await waitUntil(async () => (await health())?.state === 'throttled', 20_000, 'the sync to meet the limit');
       await phone.append('INBOX', `From: Mira Holt <mira@holt.example>\r\nTo: ${busy.user}@shop.example\r\nSubject: Busy\r\nMessage-ID: <busy-1@holt.example>\r\n\r\nHello.\r\n`);
       await phone.logout();
-      await waitUntil(async () => (await stored('busy-1')()) && (await health()).state === 'idle', 30_000, 'the mail once the phone let go');
+      await waitDrivingClock(clock, async () => (await stored('busy-1')()) && (await health()).state === 'idle', 30_000, 'the mail once the phone let go');
       expect(await health()).toMatchObject({ needsReconnect: false, lastError: null });
       expect(oauth.stats.refreshes).toBe(refreshes);
     } finally {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { queuesSettled, startTestApp, type TestApp } from '../support/app.ts';
 import { Browserish } from '../support/browserish.ts';
 import { SmtpSink, type TestMailbox, testMailbox, waitUntil } from '../support/servers.ts';
 
@@ -116,7 +116,7 @@ describe('the whole pipeline on real servers', () => {
     await app.stop();
     await app.restart();
     await waitUntil(async () => (await app.api('GET', '/api/mailboxes')).body[0]?.state === 'idle', 10_000, 'sync after restart');
-    await new Promise((r) => setTimeout(r, 1_500));
+    await queuesSettled(app);
 
     expect(await snapshot(app)).toEqual(before);
     expect(sink.received).toHaveLength(1);

@@ -8,7 +8,8 @@ import { openPostgres } from '../../core/db/database.ts';
 import { migrateToLatest } from '../../core/db/migrate.ts';
 import { approveDraft, undoApproval } from '../../core/drafts/drafts.ts';
 import { createUser } from '../../core/users/users.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { jobId } from '../../workers/queues.ts';
+import { queuesSettled, startTestApp, type TestApp } from '../support/app.ts';
 import { approvedDrafts, writtenDraft } from '../support/drafts.ts';
 import { processEnv, startLonghand } from '../support/longhand-process.ts';
 import { deleteRedisPrefix, privateRedis } from '../support/redis-keys.ts';
@@ -55,7 +56,10 @@ describe('sending exactly once', () => {
     const [id] = await approvedDrafts(app.rt.ctx, mailboxId, owner, 1);
     await waitUntil(async () => (await draftStatus(app, id!)).status === 'failed', 10_000, 'the failure');
     expect((await draftStatus(app, id!)).failure).toContain('5.1.1 No such user here');
-    await new Promise((r) => setTimeout(r, 2_500));
+    // A permanent refusal ends the job: no retry is waiting or delayed.
+    const row = await app.rt.ctx.db.selectFrom('outbox').select(['id', 'state']).where('draft_id', '=', id!).executeTakeFirstOrThrow();
+    expect(row.state).toBe('failed');
+    await expect.poll(async () => (await app.rt.queues!.send.getJob(jobId.send(row.id)))?.getState()).toMatch(/^(completed|failed)$/);
     expect(sink.attempts).toBe(1);
     expect(sink.received).toHaveLength(0);
   });
@@ -68,7 +72,10 @@ describe('sending exactly once', () => {
     expect(approved.send_after!.getTime() - approved.approved_at!.getTime()).toBe(2_000);
     const undone = await undoApproval(app.rt.ctx, id, owner);
     expect(undone.status).toBe('pending');
-    await new Promise((r) => setTimeout(r, 3_000));
+    // Undone in the database, and its job gone: nothing can send it.
+    expect((await app.rt.ctx.db.selectFrom('outbox').select('state').where('draft_id', '=', id).executeTakeFirstOrThrow()).state).toBe('cancelled');
+    const outboxId = (await app.rt.ctx.db.selectFrom('outbox').select('id').where('draft_id', '=', id).executeTakeFirstOrThrow()).id;
+    expect(await app.rt.queues!.send.getJob(jobId.send(outboxId))).toBeUndefined();
     expect(sink.received).toHaveLength(0);
     expect((await draftStatus(app, id)).status).toBe('pending');
 
@@ -122,7 +129,7 @@ describe('sending exactly once', () => {
       const ids = await approvedDrafts(app.rt.ctx, mailboxId, owner, 5);
       await redis.flushAll();
       await waitUntil(async () => (await Promise.all(ids.map((id) => draftStatus(app!, id)))).every((d) => d.status === 'sent'), 20_000, 'all five sent');
-      await new Promise((r) => setTimeout(r, 1_000));
+      await queuesSettled(app);
       const received = sink.received.map((m) => m.parsed.messageId);
       expect(received).toHaveLength(5);
       expect(new Set(received).size).toBe(5);

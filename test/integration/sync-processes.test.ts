@@ -3,6 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../core/clock.ts';
 import { type Database, openPostgres } from '../../core/db/database.ts';
 import { startTestApp } from '../support/app.ts';
 import { longhand, processEnv, startLonghand } from '../support/longhand-process.ts';
@@ -120,15 +121,28 @@ describe('a server that accepts and drops at once', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as net.AddressInfo).port;
+    const clock = new ManualClock(new Date());
     const app = await startTestApp({
+      clock,
       env: { LONGHAND_IMAP_URL: `imap://u:p@127.0.0.1:${port}?tls=off`, LONGHAND_SMTP_URL: 'smtp://127.0.0.1:1?tls=off', LONGHAND_FROM: 'help@drop.example' },
       sync: { backoff: { baseMs: 100, maxMs: 60_000, authRetryMs: 60_000 } },
     });
     try {
-      await new Promise((r) => setTimeout(r, 3_000));
-      // 100 ms doubling with jitter: at most 100+200+400+800+1600 ms fit in 3 s, so a handful of attempts.
-      expect(connections).toBeGreaterThanOrEqual(2);
-      expect(connections).toBeLessThanOrEqual(7);
+      // Each dropped connection is followed by a wait on the clock; moving the clock by that wait brings one more
+      // attempt, never more, and the waits grow: 100 ms doubling (with jitter), not a storm.
+      const waits: number[] = [];
+      for (let attempt = 1; attempt <= 5; attempt++) {
+        await waitUntil(() => connections === attempt && clock.sleeping().length > 0, 15_000, `attempt ${attempt}, then a wait`);
+        const wait = Math.min(...clock.sleeping());
+        waits.push(wait);
+        clock.advance(wait);
+      }
+      // The n-th wait is 100 ms × 2^(n-1), less up to half of it as jitter.
+      waits.forEach((wait, i) => {
+        expect(wait).toBeGreaterThanOrEqual(50 * 2 ** i);
+        expect(wait).toBeLessThanOrEqual(100 * 2 ** i);
+      });
+      await waitUntil(() => connections === 6, 15_000, 'the sixth attempt');
       expect((await app.api('GET', '/api/mailboxes')).body[0]).toMatchObject({ state: 'error' });
     } finally {
       await app.close();

@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestAppOptions } from '../support/app.ts';
+import { ManualClock } from '../../core/clock.ts';
+import { queuesSettled, startTestApp, type TestApp, type TestAppOptions } from '../support/app.ts';
 import { Dovecot } from '../support/dovecot.ts';
 import { generateMail } from '../support/mail-generator.ts';
-import { SmtpSink, type TestMailbox, testMailbox, waitUntil } from '../support/servers.ts';
+import { SmtpSink, type TestMailbox, testMailbox, waitDrivingClock, waitUntil } from '../support/servers.ts';
 
 const run = promisify(execFile);
 const US = 'support@fernhill.example';
@@ -36,9 +37,14 @@ describe('IMAP sync on the real Dovecot', () => {
     box: TestMailbox,
     extra: Record<string, string> = {},
     backoff: NonNullable<TestAppOptions['sync']>['backoff'] = { baseMs: 100, maxMs: 500, authRetryMs: 2_000 },
+    clock?: ManualClock,
   ) => {
     sink ??= await SmtpSink.start();
-    const app = await startTestApp({ env: { LONGHAND_IMAP_URL: box.imapUrl, LONGHAND_SMTP_URL: sink.url, LONGHAND_FROM: US, ...extra }, sync: { pollMs: 300, backoff } });
+    const app = await startTestApp({
+      env: { LONGHAND_IMAP_URL: box.imapUrl, LONGHAND_SMTP_URL: sink.url, LONGHAND_FROM: US, ...extra },
+      sync: { pollMs: 300, backoff },
+      ...(clock ? { clock } : {}),
+    });
     apps.push(app);
     return app;
   };
@@ -133,14 +139,17 @@ describe('IMAP sync on the real Dovecot', () => {
     try {
       const box = testMailbox('restart', dovecot);
       await box.append(generateMail({ count: 1_500, seed: 3, tag: box.user }).map((m) => m.raw));
-      const app = await start(box, { LONGHAND_LOG_LEVEL: 'debug' });
+      const clock = new ManualClock(new Date());
+      const app = await start(box, { LONGHAND_LOG_LEVEL: 'debug' }, undefined, clock);
       await waitUntil(async () => (await count(app, 'messages')) > 100, 30_000, 'the sync to be under way');
       await dovecot.pause();
       const during = await count(app, 'messages');
       await waitUntil(async () => (await app.api('GET', '/api/mailboxes')).body[0].state === 'error', 10_000, 'the error to show');
       expect((await app.api('GET', '/api/mailboxes')).body[0].lastError).toBeTruthy();
+      // It waits before reconnecting (here on the test's clock, which only the test moves).
+      await waitUntil(() => clock.sleeping().length === 1, 10_000, 'the sync to wait before reconnecting');
       await dovecot.resume();
-      await waitUntil(async () => (await app.api('GET', '/api/mailboxes')).body[0]?.initialSyncDone === true, 150_000, 'the sync to finish');
+      await waitDrivingClock(clock, async () => (await app.api('GET', '/api/mailboxes')).body[0]?.initialSyncDone === true, 150_000, 'the sync to finish');
       expect(during).toBeLessThan(1_500);
       expect(await count(app, 'messages')).toBe(1_500);
       expect(await inbox(app)).toMatchObject({ messages: 1_500, synced: 1_500 });
@@ -260,13 +269,14 @@ describe('IMAP sync on the real Dovecot', () => {
       await box.append([customerMail('lim-1@bakery.example', 'Induction?', 'Does it work on induction?'), customerMail('lim-2@bakery.example', 'Lids', 'Do you sell lids?')]);
       // Another mail program holds the one connection the server allows.
       const other = await box.connect();
-      const app = await start(box, {}, { baseMs: 50, maxMs: 100, authRetryMs: 60_000, throttledMs: 400 });
+      const clock = new ManualClock(new Date());
+      const app = await start(box, {}, { baseMs: 50, maxMs: 100, authRetryMs: 60_000, throttledMs: 400 }, clock);
       const mailbox = async () => (await app.api('GET', '/api/mailboxes')).body[0];
       await waitUntil(async () => (await mailbox())?.state === 'throttled', 10_000, 'the sync to see the limit');
       expect(await mailbox()).toMatchObject({ needsReconnect: false, lastError: expect.stringContaining('Maximum number of connections') });
       await other.append('INBOX', customerMail('lim-3@bakery.example', 'Gift wrap', 'Do you gift wrap?'));
       await other.logout();
-      await waitUntil(async () => (await count(app, 'messages')) === 3 && (await mailbox()).state === 'idle', 20_000, 'the sync after the limit');
+      await waitDrivingClock(clock, async () => (await count(app, 'messages')) === 3 && (await mailbox()).state === 'idle', 20_000, 'the sync after the limit');
       expect(await count(app, 'drafts')).toBe(3);
       // It waited as long as the server's answer asks (here 400 ms, less jitter), not its usual 50 ms.
       const retries = app.logs
@@ -300,7 +310,7 @@ describe('IMAP sync on the real Dovecot', () => {
     const res = await app.api('POST', `/api/mailboxes/${mailboxId}/resync`, {});
     expect(res.status).toBe(202);
     await waitUntil(async () => (await count(app, 'messages')) === 40 && (await app.api('GET', '/api/mailboxes')).body[0].initialSyncDone, 20_000, 'the backfill');
-    await new Promise((r) => setTimeout(r, 500));
+    await queuesSettled(app);
     expect(await count(app, 'messages')).toBe(40);
     expect(await inbox(app)).toMatchObject({ messages: 40, synced: 40 });
     expect(await count(app, 'drafts')).toBe(0);

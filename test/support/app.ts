@@ -177,3 +177,19 @@ export async function startWithDraft(user: string, mail: string, env: Record<str
     },
   };
 }
+
+/**
+ * Waits until no draft or send job is waiting or running: what the app was asked to do is done, so a test can
+ * assert that nothing more happened without waiting an arbitrary while for it not to.
+ */
+export async function queuesSettled(app: TestApp, timeoutMs = 20_000): Promise<void> {
+  const { draft, send } = app.rt.queues!;
+  await waitUntil(
+    async () => {
+      const counts = await Promise.all([draft, send].map((q) => q.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children')));
+      return counts.every((c) => Object.values(c).every((n) => n === 0));
+    },
+    timeoutMs,
+    'the draft and send queues settled',
+  );
+}

@@ -27,9 +27,9 @@ export function processEnv(o: { dataDir: string; queuePrefix: string; databaseUr
 }
 
 /** Runs `longhand ARGS` in its own process, as a user would, and collects what it printed. */
-export function longhand(args: string[], env: NodeJS.ProcessEnv, input = ''): Promise<Result> {
+export function longhand(args: string[], env: NodeJS.ProcessEnv, input = '', cwd?: string): Promise<Result> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { env, cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -4,6 +4,7 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { inject } from 'vitest';
+import type { ManualClock } from '../../core/clock.ts';
 import { Dovecot } from './dovecot.ts';
 
 export const POSTGRES_URL = process.env.LONGHAND_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -166,6 +167,22 @@ export async function waitUntil(check: () => boolean | Promise<boolean>, timeout
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/**
+ * waitUntil for code that sleeps on a ManualClock (a reconnect's backoff): before each look the clock moves
+ * to the next sleeper's wake-up, so the test drives the waits instead of sitting through them.
+ */
+export async function waitDrivingClock(clock: ManualClock, check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  await waitUntil(
+    async () => {
+      const next = clock.sleeping()[0];
+      if (next !== undefined) clock.advance(next);
+      return check();
+    },
+    timeoutMs,
+    what,
+  );
 }
 
 /** A database of its own on the machine's PostgreSQL, dropped by `drop()`. */

@@ -193,6 +193,29 @@ Dana
   });
 });
 
+describe('extractNewText: attributions and forwards of Gmail for Android and Apple Mail', () => {
+  it.each([
+    ['Am Do., 3. Dez. 2026, 10:02 hat Tom Baker <tom@fernhill.example> geschrieben:'],
+    ['Op 3 dec. 2026 om 10:02 heeft Tom Baker <tom@fernhill.example> het volgende geschreven:'],
+  ])('"%s"', (attribution) => {
+    const r = extractNewText(`Super, danke!\n\n${attribution}\n\n> Die Erstattung ist veranlasst.\n`);
+    expect(r.newText).toBe('Super, danke!');
+    expect(r.quoted.split('\n')[0]).toBe(attribution);
+  });
+
+  it('Thunderbird in French: "-------- Message original --------" with Sujet/Date/De/Pour', () => {
+    const text =
+      'Le remboursement manque toujours.\n\n-------- Message original --------\nSujet : Re: Remboursement\nDe : Tom <tom@fernhill.example>\nPour : Gaëlle\n\nIl est en route.\n';
+    expect(extractNewText(text).newText).toBe('Le remboursement manque toujours.');
+  });
+
+  it('"Anfang der weitergeleiteten E-Mail:" keeps the note above it', () => {
+    const r = extractNewText('Bitte prüfen.\n\nAnfang der weitergeleiteten E-Mail:\n\nVon: Shop <shop@fernhill.example>\nBetreff: Rechnung\n\nRechnung anbei.\n');
+    expect(r.newText).toBe('Bitte prüfen.');
+    expect(r.quoted).toContain('Rechnung anbei.');
+  });
+});
+
 describe('extractNewText: signatures', () => {
   it('"-- " delimiter', () => {
     const text = 'The pan arrived cracked.\n\n-- \nGreg Hollis\nHollis & Sons Catering\n+44 113 496 0000\n';
@@ -202,6 +225,25 @@ describe('extractNewText: signatures', () => {
       signature: '-- \nGreg Hollis\nHollis & Sons Catering\n+44 113 496 0000',
     });
   });
+
+  it.each([['—'], ['– '], ['-- Greg Hollis, Hollis & Sons Catering']])('typed dash line "%s" above the name', (dash) => {
+    const r = extractNewText(`The pan arrived cracked.\n\n${dash}\nGreg Hollis\n`);
+    expect(r.newText).toBe('The pan arrived cracked.');
+    expect(r.signature.split('\n')[0]).toBe(dash.trimEnd());
+  });
+
+  it('a "-- Name" line with more of their words after it is not a signature', () => {
+    const text = 'Two things.\n\n-- First, the lid\nis cracked.\nSecond, the handle\nis loose.\nThird, the box\nwas wet.';
+    expect(extractNewText(text).newText).toBe(text);
+  });
+
+  it.each([['Outlook für Android herunterladen'], ['Télécharger Outlook pour Android'], ['Obtener Outlook para Android'], ['Outlook voor Android downloaden']])(
+    'localized "%s"',
+    (line) => {
+      const r = extractNewText(`Ich hole es am Freitag ab.\n\n${line}<https://aka.ms/ghei36>\n`);
+      expect(r.newText).toBe('Ich hole es am Freitag ab.');
+    },
+  );
 
   it('sign-off recognized by email-reply-parser', () => {
     const r = extractNewText('Please refund the second pan.\n\nKind regards,\nGreg Hollis\n');
