@@ -1,15 +1,12 @@
 import { detectAll } from 'tinyld';
 
-/** Languages a reply can be drafted in; the names are what the conversation page and notes show. */
-export const LANGUAGE_NAMES: Record<string, string> = {
-  en: 'English',
-  de: 'German',
-  fr: 'French',
-  es: 'Spanish',
-  nl: 'Dutch',
-  it: 'Italian',
-  pt: 'Portuguese',
-};
+/**
+ * The languages a small European shop's customers write in. Detection chooses among these only: short
+ * English such as "Can I export my data as CSV?" otherwise reads as Hungarian with full confidence.
+ */
+export const CANDIDATE_LANGUAGES = ['en', 'de', 'fr', 'es', 'nl', 'it', 'pt', 'sv', 'da', 'pl'];
+
+const NAMES = new Intl.DisplayNames(['en'], { type: 'language' });
 
 export interface DetectedLanguage {
   /** ISO 639-1 code, e.g. `de`. */
@@ -26,13 +23,14 @@ const MIN_ACCURACY = 0.5;
 export function detectLanguage(text: string, defaultLanguage = 'en'): DetectedLanguage {
   const letters = text.replace(/[^\p{L}]/gu, '').length;
   if (letters < MIN_LETTERS) return { code: defaultLanguage, detected: false };
-  const best = detectAll(text)[0];
+  const best = detectAll(text, { only: CANDIDATE_LANGUAGES })[0];
   if (!best || best.accuracy < MIN_ACCURACY) return { code: defaultLanguage, detected: false };
   return { code: best.lang, detected: true };
 }
 
+/** "German" for `de`: what the conversation page and the fallback note show. */
 export function languageName(code: string): string {
-  return LANGUAGE_NAMES[code] ?? code.toUpperCase();
+  return NAMES.of(code) ?? code;
 }
 
 // The informal "you" a customer used; without it a reply takes the usual form for small-business support.

@@ -17,6 +17,11 @@ describe('the language of a customer’s mail', () => {
     expect(detectLanguage(text)).toEqual({ code, detected: true });
   });
 
+  it('does not mistake short English for another language', () => {
+    expect(detectLanguage('Can I export my data as CSV?')).toMatchObject({ code: 'en' });
+    expect(detectLanguage('Hello, which lid fits the 28 cm pan?')).toMatchObject({ code: 'en' });
+  });
+
   it.each(['Danke!', 'ok thanks', 'Merci', 'Gracias 👍', 'Top, super.'])('falls back to the team default for "%s"', (text) => {
     expect(detectLanguage(text, 'en')).toEqual({ code: 'en', detected: false });
     expect(detectLanguage(text, 'de')).toEqual({ code: 'de', detected: false });
