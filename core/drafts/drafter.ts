@@ -9,11 +9,13 @@ import { ConflictError } from '../errors.ts';
 import { claimFirstContact, settleFirstContact } from '../followups/first-contact.ts';
 import { theirPoint } from '../followups/their-words.ts';
 import { ourAddresses } from '../mailboxes/mailboxes.ts';
+import { defaultLanguageIn } from '../settings/team-settings.ts';
 import { writingSince } from './dates-in-words.ts';
 import { recordFirstRevision } from './drafts.ts';
+import { detectLanguage, languageName, writesInformally } from './language.ts';
 import { replyRecipients, replySubject } from './recipients.ts';
 import { OPEN_DRAFT_STATUSES } from './statuses.ts';
-import { type ConversationFacts, chooseReplyTemplate } from './template-choice.ts';
+import { type ConversationFacts, chooseLanguageTemplate, chooseReplyTemplate, type LocalizedChoice } from './template-choice.ts';
 import { shorten, TemplateError, TemplateLibrary } from './templates.ts';
 import { touchCheck } from './touch-check.ts';
 
@@ -41,11 +43,12 @@ export async function prepareReplyDraft(ctx: Ctx, conversationId: number): Promi
     const facts: ConversationFacts = { intent: (conversation.intent ?? 'other') as ConversationFacts['intent'], earlierConversations: context.customer.earlierConversations };
     // A new customer's first message gets a personal welcome, drafted for the founder or a chosen person.
     const welcome = await claimFirstContact(tx, conversation, message, now);
-    const templateName = welcome?.templateName ?? `replies/${chooseReplyTemplate(facts)}`;
+    const chosen = await inCustomersLanguage(tx, welcome?.templateName ?? `replies/${chooseReplyTemplate(facts)}`, context.language);
+    const templateName = chosen.name;
     let body: string;
     try {
       // Inside the transaction: the embedded database has one connection, and this transaction holds it.
-      body = (await new TemplateLibrary(tx).render(templateName, context)).body;
+      body = withNote((await new TemplateLibrary(tx).render(templateName, context)).body, chosen.note);
     } catch (err) {
       // A broken template must never stop the queue: fall back to a bare scaffold and say why.
       if (!(err instanceof TemplateError)) throw err;
@@ -104,6 +107,17 @@ export async function writeReply(ctx: Ctx, conversationId: number, actor: User):
   return outcome.draftId;
 }
 
+/** The template in the customer's language, or the default language's with a note saying so. */
+export async function inCustomersLanguage(tx: Kysely<DB>, base: string, language: { code: string; defaultCode: string }): Promise<LocalizedChoice> {
+  const available = new Set((await new TemplateLibrary(tx).sources()).map((s) => s.name));
+  return chooseLanguageTemplate(base, language.code, language.defaultCode, available, languageName);
+}
+
+/** The note opens the draft as a slot, so the writer sees it and it cannot go out by mistake. */
+export function withNote(body: string, note: string | null): string {
+  return note ? `[[${note}; delete this line]]\n\n${body}` : body;
+}
+
 async function clearWanted(tx: Kysely<DB>, conversationId: number): Promise<void> {
   await tx.updateTable('conversations').set({ draft_wanted_for: null }).where('id', '=', conversationId).execute();
 }
@@ -123,7 +137,10 @@ export async function templateContext(tx: Kysely<DB>, customerId: number | null,
     : [];
   const mailbox = mailboxId ? await tx.selectFrom('mailboxes').select('name').where('id', '=', mailboxId).executeTakeFirst() : undefined;
   const name = customer?.name ?? message.from_name ?? null;
+  const defaultCode = await defaultLanguageIn(tx);
+  const detected = detectLanguage(message.new_text, defaultCode);
   return {
+    language: { ...detected, defaultCode, name: languageName(detected.code), informal: writesInformally(message.new_text, detected.code) },
     customer: {
       name,
       firstName: firstNameOf(name, message.from_address ?? ''),

@@ -13,3 +13,32 @@ export function chooseReplyTemplate(f: ConversationFacts): ReplyTemplate {
   if (f.intent === 'thanks') return 'thanks';
   return f.earlierConversations === 0 ? 'first-reply' : 'returning-customer';
 }
+
+export interface LocalizedChoice {
+  /** The template to render, e.g. `replies/de/complaint`. */
+  name: string;
+  language: string;
+  /** Set when the customer's language has no such template and the default language stands in. */
+  note: string | null;
+}
+
+/** English templates sit at the top of their folder; other languages one folder down. */
+export function templateNameFor(base: string, language: string): string {
+  if (language === 'en') return base;
+  const [kind, ...rest] = base.split('/');
+  return `${kind}/${language}/${rest.join('/')}`;
+}
+
+/**
+ * The customer's language version of a template (`replies/complaint`), else the team's default language,
+ * else the shipped English one, with a note saying so whenever it is not the customer's language.
+ */
+export function chooseLanguageTemplate(base: string, language: string, defaultLanguage: string, available: ReadonlySet<string>, nameOf: (code: string) => string): LocalizedChoice {
+  for (const code of [...new Set([language, defaultLanguage, 'en'])]) {
+    const name = templateNameFor(base, code);
+    if (!available.has(name)) continue;
+    const note = code === language ? null : `No ${nameOf(language)} template for '${base.split('/').pop()}': drafted in ${nameOf(code)}`;
+    return { name, language: code, note };
+  }
+  return { name: base, language: 'en', note: null };
+}

@@ -45,9 +45,11 @@ export class TemplateLibrary {
   async sources(): Promise<TemplateSource[]> {
     const shipped = new Map<string, string>();
     for (const kind of ['replies', 'partials']) {
+      // Languages other than English live one folder down: `replies/de/complaint`, `partials/de/greeting`.
       const folder = path.join(this.dir, kind);
-      for (const file of fs.existsSync(folder) ? fs.readdirSync(folder) : []) {
-        if (file.endsWith('.hbs')) shipped.set(`${kind}/${file.slice(0, -4)}`, fs.readFileSync(path.join(folder, file), 'utf8'));
+      const files = fs.existsSync(folder) ? (fs.readdirSync(folder, { recursive: true }) as string[]) : [];
+      for (const file of files) {
+        if (file.endsWith('.hbs')) shipped.set(`${kind}/${file.slice(0, -4).split(path.sep).join('/')}`, fs.readFileSync(path.join(folder, file), 'utf8'));
       }
     }
     const rows = await this.db.selectFrom('templates').select(['name', 'body']).execute();

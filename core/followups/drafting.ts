@@ -3,7 +3,7 @@ import { audit } from '../audit.ts';
 import { latestCustomerMessage } from '../conversations/latest-message.ts';
 import type { AddressJson, DB, Message } from '../db/schema.ts';
 import { quietFor } from '../drafts/dates-in-words.ts';
-import { templateContext } from '../drafts/drafter.ts';
+import { inCustomersLanguage, templateContext, withNote } from '../drafts/drafter.ts';
 import { replyRecipients, replySubject } from '../drafts/recipients.ts';
 import { TemplateError, TemplateLibrary } from '../drafts/templates.ts';
 import { touchCheck } from '../drafts/touch-check.ts';
@@ -56,9 +56,10 @@ export async function writeFollowupDraft(tx: Kysely<DB>, d: FollowupDraftInput):
   const daysSinceWeLastWrote = customer?.last_outbound_at ? Math.floor((d.now.getTime() - customer.last_outbound_at.getTime()) / DAY_MS) : null;
   const context = { ...base, daysSinceWeLastWrote, quietFor: quietFor(customer?.last_outbound_at ?? null, d.now), followup: { rule: d.rule, ...d.details } };
 
+  const chosen = await inCustomersLanguage(tx, d.template, base.language);
   let body: string;
   try {
-    body = (await new TemplateLibrary(tx).render(d.template, context)).body;
+    body = withNote((await new TemplateLibrary(tx).render(chosen.name, context)).body, chosen.note);
   } catch (err) {
     // A broken template must never stop follow-ups: a bare scaffold says why.
     if (!(err instanceof TemplateError)) throw err;
@@ -75,7 +76,7 @@ export async function writeFollowupDraft(tx: Kysely<DB>, d: FollowupDraftInput):
       status: 'pending',
       subject,
       body,
-      template_name: d.template,
+      template_name: chosen.name,
       template_body: body,
       to: JSON.stringify(to),
       cc: JSON.stringify([]),

@@ -74,7 +74,7 @@ export async function deliverOutbox(ctx: Ctx, outboxId: number, imap: ImapSessio
     cc: draft.cc,
     subject: draft.subject,
     body: draft.body,
-    signature: await signatureFor(ctx, sender, mailbox),
+    signature: await signatureFor(ctx, sender, mailbox, draft.template_name),
     answering: answering
       ? {
           messageId: answering.message_id,
@@ -145,9 +145,13 @@ async function finishSent(ctx: Ctx, imap: ImapSessions, row: OutboxRow, lookFirs
   await fileCopy(ctx, imap, row, lookFirst);
 }
 
-async function signatureFor(ctx: Ctx, sender: User | undefined, mailbox: Mailbox): Promise<string> {
+export async function signatureFor(ctx: Ctx, sender: User | undefined, mailbox: Mailbox, templateName: string | null): Promise<string> {
+  // A draft from `replies/de/…` signs off in German; every other draft with the shipped English partial.
+  const language = /^replies\/([a-z]{2})\//.exec(templateName ?? '')?.[1];
   const staff = sender ? { name: sender.name, firstName: firstNameOfUser(sender), signature: sender.signature } : { name: mailbox.name, firstName: mailbox.name, signature: '' };
-  const rendered = await new TemplateLibrary(ctx.db).render('partials/signature', { staff, company: { name: mailbox.name } }).catch(() => ({ body: staff.name }));
+  const rendered = await new TemplateLibrary(ctx.db)
+    .render(language ? `partials/${language}/signature` : 'partials/signature', { staff, company: { name: mailbox.name } })
+    .catch(() => ({ body: staff.name }));
   return rendered.body;
 }
 

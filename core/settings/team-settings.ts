@@ -1,6 +1,8 @@
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
+import type { DB } from '../db/schema.ts';
 import { DEFAULT_CANNED_PHRASES } from '../drafts/canned-phrases.ts';
 
 /** What a team decides for itself, in the UI or the API; defaults where it has not. */
@@ -13,6 +15,8 @@ export const teamSettingsSchema = z.strictObject({
   agentsNeedApproval: z.boolean(),
   /** After approving on a conversation's page, stay on it instead of going on to the next one waiting. */
   stayAfterApprove: z.boolean(),
+  /** Drafts are written in this language when the customer's is unclear or has no template (ISO 639-1). */
+  defaultLanguage: z.string().regex(/^[a-z]{2}$/),
   cannedPhrases: z.array(z.strictObject({ phrase: z.string().trim().min(3).max(200), suggestion: z.string().trim().max(500) })).max(500),
 });
 
@@ -21,12 +25,25 @@ export type TeamSettings = z.infer<typeof teamSettingsSchema>;
 const KEY = 'team';
 
 function defaults(ctx: Ctx): TeamSettings {
-  return { undoSeconds: ctx.config.undoSeconds, minTouchScore: 0, agentsNeedApproval: false, stayAfterApprove: false, cannedPhrases: DEFAULT_CANNED_PHRASES };
+  return {
+    undoSeconds: ctx.config.undoSeconds,
+    minTouchScore: 0,
+    agentsNeedApproval: false,
+    stayAfterApprove: false,
+    defaultLanguage: 'en',
+    cannedPhrases: DEFAULT_CANNED_PHRASES,
+  };
 }
 
 export async function teamSettings(ctx: Ctx): Promise<TeamSettings> {
   const row = await ctx.db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();
   return { ...defaults(ctx), ...((row?.value as Partial<TeamSettings> | undefined) ?? {}) };
+}
+
+/** The team's default language, read inside a caller's transaction (drafting happens in one). */
+export async function defaultLanguageIn(db: Kysely<DB>): Promise<string> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();
+  return (row?.value as Partial<TeamSettings> | undefined)?.defaultLanguage ?? 'en';
 }
 
 /** Saves the settings given (a partial update), validated, audited. */

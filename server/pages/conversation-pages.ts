@@ -7,6 +7,7 @@ import { customerCard } from '../../core/customers/card.ts';
 import { checkReply } from '../../core/drafts/draft-touch.ts';
 import { writeReply } from '../../core/drafts/drafter.ts';
 import { approveDraft, discardDraft, editDraft, restoreDiscarded, undoApproval } from '../../core/drafts/drafts.ts';
+import { detectLanguage, languageName } from '../../core/drafts/language.ts';
 import { nextInQueue } from '../../core/drafts/queue.ts';
 import { draftRevisions, restoreRevision } from '../../core/drafts/revisions.ts';
 import { rescheduleSend, suggestedSendTime } from '../../core/drafts/send-later.ts';
@@ -79,8 +80,12 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
       teamSettings(ctx),
     ]);
     const now = ctx.clock.now();
+    const theirLatest = d.messages.filter((m) => m.direction === 'in').at(-1);
+    const language = theirLatest ? detectLanguage(theirLatest.new_text, settings.defaultLanguage) : null;
     page(req, res, 'conversation', {
       title: d.conversation.subject,
+      // What the customer writes in, as detected from their newest message; unsure reads as the team's default.
+      language: language ? { code: language.code, name: languageName(language.code), detected: language.detected } : null,
       conversation: d.conversation,
       messages: d.messages,
       card,
