@@ -2,10 +2,9 @@ import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import type { Draft, User } from '../db/schema.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import { nextLocalHour } from '../followups/local-time.ts';
+import { DAY_MS, nextLocalHour } from '../followups/local-time.ts';
 import { teamSettings } from '../settings/team-settings.ts';
 
-const DAY_MS = 86_400_000;
 /** Further out than this is a reminder, not a send: a follow-up rule or a snooze says it better. */
 export const LATEST_SEND_DAYS = 365;
 /** A time typed a minute ago ("now", on a slow form) still means "as soon as possible". */

@@ -52,6 +52,12 @@ function typedSendTime(form: z.infer<typeof sendLaterForm>): Date | undefined {
   return new Date(Date.UTC(y, mo - 1, d, h, mi) + form.tzOffset * 60_000);
 }
 
+/** A follow-up's suggested send time, as the exact instant and in the customer's words of time. */
+function suggestion(now: Date, utcOffsetMinutes: number | null): { at: string; label: string } {
+  const at = suggestedSendTime(now, utcOffsetMinutes);
+  return { at: at.toISOString(), label: `${localLabel(at, utcOffsetMinutes)} their time (${offsetLabel(utcOffsetMinutes)})` };
+}
+
 const approveForm = z.object({
   subject: z.string().max(998).optional(),
   body: z.string().max(200_000).optional(),
@@ -110,13 +116,7 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
       // Scheduled, not just in its undo window: it waits for a time a person chose.
       scheduled:
         draft?.status === 'approved' && draft.send_after && draft.approved_at && draft.send_after.getTime() - draft.approved_at.getTime() > (settings.undoSeconds + 1) * 1000,
-      suggestedSend:
-        draft?.kind === 'followup'
-          ? {
-              at: suggestedSendTime(now, card?.utcOffsetMinutes ?? null).toISOString(),
-              label: `${localLabel(suggestedSendTime(now, card?.utcOffsetMinutes ?? null), card?.utcOffsetMinutes ?? null)} their time (${offsetLabel(card?.utcOffsetMinutes ?? null)})`,
-            }
-          : null,
+      suggestedSend: draft?.kind === 'followup' ? suggestion(now, card?.utcOffsetMinutes ?? null) : null,
       undoSeconds: draft?.send_after ? Math.max(0, Math.ceil((draft.send_after.getTime() - now.getTime()) / 1000)) : 0,
       uncertain: draft?.status === 'uncertain',
     });
