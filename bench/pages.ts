@@ -16,6 +16,7 @@ import { loadConfig } from '../core/config.ts';
 import type { Ctx } from '../core/context.ts';
 import { openMemoryPglite } from '../core/db/database.ts';
 import { migrateToLatest } from '../core/db/migrate.ts';
+import { inThisThread } from '../core/intake/preparer.ts';
 import { noJobs } from '../core/jobs.ts';
 import { createLogger } from '../core/logger.ts';
 import { upsertMailbox } from '../core/mailboxes/mailboxes.ts';
@@ -37,6 +38,7 @@ const ctx: Ctx = {
   log: createLogger('warn'),
   secrets: createSecretBox(randomBytes(32)),
   jobs: noJobs,
+  preparer: inThisThread,
 };
 const mailbox = await upsertMailbox(ctx, {
   name: 'Fernhill',

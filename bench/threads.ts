@@ -21,12 +21,14 @@ import { loadConfig } from '../core/config.ts';
 import type { Ctx } from '../core/context.ts';
 import { type Database, openMemoryPglite, openPostgres } from '../core/db/database.ts';
 import { migrateToLatest } from '../core/db/migrate.ts';
+import { ingestMessage } from '../core/intake/intake.ts';
+import { inThisThread } from '../core/intake/preparer.ts';
 import { noJobs } from '../core/jobs.ts';
 import { createLogger } from '../core/logger.ts';
-import { ingestMessage } from '../core/mail/ingest.ts';
 import { parseMessage } from '../core/mail/parse.ts';
 import { extractNewText } from '../core/mail/quotes.ts';
 import { upsertMailbox } from '../core/mailboxes/mailboxes.ts';
+import { OurAddresses } from '../core/mailboxes/our-addresses.ts';
 import { createSecretBox } from '../core/secrets.ts';
 import { createToken } from '../core/users/tokens.ts';
 import { createUser } from '../core/users/users.ts';
@@ -321,6 +323,7 @@ function contextFor(database: Database): Ctx {
     log: createLogger('error', quiet),
     secrets: createSecretBox(randomBytes(32)),
     jobs: noJobs,
+    preparer: inThisThread,
   };
 }
 
@@ -424,7 +427,7 @@ async function main(): Promise<void> {
       smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
       source: 'ui',
     });
-    const ours = new Set([US]);
+    const ours = new OurAddresses([US], []);
     const checkpoints = [10_000, 25_000, 50_000, 75_000, 100_000, 250_000, 1_000_000].filter((c) => c < TOTAL).concat(TOTAL);
     const sampleCustomers: string[] = [];
     let done = 0;

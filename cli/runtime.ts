@@ -8,6 +8,7 @@ import { organizationNameFromDomain } from '../core/customers/addresses.ts';
 import { restrictDataFolder } from '../core/db/data-folder.ts';
 import { type Database, openPglite, openPostgres } from '../core/db/database.ts';
 import { migrateToLatest } from '../core/db/migrate.ts';
+import { preparerWithThreads } from '../core/intake/preparer.ts';
 import { noJobs } from '../core/jobs.ts';
 import { createLogger, type Logger, repeatingFailureLog } from '../core/logger.ts';
 import { upsertMailbox } from '../core/mailboxes/mailboxes.ts';
@@ -80,7 +81,8 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
         });
       });
     }
-    const ctx: Ctx = { db: database.db, config, clock: options.clock ?? systemClock, log, secrets: createSecretBox(key), jobs: queues ? queueScheduler(queues) : noJobs };
+    const preparer = preparerWithThreads(config.parseThreads);
+    const ctx: Ctx = { db: database.db, config, clock: options.clock ?? systemClock, log, secrets: createSecretBox(key), jobs: queues ? queueScheduler(queues) : noJobs, preparer };
     if (config.mailbox) {
       const domain = config.mailbox.from.split('@')[1]!;
       await upsertMailbox(ctx, { name: organizationNameFromDomain(domain), email: config.mailbox.from, imap: config.mailbox.imap, smtp: config.mailbox.smtp, source: 'env' });
@@ -93,6 +95,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       queueProblem: () => (!queueRedis || queueRedis.status === 'ready' ? null : `Redis at ${new URL(config.redisUrl).host} is not answering (${queueRedis.status})`),
       sessionSecret: createHash('sha256').update(key).update('sessions').digest('hex'),
       close: async () => {
+        await preparer.close();
         await queues?.close();
         redis?.disconnect();
         queueRedis?.disconnect();

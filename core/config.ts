@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
@@ -34,6 +35,13 @@ const envSchema = z.object({
   LONGHAND_HISTORY_DAYS: z.coerce.number().int().min(0).max(3650).default(14),
   LONGHAND_THREAD_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   LONGHAND_MAILBOX_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(15),
+  // One core stays for the web app, IMAP and the embedded database.
+  LONGHAND_PARSE_THREADS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(64)
+    .default(Math.max(1, os.availableParallelism() - 1)),
   LONGHAND_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   LONGHAND_GOOGLE_CLIENT_ID: z.string().max(500).optional(),
   LONGHAND_GOOGLE_CLIENT_SECRET: z.string().max(500).optional(),
@@ -92,6 +100,8 @@ export interface Config {
   plusTagDomains: string[];
   /** How long a dead worker keeps its mailboxes before another takes them over. */
   mailboxLeaseMs: number;
+  /** Worker threads that parse mail for large batches (a first sync, an import); 0 parses in the main thread. */
+  parseThreads: number;
   /** The address people reach Longhand at (OAuth redirect URIs); unset, the request's own. */
   publicUrl: string | null;
   oauth: { google: OAuthProviderConfig; microsoft: OAuthProviderConfig };
@@ -135,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     threadWindowDays: e.LONGHAND_THREAD_WINDOW_DAYS,
     plusTagDomains: e.LONGHAND_PLUS_TAG_DOMAINS,
     mailboxLeaseMs: e.LONGHAND_MAILBOX_LEASE_SECONDS * 1000,
+    parseThreads: e.LONGHAND_PARSE_THREADS,
     publicUrl: e.LONGHAND_PUBLIC_URL?.replace(/\/+$/, '') ?? null,
     oauth: {
       google: {

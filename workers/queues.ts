@@ -69,8 +69,11 @@ async function reachRedis<T>(call: () => Promise<T>): Promise<T> {
 /** The domain's JobScheduler on BullMQ: jobs carry ids only, never payloads. */
 export function queueScheduler(queues: Queues): JobScheduler {
   return {
-    async draftRequested(conversationId, messageId) {
-      await reachRedis(() => queues.draft.add('draft', { conversationId }, { jobId: jobId.draft(conversationId, messageId) }));
+    async draftsRequested(wanted) {
+      if (wanted.length === 0) return;
+      await reachRedis(() =>
+        queues.draft.addBulk(wanted.map((w) => ({ name: 'draft', data: { conversationId: w.conversationId }, opts: { jobId: jobId.draft(w.conversationId, w.messageId) } }))),
+      );
     },
     async sendApproved(outboxId, sendAfter) {
       await reachRedis(() => queues.send.add('send', { outboxId }, { jobId: jobId.send(outboxId), delay: Math.max(0, sendAfter.getTime() - Date.now()) }));

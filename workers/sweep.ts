@@ -11,7 +11,7 @@ import { jobId, type Queues } from './queues.ts';
  */
 export async function sweep(ctx: Ctx, queues: Queues): Promise<{ drafts: number; sends: number }> {
   const wanted = await conversationsWantingDraft(ctx.db);
-  for (const c of wanted) await ctx.jobs.draftRequested(c.id, c.draftWantedFor);
+  await ctx.jobs.draftsRequested(wanted.map((c) => ({ conversationId: c.id, messageId: c.draftWantedFor })));
   const unsettled = await unsettledOutbox(ctx);
   for (const row of unsettled) {
     const job = await queues.send.getJob(jobId.send(row.id));

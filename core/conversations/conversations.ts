@@ -1,44 +1,10 @@
 import { type Kysely, sql } from 'kysely';
+import { anyOf } from '../db/batch-sql.ts';
 import type { Conversation, DB } from '../db/schema.ts';
 import { OPEN_DRAFT_STATUSES } from '../drafts/statuses.ts';
 import { ConflictError } from '../errors.ts';
 import { moveNotes } from './notes.ts';
-import { subjectCanThread, threadKeys } from './threading.ts';
-
-export interface Placement {
-  /** The message's thread keys, strongest first (see threadKeys). */
-  keys: string[];
-  /** The message names no parent, so it may join a conversation by subject. */
-  subjectOnly: boolean;
-  customerId: number | null;
-  mailboxId: number | null;
-  subject: string;
-  normalizedSubject: string;
-  date: Date;
-  subjectWindowDays: number;
-}
-
-/**
- * Finds or creates the conversation a message belongs to, merging the conversations this message proves
- * are one (a late parent linking two branches), except those staff split apart. Runs inside the ingest
- * transaction, before the message row is written.
- */
-export async function placeMessage(tx: Kysely<DB>, p: Placement): Promise<number> {
-  const { ordered: linked, known } = await linkedConversations(tx, p);
-  let id = linked.length ? await unite(tx, linked) : await createConversation(tx, p);
-  const inserted = await tx
-    .insertInto('thread_keys')
-    .values(p.keys.map((key) => ({ key, conversation_id: id })))
-    .onConflict((oc) => oc.column('key').doNothing())
-    .returning('key')
-    .execute();
-  // A key another writer claimed meanwhile links its conversation too.
-  if (p.keys.some((k) => !known.has(k) && !inserted.some((i) => i.key === k))) {
-    const owners = await keyOwners(tx, p.keys);
-    if (owners.some((o) => o !== id)) id = await unite(tx, [id, ...owners.filter((o) => o !== id)]);
-  }
-  return id;
-}
+import { threadKeys } from './threading.ts';
 
 export async function createConversation(
   tx: Kysely<DB>,
@@ -63,59 +29,12 @@ export async function createConversation(
 }
 
 /**
- * Every conversation this message links to, strongest link first: its keys in order, then subjects by
- * time. Also which keys already had an owner.
+ * Joins linked conversations (strongest link first) into the oldest of them, skipping any that staff split
+ * apart from those joined so far. Returns where each of them went: itself when it stays apart.
  */
-async function linkedConversations(tx: Kysely<DB>, p: Placement): Promise<{ ordered: number[]; known: Set<string> }> {
-  const rows = await tx.selectFrom('thread_keys').select(['key', 'conversation_id']).where('key', 'in', p.keys).execute();
-  const owner = new Map(rows.map((r) => [r.key, r.conversation_id]));
-  const ordered: number[] = [];
-  for (const key of p.keys) {
-    const c = owner.get(key);
-    if (c !== undefined && !ordered.includes(c)) ordered.push(c);
-  }
-  for (const c of await subjectLinks(tx, p)) if (!ordered.includes(c)) ordered.push(c);
-  return { ordered, known: new Set(owner.keys()) };
-}
-
-async function keyOwners(tx: Kysely<DB>, keys: string[]): Promise<number[]> {
-  const rows = await tx.selectFrom('thread_keys').select('conversation_id').distinct().where('key', 'in', keys).orderBy('conversation_id').execute();
-  return rows.map((r) => r.conversation_id);
-}
-
-/**
- * Conversations holding a message of the same customer about the same subject within the window, nearest
- * in time first. A message that names no parent may join any of them; one with a parent trusts its
- * references and joins by subject only messages that named none themselves.
- */
-async function subjectLinks(tx: Kysely<DB>, p: Placement): Promise<number[]> {
-  if (p.customerId === null || !subjectCanThread(p.normalizedSubject)) return [];
-  const windowMs = p.subjectWindowDays * 86_400_000;
-  const at = p.date.getTime();
-  let q = tx
-    .selectFrom('messages')
-    .select((eb) => ['conversation_id', eb.fn.min('date').as('first'), eb.fn.max('date').as('last')])
-    .where('customer_id', '=', p.customerId)
-    .where('normalized_subject', '=', p.normalizedSubject)
-    .where('date', '>=', new Date(at - windowMs))
-    .where('date', '<=', new Date(at + windowMs));
-  if (!p.subjectOnly) q = q.where('in_reply_to', 'is', null).where(sql`cardinality(${sql.ref('references')})`, '=', 0);
-  const rows = await q.groupBy('conversation_id').execute();
-  const distance = (r: (typeof rows)[number]) => {
-    const first = new Date(r.first as Date).getTime();
-    const last = new Date(r.last as Date).getTime();
-    return at < first ? first - at : at > last ? at - last : 0;
-  };
-  return rows.sort((a, b) => distance(a) - distance(b) || a.conversation_id - b.conversation_id).map((r) => r.conversation_id);
-}
-
-/**
- * Joins linked conversations into the oldest of them, skipping any that staff split apart from those
- * joined so far. Returns the conversation the message goes to.
- */
-async function unite(tx: Kysely<DB>, linked: number[]): Promise<number> {
-  const [strongest, ...rest] = linked as [number, ...number[]];
-  if (rest.length === 0) return strongest;
+export async function uniteConversations(tx: Kysely<DB>, linked: readonly number[]): Promise<Map<number, number>> {
+  const went = new Map(linked.map((c) => [c, c]));
+  if (linked.length < 2) return went;
   const splits = await tx
     .selectFrom('conversation_splits')
     .select(['conversation_id', 'other_id'])
@@ -123,20 +42,19 @@ async function unite(tx: Kysely<DB>, linked: number[]): Promise<number> {
     .where('other_id', 'in', linked)
     .execute();
   const apart = (a: number, b: number) => splits.some((s) => (s.conversation_id === a && s.other_id === b) || (s.conversation_id === b && s.other_id === a));
-  const group = [strongest];
-  for (const c of rest) if (!group.some((g) => apart(g, c))) group.push(c);
+  const group: number[] = [];
+  for (const c of linked) if (!group.some((g) => apart(g, c))) group.push(c);
   const keep = Math.min(...group);
-  let target = keep;
   for (const other of group.filter((g) => g !== keep)) {
     try {
       await mergeConversations(tx, keep, other);
+      went.set(other, keep);
     } catch (err) {
       // Two replies in flight cannot share a conversation: this pair joins when the next message links them.
       if (!(err instanceof ConflictError && err.code === 'drafts_in_flight')) throw err;
-      if (other === strongest) target = strongest;
     }
   }
-  return target;
+  return went;
 }
 
 /**
@@ -247,33 +165,12 @@ export async function moveMessages(tx: Kysely<DB>, from: number, to: number, mes
 }
 
 /**
- * Recomputes what follows from the messages: times, and who the conversation waits on. The last
- * message a person wrote decides: theirs means waiting on us; ours means waiting on them. A conversation
- * staff marked done stays done until the customer writes again. One statement: it runs for every message.
+ * Recomputes what follows from the messages: times, and who the conversation waits on. The last message a
+ * person wrote decides: theirs means waiting on us; ours means waiting on them. A conversation staff marked
+ * done stays done until the customer writes again. One statement for any number of conversations.
  */
-/**
- * Takes one new message into the conversation's times and status. The common case, the newest message,
- * is a single-row update; a message older than the newest (mail arriving late) recomputes from all.
- */
-export async function noteMessage(tx: Kysely<DB>, id: number, m: { date: Date; direction: 'in' | 'out'; automated: boolean }): Promise<Conversation> {
-  const inbound = m.direction === 'in';
-  const updated = await tx
-    .updateTable('conversations')
-    .set({
-      first_message_at: sql`least(first_message_at, ${m.date}::timestamptz)`,
-      last_message_at: m.date,
-      ...(inbound ? { last_inbound_at: m.date } : { last_outbound_at: m.date }),
-      // Automated mail leaves who the conversation waits on as it was.
-      ...(m.automated ? {} : { status: inbound ? 'waiting_on_us' : sql<Conversation['status']>`case when status = 'done' then 'done' else 'waiting_on_them' end` }),
-    })
-    .where('id', '=', id)
-    .where('last_message_at', '<=', m.date)
-    .returningAll()
-    .executeTakeFirst();
-  return updated ?? refreshConversation(tx, id);
-}
-
-export async function refreshConversation(tx: Kysely<DB>, id: number): Promise<Conversation> {
+export async function refreshConversations(tx: Kysely<DB>, ids: readonly number[]): Promise<Conversation[]> {
+  if (ids.length === 0) return [];
   const { rows } = await sql<Conversation>`
     update conversations c
        set first_message_at = s.first, last_message_at = s.last, last_inbound_at = s.last_in, last_outbound_at = s.last_out,
@@ -281,12 +178,17 @@ export async function refreshConversation(tx: Kysely<DB>, id: number): Promise<C
                          when s.last_human = 'in' then 'waiting_on_us'
                          when c.status = 'done' then 'done'
                          else 'waiting_on_them' end
-      from (select min(date) as first, max(date) as last,
-                   max(case when direction = 'in' then date end) as last_in,
-                   max(case when direction = 'out' then date end) as last_out,
-                   (select direction from messages where conversation_id = ${id} and automated_reason is null order by date desc, id desc limit 1) as last_human
-              from messages where conversation_id = ${id}) s
-     where c.id = ${id}
+      from (select m.conversation_id, min(m.date) as first, max(m.date) as last,
+                   max(case when m.direction = 'in' then m.date end) as last_in,
+                   max(case when m.direction = 'out' then m.date end) as last_out,
+                   (select h.direction from messages h where h.conversation_id = m.conversation_id and h.automated_reason is null
+                     order by h.date desc, h.id desc limit 1) as last_human
+              from messages m where m.conversation_id = ${anyOf(ids, 'integer')} group by m.conversation_id) s
+     where c.id = s.conversation_id
     returning c.*`.execute(tx);
-  return rows[0]!;
+  return rows;
+}
+
+export async function refreshConversation(tx: Kysely<DB>, id: number): Promise<Conversation> {
+  return (await refreshConversations(tx, [id]))[0]!;
 }

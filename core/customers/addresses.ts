@@ -1257,3 +1257,16 @@ export function firstNameOf(name: string | null, address: string): string | null
   const addr = address.includes('@') ? address : name && EMAIL_IN_TEXT.exec(name)?.[0];
   return addr ? firstNameFromAddress(addr) : null;
 }
+
+/** What decides whether an address may be a customer: our own addresses never are. */
+export interface CustomerRules {
+  ours: { has(address: string): boolean };
+  plusTagDomains: string[];
+}
+
+/** The address as we key customers by it, or null when it must never become a customer. */
+export function customerAddress(address: string, rules: CustomerRules): string | null {
+  const normalized = normalizeAddress(address, { stripPlusTagDomains: rules.plusTagDomains });
+  if (!normalized || rules.ours.has(normalized) || isMailerDaemon(normalized) || isNoReply(normalized)) return null;
+  return normalized;
+}

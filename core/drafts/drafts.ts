@@ -3,6 +3,7 @@ import type { ExpressionBuilder, Kysely } from 'kysely';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { messageIdKey } from '../conversations/threading.ts';
+import { anyOf } from '../db/batch-sql.ts';
 import type { AddressJson, DB, Draft, DraftStatus, User } from '../db/schema.ts';
 import { ConflictError, NotFoundError, QueueUnavailableError, ValidationError } from '../errors.ts';
 import { teamSettings } from '../settings/team-settings.ts';
@@ -294,16 +295,17 @@ export async function discardDraft(ctx: Ctx, id: number, actor: User, reason: st
 }
 
 /**
- * The customer wrote while our approved reply waited in its undo window or in the queue: stop it and hand
- * the draft back, so nobody answers a message the customer has already moved past. Runs in the ingest's
+ * The customer wrote while our approved replies waited in their undo window or in the queue: stop them and
+ * hand the drafts back, so nobody answers a message the customer has already moved past. Runs in intake's
  * transaction; returns the outbox rows it cancelled, for the caller to drop from the queue after commit.
  */
-export async function holdApprovedReplies(tx: Kysely<DB>, conversationId: number, now: Date): Promise<number[]> {
+export async function holdApprovedReplies(tx: Kysely<DB>, conversationIds: readonly number[], now: Date): Promise<number[]> {
+  if (conversationIds.length === 0) return [];
   const cancelled = await tx
     .updateTable('outbox')
     .set({ state: 'cancelled', updated_at: now })
     .where('state', '=', 'queued')
-    .where('draft_id', 'in', (eb) => eb.selectFrom('drafts').select('id').where('conversation_id', '=', conversationId).where('status', '=', 'approved'))
+    .where('draft_id', 'in', (eb) => eb.selectFrom('drafts').select('id').where('conversation_id', '=', anyOf(conversationIds, 'integer')).where('status', '=', 'approved'))
     .returning(['id', 'draft_id'])
     .execute();
   if (cancelled.length === 0) return [];

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
+import { anyOf } from '../db/batch-sql.ts';
 import type { DB, PromiseRow, User } from '../db/schema.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { dayLabel } from './local-time.ts';
@@ -8,45 +9,78 @@ import { detectPromise } from './promises.ts';
 import { followupRules } from './rule-settings.ts';
 import { promiseKey } from './rules.ts';
 
+/** A message of ours just stored, which may promise something. */
+export interface SentWords {
+  messageId: number;
+  conversationId: number;
+  customerId: number;
+  text: string;
+  date: Date;
+}
+
 /**
- * A message we sent is stored: if it promises something by a time, the promise is kept beside it and its
- * reminder scheduled for that time (their time zone). Runs inside ingest's transaction; old mail (a first
- * sync, an import) promises nothing any more.
+ * Messages we sent are stored: each that promises something by a time has the promise kept beside it and
+ * its reminder scheduled for that time (their time zone). Runs inside intake's transaction; old mail (a
+ * first sync, an import) promises nothing any more.
  */
-export async function notePromise(tx: Kysely<DB>, m: { messageId: number; conversationId: number; customerId: number; text: string; date: Date; now: Date }): Promise<void> {
-  const customer = await tx.selectFrom('customers').select('utc_offset_minutes').where('id', '=', m.customerId).executeTakeFirst();
+export async function notePromises(tx: Kysely<DB>, sent: readonly SentWords[], now: Date): Promise<void> {
+  if (sent.length === 0) return;
+  const customers = await tx
+    .selectFrom('customers')
+    .select(['id', 'utc_offset_minutes'])
+    .where(
+      'id',
+      '=',
+      anyOf(
+        sent.map((s) => s.customerId),
+        'integer',
+      ),
+    )
+    .execute();
+  const offsets = new Map(customers.map((c) => [c.id, c.utc_offset_minutes]));
   const rules = await followupRules(tx);
-  const found = detectPromise(m.text, m.date, customer?.utc_offset_minutes ?? null, rules.morningHour);
-  if (!found) return;
-  const promise = await tx
+  const found = sent.flatMap((s) => {
+    const promise = detectPromise(s.text, s.date, offsets.get(s.customerId) ?? null, rules.morningHour);
+    return promise ? [{ ...s, promise }] : [];
+  });
+  if (found.length === 0) return;
+  const promises = await tx
     .insertInto('promises')
-    .values({
-      message_id: m.messageId,
-      customer_id: m.customerId,
-      sentence: found.sentence,
-      when_text: found.whenText,
-      detected_due_at: found.dueAt,
-      due_at: found.dueAt,
-      state: 'open',
-      created_at: m.now,
-    })
+    .values(
+      found.map((f) => ({
+        message_id: f.messageId,
+        customer_id: f.customerId,
+        sentence: f.promise.sentence,
+        when_text: f.promise.whenText,
+        detected_due_at: f.promise.dueAt,
+        due_at: f.promise.dueAt,
+        state: 'open' as const,
+        created_at: now,
+      })),
+    )
     .onConflict((oc) => oc.column('message_id').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (!promise) return;
+    .returning(['id', 'message_id'])
+    .execute();
+  const byMessage = new Map(found.map((f) => [f.messageId, f]));
+  if (promises.length === 0) return;
   await tx
     .insertInto('followups')
-    .values({
-      rule: 'promise',
-      key: promiseKey(promise.id),
-      customer_id: m.customerId,
-      conversation_id: m.conversationId,
-      state: 'scheduled',
-      due_at: found.dueAt,
-      reason: `We promised "${found.sentence}" on ${dayLabel(m.date)}.`,
-      promise_id: promise.id,
-      created_at: m.now,
-    })
+    .values(
+      promises.map((p) => {
+        const f = byMessage.get(p.message_id)!;
+        return {
+          rule: 'promise' as const,
+          key: promiseKey(p.id),
+          customer_id: f.customerId,
+          conversation_id: f.conversationId,
+          state: 'scheduled' as const,
+          due_at: f.promise.dueAt,
+          reason: `We promised "${f.promise.sentence}" on ${dayLabel(f.date)}.`,
+          promise_id: p.id,
+          created_at: now,
+        };
+      }),
+    )
     .onConflict((oc) => oc.column('key').doNothing())
     .execute();
 }

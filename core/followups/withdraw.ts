@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
+import { anyOf } from '../db/batch-sql.ts';
 import type { DB } from '../db/schema.ts';
 
 /** Marks these follow-up drafts withdrawn (discarded with the reason, never deleted), with their rows. */
@@ -20,27 +21,50 @@ async function withdraw(tx: Kysely<DB>, draftIds: number[], reason: string, now:
   for (const id of withdrawn) await audit(tx, now, { actorUserId: null, action: 'followup.withdrawn', subjectType: 'draft', subjectId: id, details: { reason } });
 }
 
+/** A customer's message that just arrived: when it is dated, and the conversation it is in. */
+export interface CustomerWrote {
+  customerId: number;
+  conversationId: number;
+  date: Date;
+}
+
 /**
- * The customer wrote first: their follow-ups still waiting in the queue are withdrawn (the reply to what
- * they wrote takes over), and the conversation they wrote in is no longer snoozed. Runs inside ingest's
- * transaction, before it looks for an open draft, so the reply can be drafted at once.
+ * Customers wrote first: their follow-ups still waiting in the queue are withdrawn (the reply to what they
+ * wrote takes over), and the conversations they wrote in are no longer snoozed. Runs inside intake's
+ * transaction, before it looks for open drafts, so the replies can be drafted at once.
  */
-export async function customerWrote(tx: Kysely<DB>, m: { customerId: number; conversationId: number; date: Date; now: Date }): Promise<void> {
+export async function customersWrote(tx: Kysely<DB>, wrote: readonly CustomerWrote[], now: Date): Promise<void> {
+  if (wrote.length === 0) return;
+  const latest = new Map<number, Date>();
+  for (const w of wrote) if ((latest.get(w.customerId)?.getTime() ?? -1) < w.date.getTime()) latest.set(w.customerId, w.date);
   const pending = await tx
     .selectFrom('drafts as d')
     .innerJoin('conversations as c', 'c.id', 'd.conversation_id')
-    .select('d.id')
-    .where('c.customer_id', '=', m.customerId)
+    .select(['d.id', 'c.customer_id'])
+    .where('c.customer_id', '=', anyOf([...latest.keys()], 'integer'))
     .where('d.kind', '=', 'followup')
     .where('d.status', '=', 'pending')
     .execute();
-  await withdraw(
-    tx,
-    pending.map((d) => d.id),
-    `withdrawn: the customer wrote first (${m.date.toISOString()})`,
-    m.now,
-  );
-  await tx.updateTable('conversations').set({ snoozed_until: null }).where('id', '=', m.conversationId).where('snoozed_until', 'is not', null).execute();
+  // One reason per moment a customer wrote: usually one customer, one message.
+  const byReason = new Map<string, number[]>();
+  for (const d of pending) {
+    const reason = `withdrawn: the customer wrote first (${latest.get(d.customer_id!)!.toISOString()})`;
+    byReason.set(reason, [...(byReason.get(reason) ?? []), d.id]);
+  }
+  for (const [reason, ids] of byReason) await withdraw(tx, ids, reason, now);
+  await tx
+    .updateTable('conversations')
+    .set({ snoozed_until: null })
+    .where(
+      'id',
+      '=',
+      anyOf(
+        wrote.map((w) => w.conversationId),
+        'integer',
+      ),
+    )
+    .where('snoozed_until', 'is not', null)
+    .execute();
 }
 
 /** Follow-ups waiting for customers staff have since marked "do not follow up". */

@@ -1,10 +1,11 @@
 import type { FetchMessageObject, ImapFlow } from 'imapflow';
-import { sql } from 'kysely';
 import type { Ctx } from '../context.ts';
 import type { Folder } from '../db/schema.ts';
 import { ImapError } from '../errors.ts';
+import { IntakePipeline } from '../intake/intake.ts';
+import { locateKnownMessages, type MessageLocation } from '../intake/locations.ts';
+import type { OurAddresses } from '../mailboxes/our-addresses.ts';
 import { searchUids } from './imap.ts';
-import { ingestMessage, locateKnownMessages, type MessageLocation } from './ingest.ts';
 
 export interface FolderSyncLimits {
   /** Largest message fetched whole; larger ones are stored from their headers with a warning. */
@@ -43,7 +44,7 @@ export interface FolderSyncInput {
   folder: Folder;
   /** Old mail: stored and threaded, drafted only where still waiting on us recently. */
   historical: boolean;
-  ours: Set<string>;
+  ours: OurAddresses;
   changes: FolderChanges;
   limits: FolderSyncLimits;
 }
@@ -107,9 +108,13 @@ export async function syncFolder(ctx: Ctx, client: ImapFlow, input: FolderSyncIn
   }
 }
 
-/** Fetches and stores every UID after `fromUid`, window by window, recording progress after each batch. */
+/**
+ * Fetches and stores every UID after `fromUid`, window by window, recording progress with each batch; while
+ * one batch is stored, the next is fetched and prepared.
+ */
 async function fetchNew(ctx: Ctx, client: ImapFlow, input: FolderSyncInput, uidvalidity: string, fromUid: number, uidNext: number, historical: boolean): Promise<number> {
   let fetched = 0;
+  const pipeline = new IntakePipeline(ctx, input.ours);
   for (let start = fromUid + 1; start < uidNext; start += input.limits.uidWindow) {
     const end = Math.min(uidNext - 1, start + input.limits.uidWindow - 1);
     // Collect first, act after: issuing commands inside a fetch loop deadlocks imapflow.
@@ -121,16 +126,18 @@ async function fetchNew(ctx: Ctx, client: ImapFlow, input: FolderSyncInput, uidv
     listed.sort((a, b) => a.uid - b.uid);
     for (const batch of byteBatches(listed, input.limits.batchBytes)) {
       const toFetch = new Map((await locateKnownMessages(ctx, input.mailboxId, batch)).map((l) => [l.uid, l]));
-      for (const m of toFetch.size > 0 ? await fetchSources(client, [...toFetch.values()], input.limits.maxMessageBytes) : []) {
-        const location = { ...toFetch.get(m.uid)!, flags: m.flags, modseq: m.modseq };
-        await ingestMessage(ctx, { source: m.source, origin: 'imap', mailboxId: input.mailboxId, historical, warnings: m.warnings, location }, input.ours);
-        fetched++;
-      }
-      await recordProgress(ctx, input.folder.id, batch[batch.length - 1]!.uid);
+      const sources = toFetch.size > 0 ? await fetchSources(client, [...toFetch.values()], input.limits.maxMessageBytes) : [];
+      const location = (m: Fetched) => ({ ...toFetch.get(m.uid)!, flags: m.flags, modseq: m.modseq });
+      await pipeline.add(
+        sources.map((m) => ({ source: m.source, origin: 'imap' as const, mailboxId: input.mailboxId, historical, warnings: m.warnings, location: location(m) })),
+        { progress: { folderId: input.folder.id, uid: batch[batch.length - 1]!.uid } },
+      );
+      fetched += sources.length;
     }
     // Nothing (more) in this window: remember that too, so a restart does not ask again.
-    await recordProgress(ctx, input.folder.id, end);
+    await pipeline.add([], { progress: { folderId: input.folder.id, uid: end } });
   }
+  await pipeline.drain();
   return fetched;
 }
 
@@ -138,14 +145,6 @@ async function highestUid(client: ImapFlow): Promise<number> {
   let uid = 0;
   for await (const m of client.fetch('*', { uid: true })) uid = Math.max(uid, m.uid);
   return uid;
-}
-
-async function recordProgress(ctx: Ctx, folderId: number, uid: number): Promise<void> {
-  await ctx.db
-    .updateTable('folders')
-    .set({ synced_uid: sql<number>`greatest(synced_uid, ${uid}::integer)`, last_progress_at: ctx.clock.now() })
-    .where('id', '=', folderId)
-    .execute();
 }
 
 interface Sized {

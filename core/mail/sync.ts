@@ -219,5 +219,5 @@ async function finishInitialSync(ctx: Ctx, mailboxId: number): Promise<void> {
     .where('mailbox_id', '=', mailboxId)
     .where('draft_wanted_for', 'is not', null)
     .execute();
-  for (const c of waiting) await ctx.jobs.draftRequested(c.id, c.draft_wanted_for!);
+  await ctx.jobs.draftsRequested(waiting.map((c) => ({ conversationId: c.id, messageId: c.draft_wanted_for! })));
 }

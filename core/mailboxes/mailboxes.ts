@@ -7,6 +7,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { parseServerUrl, type ServerLogin, type ServerSettings } from '../mail/server-url.ts';
 import { providerFilesSentCopy } from './oauth-providers.ts';
 import { type GrantedTokens, mailboxTokens, sealedGrant } from './oauth-tokens.ts';
+import { OurAddresses } from './our-addresses.ts';
 
 /** A mailbox that signs in with OAuth2: the grant's public part, its tokens, and a client secret given with it. */
 export interface OAuthGrant {
@@ -241,24 +242,6 @@ export async function stopSigningIn(ctx: Ctx, id: number, serverWords: string): 
     .set({ needs_reconnect: true, state: 'sign-in failed', last_error: serverWords, last_error_at: ctx.clock.now() })
     .where('id', '=', id)
     .execute();
-}
-
-/**
- * Our addresses: every mailbox and staff member, and anyone at a mailbox's own domain (colleagues,
- * aliases like help@ beside support@) unless that domain is a free-mail one. A Set, so callers ask `has`.
- */
-export class OurAddresses extends Set<string> {
-  constructor(
-    addresses: Iterable<string>,
-    private readonly domains: ReadonlySet<string>,
-  ) {
-    super([...addresses].map((a) => a.toLowerCase()));
-  }
-
-  override has(address: string): boolean {
-    const a = address.toLowerCase();
-    return super.has(a) || this.domains.has(a.slice(a.lastIndexOf('@') + 1));
-  }
 }
 
 /** Mail from us is outgoing; we never become customers and never get Cc'd on replies. */

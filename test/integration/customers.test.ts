@@ -7,7 +7,7 @@ import { customerByAddress, listCustomers } from '../../core/customers/directory
 import { mergeCustomers, splitCustomer } from '../../core/customers/merge.ts';
 import type { User } from '../../core/db/schema.ts';
 import { prepareReplyDraft } from '../../core/drafts/drafter.ts';
-import { ingestMessage } from '../../core/mail/ingest.ts';
+import { ingestMessage } from '../../core/intake/intake.ts';
 import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { createUser } from '../../core/users/users.ts';
 import { type Composed, compose } from '../support/compose.ts';

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
+import { type IntakeInput, ingestMessage } from '../../core/intake/intake.ts';
+import { locateKnownMessages } from '../../core/intake/locations.ts';
 import type { JobScheduler } from '../../core/jobs.ts';
-import { type IngestInput, ingestMessage, locateKnownMessages } from '../../core/mail/ingest.ts';
 import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { type TestCtx, testContext } from '../support/context.ts';
 
@@ -29,12 +30,17 @@ describe('ingest', () => {
   let ctx: TestCtx;
   let requested: number[];
   let mailboxId: number;
-  const ingest = (source: Buffer, extra: Partial<IngestInput> = {}) => ingestMessage(ctx, { source, origin: 'imap', mailboxId, historical: false, ...extra });
+  const ingest = (source: Buffer, extra: Partial<IntakeInput> = {}) => ingestMessage(ctx, { source, origin: 'imap', mailboxId, historical: false, ...extra });
   const conversation = (id: number) => ctx.db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
   beforeEach(async () => {
     requested = [];
-    const jobs: JobScheduler = { draftRequested: async (c) => void requested.push(c), sendApproved: async () => {}, sendCancelled: async () => {}, followupDue: async () => {} };
+    const jobs: JobScheduler = {
+      draftsRequested: async (wanted) => void requested.push(...wanted.map((w) => w.conversationId)),
+      sendApproved: async () => {},
+      sendCancelled: async () => {},
+      followupDue: async () => {},
+    };
     ctx = await testContext({ clock: new ManualClock('2026-11-20T12:00:00Z'), jobs });
     mailboxId = (
       await upsertMailbox(ctx, {

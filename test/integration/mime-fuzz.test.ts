@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LonghandError } from '../../core/errors.ts';
-import { ingestMessage } from '../../core/mail/ingest.ts';
+import { ingestMessage } from '../../core/intake/intake.ts';
 import { parseMessage } from '../../core/mail/parse.ts';
+import { OurAddresses } from '../../core/mailboxes/our-addresses.ts';
 import { type TestCtx, testContext } from '../support/context.ts';
 import { seededRandom } from '../support/mail-generator.ts';
 
@@ -168,7 +169,7 @@ describe('fuzzing the parser and ingest with mutated MIME', () => {
     const rnd = seededRandom(SEED);
     const outcomes: Record<string, number> = {};
     const count = (k: string) => (outcomes[k] = (outcomes[k] ?? 0) + 1);
-    const ours = new Set([US]);
+    const ours = new OurAddresses([US], []);
     const started = Date.now();
     let slowest = 0;
     for (let i = 0; i < PARSES; i++) {

@@ -5,6 +5,7 @@ import { loadConfig } from '../../core/config.ts';
 import type { Ctx } from '../../core/context.ts';
 import { type Database, openPostgres } from '../../core/db/database.ts';
 import { migrateToLatest } from '../../core/db/migrate.ts';
+import { inThisThread } from '../../core/intake/preparer.ts';
 import { noJobs } from '../../core/jobs.ts';
 import { createLogger } from '../../core/logger.ts';
 import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
@@ -29,7 +30,7 @@ describe("refreshing one mailbox's token from two workers", () => {
     for (let i = 0; i < 2; i++) databases.push(await openPostgres(pg.url));
     await migrateToLatest(databases[0]!.db);
     const config = loadConfig({ LONGHAND_DATA_DIR: '/tmp/longhand-test-unused', DATABASE_URL: pg.url, LONGHAND_SECRET: 'race-secret-race-secret-race-secret-12' });
-    workers = databases.map((d) => ({ db: d.db, config, clock, log: createLogger('silent'), secrets: createSecretBox(key), jobs: noJobs }));
+    workers = databases.map((d) => ({ db: d.db, config, clock, log: createLogger('silent'), secrets: createSecretBox(key), jobs: noJobs, preparer: inThisThread }));
   });
 
   afterAll(async () => {

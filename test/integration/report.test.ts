@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
-import { ingestMessage } from '../../core/mail/ingest.ts';
+import { ingestMessage } from '../../core/intake/intake.ts';
 import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { ownWords, teamReport } from '../../core/reports/report.ts';
 import { type TestCtx, testContext } from '../support/context.ts';

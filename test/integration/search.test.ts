@@ -5,7 +5,7 @@ import { updateCustomerProfile } from '../../core/customers/customers.ts';
 import { openPostgres } from '../../core/db/database.ts';
 import { migrateToLatest } from '../../core/db/migrate.ts';
 import type { User } from '../../core/db/schema.ts';
-import { ingestMessage } from '../../core/mail/ingest.ts';
+import { ingestMessage } from '../../core/intake/intake.ts';
 import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { search } from '../../core/search/search.ts';
 import { createUser } from '../../core/users/users.ts';

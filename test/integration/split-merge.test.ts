@@ -3,7 +3,7 @@ import { ManualClock } from '../../core/clock.ts';
 import { mergeConversationsByStaff, splitConversation } from '../../core/conversations/split-merge.ts';
 import type { User } from '../../core/db/schema.ts';
 import { prepareReplyDraft } from '../../core/drafts/drafter.ts';
-import { ingestMessage } from '../../core/mail/ingest.ts';
+import { ingestMessage } from '../../core/intake/intake.ts';
 import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { createUser } from '../../core/users/users.ts';
 import { type Composed, compose } from '../support/compose.ts';

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportThreads } from '../../core/conversations/export.ts';
+import { takeIn } from '../../core/intake/intake.ts';
 import { importMail } from '../../core/mail/import.ts';
 import { readMbox } from '../../core/mail/mbox.ts';
 import { parseMessage } from '../../core/mail/parse.ts';
@@ -87,12 +88,14 @@ function canonical(groups: string[][]): string[][] {
   return groups.map((g) => [...g].sort()).sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
 }
 
-/** Imports the messages in this order into a fresh database and returns the conversations Longhand made. */
-async function threadIn(order: Mail[]): Promise<string[][]> {
+/**
+ * Imports the messages in this order into a fresh database and returns the conversations Longhand made: in
+ * batches of `batchSize` through intake, or through `longhand import` when no size is given.
+ */
+async function threadIn(order: Mail[], batchSize?: number): Promise<string[][]> {
   const ctx = await testContext();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'longhand-threads-'));
   try {
-    for (const [i, m] of order.entries()) fs.writeFileSync(path.join(dir, `${String(i).padStart(4, '0')}.eml`), m.source);
     const mailbox = await upsertMailbox(ctx, {
       name: 'Hadoop',
       email: LIST,
@@ -100,8 +103,19 @@ async function threadIn(order: Mail[]): Promise<string[][]> {
       smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
       source: 'ui',
     });
-    const result = await importMail(ctx, dir, { mailboxId: mailbox.id, historical: true });
-    expect(result.imported).toBe(order.length);
+    if (batchSize) {
+      for (let i = 0; i < order.length; i += batchSize) {
+        const results = await takeIn(
+          ctx,
+          order.slice(i, i + batchSize).map((m) => ({ source: m.source, origin: 'import' as const, mailboxId: mailbox.id, historical: true })),
+        );
+        expect(results.filter((r) => r.duplicate)).toEqual([]);
+      }
+    } else {
+      for (const [i, m] of order.entries()) fs.writeFileSync(path.join(dir, `${String(i).padStart(4, '0')}.eml`), m.source);
+      const result = await importMail(ctx, dir, { mailboxId: mailbox.id, historical: true });
+      expect(result.imported).toBe(order.length);
+    }
     const groups: string[][] = [];
     for await (const line of exportThreads(ctx)) groups.push(line.messageIds);
     return canonical(groups);
@@ -163,15 +177,24 @@ describe('threading real mailing-list mail', () => {
     expect(expected.length).toBeLessThan(corpus.length);
   });
 
-  it.each([
-    ['in the order they were sent', (m: Mail[]) => [...m].sort((a, b) => a.date - b.date)],
-    ['newest first', (m: Mail[]) => [...m].sort((a, b) => b.date - a.date)],
-    ['shuffled (seed 4)', (m: Mail[]) => shuffled(m, 4)],
-    ['shuffled (seed 2012)', (m: Mail[]) => shuffled(m, 2012)],
+  const orders: [string, (m: Mail[]) => Mail[]][] = [
+    ['in the order they were sent', (m) => [...m].sort((a, b) => a.date - b.date)],
+    ['newest first', (m) => [...m].sort((a, b) => b.date - a.date)],
+    ['shuffled (seed 4)', (m) => shuffled(m, 4)],
+    ['shuffled (seed 2012)', (m) => shuffled(m, 2012)],
     ['replies before the messages they answer', childrenFirst],
-  ])('groups the same way when imported %s', async (_name, order) => {
+  ];
+  it.each(orders)('groups the same way when imported %s', async (_name, order) => {
     expect(await threadIn(order(corpus))).toEqual(expected);
   });
+
+  // A reply and its parent in one batch or in two, the subject rule inside a batch and across batches.
+  it.each(orders.flatMap(([name, order]) => [1, 7, 250].map((size) => [name, size, order] as const)))(
+    'groups the same way taken in %s, in batches of %i',
+    async (_name, size, order) => {
+      expect(await threadIn(order(corpus), size)).toEqual(expected);
+    },
+  );
 
   it('matches threads checked by hand', async () => {
     const groups = await threadIn(shuffled(corpus, 7));

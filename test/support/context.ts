@@ -6,6 +6,7 @@ import { type Clock, ManualClock } from '../../core/clock.ts';
 import { type Config, loadConfig } from '../../core/config.ts';
 import type { Ctx } from '../../core/context.ts';
 import { openMemoryPglite } from '../../core/db/database.ts';
+import { inThisThread } from '../../core/intake/preparer.ts';
 import { type JobScheduler, noJobs } from '../../core/jobs.ts';
 import { createLogger } from '../../core/logger.ts';
 import { createSecretBox } from '../../core/secrets.ts';
@@ -35,6 +36,7 @@ export async function testContext(options: { env?: NodeJS.ProcessEnv; clock?: Cl
     log: createLogger('debug', sink),
     secrets: createSecretBox(randomBytes(32)),
     jobs: options.jobs ?? noJobs,
+    preparer: inThisThread,
     logs,
     close: () => database.close(),
   };

@@ -2,8 +2,8 @@ import type { Ctx } from '../../core/context.ts';
 import type { User } from '../../core/db/schema.ts';
 import { prepareReplyDraft } from '../../core/drafts/drafter.ts';
 import { approveDraft, editDraft } from '../../core/drafts/drafts.ts';
+import { ingestMessage } from '../../core/intake/intake.ts';
 import { noJobs } from '../../core/jobs.ts';
-import { ingestMessage } from '../../core/mail/ingest.ts';
 
 /** A customer's question stored through the real ingest path, its draft prepared and written by a person. */
 export async function writtenDraft(ctx: Ctx, mailboxId: number, author: User, i: number, to = 'support@fernhill.example'): Promise<number> {

@@ -1,5 +1,5 @@
 import type { Ctx } from '../../core/context.ts';
-import { type IngestResult, ingestMessage } from '../../core/mail/ingest.ts';
+import { type IntakeResult, ingestMessage } from '../../core/intake/intake.ts';
 
 export const US = 'support@fernhill.example';
 
@@ -45,6 +45,6 @@ export function raw(m: Mail): Buffer {
  * Mail through the real ingest path, as IMAP would bring it: a customer writing (from them to us) or our
  * answer sent from another mail program (from us to them). The caller's clock should be at or after `at`.
  */
-export function deliver(ctx: Ctx, mailboxId: number | null, m: Mail): Promise<IngestResult> {
+export function deliver(ctx: Ctx, mailboxId: number | null, m: Mail): Promise<IntakeResult> {
   return ingestMessage(ctx, { source: raw(m), origin: 'imap', mailboxId, historical: false });
 }
