@@ -185,11 +185,15 @@ You wrote to us in October:
     expect(findCannedPhrases('Dear valued customer, as a valued customer...').map((m) => m.entry.phrase)).toEqual(['dear valued customer', 'valued customer']);
   });
 
-  it("uses the team's own list instead of the default", () => {
+  it("uses the team's own list instead of the default phrases, and keeps the families unless the team turns them off", () => {
     const phrases = [{ phrase: 'Cheers, the Fernhill team', suggestion: 'Sign with your own name.' }];
     const text = 'Hi Anna,\n\nRest assured, it is on its way.\n\nCheers,\nthe Fernhill team\n';
-    const result = touchCheck({ text, phrases });
-    expect(result.findings.map((f) => [f.kind, text.slice(f.start, f.end), f.suggestion])).toEqual([['canned-phrase', 'Cheers,\nthe Fernhill team', 'Sign with your own name.']]);
+    const found = (familiesOff?: string[]) => touchCheck({ text, phrases, familiesOff }).findings.map((f) => [f.kind, text.slice(f.start, f.end), f.suggestion]);
+    expect(found()).toEqual([
+      ['canned-phrase', 'Rest assured', 'End with the next step, or with something that fits them.'],
+      ['canned-phrase', 'Cheers,\nthe Fernhill team', 'Sign with your own name.'],
+    ]);
+    expect(found(['stock-closing'])).toEqual([['canned-phrase', 'Cheers,\nthe Fernhill team', 'Sign with your own name.']]);
     expect(DEFAULT_CANNED_PHRASES.length).toBeGreaterThanOrEqual(40);
   });
 

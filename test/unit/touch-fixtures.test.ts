@@ -13,7 +13,7 @@ describe('the touch check on the fixture set', () => {
   });
 
   it('holds on the held-out part too', () => {
-    const heldOut = touchScores('held-out');
+    const heldOut = touchScores({ split: 'held-out' });
     expect(heldOut.recall).toBeGreaterThanOrEqual(0.9);
     expect(heldOut.falseAlarms).toBeLessThanOrEqual(0.05);
   });
