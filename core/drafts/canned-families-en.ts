@@ -10,13 +10,13 @@ const TROUBLE = '(?:inconvenience|delay|wait|trouble|frustration|confusion|disap
 
 export const ENGLISH: FamilyTable = {
   // The sentence goes on to say something concrete: "with the lid", unless that is only the stock "matter" or "delay" again.
-  specificAfter: /^\s+(?:with|about|on|over) (?:the|your|my|our) (?!(?:matter|issue|request|inquiry|enquiry|query|case|ticket|situation|problem|delay|inconvenience|wait)\b)[A-Za-z]/i,
+  specificAfter:
+    /^\s+(?:with|about|on|over) (?:the|your|my|our) (?!(?:matter|issue|request|inquiry|enquiry|query|case|ticket|situation|problem|delay|inconvenience|wait)\b)[A-Za-z]/i,
   families: {
-    'inconvenience': {
-      pattern:
-        `${SORRY} (?:for|about) (?:any|the|this|all the|any and all) (?:\\w+ )?${TROUBLE}(?: (?:this|that|it) (?:(?:may|might) have |has |have |may )?caused(?: you)?)?|(?:we |i )?regret (?:any|the) inconvenience|for any inconvenience|(?:the )?inconvenience (?:this|that|it) (?:may have |might have |has |may )?caused`,
+    inconvenience: {
+      pattern: `${SORRY} (?:for|about) (?:any|the|this|all the|any and all) (?:\\w+ )?${TROUBLE}(?: (?:this|that|it) (?:(?:may|might) have |has |have |may )?caused(?: you)?)?|(?:we |i )?regret (?:any|the) inconvenience|for any inconvenience|(?:the )?inconvenience (?:this|that|it) (?:may have |might have |has |may )?caused`,
       suggestion: 'Say what went wrong and that you are sorry: "Sorry the pan arrived cracked."',
-      example: "We apologize for any inconvenience.",
+      example: 'We apologize for any inconvenience.',
     },
     'contact-us': {
       pattern:
@@ -28,37 +28,37 @@ export const ENGLISH: FamilyTable = {
       pattern:
         "should you (?:have|need|require) (?:any|further|additional)|(?:if|in case) you (?:have|need|require) (?:any )?(?:further|additional|other|more) (?:questions|assistance|help|information|concerns|queries)|(?:if|in case) you have any (?:questions|concerns|queries)|(?:please )?let (?:me|us) know if you (?:have|need) any(?:thing else| (?:further|other|more|additional))|(?:please )?let (?:me|us) know if (?:there is|there's) anything else|if (?:there is|there's) anything else|if you need anything else",
       suggestion: 'Say "if anything else comes up, just reply".',
-      example: "Should you have any questions…",
+      example: 'Should you have any questions…',
     },
     'anything-else': {
       pattern:
         '(?:is there )?anything else (?:that )?(?:i|we) (?:can|could|may) (?:help|assist|do)(?: you)?(?: with| for you)?|any other (?:questions|concerns)(?: i can help with)?',
       suggestion: 'Leave it out, or ask about something specific to them.',
-      example: "Is there anything else I can help you with?",
+      example: 'Is there anything else I can help you with?',
     },
     'understand-feelings': {
       pattern:
         '(?:we|i) (?:completely |totally |fully |do |can |really )?(?:understand|appreciate|hear|recognise|recognize|acknowledge) (?:your|the|how) (?:frustrat\\w+|concerns?|inconvenience|disappointment|upset|annoy\\w+)|(?:i|we) can (?:only )?imagine how (?:frustrating|upsetting|annoying|disappointing)|(?:i|we) (?:understand|know) how (?:frustrating|upsetting|annoying|disappointing)',
       suggestion: 'Name what went wrong for them instead of their feelings.',
-      example: "We understand your frustration.",
+      example: 'We understand your frustration.',
     },
     'thanks-for': {
       pattern:
         '(?:thank you|thanks|many thanks)(?: (?:so|very) much| a lot| a million)? (?:again )?for (?:choosing(?! (?:the|a|an|this|that|one) )|calling(?! (?:me|us) back)|contacting|reaching out|getting in touch|shopping|being a (?:valued|loyal)|bringing this|writing (?:in|to us)|your (?:continued )?(?:patience|understanding|cooperation|co-operation|business|loyalty|custom|inquiry|enquiry|interest|support|feedback|time and (?:patience|understanding)|e-?mail|message|request|query)(?=\\s*(?:[.,!;:)—–-]|$|(?:and|while|in|as|during|throughout|regarding|with|on|so|we|i|our)(?!\\w))))|thank you in advance|(?:we|i) (?:truly |really |greatly |do )?appreciate your (?:patience|understanding|business|cooperation|co-operation|loyalty|feedback)',
       suggestion: 'Thank them for something specific they did or said, or leave the thanks out.',
-      example: "Thank you for your patience.",
+      example: 'Thank you for your patience.',
     },
     'stock-opener': {
       pattern:
         "(?:i )?hope (?:this|my|the) (?:e-?mail|message|note|letter) finds you|(?:i )?hope you(?:'re| are) (?:doing )?well|(?:i )?hope you(?:'re| are) having a (?:great|good|wonderful|nice|lovely) (?:day|week)|dear (?:valued )?(?:customer|client|user|member|guest|sir or madam|sir/madam)|to whom it may concern|greetings from|my name is \\w+ and i(?:'ll| will| am|'m)|(?:i am|i'm|we are|we're) writing to (?:inform|let you know|advise|confirm)|this is to inform you|(?:we )?regret to inform|please be (?:advised|informed)|(?:i'd|i would|we'd|we would|i'll|i will|i'm|i am|we're|we are) (?:be )?(?:more than |very |so )?(?:happy|glad|pleased|delighted) to (?:help|assist)(?: you)?(?: with (?:this|that|your (?:query|request|inquiry|enquiry|question))| today)?|thank(?:s| you) for reaching out",
       suggestion: 'Skip it and start with what they wrote about.',
-      example: "Dear valued customer,",
+      example: 'Dear valued customer,',
     },
     'stock-closing': {
       pattern:
         "have a (?:great|nice|wonderful|good|lovely|blessed|fantastic|pleasant) (?:day|week|weekend|evening)(?! (?:at|in|on|with|and))|(?:we|i) (?:look|are looking) forward to (?:hearing from you|serving you|your (?:reply|response)|assisting you|helping you)|(?:i |we )?hope (?:this|that|the above) (?:helps|clarifies|answers|resolves|information)|(?:we )?(?:truly )?(?:appreciate|value) your business|your (?:satisfaction|business|call|feedback|custom|experience) is (?:very |extremely )?(?:important|our (?:top |number one |highest )?priority)|(?:we )?value (?:your|our) (?:feedback|customers)|(?:it was |it's been |it has been )?a pleasure (?:assisting|helping|serving|speaking with) you|(?:we|i)(?:'re|'m| are| am) (?:always )?here (?:to help|for you)|rest assured|we take (?:this|these|your|all) (?:\\w+ )?(?:matters?|concerns?|complaints?|feedback|issues?) (?:very )?seriously|we (?:always )?(?:strive|aim|endeavou?r) to|we pride ourselves|at your earliest convenience|for your convenience|please find attached|(?:as )?per (?:my|our) (?:last|previous) (?:e-?mail|message|conversation|correspondence)|in order to (?:better )?(?:assist|serve|help) you|due to (?:a|an) (?:\\w+ )?(?:high|unusually high|higher than (?:normal|usual)) volume|we value you as a customer|thank you again",
       suggestion: 'End with the next step, or with something that fits them.',
-      example: "Have a great day!",
+      example: 'Have a great day!',
     },
     'ticket-receipt': {
       pattern:
@@ -66,7 +66,7 @@ export const ENGLISH: FamilyTable = {
       suggestion: 'Answer it now, or say when you will, with a day or an hour: "I\'ll write by Thursday noon."',
       example: "We've received your request and will get back to you shortly.",
     },
-    'policy': {
+    policy: {
       pattern:
         "(?:that's|this is|it's|it is) (?:our|company|the) (?:\\w+ )?policy|(?:as per|per|according to|in (?:accordance|line) with) (?:our|company|the) (?:\\w+ )?(?:policy|policies|terms)|(?:we|i)(?: are| am|'re|'m) (?:not able|unable) to make (?:an )?exceptions?|(?:we|i) (?:can't|cannot|can not|don't|do not) make exceptions|(?:the )?decision is final|(?:please )?(?:refer|see) to (?:our|the) (?:faq|terms|website|help cent(?:er|re)|policy|knowledge base)|that's (?:just )?how it (?:is|works)",
       suggestion: 'Give the reason behind the rule, and what you can do for them within it.',
@@ -78,17 +78,17 @@ export const ENGLISH: FamilyTable = {
       suggestion: 'Say what you can do, or who can, and hand it over yourself.',
       example: "There's nothing more we can do.",
     },
-    'blame': {
+    blame: {
       pattern:
         "you should have|why didn't you|why did you not|(?:as )?i (?:already|previously) (?:told|explained|said|mentioned)|as (?:previously )?(?:stated|mentioned|explained)(?: (?:before|earlier|previously))?|(?:as|like) i said|you (?:must|may) have (?:misunderstood|misread|missed)|you (?:didn't|did not|failed to) (?:read|follow|check)|(?:our )?records show (?:that )?you|you(?:'re| are) the (?:only|first) (?:one|customer|person)|you(?:'ll| will)? have to|you(?:'re| are) (?:wrong|mistaken)|user error",
       suggestion: 'Leave out whose fault it was; say what happens next.',
-      example: "As I already explained…",
+      example: 'As I already explained…',
     },
     'how-to-feel': {
       pattern:
         "calm down|(?:there is|there's) no need to (?:be |get )?(?:upset|angry|worry|panic|shout)|(?:please )?don't (?:be|get) (?:upset|angry)|(?:you )?(?:should|shouldn't) (?:be|feel) (?:upset|angry|worried)|no need to (?:be )?(?:rude|upset)|(?:please )?be patient|no problem!?",
       suggestion: 'Name what happened to them; let them feel what they feel.',
-      example: "Please calm down.",
+      example: 'Please calm down.',
     },
   },
 };

@@ -13,8 +13,9 @@ const WHICH = "(?:(?:la|le|les|tout|toute|tous|toutes|ce|cette|ces|des|du|un|une
 const THANKED =
   '(?:patience|compréhension|message|courriel|e-?mail|mail|retour|confiance|fidélité|intérêt|demande|collaboration|coopération|sollicitation|commentaires?|avis|soutien|attention|achat|commande|question|réclamation|patience et (?:votre|ta) compréhension|compréhension et (?:votre|ta) patience)';
 // Only a thanks that ends there, or goes on with the next clause, is the stock one.
-const THANKS_END = "(?=\\s*(?:[.,!;:)—–-]|$|(?:et|pendant|durant|dans|lors|alors|nous|je|en|qui|que)(?![^\\s.,;:!?\\u0027\\u2019])))";
-const SOON = '(?:dans les (?:plus brefs|meilleurs) délais|(?:dès|aussitôt) que possible|au plus vite|au plus tôt|rapidement|sous peu|prochainement|très vite|bientôt|dans les plus courts délais)';
+const THANKS_END = '(?=\\s*(?:[.,!;:)—–-]|$|(?:et|pendant|durant|dans|lors|alors|nous|je|en|qui|que)(?![^\\s.,;:!?\\u0027\\u2019])))';
+const SOON =
+  '(?:dans les (?:plus brefs|meilleurs) délais|(?:dès|aussitôt) que possible|au plus vite|au plus tôt|rapidement|sous peu|prochainement|très vite|bientôt|dans les plus courts délais)';
 const UNTIL_PUNCTUATION = '(?=\\s*[.!,]|\\s*$)';
 
 export const FRENCH: FamilyTable = {
@@ -181,7 +182,7 @@ export const FRENCH: FamilyTable = {
         `vous devez (?:d'abord|recommencer|tout recommencer)`,
       ].join('|'),
       suggestion: 'Leave out whose fault it was; say what happens next: "Je vous renvoie la notice, avec une photo."',
-      example: 'Comme je vous l\'ai déjà expliqué, …',
+      example: "Comme je vous l'ai déjà expliqué, …",
     },
     'how-to-feel': {
       pattern: [
@@ -195,7 +196,7 @@ export const FRENCH: FamilyTable = {
         `restez calme|merci de rester courtois`,
       ].join('|'),
       suggestion: 'Name what happened to them; let them feel what they feel: "Deux colis perdus de suite, c\'est vraiment rageant."',
-      example: 'Calmez-vous, s\'il vous plaît.',
+      example: "Calmez-vous, s'il vous plaît.",
     },
   },
 };

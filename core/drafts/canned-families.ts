@@ -9,10 +9,11 @@
  * (a number, their words in quotes, or what it was about: "sorry for the trouble with the lid"): that is
  * a person writing.
  */
-import { ENGLISH } from './canned-families-en.ts';
-import { FRENCH } from './canned-families-fr.ts';
+
 import { GERMAN } from './canned-families-de.ts';
+import { ENGLISH } from './canned-families-en.ts';
 import { SPANISH } from './canned-families-es.ts';
+import { FRENCH } from './canned-families-fr.ts';
 import { APOSTROPHE_CLASS, WORD_CHAR_CLASS } from './word-chars.ts';
 
 export type CannedKind = 'canned' | 'dismissive';
@@ -88,9 +89,7 @@ function matcherFor(language: string, off: readonly string[]): Matcher {
   const entries = tables.flatMap((table) =>
     FAMILIES.filter((family) => !off.includes(family.id)).map((family) => ({ family, local: table.families[family.id], specificAfter: table.specificAfter })),
   );
-  const sources = entries.map(
-    (e) => `(?<!${WORD_CHAR_CLASS})(${e.local.pattern.replaceAll(' ', '\\s+').replaceAll("'", APOSTROPHE_CLASS)})(?!${WORD_CHAR_CLASS})`,
-  );
+  const sources = entries.map((e) => `(?<!${WORD_CHAR_CLASS})(${e.local.pattern.replaceAll(' ', '\\s+').replaceAll("'", APOSTROPHE_CLASS)})(?!${WORD_CHAR_CLASS})`);
   const matcher = { pattern: sources.length ? new RegExp(sources.join('|'), 'gi') : null, entries };
   matchers.set(key, matcher);
   return matcher;

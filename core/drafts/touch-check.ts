@@ -280,7 +280,8 @@ function wholeWordAt(folded: string, name: string): number[] {
 }
 
 // A title before a surname, accents folded off: a formal greeting by name in any of our languages.
-const HONORIFIC_BEFORE = /(?:^|[^a-z])(?:herr|herrn|frau|mr|mrs|ms|miss|mx|dr|prof|monsieur|madame|mademoiselle|m|mme|mlle|senor|senora|senorita|sr|sra|srta|don|dona)\.?\s+(?:(?:dr|prof)\.?\s+)?$/;
+const HONORIFIC_BEFORE =
+  /(?:^|[^a-z])(?:herr|herrn|frau|mr|mrs|ms|miss|mx|dr|prof|monsieur|madame|mademoiselle|m|mme|mlle|senor|senora|senorita|sr|sra|srta|don|dona)\.?\s+(?:(?:dr|prof)\.?\s+)?$/;
 
 function greetsByName(visible: string, names: string[], surnames: string[]): boolean {
   const head = fold(
@@ -307,9 +308,7 @@ export function touchCheck(input: TouchCheckInput): TouchCheckResult {
   const template = input.templateText?.trim() ? input.templateText : null;
   const names = [input.customer?.firstName ?? '', ...(input.customer?.names ?? [])].map((n) => n.trim()).filter(Boolean);
   // The other parts of their full name, for a greeting by title and surname.
-  const surnames = (input.customer?.fullName ?? '')
-    .split(/[\s,]+/)
-    .filter((part) => part.length > 1 && !names.some((n) => fold(n) === fold(part)));
+  const surnames = (input.customer?.fullName ?? '').split(/[\s,]+/).filter((part) => part.length > 1 && !names.some((n) => fold(n) === fold(part)));
   const families: FamilyChoice = { language: input.language, off: input.familiesOff };
   const findings: TouchFinding[] = [];
   const parts: TouchScorePart[] = [];
@@ -352,7 +351,12 @@ export function touchCheck(input: TouchCheckInput): TouchCheckResult {
       parts.push({ name: 'Greeting by name', points: max, max, explanation: `You greet ${name} by name.` });
     } else {
       const line = firstLineRange(text);
-      findings.push({ kind: 'no-greeting-by-name', ...line, message: `Greet ${name} by name in the first line.`, suggestion: (GREETINGS[input.language ?? ''] ?? ((n: string) => `"Hi ${n},"`))(name) });
+      findings.push({
+        kind: 'no-greeting-by-name',
+        ...line,
+        message: `Greet ${name} by name in the first line.`,
+        suggestion: (GREETINGS[input.language ?? ''] ?? ((n: string) => `"Hi ${n},"`))(name),
+      });
       parts.push({ name: 'Greeting by name', points: 0, max, explanation: `The first lines don't greet ${name} by name.` });
     }
   }

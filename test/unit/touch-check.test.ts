@@ -222,6 +222,21 @@ You wrote to us in October:
       expect(kinds(touchCheck({ text: 'Hi Annabelle,\n\nOn its way.', customer: { firstName: 'Anna' } }))).toContain('no-greeting-by-name');
     });
 
+    it('accepts a formal greeting by title and surname in German, French and Spanish', () => {
+      for (const [text, fullName, firstName] of [
+        ['Sehr geehrter Herr Weber,\n\ndas Paket kommt am Donnerstag.', 'Jonas Weber', 'Jonas'],
+        ['Bonjour Madame Martin,\n\nla casserole part demain.', 'Claire Martin', 'Claire'],
+        ['Estimada Sra. García:\n\nsu sartén sale hoy.', 'Lucía García', 'Lucía'],
+      ])
+        expect(kinds(touchCheck({ text, customer: { firstName, fullName } }))).not.toContain('no-greeting-by-name');
+      expect(kinds(touchCheck({ text: 'Weber,\n\ndas Paket kommt.', customer: { firstName: 'Jonas', fullName: 'Jonas Weber' } }))).toContain('no-greeting-by-name');
+    });
+
+    it('suggests the greeting in the draft’s language', () => {
+      const suggestion = (language: string) => touchCheck({ text: 'Hallo,\n\nes kommt.', language, customer: { firstName: 'Lucía' } }).findings[0]?.suggestion;
+      expect([suggestion('de'), suggestion('fr'), suggestion('es'), suggestion('nl')]).toEqual(['"Hallo Lucía,"', '"Bonjour Lucía,"', '"Hola, Lucía:"', '"Hi Lucía,"']);
+    });
+
     it('is not checked when the name is unknown', () => {
       const result = touchCheck({ text: 'Hello,\n\nOn its way.', customer: { firstName: null } });
       expect(kinds(result)).not.toContain('no-greeting-by-name');
@@ -254,6 +269,17 @@ You wrote to us in October:
       const text = template.replace('[[what you are doing about it]]', 'I am really sorry about this, and I will sort it out for you today myself.');
       const result = touchCheck({ text, templateText: template, customerText: CUSTOMER_TEXT });
       expect(kinds(result)).toContain('points-not-answered');
+    });
+
+    it('does not take their greeting and sign-off for what they wrote about', () => {
+      const german = touchCheck({
+        text: 'Hallo Jonas,\n\ndanke.',
+        customer: { firstName: 'Jonas' },
+        customerText: 'Guten Tag,\n\nmeine Pfanne hat einen Riss im Griff.\n\nBeste Grüße\nJonas',
+      });
+      expect(german.findings.find((f) => f.kind === 'points-not-answered')?.message).toBe('Nothing they wrote about comes up in your reply yet: "Pfanne", "Riss", "Griff".');
+      const spanish = touchCheck({ text: 'Hola:\n\ngracias.', customerText: 'Buenas tardes:\n\n¿Me podría decir dónde está mi pedido?\n\nAtentamente,\nLucía' });
+      expect(spanish.findings.find((f) => f.kind === 'points-not-answered')?.message).toMatch(/^Nothing they wrote about comes up in your reply yet: "pedido"/);
     });
 
     it('explains which question is not taken up yet', () => {
