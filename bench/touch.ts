@@ -52,7 +52,7 @@ const result = touchCheck(input);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const LANGUAGES = ['en', 'de', 'fr', 'es'];
 const quality = (name: string, s: TouchScores) =>
-  `(c) ${name}: recall ${pct(s.recall)} of ${s.canned} canned items; ${pct(s.falseAlarms)} of ${s.personal} personal replies flagged (${s.hardNegativesFlagged} of ${s.hardNegatives} hard negatives)`;
+  `(c) ${name}: recall ${pct(s.recall)} of ${s.canned} canned items; ${s.personal ? `${pct(s.falseAlarms)} of ${s.personal} personal replies flagged (${s.hardNegativesFlagged} of ${s.hardNegatives} hard negatives)` : 'no personal replies'}`;
 report('bench:touch', [
   `draft of ${draft.length} characters, ${DEFAULT_CANNED_PHRASES.length} canned phrases, ${RUNS} runs each after 200 warm-up runs`,
   `(a) floor, lower-case once and look for each phrase: median ${us(percentile(floor, 50))}, p95 ${us(percentile(floor, 95))}`,
