@@ -5,7 +5,7 @@
  * run: (a) the floor, the least any check must do: lower-case the draft once and look for each canned
  * phrase in it; (b) the whole touch check on the same 2,000-character draft (phrases with positions,
  * slots, greeting, their points, own words against the template, length, the score with its parts);
- * (c) how well it tells canned from personal on the fixture set in test/fixtures/touch.
+ * (c) how well it tells canned from personal on the fixture set in test/fixtures/touch, by language and by split.
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_CANNED_PHRASES } from '../core/drafts/canned-phrases.ts';
@@ -50,14 +50,18 @@ const us = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
 const ratio = percentile(check, 50) / percentile(floor, 50);
 const result = touchCheck(input);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const LANGUAGES = ['en', 'de', 'fr', 'es'];
 const quality = (name: string, s: TouchScores) =>
-  `(c) ${name}: recall ${pct(s.recall)} of ${s.canned} canned items; ${pct(s.falseAlarms)} of ${s.personal} personal replies flagged (${s.hardNegativesFlagged} of ${s.hardNegatives} hard negatives)`;
+  `(c) ${name}: recall ${pct(s.recall)} of ${s.canned} canned items; ${s.personal ? `${pct(s.falseAlarms)} of ${s.personal} personal replies flagged (${s.hardNegativesFlagged} of ${s.hardNegatives} hard negatives)` : 'no personal replies'}`;
 report('bench:touch', [
   `draft of ${draft.length} characters, ${DEFAULT_CANNED_PHRASES.length} canned phrases, ${RUNS} runs each after 200 warm-up runs`,
   `(a) floor, lower-case once and look for each phrase: median ${us(percentile(floor, 50))}, p95 ${us(percentile(floor, 95))}`,
   `(b) touch check (score ${result.score}, ${result.findings.length} findings): median ${us(percentile(check, 50))}, p95 ${us(percentile(check, 95))}`,
   `ratio (b)/(a): ${ratio.toFixed(1)}x the floor`,
   quality('all', touchScores()),
-  quality('tuned on', touchScores('tune')),
-  quality('held out', touchScores('held-out')),
+  ...LANGUAGES.map((lang) => quality(lang, touchScores({ lang }))),
+  quality('tuned on', touchScores({ split: 'tune' })),
+  quality('held out (variants, kept from tuning)', touchScores({ split: 'held-out' })),
+  quality('unseen (verbatim, collected after the patterns were frozen)', touchScores({ split: 'unseen' })),
+  ...LANGUAGES.map((lang) => quality(`unseen, ${lang}`, touchScores({ split: 'unseen', lang }))),
 ]);

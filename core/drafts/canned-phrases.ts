@@ -1,10 +1,11 @@
 /**
  * Canned phrases: the call-centre wording that tells a customer nobody really read their message.
- * The touch check flags them with a suggestion of what a person would write instead. Teams can keep
- * their own list; this is the default.
+ * The touch check flags them with a suggestion of what a person would write instead. Teams keep their
+ * own list of exact phrases (this is the default) beside the built-in families, which they turn on and off.
  */
 
-import { CANNED_FAMILIES, type CannedKind } from './canned-families.ts';
+import { type CannedKind, findFamilies } from './canned-families.ts';
+import { APOSTROPHE_CLASS, APOSTROPHES, WORD_CHAR_CLASS } from './word-chars.ts';
 
 export interface CannedPhrase {
   phrase: string;
@@ -83,17 +84,7 @@ export const DEFAULT_CANNED_PHRASES: CannedPhrase[] = [
   { phrase: 'please find attached', suggestion: 'Say what you attached: "Here is the new label."' },
 ];
 
-// Straight, curly and modifier apostrophes, backtick and acute accent: people and phones type them all.
-const APOSTROPHES = "'’‘ʼ`´";
-const APOSTROPHE_CLASS = `[${APOSTROPHES}]`;
-const APOSTROPHE_ANY = new RegExp(APOSTROPHE_CLASS, 'g');
-
-/**
- * A character that belongs to a word: Latin (with accents and combining marks), Greek, Cyrillic.
- * Spelled out rather than \p{L} because regexes with the u flag are about three times slower in V8,
- * and these run on every keystroke.
- */
-export const WORD_CHAR_CLASS = '[0-9A-Za-z_\\u00AA\\u00B5\\u00BA\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u024F\\u0300-\\u036F\\u0370-\\u03FF\\u0400-\\u04FF\\u1E00-\\u1EFF]';
+const APOSTROPHE_ANY = new RegExp(`[${APOSTROPHES}]`, 'g');
 const WORD_CHAR = new RegExp(WORD_CHAR_CLASS);
 
 /** The form a phrase and a matched text are compared in: lower case, single spaces, straight apostrophes. */
@@ -140,55 +131,27 @@ function matcherFor(phrases: readonly CannedPhrase[]): Matcher {
   return matcher;
 }
 
+/** Which families a check looks for: those of the draft's language (besides English), less those the team turned off. */
+export interface FamilyChoice {
+  language?: string;
+  off?: readonly string[];
+}
+
 /**
- * Every canned phrase in the text, in order and without overlaps. Matching ignores case, treats any
- * whitespace (including line breaks) between words as one space, accepts any apostrophe, and only
- * matches whole words ("kindly" does not match "unkindly").
+ * Every canned phrase and family line in the text, in order and without overlaps (a phrase of the list
+ * wins over a family line at the same place). Phrases match ignoring case, with any whitespace (line
+ * breaks too) between words, any apostrophe, and whole words only ("kindly" does not match "unkindly").
  */
-export function findCannedPhrases(text: string, phrases: readonly CannedPhrase[] = DEFAULT_CANNED_PHRASES): CannedPhraseMatch[] {
+export function findCannedPhrases(text: string, phrases: readonly CannedPhrase[] = DEFAULT_CANNED_PHRASES, families: FamilyChoice = {}): CannedPhraseMatch[] {
   const { pattern, byPhrase } = matcherFor(phrases);
-  if (!pattern) return [];
   const found: CannedPhraseMatch[] = [];
-  for (const m of text.matchAll(pattern)) {
+  for (const m of pattern ? text.matchAll(pattern) : []) {
     const entry = byPhrase.get(normalize(m[0]));
     if (entry) found.push({ entry, kind: 'canned', start: m.index, end: m.index + m[0].length });
   }
-  if (!startsFromDefault(phrases)) return found;
   const taken = (start: number, end: number) => found.some((f) => f.start < end && start < f.end);
-  const fromFamilies = findFamilies(text).filter((f) => !taken(f.start, f.end));
+  const fromFamilies = findFamilies(text, families.language, families.off)
+    .filter((f) => !taken(f.start, f.end))
+    .map((f) => ({ entry: { phrase: f.name, suggestion: f.suggestion }, kind: f.kind, start: f.start, end: f.end }));
   return fromFamilies.length ? [...found, ...fromFamilies].sort((a, b) => a.start - b.start) : found;
-}
-
-const DEFAULT_KEYS = new Set(DEFAULT_CANNED_PHRASES.map((p) => normalize(p.phrase)));
-
-/** The families come with the default list: a team that wrote its own list from scratch gets only its own. */
-function startsFromDefault(phrases: readonly CannedPhrase[]): boolean {
-  return phrases === DEFAULT_CANNED_PHRASES || phrases.some((p) => DEFAULT_KEYS.has(normalize(p.phrase)));
-}
-
-const familyPattern = new RegExp(
-  CANNED_FAMILIES.map((f) => `(${f.pattern.replaceAll(' ', '\\s+').replaceAll("'", APOSTROPHE_CLASS)})`)
-    .map((source) => `(?<!${WORD_CHAR_CLASS})${source}(?!${WORD_CHAR_CLASS})`)
-    .join('|'),
-  'gi',
-);
-const familyEntries = CANNED_FAMILIES.map((f) => ({ phrase: f.name, suggestion: f.suggestion }));
-// The rest of the sentence says something concrete: a number or their words in quotes, or it goes on
-// to name what it was about ("with the lid"), unless that is only the stock "matter" or "delay" again.
-const SPECIFIC_AFTER =
-  /^[^.!?\n]*?[0-9"“”]|^\s+(?:with|about|on|over) (?:the|your|my|our) (?!(?:matter|issue|request|inquiry|enquiry|query|case|ticket|situation|problem|delay|inconvenience|wait)\b)[A-Za-z]/i;
-
-/** Every line of a canned family in the text, in order and without overlaps. */
-function findFamilies(text: string): CannedPhraseMatch[] {
-  const found: CannedPhraseMatch[] = [];
-  for (const m of text.matchAll(familyPattern)) {
-    const i = m.findIndex((group, j) => j > 0 && group !== undefined) - 1;
-    const family = CANNED_FAMILIES[i];
-    const entry = familyEntries[i];
-    if (!family || !entry) continue;
-    const end = m.index + m[0].length;
-    if (family.unlessSpecific && SPECIFIC_AFTER.test(text.slice(end, end + 200))) continue;
-    found.push({ entry, kind: family.kind, start: m.index, end });
-  }
-  return found;
 }

@@ -4,12 +4,15 @@ import { latestCustomerMessage } from '../conversations/latest-message.ts';
 import { firstNameOf } from '../customers/addresses.ts';
 import type { DB, Draft } from '../db/schema.ts';
 import { type TeamSettings, teamSettings } from '../settings/team-settings.ts';
+import { detectLanguage } from './language.ts';
 import { QUEUED_DRAFT_STATUSES } from './statuses.ts';
 import { type TouchCheckResult, touchCheck } from './touch-check.ts';
 
 /** What the touch check knows about a conversation: who they are, what they wrote, what they usually get. */
 export interface TouchContext {
   firstName: string | null;
+  /** Their name as we know it, for a greeting by title and surname. */
+  fullName: string | null;
   customerText: string | null;
   usualLength: number | null;
   templateText: string | null;
@@ -61,6 +64,7 @@ export async function touchContext(db: Kysely<DB>, conversationId: number, draft
     : [];
   return {
     firstName: firstNameOf(customer?.name ?? last?.from_name ?? null, last?.from_address ?? ''),
+    fullName: customer?.name ?? last?.from_name ?? null,
     customerText: last?.new_text ?? null,
     usualLength: lengths.length >= 3 ? lengths[Math.floor(lengths.length / 2)]! : null,
     templateText: draft?.template_body ?? null,
@@ -80,13 +84,17 @@ export async function checkReply(
   db: Kysely<DB> = ctx.db,
   settings?: TeamSettings,
 ): Promise<TouchCheckResult> {
-  const phrases = (settings ?? (await teamSettings(ctx))).cannedPhrases;
+  const team = settings ?? (await teamSettings(ctx));
   const context = conversationId ? await touchContext(db, conversationId, draft) : null;
+  // The draft is in the customer's language, as its template was chosen; without their mail, in the draft's own.
+  const language = detectLanguage(context?.customerText || text, team.defaultLanguage).code;
   return touchCheck({
     text,
-    phrases,
+    phrases: team.cannedPhrases,
+    language,
+    familiesOff: team.cannedFamiliesOff,
     templateText: context?.templateText ?? null,
-    customer: context ? { firstName: context.firstName } : null,
+    customer: context ? { firstName: context.firstName, fullName: context.fullName } : null,
     customerText: context?.customerText ?? null,
     usualLength: context?.usualLength ?? null,
     newRecipients: context?.newRecipients ?? [],

@@ -56,7 +56,7 @@ export async function prepareReplyDraft(ctx: Ctx, conversationId: number): Promi
       body = `Hi ${context.customer.firstName ?? '[[their name]]'},\n\n[[your reply (the template ${templateName} failed: ${err.message.replace(/[[\]]/g, '')})]]\n`;
     }
     const { to, cc } = replyRecipients(message, ours);
-    const touch = touchCheck({ text: body, templateText: body, customer: { firstName: context.customer.firstName }, customerText: message.new_text });
+    const touch = touchCheck({ text: body, templateText: body, language: chosen.language, customer: { firstName: context.customer.firstName }, customerText: message.new_text });
     const draft = await tx
       .insertInto('drafts')
       .values({

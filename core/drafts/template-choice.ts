@@ -42,3 +42,9 @@ export function chooseLanguageTemplate(base: string, language: string, defaultLa
   }
   return { name: base, language: 'en', note: null };
 }
+
+/** A reply template's language and its name without the folders: `replies/de/complaint` is German 'complaint'. */
+export function templateLanguage(name: string): { language: string; base: string } {
+  const [, second, third] = name.split('/');
+  return third === undefined ? { language: 'en', base: second ?? name } : { language: second ?? 'en', base: third };
+}

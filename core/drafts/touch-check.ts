@@ -8,18 +8,26 @@
  * 'no-greeting-by-name' spans the first non-empty line (where the greeting belongs; 0..0 for an empty
  * draft); 'unchanged-template', 'points-not-answered' and 'length' concern the whole draft and use 0..0.
  */
-import { type CannedPhrase, DEFAULT_CANNED_PHRASES, findCannedPhrases, WORD_CHAR_CLASS } from './canned-phrases.ts';
+import { type CannedPhrase, DEFAULT_CANNED_PHRASES, type FamilyChoice, findCannedPhrases } from './canned-phrases.ts';
 import { findSlots } from './slots.ts';
+import { WORD_CHAR_CLASS } from './word-chars.ts';
 
 export interface TouchCheckInput {
   /** The draft body. */
   text: string;
-  /** The team's canned phrases; DEFAULT_CANNED_PHRASES when absent. A list kept from the default brings the canned families too. */
+  /** The team's canned phrases; DEFAULT_CANNED_PHRASES when absent. */
   phrases?: Array<{ phrase: string; suggestion: string }>;
+  /** The draft's language (ISO 639-1, the customer's as detected): its canned families are checked besides the English ones, and suggestions are in it. */
+  language?: string;
+  /** Built-in canned families the team turned off, by id. */
+  familiesOff?: readonly string[];
   /** The body as first rendered from the template, to tell whether anyone changed it. */
   templateText?: string | null;
-  /** To check the greeting (first two lines) by name; `names` are other names they go by. */
-  customer?: { firstName: string | null; names?: string[] } | null;
+  /**
+   * To check the greeting (first two lines) by name; `names` are other names they go by. With `fullName`,
+   * a formal greeting by surname counts too ("Sehr geehrter Herr Weber", "Estimada señora García").
+   */
+  customer?: { firstName: string | null; names?: string[]; fullName?: string | null } | null;
   /** The customer's last message: new text only, quotes removed. */
   customerText?: string | null;
   /** Median length in characters of the replies this customer usually gets; null if unknown. */
@@ -86,10 +94,16 @@ const STOP_WORDS = new Set(
     'hi hello hey dear thanks thank please regards best kind cheers sincerely yes yeah okay ok really still even get got getting make made know want wanted need like might must may shall one two lot much many thing things something anything way well good great sure time today yesterday tomorrow week weeks day days ago back already yet soon maybe since though however sent wrote write email mail message reply asked ask question hope think guess feel bit little quite',
     // German
     'aber alle allem allen aller alles als also am an andere auch auf aus bei bin bis bist da damit dann das dass dein deine dem den denn der des dich die dies diese diesem diesen dieser dieses dir doch dort du durch ein eine einem einen einer eines er es etwas euch euer fur gegen gewesen hab habe haben hat hatte hatten hier ich ihm ihn ihnen ihr ihre im in ins ist jede jedem jeden jeder jedes jetzt kann kein keine konnen konnte machen man mein meine mich mir mit muss nach nicht nichts noch nun nur ob oder ohne sehr sein seine sich sie sind so soll sollte sondern sonst uber um und uns unser unter viel viele vielen vom von vor war waren warum was weil welche wenn wer werde werden wie wieder will wir wird wo wollen wurde zu zum zur zwar hallo liebe lieber danke dank bitte gruße grusse gruß gruss mfg freundlichen gerne schon mal ja nein heute gestern seit',
+    // German greetings, sign-offs and polite verbs: in every message, about nothing
+    'guten tag abend servus moin herzliche herzlichen freundliche beste besten grußen konnten konntest ware waren mochte mochten bitten dafur daher deshalb',
     // Spanish
     'al algo algunos ante antes como con contra cual cuando de del desde donde dos el ella ellas ellos en entre era es esa ese eso esta estaba estamos estan estar este esto estos fue fueron ha han hasta hay la las le les lo los mas me mi mis mucho muy nada ni nos nosotros os otra otro para pero poco por porque que quien se sea ser si sido sin sobre son su sus tambien tan te tengo tiene todo tu tus un una uno unos usted ya yo hola gracias saludos buenas buenos dias favor querido querida estimado estimada hace puedo puede quiero',
+    // Spanish greetings, sign-offs and polite verbs
+    'tardes noches saludo atentamente cordial cordiales muchas muchos podria podrian podrias puedes decir quisiera gustaria necesito ustedes',
     // French
     'afin ai alors au aucun aussi autre aux avec avoir bon car ce cela ces cet cette ceux chaque ci comme comment dans des deja donc dont du elles encore est et etait ete etre eu fait faire il ils je juste le leur leurs lui ma mais meme mes moi mon ne nos notre nous on ou par pas peu peut plus pour pourquoi quand quel quelle qui sa sans ses son sont sur ta tes toi ton tous tout tres une vos votre vous bonjour salut merci cordialement madame monsieur bien bonne journee svp',
+    // French greetings, sign-offs and polite verbs
+    'bonsoir coucou pourriez pourrais pouvez pouvons voudrais voulez souhaite souhaiterais avance remerciant salutations sinceres distinguees',
   ]
     .join(' ')
     .split(' '),
@@ -194,13 +208,13 @@ function copiedFrom(draft: string[], passages: string[][]): Set<number> {
  * Words in the draft a person typed: not the template's (its words, its slot hints and the customer's
  * words it quoted, kept or with the brackets and quote marks taken off), not canned phrases, not quotes.
  */
-function ownWords(visible: string, canned: Array<{ start: number; end: number }>, template: string | null, phrases: readonly CannedPhrase[]): OwnWords {
+function ownWords(visible: string, canned: Array<{ start: number; end: number }>, template: string | null, phrases: readonly CannedPhrase[], families: FamilyChoice): OwnWords {
   const kept = new Map<string, number>();
   const draft = words(hide(visible, canned));
   let copied = new Set<number>();
   if (template !== null) {
     const templateVisible = visibleText(template);
-    for (const w of words(hide(templateVisible, findCannedPhrases(templateVisible, phrases)))) kept.set(w, (kept.get(w) ?? 0) + 1);
+    for (const w of words(hide(templateVisible, findCannedPhrases(templateVisible, phrases, families)))) kept.set(w, (kept.get(w) ?? 0) + 1);
     copied = copiedFrom(draft, markedPassages(template));
   }
   const own = { count: 0, stems: new Set<string>() };
@@ -256,7 +270,20 @@ function firstLineRange(text: string): { start: number; end: number } {
   return m ? { start: m.index, end: m.index + m[0].trimEnd().length } : { start: 0, end: 0 };
 }
 
-function greetsByName(visible: string, names: string[]): boolean {
+/** Where `name` stands as a whole word in `folded`, at each place it does. */
+function wholeWordAt(folded: string, name: string): number[] {
+  const at: number[] = [];
+  for (let i = folded.indexOf(name); name && i >= 0; i = folded.indexOf(name, i + 1)) {
+    if (!WORD_CHAR.test(folded[i - 1] ?? ' ') && !WORD_CHAR.test(folded[i + name.length] ?? ' ')) at.push(i);
+  }
+  return at;
+}
+
+// A title before a surname, accents folded off: a formal greeting by name in any of our languages.
+const HONORIFIC_BEFORE =
+  /(?:^|[^a-z])(?:herr|herrn|frau|mr|mrs|ms|miss|mx|dr|prof|monsieur|madame|mademoiselle|m|mme|mlle|senor|senora|senorita|sr|sra|srta|don|dona)\.?\s+(?:(?:dr|prof)\.?\s+)?$/;
+
+function greetsByName(visible: string, names: string[], surnames: string[]): boolean {
   const head = fold(
     visible
       .split('\n')
@@ -264,29 +291,32 @@ function greetsByName(visible: string, names: string[]): boolean {
       .slice(0, 2)
       .join('\n'),
   );
-  return names.some((name) => {
-    const n = fold(name.trim());
-    for (let i = head.indexOf(n); n && i >= 0; i = head.indexOf(n, i + 1)) {
-      const before = head[i - 1] ?? ' ';
-      const after = head[i + n.length] ?? ' ';
-      if (!WORD_CHAR.test(before) && !WORD_CHAR.test(after)) return true;
-    }
-    return false;
-  });
+  if (names.some((name) => wholeWordAt(head, fold(name.trim())).length > 0)) return true;
+  return surnames.some((surname) => wholeWordAt(head, fold(surname)).some((i) => HONORIFIC_BEFORE.test(head.slice(Math.max(0, i - 24), i))));
 }
+
+/** What a greeting by name looks like in the draft's language, as the shipped templates write it. */
+const GREETINGS: Record<string, (name: string) => string> = {
+  de: (name) => `"Hallo ${name},"`,
+  fr: (name) => `"Bonjour ${name},"`,
+  es: (name) => `"Hola, ${name}:"`,
+};
 
 export function touchCheck(input: TouchCheckInput): TouchCheckResult {
   const { text } = input;
   const phrases = input.phrases ?? DEFAULT_CANNED_PHRASES;
   const template = input.templateText?.trim() ? input.templateText : null;
   const names = [input.customer?.firstName ?? '', ...(input.customer?.names ?? [])].map((n) => n.trim()).filter(Boolean);
+  // The other parts of their full name, for a greeting by title and surname.
+  const surnames = (input.customer?.fullName ?? '').split(/[\s,]+/).filter((part) => part.length > 1 && !names.some((n) => fold(n) === fold(part)));
+  const families: FamilyChoice = { language: input.language, off: input.familiesOff };
   const findings: TouchFinding[] = [];
   const parts: TouchScorePart[] = [];
 
   const slots = findSlots(text);
   const visible = visibleText(text);
-  const canned = findCannedPhrases(visible, phrases);
-  const own = ownWords(visible, canned, template, phrases);
+  const canned = findCannedPhrases(visible, phrases, families);
+  const own = ownWords(visible, canned, template, phrases, families);
 
   // Own words.
   {
@@ -317,11 +347,16 @@ export function touchCheck(input: TouchCheckInput): TouchCheckResult {
     const name = names[0];
     if (name === undefined) {
       parts.push({ name: 'Greeting by name', points: max, max, explanation: "We don't know their name, so the greeting was not checked." });
-    } else if (greetsByName(visible, names)) {
+    } else if (greetsByName(visible, names, surnames)) {
       parts.push({ name: 'Greeting by name', points: max, max, explanation: `You greet ${name} by name.` });
     } else {
       const line = firstLineRange(text);
-      findings.push({ kind: 'no-greeting-by-name', ...line, message: `Greet ${name} by name in the first line.`, suggestion: `"Hi ${name},"` });
+      findings.push({
+        kind: 'no-greeting-by-name',
+        ...line,
+        message: `Greet ${name} by name in the first line.`,
+        suggestion: (GREETINGS[input.language ?? ''] ?? ((n: string) => `"Hi ${n},"`))(name),
+      });
       parts.push({ name: 'Greeting by name', points: 0, max, explanation: `The first lines don't greet ${name} by name.` });
     }
   }

@@ -82,7 +82,7 @@ export async function writeFollowupDraft(tx: Kysely<DB>, d: FollowupDraftInput):
       cc: JSON.stringify([]),
       author_id: d.authorId ?? base.personUserId ?? conversation.assignee_id ?? customer?.last_outbound_user_id ?? null,
       answers_message_id: anchor.id,
-      touch_score: touchCheck({ text: body, templateText: body, customer: { firstName: base.customer.firstName } }).score,
+      touch_score: touchCheck({ text: body, templateText: body, language: chosen.language, customer: { firstName: base.customer.firstName } }).score,
       followup_rule: d.rule,
       followup_reason: d.reason,
       updated_at: d.now,

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import type { DB } from '../db/schema.ts';
+import { FAMILY_IDS } from '../drafts/canned-families.ts';
 import { DEFAULT_CANNED_PHRASES } from '../drafts/canned-phrases.ts';
+import { CANDIDATE_LANGUAGES } from '../drafts/language.ts';
 
 /** What a team decides for itself, in the UI or the API; defaults where it has not. */
 export const teamSettingsSchema = z.strictObject({
@@ -16,7 +18,9 @@ export const teamSettingsSchema = z.strictObject({
   /** After approving on a conversation's page, stay on it instead of going on to the next one waiting. */
   stayAfterApprove: z.boolean(),
   /** Drafts are written in this language when the customer's is unclear or has no template (ISO 639-1). */
-  defaultLanguage: z.string().regex(/^[a-z]{2}$/),
+  defaultLanguage: z.enum(CANDIDATE_LANGUAGES as [string, ...string[]]),
+  /** Built-in canned families the touch check leaves out, by id (the rest are on, new ones included). */
+  cannedFamiliesOff: z.array(z.enum(FAMILY_IDS as [string, ...string[]])).max(FAMILY_IDS.length),
   cannedPhrases: z.array(z.strictObject({ phrase: z.string().trim().min(3).max(200), suggestion: z.string().trim().max(500) })).max(500),
 });
 
@@ -31,6 +35,7 @@ function defaults(ctx: Ctx): TeamSettings {
     agentsNeedApproval: false,
     stayAfterApprove: false,
     defaultLanguage: 'en',
+    cannedFamiliesOff: [],
     cannedPhrases: DEFAULT_CANNED_PHRASES,
   };
 }

@@ -14,7 +14,9 @@ import { rescheduleSend, suggestedSendTime } from '../../core/drafts/send-later.
 import { replySender } from '../../core/drafts/sender.ts';
 import { findSlots } from '../../core/drafts/slots.ts';
 import { UNSETTLED_DRAFT_STATUSES } from '../../core/drafts/statuses.ts';
+import { templateLanguage } from '../../core/drafts/template-choice.ts';
 import { applyTemplate, listTemplates } from '../../core/drafts/template-edits.ts';
+import type { TemplateSource } from '../../core/drafts/templates.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { localLabel, offsetLabel } from '../../core/followups/local-time.ts';
 import { followupPanel } from '../../core/followups/panel.ts';
@@ -66,6 +68,19 @@ const approveForm = z.object({
   mailboxId: mailboxField,
 });
 
+/** The reply templates for the picker, one group per language: the customer's language first, then English, then the rest. */
+function templatesByLanguage(templates: TemplateSource[], customerLanguage: string, current: string | null) {
+  const groups = new Map<string, Array<{ name: string; label: string; current: boolean }>>();
+  for (const t of templates.filter((x) => x.name.startsWith('replies/'))) {
+    const { language, base } = templateLanguage(t.name);
+    groups.set(language, [...(groups.get(language) ?? []), { name: t.name, label: base.replace(/-/g, ' '), current: t.name === current }]);
+  }
+  const rank = (code: string) => (code === customerLanguage ? 0 : code === 'en' ? 1 : 2);
+  return [...groups.entries()]
+    .sort(([a], [b]) => rank(a) - rank(b) || languageName(a).localeCompare(languageName(b)))
+    .map(([code, items]) => ({ code, label: code === customerLanguage ? `${languageName(code)} (their language)` : languageName(code), templates: items }));
+}
+
 /** One conversation with its draft: read, write, approve, undo, discard, start from another template; who has it, and notes. */
 export function conversationPages({ ctx, page, signedIn, action }: PageKit): Router {
   const r = Router();
@@ -108,9 +123,7 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
       followups,
       slots: draft ? findSlots(draft.body).map((s) => s.hint) : [],
       touch,
-      templates: templates
-        .filter((t) => t.name.startsWith('replies/'))
-        .map((t) => ({ name: t.name, label: t.name.slice('replies/'.length).replace(/-/g, ' '), current: t.name === draft?.template_name })),
+      templateGroups: templatesByLanguage(templates, language?.code ?? settings.defaultLanguage, draft?.template_name ?? null),
       editable: draft?.status === 'pending',
       undoable: draft?.status === 'approved' && draft.send_after !== null && draft.send_after.getTime() > now.getTime(),
       // Scheduled, not just in its undo window: it waits for a time a person chose.
@@ -240,7 +253,8 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
     action(async (req) => {
       const form = z.object({ template: z.string().max(100) }).parse(req.body);
       await applyTemplate(ctx, idParam.parse(req.params.id), form.template, req.user!);
-      return `Started again from the ${form.template.replace(/^replies\//, '').replace(/-/g, ' ')} template; the earlier text is kept in the draft's history.`;
+      const { language, base } = templateLanguage(form.template);
+      return `Started again from the ${languageName(language)} ${base.replace(/-/g, ' ')} template; the earlier text is kept in the draft's history.`;
     }),
   );
 

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { recentAudit } from '../../core/audit.ts';
 import { listConversations } from '../../core/conversations/views.ts';
 import type { Role } from '../../core/db/schema.ts';
+import { FAMILIES, FAMILY_IDS, FAMILY_LANGUAGES, type FamilyLanguage } from '../../core/drafts/canned-families.ts';
+import { CANDIDATE_LANGUAGES, languageName } from '../../core/drafts/language.ts';
 import { listTemplates, resetTemplate, saveTemplate } from '../../core/drafts/template-edits.ts';
 import { PROVIDERS } from '../../core/mailboxes/oauth-providers.ts';
 import { oauthClientInput, oauthClientViews, saveOAuthClient } from '../../core/settings/oauth-clients.ts';
@@ -21,7 +23,10 @@ const teamForm = z.object({
   minTouchScore: z.coerce.number().int(),
   agentsNeedApproval: z.literal('on').optional(),
   stayAfterApprove: z.literal('on').optional(),
+  defaultLanguage: z.enum(CANDIDATE_LANGUAGES as [string, ...string[]]),
 });
+// The families left checked; an unchecked box sends nothing, so none checked sends no field at all.
+const familiesForm = z.object({ on: z.union([z.string(), z.array(z.string())]).optional() });
 const phrasesForm = z.object({ phrases: z.string().max(100_000) });
 const templateForm = z.object({ body: z.string().max(100_000) });
 
@@ -56,6 +61,14 @@ export function settingsPages({ ctx, page, signedIn, action }: PageKit): Router 
       roles: ROLES,
       settings,
       phrases: settings.cannedPhrases.map((p) => (p.suggestion ? `${p.phrase} — ${p.suggestion}` : p.phrase)).join('\n'),
+      languages: CANDIDATE_LANGUAGES.map((code) => ({ code, name: languageName(code), selected: code === settings.defaultLanguage })),
+      families: FAMILIES.map((f) => ({
+        id: f.id,
+        name: f.name,
+        dismissive: f.kind === 'dismissive',
+        on: !settings.cannedFamiliesOff.includes(f.id),
+        examples: (Object.keys(FAMILY_LANGUAGES) as FamilyLanguage[]).map((code) => ({ code, language: languageName(code), text: FAMILY_LANGUAGES[code].families[f.id].example })),
+      })),
       templates,
       queueBoard: QUEUE_BOARD_PATH,
       oauthRedirect: oauthRedirectUri(ctx, req),
@@ -111,6 +124,7 @@ export function settingsPages({ ctx, page, signedIn, action }: PageKit): Router 
           minTouchScore: form.minTouchScore,
           agentsNeedApproval: form.agentsNeedApproval === 'on',
           stayAfterApprove: form.stayAfterApprove === 'on',
+          defaultLanguage: form.defaultLanguage,
         },
         req.user!.id,
       );
@@ -126,6 +140,20 @@ export function settingsPages({ ctx, page, signedIn, action }: PageKit): Router 
       const phrases = parsePhrases(phrasesForm.parse(req.body).phrases);
       await updateTeamSettings(ctx, { cannedPhrases: phrases }, req.user!.id);
       return `${phrases.length} canned phrases are checked in every draft.`;
+    }),
+  );
+
+  r.post(
+    '/settings/families',
+    signedIn,
+    owner,
+    action(async (req) => {
+      const on = [familiesForm.parse(req.body).on ?? []].flat();
+      const off = FAMILY_IDS.filter((id) => !on.includes(id));
+      await updateTeamSettings(ctx, { cannedFamiliesOff: off }, req.user!.id);
+      return off.length
+        ? `${FAMILY_IDS.length - off.length} of ${FAMILY_IDS.length} canned families are checked; ${off.length} turned off.`
+        : `All ${FAMILY_IDS.length} canned families are checked.`;
     }),
   );
 

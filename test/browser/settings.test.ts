@@ -2,7 +2,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWithDraft, type TestApp } from '../support/app.ts';
-import { launchBrowser, screenshot, signIn } from '../support/browser.ts';
+import { launchBrowser, screenshot, seriousViolations, signIn } from '../support/browser.ts';
 
 const US = 'support@fernhill.example';
 
@@ -71,5 +71,48 @@ describe('settings for owners', () => {
     await expect.poll(() => page.locator('.flash').textContent()).toContain('is saved');
     await screenshot(page, 'template-editor');
     expect((await app.api('GET', '/api/templates')).body.find((t: { name: string }) => t.name === 'replies/first-reply').overridden).toBe(true);
+  });
+
+  it("turns a canned family off and sets the default language, and the picker offers every language's templates", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    const page = await context.newPage();
+    const owner = await app.rt.ctx.db.selectFrom('users').select('email').where('role', '=', 'owner').executeTakeFirstOrThrow();
+    await signIn(page, app.url, owner.email, 'correct horse battery');
+    const stockClosing = async () =>
+      (await app.api('POST', '/api/touch-check', { text: 'Hi Ada,\n\nthe santoku suits a left hand. Have a wonderful weekend!' })).body.findings.map(
+        (f: { kind: string }) => f.kind,
+      );
+    expect(await stockClosing()).toContain('canned-phrase');
+
+    await page.goto(`${app.url}/settings`);
+    await page.getByLabel('Default language').selectOption({ label: 'German' });
+    await page.locator('form[action="/settings/team"]').getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => page.locator('.flash').textContent()).toContain('The team settings are saved');
+    expect((await app.api('GET', '/api/settings')).body.defaultLanguage).toBe('de');
+
+    const closing = page.getByRole('checkbox', { name: 'stock closing' });
+    expect(await closing.isChecked()).toBe(true);
+    await closing.uncheck();
+    await page.getByRole('button', { name: 'Save the families' }).click();
+    await expect.poll(() => page.locator('.flash').textContent()).toContain('12 of 13 canned families are checked; 1 turned off.');
+    expect(await page.getByRole('checkbox', { name: 'stock closing' }).isChecked()).toBe(false);
+    expect(await page.getByRole('checkbox', { name: 'stock opener' }).isChecked()).toBe(true);
+    expect(await stockClosing()).toEqual([]);
+    expect(await page.locator('#family-inconvenience-examples').textContent()).toContain('Wir entschuldigen uns für die Unannehmlichkeiten.');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'settings-families');
+
+    const conversation = await app.rt.ctx.db.selectFrom('conversations').select('id').executeTakeFirstOrThrow();
+    await page.goto(`${app.url}/conversations/${conversation.id}`);
+    const groups = await page.locator('#template optgroup').evaluateAll((els) => els.map((el) => (el as HTMLOptGroupElement).label));
+    expect(groups).toEqual(['English (their language)', 'French', 'German', 'Spanish']);
+    await page.getByLabel('Start from').selectOption({ value: 'replies/de/first-reply' });
+    await page.getByRole('button', { name: 'Use this template' }).click();
+    await expect.poll(() => page.locator('.flash').textContent()).toContain('Started again from the German first reply template');
+    const draft = await app.rt.ctx.db.selectFrom('drafts').select(['body', 'template_name']).where('conversation_id', '=', conversation.id).executeTakeFirstOrThrow();
+    expect(draft.template_name).toBe('replies/de/first-reply');
+    expect(draft.body.startsWith('Hallo Ada,')).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+    await context.close();
   });
 });

@@ -185,11 +185,15 @@ You wrote to us in October:
     expect(findCannedPhrases('Dear valued customer, as a valued customer...').map((m) => m.entry.phrase)).toEqual(['dear valued customer', 'valued customer']);
   });
 
-  it("uses the team's own list instead of the default", () => {
+  it("uses the team's own list instead of the default phrases, and keeps the families unless the team turns them off", () => {
     const phrases = [{ phrase: 'Cheers, the Fernhill team', suggestion: 'Sign with your own name.' }];
     const text = 'Hi Anna,\n\nRest assured, it is on its way.\n\nCheers,\nthe Fernhill team\n';
-    const result = touchCheck({ text, phrases });
-    expect(result.findings.map((f) => [f.kind, text.slice(f.start, f.end), f.suggestion])).toEqual([['canned-phrase', 'Cheers,\nthe Fernhill team', 'Sign with your own name.']]);
+    const found = (familiesOff?: string[]) => touchCheck({ text, phrases, familiesOff }).findings.map((f) => [f.kind, text.slice(f.start, f.end), f.suggestion]);
+    expect(found()).toEqual([
+      ['canned-phrase', 'Rest assured', 'End with the next step, or with something that fits them.'],
+      ['canned-phrase', 'Cheers,\nthe Fernhill team', 'Sign with your own name.'],
+    ]);
+    expect(found(['stock-closing'])).toEqual([['canned-phrase', 'Cheers,\nthe Fernhill team', 'Sign with your own name.']]);
     expect(DEFAULT_CANNED_PHRASES.length).toBeGreaterThanOrEqual(40);
   });
 
@@ -216,6 +220,21 @@ You wrote to us in October:
       expect(text.slice(finding.start, finding.end)).toBe('Hello there,');
       expect(finding.suggestion).toBe('"Hi Anna,"');
       expect(kinds(touchCheck({ text: 'Hi Annabelle,\n\nOn its way.', customer: { firstName: 'Anna' } }))).toContain('no-greeting-by-name');
+    });
+
+    it('accepts a formal greeting by title and surname in German, French and Spanish', () => {
+      for (const [text, fullName, firstName] of [
+        ['Sehr geehrter Herr Weber,\n\ndas Paket kommt am Donnerstag.', 'Jonas Weber', 'Jonas'],
+        ['Bonjour Madame Martin,\n\nla casserole part demain.', 'Claire Martin', 'Claire'],
+        ['Estimada Sra. García:\n\nsu sartén sale hoy.', 'Lucía García', 'Lucía'],
+      ])
+        expect(kinds(touchCheck({ text, customer: { firstName, fullName } }))).not.toContain('no-greeting-by-name');
+      expect(kinds(touchCheck({ text: 'Weber,\n\ndas Paket kommt.', customer: { firstName: 'Jonas', fullName: 'Jonas Weber' } }))).toContain('no-greeting-by-name');
+    });
+
+    it('suggests the greeting in the draft’s language', () => {
+      const suggestion = (language: string) => touchCheck({ text: 'Hallo,\n\nes kommt.', language, customer: { firstName: 'Lucía' } }).findings[0]?.suggestion;
+      expect([suggestion('de'), suggestion('fr'), suggestion('es'), suggestion('nl')]).toEqual(['"Hallo Lucía,"', '"Bonjour Lucía,"', '"Hola, Lucía:"', '"Hi Lucía,"']);
     });
 
     it('is not checked when the name is unknown', () => {
@@ -250,6 +269,17 @@ You wrote to us in October:
       const text = template.replace('[[what you are doing about it]]', 'I am really sorry about this, and I will sort it out for you today myself.');
       const result = touchCheck({ text, templateText: template, customerText: CUSTOMER_TEXT });
       expect(kinds(result)).toContain('points-not-answered');
+    });
+
+    it('does not take their greeting and sign-off for what they wrote about', () => {
+      const german = touchCheck({
+        text: 'Hallo Jonas,\n\ndanke.',
+        customer: { firstName: 'Jonas' },
+        customerText: 'Guten Tag,\n\nmeine Pfanne hat einen Riss im Griff.\n\nBeste Grüße\nJonas',
+      });
+      expect(german.findings.find((f) => f.kind === 'points-not-answered')?.message).toBe('Nothing they wrote about comes up in your reply yet: "Pfanne", "Riss", "Griff".');
+      const spanish = touchCheck({ text: 'Hola:\n\ngracias.', customerText: 'Buenas tardes:\n\n¿Me podría decir dónde está mi pedido?\n\nAtentamente,\nLucía' });
+      expect(spanish.findings.find((f) => f.kind === 'points-not-answered')?.message).toMatch(/^Nothing they wrote about comes up in your reply yet: "pedido"/);
     });
 
     it('explains which question is not taken up yet', () => {
