@@ -49,6 +49,12 @@ export function mentionSpans(body: string, staff: Staff[]): MentionSpan[] {
   return spans;
 }
 
+/** The spans with whom each names, for showing a note with its mentions highlighted. */
+export function namedMentionSpans(body: string, staff: Staff[]): Array<{ start: number; end: number; name: string }> {
+  const nameOf = new Map(staff.map((s) => [s.id, s.name]));
+  return mentionSpans(body, staff).map((s) => ({ start: s.start, end: s.end, name: nameOf.get(s.userId)! }));
+}
+
 /** The staff a note mentions, each once, in the order first named. */
 export function findMentions(body: string, staff: Staff[]): number[] {
   return [...new Set(mentionSpans(body, staff).map((s) => s.userId))];
@@ -108,10 +114,15 @@ export interface MentionView {
   subject: string;
   author: { id: number; name: string } | null;
   body: string;
+  /** Each "@handle" in the body that names someone, as in NoteView. */
+  mentionSpans: Array<{ start: number; end: number; name: string }>;
   createdAt: Date;
   editedAt: Date | null;
   readAt: Date | null;
 }
+
+/** Everyone on the staff, as the parser needs them. */
+export const staffOf = (db: Kysely<DB>): Promise<Staff[]> => db.selectFrom('users').select(['id', 'name', 'email', 'disabled_at']).execute();
 
 /** The notes that mention this person: unread first, then newest first. */
 export async function listMentions(ctx: Ctx, userId: number, o: { unreadOnly?: boolean; limit?: number } = {}): Promise<MentionView[]> {
@@ -138,6 +149,7 @@ export async function listMentions(ctx: Ctx, userId: number, o: { unreadOnly?: b
     .orderBy('mentions.id', 'desc')
     .limit(Math.min(o.limit ?? 100, 500))
     .execute();
+  const staff = rows.length ? await staffOf(ctx.db) : [];
   return rows.map((r) => ({
     id: r.id,
     noteId: r.note_id,
@@ -145,6 +157,7 @@ export async function listMentions(ctx: Ctx, userId: number, o: { unreadOnly?: b
     subject: r.subject,
     author: r.author_id !== null && r.author_name !== null ? { id: r.author_id, name: r.author_name } : null,
     body: r.body,
+    mentionSpans: namedMentionSpans(r.body, staff),
     createdAt: r.created_at,
     editedAt: r.edited_at,
     readAt: r.read_at,

@@ -3,7 +3,7 @@ import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import type { DB, User } from '../db/schema.ts';
 import { NotFoundError, PermissionError, ValidationError } from '../errors.ts';
-import { findMentions, mentionedByNote, mentionSpans, recordMentions, type Staff } from './mentions.ts';
+import { findMentions, mentionedByNote, namedMentionSpans, recordMentions, staffOf } from './mentions.ts';
 
 /*
  * Internal notes: staff writing to staff beside a conversation. They live in their own table, which
@@ -31,8 +31,6 @@ function noteText(body: string): string {
   if (text.length > MAX_BODY) throw new ValidationError(`A note holds at most ${MAX_BODY} characters.`, 'body');
   return text;
 }
-
-const staffOf = (db: Kysely<DB>): Promise<Staff[]> => db.selectFrom('users').select(['id', 'name', 'email', 'disabled_at']).execute();
 
 /** A note's conversation moves on a version, so an approver sees a new or changed note before sending. */
 async function touchConversation(tx: Kysely<DB>, conversationId: number, at: Date): Promise<void> {
@@ -80,26 +78,31 @@ export async function addNote(ctx: Ctx, conversationId: number, body: string, ac
  * Its author changes a note. Someone newly @mentioned is told; someone still mentioned keeps the one
  * mention they had (read or not); someone taken out loses theirs.
  */
-export async function editNote(ctx: Ctx, noteId: number, body: string, actor: User): Promise<NoteView> {
+export async function editNote(ctx: Ctx, conversationId: number, noteId: number, body: string, actor: User): Promise<NoteView> {
   const text = noteText(body);
   const mentioned = findMentions(text, await staffOf(ctx.db));
   const now = ctx.clock.now();
-  const conversationId = await ctx.db.transaction().execute(async (tx) => {
-    const note = await tx.selectFrom('conversation_notes').select(['conversation_id', 'author_id', 'body']).where('id', '=', noteId).forUpdate().executeTakeFirst();
+  await ctx.db.transaction().execute(async (tx) => {
+    const note = await tx
+      .selectFrom('conversation_notes')
+      .select(['author_id', 'body'])
+      .where('id', '=', noteId)
+      .where('conversation_id', '=', conversationId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!note) throw new NotFoundError('Note', noteId);
     if (note.author_id !== actor.id) throw new PermissionError('Only whoever wrote a note can change it.');
-    if (note.body === text) return note.conversation_id;
-    await touchConversation(tx, note.conversation_id, now);
+    if (note.body === text) return;
+    await touchConversation(tx, conversationId, now);
     await tx.updateTable('conversation_notes').set({ body: text, edited_at: now }).where('id', '=', noteId).execute();
     const added = await recordMentions(tx, noteId, mentioned, actor.id, now);
     await audit(tx, now, {
       actorUserId: actor.id,
       action: 'conversation.note_edited',
       subjectType: 'conversation',
-      subjectId: note.conversation_id,
+      subjectId: conversationId,
       details: { noteId, mentioned, newlyMentioned: added },
     });
-    return note.conversation_id;
   });
   return (await listNotes(ctx.db, conversationId)).find((n) => n.id === noteId)!;
 }
@@ -120,14 +123,13 @@ export async function listNotes(db: Kysely<DB>, conversationId: number): Promise
     ),
     notes.length ? staffOf(db) : [],
   ]);
-  const nameOf = new Map(staff.map((s) => [s.id, s.name]));
   return notes.map((n) => ({
     id: n.id,
     conversationId: n.conversation_id,
     author: n.author_id !== null && n.author_name !== null ? { id: n.author_id, name: n.author_name } : null,
     body: n.body,
     mentions: mentioned.get(n.id) ?? [],
-    mentionSpans: mentionSpans(n.body, staff).map((s) => ({ start: s.start, end: s.end, name: nameOf.get(s.userId)! })),
+    mentionSpans: namedMentionSpans(n.body, staff),
     createdAt: n.created_at,
     editedAt: n.edited_at,
   }));
