@@ -1,10 +1,9 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { createUser } from '../../core/users/users.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { launchBrowser, screenshot, seriousViolations, signIn } from '../support/browser.ts';
-import { deliver, US } from '../support/followups.ts';
+import { deliver, offlineMailbox, US } from '../support/followups.ts';
 
 const PASSWORD = 'a long enough password';
 
@@ -16,13 +15,7 @@ describe('mentions in the browser', () => {
 
   beforeAll(async () => {
     app = await startTestApp({ workers: false });
-    const mailbox = await upsertMailbox(app.rt.ctx, {
-      name: 'Fernhill',
-      email: US,
-      imap: { host: '127.0.0.1', port: 1, secure: false, user: 'u', password: 'p' },
-      smtp: { host: '127.0.0.1', port: 1, secure: false, user: '', password: '' },
-      source: 'ui',
-    });
+    const mailbox = await offlineMailbox(app.rt.ctx);
     for (const [name, email] of [
       ['Dana Brooks', 'dana@fernhill.example'],
       ['Sam Reyes', 'sam@fernhill.example'],

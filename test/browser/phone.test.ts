@@ -5,10 +5,9 @@ import { addNote } from '../../core/conversations/notes.ts';
 import { prepareReplyDraft } from '../../core/drafts/drafter.ts';
 import { editDraft } from '../../core/drafts/drafts.ts';
 import { noJobs } from '../../core/jobs.ts';
-import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { launchBrowser, screenshot, seriousViolations, signIn } from '../support/browser.ts';
-import { deliver, US } from '../support/followups.ts';
+import { deliver, offlineMailbox, US } from '../support/followups.ts';
 
 /** Long unbroken strings, as customers paste them: they must wrap, not widen the page. */
 const TRACKING = `https://tracking.parcelpost.example/track/shipment?reference=FERNHILL-${'7'.repeat(40)}&customer=ruth.calloway%40yorkshire-cookery-school.example&utm_source=email`;
@@ -26,13 +25,7 @@ describe('Longhand on a phone', () => {
 
   beforeAll(async () => {
     app = await startTestApp({ workers: false });
-    const mailbox = await upsertMailbox(app.rt.ctx, {
-      name: 'Fernhill',
-      email: US,
-      imap: { host: '127.0.0.1', port: 1, secure: false, user: 'u', password: 'p' },
-      smtp: { host: '127.0.0.1', port: 1, secure: false, user: '', password: '' },
-      source: 'ui',
-    });
+    const mailbox = await offlineMailbox(app.rt.ctx);
     const owner = await app.addUser('owner', 'Alex Morgan');
     const agent = await app.addUser('agent', 'Sam Whitfield-Hargreaves');
     const now = Date.now();

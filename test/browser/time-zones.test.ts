@@ -3,11 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareReplyDraft } from '../../core/drafts/drafter.ts';
 import { editDraft } from '../../core/drafts/drafts.ts';
 import { noJobs } from '../../core/jobs.ts';
-import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { getUser } from '../../core/users/users.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { launchBrowser, screenshot, seriousViolations, signIn } from '../support/browser.ts';
-import { deliver, US } from '../support/followups.ts';
+import { deliver, offlineMailbox, US } from '../support/followups.ts';
 
 /**
  * Someone who works from Kolkata on a laptop still set to Berlin: the first sign-in takes Berlin from the
@@ -20,13 +19,7 @@ describe('a staff member’s time zone in the browser', () => {
 
   beforeAll(async () => {
     app = await startTestApp({ workers: false });
-    const mailbox = await upsertMailbox(app.rt.ctx, {
-      name: 'Fernhill',
-      email: US,
-      imap: { host: '127.0.0.1', port: 1, secure: false, user: 'u', password: 'p' },
-      smtp: { host: '127.0.0.1', port: 1, secure: false, user: '', password: '' },
-      source: 'ui',
-    });
+    const mailbox = await offlineMailbox(app.rt.ctx);
     conversationId = (
       await deliver(app.rt.ctx, mailbox.id, {
         id: `tz-${Date.now()}@bakery.example`,

@@ -1,35 +1,25 @@
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
 import type { User } from '../../core/db/schema.ts';
-import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { createToken } from '../../core/users/tokens.ts';
 import { createUser } from '../../core/users/users.ts';
-import { createApp } from '../../server/app.ts';
 import { Browserish } from '../support/browserish.ts';
 import { type TestCtx, testContext } from '../support/context.ts';
-import { deliver, US } from '../support/followups.ts';
+import { deliver, offlineMailbox, US } from '../support/followups.ts';
+import { type ServedApp, serveApp } from '../support/http.ts';
 
 const PASSWORD = 'a long enough password';
 
 /** @mentions in team notes: rows for the people named, the Mentions view and its live count, read and unread. */
 describe('mentions', () => {
   let ctx: TestCtx;
-  let server: Server;
+  let served: ServedApp;
   let url: string;
   let mailboxId: number;
   const people = {} as Record<'dana' | 'samR' | 'samW' | 'jurgen', { user: User; token: string }>;
   let seq = 0;
 
-  const api = async (who: keyof typeof people, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${people[who].token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
+  const api = (who: keyof typeof people, method: string, path: string, body?: unknown) => served.call(method, path, body, people[who].token);
   const unread = async (who: keyof typeof people) => (await api(who, 'GET', '/api/mentions')).body.unread as number;
   const conversation = async (subject: string) =>
     (
@@ -45,15 +35,7 @@ describe('mentions', () => {
 
   beforeAll(async () => {
     ctx = await testContext({ clock: new ManualClock('2026-11-20T12:00:00Z') });
-    mailboxId = (
-      await upsertMailbox(ctx, {
-        name: 'Fernhill',
-        email: US,
-        imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
-        smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
-        source: 'ui',
-      })
-    ).id;
+    mailboxId = (await offlineMailbox(ctx)).id;
     for (const [key, name, email, role] of [
       ['dana', 'Dana Okafor', 'dana@fernhill.example', 'owner'],
       ['samR', 'Sam Reyes', 'sreyes@fernhill.example', 'agent'],
@@ -63,16 +45,12 @@ describe('mentions', () => {
       const user = await createUser(ctx, { email, name, role, password: PASSWORD });
       people[key] = { user, token: await createToken(ctx, user.id, 'test') };
     }
-    const app = createApp(ctx, { sessionSecret: 'm'.repeat(64) });
-    server = await new Promise((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    served = await serveApp(ctx);
+    url = served.url;
   });
 
   afterAll(async () => {
-    server?.closeAllConnections();
-    server?.close();
+    await served?.close();
     await ctx?.close();
   });
 

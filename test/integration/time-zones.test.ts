@@ -1,17 +1,15 @@
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
 import type { User } from '../../core/db/schema.ts';
 import { prepareReplyDraft } from '../../core/drafts/drafter.ts';
 import { editDraft } from '../../core/drafts/drafts.ts';
-import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { teamReport } from '../../core/reports/report.ts';
 import { createToken } from '../../core/users/tokens.ts';
 import { createUser, getUser } from '../../core/users/users.ts';
-import { createApp } from '../../server/app.ts';
 import { Browserish } from '../support/browserish.ts';
 import { type TestCtx, testContext } from '../support/context.ts';
-import { deliver, US } from '../support/followups.ts';
+import { deliver, offlineMailbox, US } from '../support/followups.ts';
+import { type ServedApp, serveApp } from '../support/http.ts';
 
 const PASSWORD = 'a long enough password';
 
@@ -19,7 +17,7 @@ const PASSWORD = 'a long enough password';
 describe('staff time zones', () => {
   let ctx: TestCtx;
   let clock: ManualClock;
-  let server: Server;
+  let served: ServedApp;
   let url: string;
   let mailboxId: number;
   let priya: User;
@@ -35,14 +33,7 @@ describe('staff time zones', () => {
   };
   const get = async (token: string, path: string) => (await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } })).text();
   const page = async (path: string) => (await browser.get(path)).text;
-  const api = async (token: string, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: await res.json() };
-  };
+  const api = (token: string, method: string, path: string, body?: unknown) => served.call(method, path, body, token);
   /** The flash the next page shows, as a person sees it after a form. */
   const flashOf = (page: string) =>
     /class="flash flash-(?:ok|error)" role="status">([^<]*)</
@@ -59,28 +50,17 @@ describe('staff time zones', () => {
   beforeAll(async () => {
     clock = new ManualClock('2026-11-20T12:00:00Z');
     ctx = await testContext({ clock });
-    mailboxId = (
-      await upsertMailbox(ctx, {
-        name: 'Fernhill',
-        email: US,
-        imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
-        smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
-        source: 'ui',
-      })
-    ).id;
+    mailboxId = (await offlineMailbox(ctx)).id;
     priya = await createUser(ctx, { email: 'priya@fernhill.example', name: 'Priya Nair', role: 'owner', password: PASSWORD });
     priyaToken = await createToken(ctx, priya.id, 'test');
-    const app = createApp(ctx, { sessionSecret: 'z'.repeat(64) });
-    server = await new Promise((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    served = await serveApp(ctx);
+    url = served.url;
     browser = new Browserish(url, '10.7.9.9');
     expect((await browser.signIn('priya@fernhill.example', PASSWORD)).status).toBe(303);
   });
 
   afterAll(async () => {
-    server?.close();
+    await served?.close();
     await ctx?.close();
   });
 
