@@ -100,6 +100,22 @@ describe('staff time zones', () => {
     expect((await benClient.get('/')).text).not.toContain('data-time-zone-unset');
   });
 
+  it("takes the first owner's zone from the set-up form", async () => {
+    const fresh = await testContext();
+    const app = await serveApp(fresh);
+    try {
+      const client = new Browserish(app.url);
+      const { csrf, text } = await client.get('/setup');
+      expect(text).toContain('<input type="hidden" name="timeZone" class="browser-time-zone" value="">');
+      const form = { _csrf: csrf, name: 'Iris Juniper', email: 'iris@juniper.example', password: PASSWORD, timeZone: 'America/Sao_Paulo' };
+      expect((await client.post('/setup', form)).status).toBe(303);
+      expect((await fresh.db.selectFrom('users').select('time_zone').executeTakeFirstOrThrow()).time_zone).toBe('America/Sao_Paulo');
+    } finally {
+      await app.close();
+      await fresh.close();
+    }
+  });
+
   it('lets a person choose their zone on the account page and by API, refusing names that are not zones', async () => {
     const account = await page('/account');
     expect(account).toContain('<datalist id="time-zones">');

@@ -28,6 +28,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     insert into mentions (note_id, user_id, created_at)
       select n.id, u.id, n.created_at from conversation_notes n cross join lateral unnest(n.mentioned_user_ids) as m(user_id)
       join users u on u.id = m.user_id
+      where u.id is distinct from n.author_id
       on conflict do nothing;
 
     alter table conversation_notes drop column mentioned_user_ids;
