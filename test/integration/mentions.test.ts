@@ -100,9 +100,23 @@ describe('mentions', () => {
       [people.samW.user.id, false],
       [people.jurgen.user.id, false],
     ]);
+    // On the page: the author has an Edit form under her note, others do not.
+    const dana = new Browserish(url, '10.8.0.9');
+    await dana.signIn('dana@fernhill.example', PASSWORD);
+    const page = await dana.get(`/conversations/${id}`);
+    expect(page.text).toContain(`action="/conversations/${id}/notes/${note.id}"`);
+    await dana.post(`/conversations/${id}/notes/${note.id}`, { _csrf: page.csrf, body: 'Can @sreyes check the pin? @sam.w, the box.', back: `/conversations/${id}` });
+    expect((await dana.get(`/conversations/${id}`)).text).toContain('Note saved; it mentions Sam Reyes and Sam Whitfield.');
+    expect((await ctx.db.selectFrom('mentions').select('user_id').where('note_id', '=', note.id).orderBy('user_id').execute()).map((r) => r.user_id)).toEqual([
+      people.samR.user.id,
+      people.samW.user.id,
+    ]);
+    expect(await (await fetch(`${url}/conversations/${id}`, { headers: { authorization: `Bearer ${people.samR.token}` } })).text()).not.toContain(
+      `action="/conversations/${id}/notes/${note.id}"`,
+    );
+
     await api('dana', 'PATCH', `/api/conversations/${id}/notes/${note.id}`, { body: 'Can @sreyes check the pin?' });
     expect((await ctx.db.selectFrom('mentions').select('user_id').where('note_id', '=', note.id).execute()).map((r) => r.user_id)).toEqual([people.samR.user.id]);
-
     expect((await api('samR', 'PATCH', `/api/conversations/${id}/notes/${note.id}`, { body: '@sreyes was here' })).status).toBe(403);
     expect((await api('dana', 'PATCH', `/api/conversations/${id + 999}/notes/${note.id}`, { body: 'moved?' })).status).toBe(404);
     expect((await api('dana', 'PATCH', `/api/conversations/${id}/notes/${note.id}`, { body: '   ' })).status).toBe(400);
