@@ -49,10 +49,10 @@ function typedSendTime(form: z.infer<typeof sendLaterForm>, user: User): Date | 
   return typedTime(form.sendAt, user, 'Send at', 'sendAt');
 }
 
-/** A follow-up's suggested send time, as the exact instant and in the customer's words of time. */
-function suggestion(now: Date, utcOffsetMinutes: number | null): { at: string; label: string } {
+/** A follow-up's suggested send time: the exact instant (the page shows it in the reader's zone too) and in the customer's words of time. */
+function suggestion(now: Date, utcOffsetMinutes: number | null): { at: Date; label: string } {
   const at = suggestedSendTime(now, utcOffsetMinutes);
-  return { at: at.toISOString(), label: `${localLabel(at, utcOffsetMinutes)} their time (${offsetLabel(utcOffsetMinutes)})` };
+  return { at, label: `${localLabel(at, utcOffsetMinutes)} their time (${offsetLabel(utcOffsetMinutes)})` };
 }
 
 const approveForm = z.object({

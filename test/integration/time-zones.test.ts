@@ -186,6 +186,26 @@ describe('staff time zones', () => {
     expect(flashOf(await page(`/conversations/${id}`))).toBe('Moved: it goes out at 2027-03-01 09:00 PST.');
   });
 
+  it('shows a follow-up’s suggested time in the customer’s morning and in the reader’s zone, and sends it then', async () => {
+    const id = await conversation('Whisk', '2026-11-20T08:00:00Z');
+    clock.set('2026-11-20T12:00:00Z');
+    const outcome = await prepareReplyDraft(ctx, id);
+    if (!outcome.drafted) throw new Error(outcome.reason);
+    // As a follow-up rule would have written it (the page offers the suggestion for follow-ups).
+    await ctx.db.updateTable('drafts').set({ kind: 'followup' }).where('id', '=', outcome.draftId).execute();
+    await editDraft(ctx, outcome.draftId, { body: 'Hi Maria,\n\nDid the balloon whisk work for your meringue?\n\nPriya' }, priya);
+    const shown = await page(`/conversations/${id}`);
+    // Maria writes from UTC+01:00: her next 09:00 is 08:00 UTC, midnight in Los Angeles.
+    expect(shown).toContain(
+      'Suggested: <strong>Sat 21 Nov 2026, 09:00 their time (UTC+01:00)</strong>, when they start their day; for you, <time datetime="2026-11-21T08:00:00.000Z">2026-11-21 00:00 PST</time>.',
+    );
+    const suggestedAt = /name="suggestedAt" value="([^"]+)"/.exec(shown)![1]!;
+    await form(`/drafts/${outcome.draftId}/approve`, { when: 'suggested', suggestedAt, back: `/conversations/${id}` });
+    expect((await ctx.db.selectFrom('drafts').select('send_after').where('id', '=', outcome.draftId).executeTakeFirstOrThrow()).send_after).toEqual(
+      new Date('2026-11-21T08:00:00Z'),
+    );
+  });
+
   it('prefills and reads a promise’s due time in the reader’s zone', async () => {
     const id = await conversation('Engraving', '2026-11-20T08:00:00Z');
     clock.set('2026-11-20T12:00:00Z');
