@@ -41,6 +41,8 @@ export interface UsersTable {
   role: Role;
   password_hash: string | null;
   signature: string;
+  /** IANA name; null until their browser (at sign-in) or they themselves say which. */
+  time_zone: string | null;
   created_at: CreatedAt;
   disabled_at: Timestamp | null;
 }
@@ -336,8 +338,17 @@ export interface ConversationNotesTable {
   conversation_id: number;
   author_id: number | null;
   body: string;
-  mentioned_user_ids: Generated<number[]>;
   created_at: CreatedAt;
+  edited_at: Timestamp | null;
+}
+
+/** A staff member named in a team note; one row per (note, person), read or not by them. */
+export interface MentionsTable {
+  id: Generated<number>;
+  note_id: number;
+  user_id: number;
+  created_at: Timestamp;
+  read_at: Timestamp | null;
 }
 
 /** A pair of conversations staff split apart; stored once, the smaller id first. */
@@ -477,6 +488,7 @@ export interface DB {
   signin_failures: SigninFailuresTable;
   templates: TemplatesTable;
   conversation_notes: ConversationNotesTable;
+  mentions: MentionsTable;
   conversation_splits: ConversationSplitsTable;
   customer_merges: CustomerMergesTable;
   followups: FollowupsTable;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
+import { insertNote } from '../conversations/notes.ts';
 import type { DB, Draft, Followup, User } from '../db/schema.ts';
 import { writtenWhen } from '../drafts/dates-in-words.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
@@ -356,10 +357,7 @@ async function fireReminder(tx: Kysely<DB>, env: Env, row: Followup): Promise<Fo
   if (d.act !== 'draft' && d.act !== 'note') return settle(tx, row, d);
   const conversationId = row.conversation_id!;
   // The note comes back with the conversation, where everyone sees it; the snooze is over.
-  await tx
-    .insertInto('conversation_notes')
-    .values({ conversation_id: conversationId, author_id: row.created_by, body: d.reason, mentioned_user_ids: [], created_at: env.asOf })
-    .execute();
+  await insertNote(tx, { conversationId, authorId: row.created_by, body: d.reason, at: env.asOf });
   await tx
     .updateTable('conversations')
     .set((eb) => ({ snoozed_until: null, version: eb('version', '+', 1), updated_at: env.asOf }))

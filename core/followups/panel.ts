@@ -10,7 +10,7 @@ export interface FollowupPanel {
   draftRule: { rule: RuleName; label: string; reason: string } | null;
   snoozedUntil: Date | null;
   reminder: { dueAt: Date; note: string | null } | null;
-  promises: Array<PromiseView & { dueInput: string }>;
+  promises: PromiseView[];
   requests: Array<{ id: number; label: string; state: string; words: string }>;
   /** Labels of open requests, offered when tagging. */
   openRequests: string[];
@@ -43,8 +43,7 @@ export async function followupPanel(ctx: Ctx, conversationId: number, draft: Dra
     draftRule: draft && label ? { rule: draft.followup_rule as RuleName, label, reason: draft.followup_reason ?? '' } : null,
     snoozedUntil: conversation.snoozed_until && conversation.snoozed_until.getTime() > ctx.clock.now().getTime() ? conversation.snoozed_until : null,
     reminder: reminder ? { dueAt: reminder.due_at, note: reminder.note } : null,
-    // A datetime-local field's value: the due time in UTC, to the minute.
-    promises: promises.map((p) => ({ ...p, dueInput: p.dueAt.toISOString().slice(0, 16) })),
+    promises,
     requests: requests.map((r) => ({ id: r.id, label: r.label, state: r.state, words: r.askers.find((a) => a.conversationId === conversationId)?.words ?? '' })),
     openRequests: open.map((r) => r.label),
   };

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../context.ts';
+import { calendarDay } from '../wall-clock.ts';
 
 export interface ReportFilter {
   /** The staff member who wrote the replies (their author); null for everyone. */
@@ -7,6 +8,8 @@ export interface ReportFilter {
   mailboxId?: number | null;
   /** How far back, in days. */
   days?: number;
+  /** Whose weeks: they start on Monday at midnight in this IANA zone (the reader's); UTC when not given. */
+  timeZone?: string;
 }
 
 export interface WaitStats {
@@ -22,7 +25,8 @@ export interface Report {
   firstAnswer: WaitStats;
   everyAnswer: WaitStats;
   edits: { barelyTouched: number; edited: number; rewritten: number };
-  touchByWeek: Array<{ week: Date; average: number; replies: number }>;
+  /** `week`: the Monday it starts on, "2026-11-30", in the report's time zone. */
+  touchByWeek: Array<{ week: string; average: number; replies: number }>;
   followups: { suggested: number; sent: number; withdrawn: number };
   goneQuiet: number;
 }
@@ -103,7 +107,7 @@ export async function teamReport(ctx: Ctx, f: ReportFilter = {}): Promise<Report
     firstAnswer: stats(waits.rows.find((r) => Number(r.total) === 0 && r.first === true)),
     everyAnswer: stats(waits.rows.find((r) => Number(r.total) === 1)),
     edits: editCounts(replies),
-    touchByWeek: touchByWeek(replies),
+    touchByWeek: touchByWeek(replies, f.timeZone ?? 'UTC'),
     followups: {
       suggested: sent.filter((d) => d.kind === 'followup').length,
       sent: sent.filter((d) => d.kind === 'followup' && d.status === 'sent').length,
@@ -131,16 +135,17 @@ function editCounts(replies: Array<{ body: string; template_body: string | null 
   return counts;
 }
 
-function touchByWeek(replies: Array<{ touch_score: number | null; sent_at: Date | null }>) {
-  const weeks = new Map<number, { sum: number; n: number }>();
+function touchByWeek(replies: Array<{ touch_score: number | null; sent_at: Date | null }>, timeZone: string) {
+  const weeks = new Map<string, { sum: number; n: number }>();
   for (const r of replies) {
     if (r.touch_score === null || !r.sent_at) continue;
-    const day = new Date(Date.UTC(r.sent_at.getUTCFullYear(), r.sent_at.getUTCMonth(), r.sent_at.getUTCDate()));
-    const monday = day.getTime() - ((day.getUTCDay() + 6) % 7) * 86_400_000;
+    // The day it was sent where the reader is, as a date at UTC midnight, so whole days can be counted back.
+    const day = new Date(`${calendarDay(r.sent_at, timeZone)}T00:00:00Z`);
+    const monday = new Date(day.getTime() - ((day.getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
     const w = weeks.get(monday) ?? { sum: 0, n: 0 };
     w.sum += r.touch_score;
     w.n++;
     weeks.set(monday, w);
   }
-  return [...weeks].sort((a, b) => a[0] - b[0]).map(([week, w]) => ({ week: new Date(week), average: Math.round(w.sum / w.n), replies: w.n }));
+  return [...weeks].sort((a, b) => a[0].localeCompare(b[0])).map(([week, w]) => ({ week, average: Math.round(w.sum / w.n), replies: w.n }));
 }

@@ -7,6 +7,7 @@ import type { Role, User } from '../db/schema.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { ROLES } from './roles.ts';
 import { clearSigninFailures } from './signin-limits.ts';
+import { knownTimeZone } from './time-zone.ts';
 
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
 /** The advisory lock the first-owner check and insert hold together. */
@@ -135,12 +136,16 @@ export interface UserChange {
   disabled?: boolean;
   name?: string;
   signature?: string;
+  /** An IANA name, e.g. "Europe/Berlin": every time on their pages is shown, and every time they type read, in it. */
+  timeZone?: string;
 }
 
-/** Changes a person's role, name, signature or access, audited; the last owner cannot be demoted or disabled. */
+/** Changes a person's role, name, signature, time zone or access, audited; the last owner cannot be demoted or disabled. */
 export async function updateUser(ctx: Ctx, id: number, change: UserChange, actorUserId: number | null): Promise<User> {
   if (change.role !== undefined && !ROLES.includes(change.role)) throw new ValidationError(`Role must be one of ${ROLES.join(', ')}.`, 'role');
   if (change.name !== undefined && !change.name.trim()) throw new ValidationError('A name is needed: customers see it on replies.', 'name');
+  const timeZone = change.timeZone === undefined ? undefined : knownTimeZone(change.timeZone);
+  if (timeZone === null) throw new ValidationError(`"${change.timeZone}" is not a time zone: choose one from the list, e.g. Europe/Berlin.`, 'timeZone');
   return ctx.db.transaction().execute(async (tx) => {
     const user = await tx.selectFrom('users').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!user) throw new ValidationError(`No user ${id}.`, 'id');
@@ -154,6 +159,7 @@ export async function updateUser(ctx: Ctx, id: number, change: UserChange, actor
       ...(change.role !== undefined ? { role: change.role } : {}),
       ...(change.name !== undefined ? { name: change.name.trim() } : {}),
       ...(change.signature !== undefined ? { signature: change.signature } : {}),
+      ...(timeZone !== undefined ? { time_zone: timeZone } : {}),
       ...(change.disabled !== undefined ? { disabled_at: change.disabled ? now : null } : {}),
     };
     // Nothing to change (the people form with only a new password): an UPDATE without columns is not SQL.
@@ -175,6 +181,20 @@ export async function updateUser(ctx: Ctx, id: number, change: UserChange, actor
       subjectId: id,
       details: { from: user.role, ...change },
     });
+    return updated;
+  });
+}
+
+/**
+ * The zone a browser reports at sign-in, taken only while the person has none: their own choice on the
+ * account page is never overwritten by the browser of a trip. An unknown name is ignored.
+ */
+export async function adoptBrowserTimeZone(ctx: Ctx, userId: number, reported: unknown): Promise<User | undefined> {
+  const zone = knownTimeZone(reported);
+  if (!zone) return undefined;
+  return ctx.db.transaction().execute(async (tx) => {
+    const updated = await tx.updateTable('users').set({ time_zone: zone }).where('id', '=', userId).where('time_zone', 'is', null).returningAll().executeTakeFirst();
+    if (updated) await audit(tx, ctx.clock.now(), { actorUserId: userId, action: 'user.time_zone_guessed', subjectType: 'user', subjectId: userId, details: { timeZone: zone } });
     return updated;
   });
 }

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
 import { CONVERSATION_STATUSES, changeConversation } from '../../core/conversations/assignment.ts';
-import { addNote } from '../../core/conversations/notes.ts';
+import { addNote, editNote } from '../../core/conversations/notes.ts';
 import { mergeConversationsByStaff, splitConversation } from '../../core/conversations/split-merge.ts';
 import { startConversation } from '../../core/conversations/start.ts';
 import { conversationDetail } from '../../core/conversations/views.ts';
@@ -76,6 +76,11 @@ export function conversationRoutes(ctx: Ctx): Router {
   r.post('/:id/notes', agent, async (req, res) => {
     const body = noteBody.parse(req.body ?? {});
     res.status(201).json(await addNote(ctx, id.parse(req.params.id), body.body, req.user!));
+  });
+
+  r.patch('/:id/notes/:noteId', agent, async (req, res) => {
+    const body = noteBody.parse(req.body ?? {});
+    res.json(await editNote(ctx, id.parse(req.params.id), id.parse(req.params.noteId), body.body, req.user!));
   });
 
   r.post('/:id/split', agent, async (req, res) => {

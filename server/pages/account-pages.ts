@@ -1,17 +1,45 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { offsetLabel } from '../../core/followups/local-time.ts';
+import { timeZoneChoices } from '../../core/users/time-zone.ts';
 import { createToken, listTokens, revokeToken } from '../../core/users/tokens.ts';
-import { changeOwnPassword, signOutEverywhere, updateUser } from '../../core/users/users.ts';
-import { idParam, type PageKit } from './kit.ts';
+import { adoptBrowserTimeZone, changeOwnPassword, signOutEverywhere, updateUser } from '../../core/users/users.ts';
+import { offsetMinutesAt } from '../../core/wall-clock.ts';
+import { when, zoneOf } from '../views.ts';
+import { idParam, type PageKit, parseForm } from './kit.ts';
 
-/** A person's own account: password, signature, sessions and API tokens. */
+/** A person's own account: time zone, password, signature, sessions and API tokens. */
 export function accountPages({ ctx, page, signedIn, action }: PageKit): Router {
   const r = Router();
 
   r.get('/account', signedIn, async (req, res) => {
     const newToken = req.session.newToken;
     delete req.session.newToken;
-    page(req, res, 'account', { title: 'Your account', tokens: await listTokens(ctx, req.user!.id), newToken });
+    const now = ctx.clock.now();
+    page(req, res, 'account', {
+      title: 'Your account',
+      tokens: await listTokens(ctx, req.user!.id),
+      newToken,
+      // Each zone with its offset now, so "+05:30" or "Kolkata" both find it in the list.
+      zones: timeZoneChoices().map((zone) => ({ zone, offset: offsetLabel(offsetMinutesAt(now, zone)) })),
+      zoneSet: req.user!.time_zone !== null,
+      nowThere: when(now, zoneOf(req.user)),
+    });
+  });
+
+  r.post(
+    '/account/time-zone',
+    signedIn,
+    action(async (req) => {
+      const user = await updateUser(ctx, req.user!.id, { timeZone: parseForm(z.object({ timeZone: z.string().max(100) }), req.body).timeZone }, req.user!.id);
+      return `Your time zone is ${user.time_zone}: it is ${when(ctx.clock.now(), zoneOf(user))} there. Every time in Longhand is shown, and every time you type read, in it.`;
+    }),
+  );
+
+  // A page's script reports the browser's zone for someone who has none yet (signed in before zones existed).
+  r.post('/account/time-zone/browser', signedIn, async (req, res) => {
+    await adoptBrowserTimeZone(ctx, req.user!.id, req.body?.timeZone);
+    res.status(204).end();
   });
 
   r.post(

@@ -1,9 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { CONVERSATION_STATUSES, changeConversation } from '../../core/conversations/assignment.ts';
-import { addNote } from '../../core/conversations/notes.ts';
+import { markMentionsRead, mentionHandle, unreadMentionCount } from '../../core/conversations/mentions.ts';
+import { addNote, editNote } from '../../core/conversations/notes.ts';
 import { conversationDetail } from '../../core/conversations/views.ts';
 import { customerCard } from '../../core/customers/card.ts';
+import type { User } from '../../core/db/schema.ts';
 import { checkReply } from '../../core/drafts/draft-touch.ts';
 import { writeReply } from '../../core/drafts/drafter.ts';
 import { approveDraft, discardDraft, editDraft, restoreDiscarded, undoApproval } from '../../core/drafts/drafts.ts';
@@ -17,15 +19,15 @@ import { UNSETTLED_DRAFT_STATUSES } from '../../core/drafts/statuses.ts';
 import { templateLanguage } from '../../core/drafts/template-choice.ts';
 import { applyTemplate, listTemplates } from '../../core/drafts/template-edits.ts';
 import type { TemplateSource } from '../../core/drafts/templates.ts';
-import { ValidationError } from '../../core/errors.ts';
 import { localLabel, offsetLabel } from '../../core/followups/local-time.ts';
 import { followupPanel } from '../../core/followups/panel.ts';
 import { settleUncertain } from '../../core/outbox/outbox.ts';
 import { teamSettings } from '../../core/settings/team-settings.ts';
 import { getUser, listUsers } from '../../core/users/users.ts';
-import { when } from '../views.ts';
+import { when, zoneOf } from '../views.ts';
 import { idParam, type PageKit, parseForm } from './kit.ts';
 import { formRecipients } from './recipient-form.ts';
+import { typedTime } from './typed-time.ts';
 
 const mailboxField = z.coerce
   .number()
@@ -35,29 +37,24 @@ const mailboxField = z.coerce
   .optional();
 const editForm = z.object({ subject: z.string().max(998), body: z.string().max(200_000), baseVersion: z.coerce.number().int(), mailboxId: mailboxField });
 const changeForm = z.object({ status: z.enum(CONVERSATION_STATUSES), assignee: z.string().max(20), baseVersion: z.coerce.number().int() });
-// Send later: a datetime-local value read at the offset the browser gives (minutes west of UTC, as JavaScript's
-// getTimezoneOffset), or the exact instant of a suggestion. Without JavaScript the typed time is UTC.
+// Send later: a datetime-local value, read in the person's own zone, or the exact instant of a suggestion.
 const sendLaterForm = z.object({
   when: z.enum(['now', 'later', 'suggested']).default('now'),
   sendAt: z.string().max(40).optional(),
-  tzOffset: z.coerce.number().int().min(-900).max(900).default(0),
   suggestedAt: z.iso.datetime({ offset: true }).optional(),
 });
 
-/** The instant a person meant by a time typed into a datetime-local field; undefined when none was asked for. */
-function typedSendTime(form: z.infer<typeof sendLaterForm>): Date | undefined {
+/** The instant a person meant by the send-later part of a form; undefined when none was asked for. */
+function typedSendTime(form: z.infer<typeof sendLaterForm>, user: User): Date | undefined {
   if (form.when === 'now') return undefined;
   if (form.when === 'suggested') return form.suggestedAt ? new Date(form.suggestedAt) : undefined;
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(form.sendAt ?? '');
-  if (!m) throw new ValidationError('Send at: choose a day and a time.', 'sendAt');
-  const [, y, mo, d, h, mi] = m.map(Number) as [number, number, number, number, number, number];
-  return new Date(Date.UTC(y, mo - 1, d, h, mi) + form.tzOffset * 60_000);
+  return typedTime(form.sendAt, user, 'Send at', 'sendAt');
 }
 
-/** A follow-up's suggested send time, as the exact instant and in the customer's words of time. */
-function suggestion(now: Date, utcOffsetMinutes: number | null): { at: string; label: string } {
+/** A follow-up's suggested send time: the exact instant (the page shows it in the reader's zone too) and in the customer's words of time. */
+function suggestion(now: Date, utcOffsetMinutes: number | null): { at: Date; label: string } {
   const at = suggestedSendTime(now, utcOffsetMinutes);
-  return { at: at.toISOString(), label: `${localLabel(at, utcOffsetMinutes)} their time (${offsetLabel(utcOffsetMinutes)})` };
+  return { at, label: `${localLabel(at, utcOffsetMinutes)} their time (${offsetLabel(utcOffsetMinutes)})` };
 }
 
 const approveForm = z.object({
@@ -87,6 +84,8 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
 
   r.get('/conversations/:id', signedIn, async (req, res) => {
     const d = await conversationDetail(ctx, idParam.parse(req.params.id));
+    // Opening the conversation is reading what it mentions me in; the navigation's count says so at once.
+    if (await markMentionsRead(ctx, req.user!.id, { conversationId: d.conversation.id })) res.locals.mentionsUnread = await unreadMentionCount(ctx.db, req.user!.id);
     const card = d.conversation.customer_id ? await customerCard(ctx, d.conversation.customer_id) : null;
     const draft = [...d.drafts].reverse().find((x) => UNSETTLED_DRAFT_STATUSES.includes(x.status)) ?? null;
     const last = d.drafts.at(-1);
@@ -115,6 +114,11 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
       // A reply that went out and came back: the customer never got it.
       bounces: d.drafts.filter((x) => x.status === 'sent' && x.failure).map((x) => x.failure!.replace(/^Bounced: /, '')),
       staff: staff.map((s) => ({ id: s.id, name: s.name, current: s.id === d.conversation.assignee_id })),
+      // Whom the note box offers after "@": everyone else who can sign in, by the handle that names them alone.
+      mentionable: staff.flatMap((s) => {
+        const handle = s.id === req.user!.id ? null : mentionHandle(s, staff);
+        return handle ? [{ handle, name: s.name }] : [];
+      }),
       statuses: CONVERSATION_STATUSES.map((value) => ({ value, label: value.replace(/_/g, ' '), current: value === d.conversation.status })),
       draft,
       discarded,
@@ -151,7 +155,22 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
     signedIn,
     action(async (req) => {
       const note = await addNote(ctx, idParam.parse(req.params.id), parseForm(z.object({ body: z.string().max(20_000) }), req.body).body, req.user!);
-      return note.mentions.length ? `Note added; ${note.mentions.map((m) => m.name).join(' and ')} will see it.` : 'Note added.';
+      return note.mentions.length ? `Note added; ${note.mentions.map((m) => m.name).join(' and ')} will see it under Mentions.` : 'Note added.';
+    }),
+  );
+
+  r.post(
+    '/conversations/:id/notes/:noteId',
+    signedIn,
+    action(async (req) => {
+      const note = await editNote(
+        ctx,
+        idParam.parse(req.params.id),
+        idParam.parse(req.params.noteId),
+        parseForm(z.object({ body: z.string().max(20_000) }), req.body).body,
+        req.user!,
+      );
+      return `Note saved${note.mentions.length ? `; it mentions ${note.mentions.map((m) => m.name).join(' and ')}` : ''}.`;
     }),
   );
 
@@ -173,9 +192,9 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
       // The approve button also saves what is in the editor, so nothing typed is lost.
       if (form.body !== undefined)
         await editDraft(ctx, draftId, { body: form.body, subject: form.subject, baseVersion: form.baseVersion, mailboxId: form.mailboxId, ...formRecipients(req.body) }, req.user!);
-      const sendAt = typedSendTime(parseForm(sendLaterForm, req.body));
+      const sendAt = typedSendTime(parseForm(sendLaterForm, req.body), req.user!);
       const draft = await approveDraft(ctx, draftId, req.user!, { seenVersion: form.seenVersion, sendAt });
-      if (sendAt) return `Approved. It goes out at ${when(draft.send_after)}; until then you can move or cancel it here.`;
+      if (sendAt) return `Approved. It goes out at ${when(draft.send_after, zoneOf(req.user))}; until then you can move or cancel it here.`;
       const seconds = draft.send_after ? Math.max(0, Math.round((draft.send_after.getTime() - ctx.clock.now().getTime()) / 1000)) : 0;
       const text = seconds > 0 ? `Approved. It goes out in ${seconds} seconds unless you undo.` : 'Approved; it is on its way.';
       if ((await teamSettings(ctx)).stayAfterApprove) return text;
@@ -195,8 +214,8 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
     signedIn,
     action(async (req) => {
       const form = parseForm(sendLaterForm, req.body);
-      const draft = await rescheduleSend(ctx, idParam.parse(req.params.id), typedSendTime(form), req.user!);
-      return `Moved: it goes out at ${when(draft.send_after)}.`;
+      const draft = await rescheduleSend(ctx, idParam.parse(req.params.id), typedSendTime(form, req.user!), req.user!);
+      return `Moved: it goes out at ${when(draft.send_after, zoneOf(req.user))}.`;
     }),
   );
 

@@ -8,17 +8,14 @@ import { listRequests, shipRequest, tagRequest } from '../../core/followups/requ
 import { followupRules, followupRulesChange, updateFollowupRules } from '../../core/followups/rule-settings.ts';
 import { listUsers } from '../../core/users/users.ts';
 import { requireRole } from '../auth.ts';
+import { when, zoneOf } from '../views.ts';
 import { idParam, type PageKit, parseForm } from './kit.ts';
+import { typedTime } from './typed-time.ts';
 
 const filterQuery = z.object({
   tag: z.string().max(60).optional().catch(undefined),
   organization: z.coerce.number().int().positive().optional().catch(undefined),
 });
-/** A datetime-local field, read as UTC (the pages show every time in UTC). */
-const utcField = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?$/, 'is not a date and time')
-  .transform((s) => new Date(`${s}Z`));
 const checkbox = z
   .string()
   .optional()
@@ -98,9 +95,10 @@ export function followupPages({ ctx, page, signedIn, action }: PageKit): Router 
     '/conversations/:id/snooze',
     signedIn,
     action(async (req) => {
-      const form = parseForm(z.object({ until: utcField, note: z.string().max(2000).optional() }), req.body);
-      const snooze = await snoozeConversation(ctx, idParam.parse(req.params.id), form.until, form.note ?? null, req.user!);
-      return `Snoozed until ${snooze.snoozedUntil.toISOString().replace('T', ' ').slice(0, 16)} UTC; it comes back then${snooze.note ? ' with your note' : ''}.`;
+      const form = parseForm(z.object({ until: z.string().max(40), note: z.string().max(2000).optional() }), req.body);
+      const until = typedTime(form.until, req.user!, 'Remind me at', 'until');
+      const snooze = await snoozeConversation(ctx, idParam.parse(req.params.id), until, form.note ?? null, req.user!);
+      return `Snoozed until ${when(snooze.snoozedUntil, zoneOf(req.user))}; it comes back then${snooze.note ? ' with your note' : ''}.`;
     }),
   );
 
@@ -117,8 +115,8 @@ export function followupPages({ ctx, page, signedIn, action }: PageKit): Router 
     '/promises/:id/correct',
     signedIn,
     action(async (req) => {
-      const form = parseForm(z.object({ dueAt: utcField }), req.body);
-      await correctPromise(ctx, idParam.parse(req.params.id), form.dueAt, req.user!);
+      const form = parseForm(z.object({ dueAt: z.string().max(40) }), req.body);
+      await correctPromise(ctx, idParam.parse(req.params.id), typedTime(form.dueAt, req.user!, 'Due at', 'dueAt'), req.user!);
       return 'The promise is corrected; its reminder moved with it.';
     }),
   );

@@ -8,7 +8,7 @@ import type { FlashUndo } from '../auth.ts';
 import { csrfToken } from '../csrf.ts';
 import { toHttpError } from '../http-errors.ts';
 import { rowId } from '../row-id.ts';
-import type { Render } from '../views.ts';
+import { type Render, zoneOf } from '../views.ts';
 
 export interface CapturedMail {
   receivedAt: Date;
@@ -81,6 +81,9 @@ export function pageKit(ctx: Ctx, render: Render, options: PageOptions): PageKit
             ...data,
             user: req.user,
             isOwner: req.user?.role === 'owner',
+            // Every time on the page is shown in the reader's zone (the helpers read it from here).
+            timeZone: zoneOf(req.user),
+            mentionsUnread: res.locals.mentionsUnread ?? 0,
             csrf: csrfToken(req, res, options.sessionSecret),
             flash,
             queueDown: req.user ? (options.queueProblem?.() ?? null) : null,

@@ -5,6 +5,7 @@ import { teamReport } from '../../core/reports/report.ts';
 import { listUsers } from '../../core/users/users.ts';
 import { barChart, lineChart } from '../charts.ts';
 import { rowId } from '../row-id.ts';
+import { zoneOf } from '../views.ts';
 import type { PageKit } from './kit.ts';
 
 const reportQuery = z.object({
@@ -21,7 +22,7 @@ export function reportPages({ ctx, page, signedIn }: PageKit): Router {
   r.get('/reports', signedIn, async (req, res) => {
     const q = reportQuery.parse(req.query);
     const [report, users, mailboxes] = await Promise.all([
-      teamReport(ctx, { userId: q.person ?? null, mailboxId: q.mailbox ?? null, days: q.days }),
+      teamReport(ctx, { userId: q.person ?? null, mailboxId: q.mailbox ?? null, days: q.days, timeZone: zoneOf(req.user) }),
       listUsers(ctx),
       listMailboxes(ctx),
     ]);
@@ -47,7 +48,7 @@ export function reportPages({ ctx, page, signedIn }: PageKit): Router {
       ]),
       touchChart: lineChart(
         'Average touch score of sent replies, by week',
-        report.touchByWeek.map((w) => ({ label: w.week.toISOString().slice(5, 10), value: w.average })),
+        report.touchByWeek.map((w) => ({ label: w.week.slice(5), value: w.average })),
       ),
     });
   });

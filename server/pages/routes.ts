@@ -2,9 +2,10 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { audit } from '../../core/audit.ts';
 import type { Ctx } from '../../core/context.ts';
+import { unreadMentionCount } from '../../core/conversations/mentions.ts';
 import { ConflictError, LonghandError, TooManyAttemptsError } from '../../core/errors.ts';
 import { claimSigninAttempt, clearSigninFailures, releaseSigninAttempt, type SigninAttempt } from '../../core/users/signin-limits.ts';
-import { createUser, setupNeeded, verifyLogin } from '../../core/users/users.ts';
+import { adoptBrowserTimeZone, createUser, setupNeeded, verifyLogin } from '../../core/users/users.ts';
 import type { Render } from '../views.ts';
 import { accountPages } from './account-pages.ts';
 import { conversationPages } from './conversation-pages.ts';
@@ -12,6 +13,7 @@ import { customerPages } from './customer-pages.ts';
 import { followupPages } from './followup-pages.ts';
 import { localPath, type PageOptions, pageKit } from './kit.ts';
 import { mailboxPages } from './mailbox-pages.ts';
+import { mentionPages } from './mention-pages.ts';
 import { messagePages } from './message-pages.ts';
 import { newConversationPages } from './new-conversation-page.ts';
 import { queuePages } from './queue-page.ts';
@@ -32,9 +34,10 @@ export function pageRoutes(ctx: Ctx, render: Render, options: PageOptions): Rout
 
   r.post('/setup', async (req, res) => {
     if (!(await setupNeeded(ctx))) return res.redirect(303, '/signin');
-    const form = z.object({ name: z.string(), email: z.string(), password: z.string() }).parse(req.body);
+    const form = z.object({ name: z.string(), email: z.string(), password: z.string(), timeZone: z.string().max(100).optional() }).parse(req.body);
     try {
       const user = await createUser(ctx, { ...form, role: 'owner' }, null, { onlyIfFirstOwner: true });
+      await adoptBrowserTimeZone(ctx, user.id, form.timeZone);
       await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
       req.session.userId = user.id;
       res.redirect(303, '/');
@@ -51,7 +54,7 @@ export function pageRoutes(ctx: Ctx, render: Render, options: PageOptions): Rout
   });
 
   r.post('/signin', async (req, res) => {
-    const form = z.object({ email: z.string().max(254), password: z.string().max(1000), next: z.string().optional() }).parse(req.body);
+    const form = z.object({ email: z.string().max(254), password: z.string().max(1000), next: z.string().optional(), timeZone: z.string().max(100).optional() }).parse(req.body);
     const next = localPath(form.next);
     const client = req.ip ?? 'unknown';
     let attempt: SigninAttempt;
@@ -72,12 +75,20 @@ export function pageRoutes(ctx: Ctx, render: Render, options: PageOptions): Rout
     // A new session id at sign-in, so a session id planted before cannot ride along.
     await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
     req.session.userId = user.id;
+    // The browser's zone (app.js fills the field), kept only while the person has none of their own.
+    await adoptBrowserTimeZone(ctx, user.id, form.timeZone);
     await audit(ctx.db, ctx.clock.now(), { actorUserId: user.id, action: 'signin', details: { ip: client } });
     res.redirect(303, next);
   });
 
   r.post('/signout', (req, res) => {
     req.session.destroy(() => res.redirect(303, '/signin'));
+  });
+
+  // The navigation shows how many mentions the person has not read, on every page.
+  r.use(async (req, res, next) => {
+    if (req.user && req.method === 'GET') res.locals.mentionsUnread = await unreadMentionCount(ctx.db, req.user.id);
+    next();
   });
 
   r.use(queuePages(kit));
@@ -91,6 +102,7 @@ export function pageRoutes(ctx: Ctx, render: Render, options: PageOptions): Rout
   r.use(reportPages(kit));
   r.use(settingsPages(kit));
   r.use(accountPages(kit));
+  r.use(mentionPages(kit));
 
   if (options.capturedMail) {
     const captured = options.capturedMail;

@@ -27,15 +27,23 @@
   tick();
   setInterval(tick, 1000);
 
-  // Send later: a typed time is the person's own. Send their offset for that day (daylight saving included).
-  for (const offset of document.querySelectorAll('input.tz-offset')) {
-    const form = offset.form;
-    const typed = form.querySelector('input[type="datetime-local"]');
-    for (const note of form.querySelectorAll('.tz-note')) note.textContent = '(your time)';
-    form.addEventListener('submit', () => {
-      offset.value = String((typed?.value ? new Date(typed.value) : new Date()).getTimezoneOffset());
+  // Time zones: the browser's goes with the sign-in (kept only while the person has none), or from the first page
+  // of someone who signed in before; the account page offers it. Pages show times in the person's stored zone.
+  const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone ?? '';
+  for (const input of document.querySelectorAll('input.browser-time-zone')) input.value = browserZone;
+  if (browserZone && document.body.hasAttribute('data-time-zone-unset')) api('POST', '/account/time-zone/browser', { timeZone: browserZone });
+  const useBrowserZone = document.getElementById('use-browser-zone');
+  const zoneInput = document.getElementById('time-zone');
+  if (browserZone && useBrowserZone && zoneInput && zoneInput.value !== browserZone) {
+    useBrowserZone.textContent = browserZone;
+    useBrowserZone.setAttribute('aria-label', `Use this browser's time zone, ${browserZone}`);
+    useBrowserZone.closest('[hidden]')?.removeAttribute('hidden');
+    useBrowserZone.addEventListener('click', () => {
+      zoneInput.value = browserZone;
+      zoneInput.focus();
     });
   }
+  const personZone = document.body.dataset.timeZone || undefined;
 
   function debounce(fn, ms) {
     let t = null;
@@ -72,12 +80,30 @@
     });
   }
 
-  /** Live updates: the server says when something changed; each page decides what that means. */
-  function live(conversationId, onChange) {
-    if (!window.EventSource) return;
-    const source = new EventSource(conversationId ? `/events?conversation=${conversationId}` : '/events');
-    source.addEventListener('changed', onChange);
+  /**
+   * Live updates: one stream per signed-in page (for the conversation the page shows, if any); the server says
+   * when something changed, and each part of the page decides what that means.
+   */
+  const mentionCount = document.getElementById('mention-count');
+  const shownConversation = document.querySelector('.conversation-page')?.dataset.conversation;
+  const stream = mentionCount && window.EventSource ? new EventSource(shownConversation ? `/events?conversation=${shownConversation}` : '/events') : null;
+  const live = (event, onEvent) => stream?.addEventListener(event, onEvent);
+
+  /** Replaces a live part of the page with its fresh copy from the server. */
+  async function refresh(part) {
+    const res = await fetch(part.dataset.live, { credentials: 'same-origin' });
+    if (res.ok) part.innerHTML = await res.text();
+    return res.ok;
   }
+
+  // The navigation's count of unread mentions; the Mentions page also brings its list up to date.
+  const mentionsLive = document.getElementById('mentions-live');
+  live('mentions', (e) => {
+    const { unread } = JSON.parse(e.data);
+    mentionCount.querySelector('.badge').textContent = String(unread);
+    mentionCount.hidden = unread === 0;
+    if (mentionsLive) refresh(mentionsLive);
+  });
 
   // ---- The queue -------------------------------------------------------------------------------
   const queueLive = document.getElementById('queue-live');
@@ -97,13 +123,11 @@
       if (e.key === 'k') select(index - 1);
       if (e.key === 'Enter' && index >= 0 && document.activeElement === document.body) window.location.href = items()[index].dataset.href;
     });
-    live(null, async () => {
+    live('changed', async () => {
       // Keep what the person picked and where they were while the list is replaced.
       const picked = new Set(Array.from(queueLive.querySelectorAll('input.pick:checked')).map((el) => el.value));
       const selected = items()[index]?.dataset.draft;
-      const res = await fetch(queueLive.dataset.live, { credentials: 'same-origin' });
-      if (!res.ok) return;
-      queueLive.innerHTML = await res.text();
+      if (!(await refresh(queueLive))) return;
       for (const el of queueLive.querySelectorAll('input.pick')) el.checked = picked.has(el.value);
       const again = items().findIndex((el) => el.dataset.draft === selected);
       if (again >= 0) {
@@ -117,7 +141,7 @@
   const page = document.querySelector('.conversation-page');
   const form = document.getElementById('draft-form');
   if (page) {
-    live(page.dataset.conversation, () => {
+    live('changed', () => {
       document.getElementById('changed-notice')?.removeAttribute('hidden');
     });
     document.addEventListener('keydown', (e) => {
@@ -191,7 +215,7 @@
       const res = await api('PATCH', `/api/drafts/${draftId}`, { body: textarea.value, subject: subject.value, baseVersion: Number(baseVersion.value) });
       if (res.status === 200) {
         baseVersion.value = res.body.version;
-        status.textContent = `Saved at ${new Date().toLocaleTimeString()}.`;
+        status.textContent = `Saved at ${new Date().toLocaleTimeString([], { timeZone: personZone, timeZoneName: 'short' })}.`;
       } else {
         if (res.body?.error?.code === 'draft_edited_elsewhere' || res.body?.error?.code === 'draft_not_editable') editingStopped = true;
         status.textContent = res.body?.error?.message ?? 'Could not save.';
@@ -236,6 +260,116 @@
         preview.textContent = res.status === 200 ? res.body.body : res.body.error.message;
       });
     }
+  }
+
+  // ---- @mentions in team notes: after "@", a list of colleagues to pick by keyboard or mouse ----------------
+  let mentionBoxes = 0;
+  for (const box of document.querySelectorAll('textarea.mention-input')) {
+    const people = JSON.parse(box.closest('[data-mentionable]')?.dataset.mentionable ?? '[]');
+    if (!people.length) continue;
+    const n = ++mentionBoxes;
+    const list = document.createElement('ul');
+    list.id = `mention-list-${n}`;
+    list.className = 'mention-list';
+    list.setAttribute('role', 'listbox');
+    list.setAttribute('aria-label', 'Colleagues to mention');
+    list.hidden = true;
+    const status = document.createElement('p');
+    status.className = 'visually-hidden';
+    status.setAttribute('role', 'status');
+    box.after(list, status);
+    box.setAttribute('aria-autocomplete', 'list');
+    box.setAttribute('aria-controls', list.id);
+    let matches = [];
+    let active = 0;
+    let token = null;
+
+    // The "@name" being typed just before the caret, if any: an address like maria@bakery is not one.
+    const typed = () => {
+      const before = box.value.slice(0, box.selectionStart);
+      const m = /(?:^|[^\p{L}\p{N}._%+-])@([\p{L}\p{N}._-]{0,40})$/u.exec(before);
+      return m ? { start: before.length - m[1].length - 1, query: m[1].toLowerCase() } : null;
+    };
+    const close = () => {
+      list.hidden = true;
+      matches = [];
+      token = null;
+      box.removeAttribute('aria-activedescendant');
+    };
+    const show = () => {
+      list.innerHTML = '';
+      for (const [i, p] of matches.entries()) {
+        const li = document.createElement('li');
+        li.id = `${list.id}-${i}`;
+        li.setAttribute('role', 'option');
+        li.setAttribute('aria-selected', String(i === active));
+        li.textContent = p.name;
+        const handle = document.createElement('span');
+        handle.className = 'muted';
+        handle.textContent = ` @${p.handle}`;
+        li.append(handle);
+        // mousedown, not click: the note box keeps its focus and caret.
+        li.addEventListener('mousedown', (e) => {
+          e.preventDefault();
+          pick(i);
+        });
+        list.append(li);
+      }
+      list.hidden = false;
+      box.setAttribute('aria-activedescendant', `${list.id}-${active}`);
+    };
+    const update = () => {
+      token = typed();
+      const q = token?.query ?? '';
+      matches = token
+        ? people
+            .filter(
+              (p) =>
+                p.handle.toLowerCase().startsWith(q) ||
+                p.name
+                  .toLowerCase()
+                  .split(/\s+/)
+                  .some((w) => w.startsWith(q)),
+            )
+            .slice(0, 8)
+        : [];
+      if (!matches.length) {
+        if (token && q) status.textContent = 'Nobody on the team by that name.';
+        return close();
+      }
+      active = 0;
+      show();
+      status.textContent = `${matches.length} ${matches.length === 1 ? 'colleague' : 'colleagues'}: arrow keys to choose, Enter to mention, Escape to close.`;
+    };
+    const pick = (i) => {
+      const p = matches[i];
+      if (!p || !token) return;
+      const end = box.selectionStart;
+      const insert = `@${p.handle} `;
+      box.setRangeText(insert, token.start, end, 'end');
+      box.dispatchEvent(new Event('input', { bubbles: true }));
+      status.textContent = `${p.name} will be mentioned.`;
+      close();
+    };
+    box.addEventListener('input', update);
+    box.addEventListener('click', update);
+    box.addEventListener('blur', close);
+    box.addEventListener('keydown', (e) => {
+      if (list.hidden) return;
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        active = (active + (e.key === 'ArrowDown' ? 1 : matches.length - 1)) % matches.length;
+        show();
+      } else if (e.key === 'Enter' || e.key === 'Tab') {
+        e.preventDefault();
+        pick(active);
+      } else if (e.key === 'Escape') {
+        // Closes the list only; the page's own Escape (stop writing) waits for the next one.
+        e.preventDefault();
+        e.stopPropagation();
+        close();
+      }
+    });
   }
 
   // ---- The template editor: a live preview against a real conversation ---------------------------

@@ -1,13 +1,13 @@
 /// <reference lib="dom" />
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addNote } from '../../core/conversations/notes.ts';
 import { prepareReplyDraft } from '../../core/drafts/drafter.ts';
 import { editDraft } from '../../core/drafts/drafts.ts';
 import { noJobs } from '../../core/jobs.ts';
-import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { launchBrowser, screenshot, seriousViolations, signIn } from '../support/browser.ts';
-import { deliver, US } from '../support/followups.ts';
+import { deliver, offlineMailbox, US } from '../support/followups.ts';
 
 /** Long unbroken strings, as customers paste them: they must wrap, not widen the page. */
 const TRACKING = `https://tracking.parcelpost.example/track/shipment?reference=FERNHILL-${'7'.repeat(40)}&customer=ruth.calloway%40yorkshire-cookery-school.example&utm_source=email`;
@@ -25,15 +25,9 @@ describe('Longhand on a phone', () => {
 
   beforeAll(async () => {
     app = await startTestApp({ workers: false });
-    const mailbox = await upsertMailbox(app.rt.ctx, {
-      name: 'Fernhill',
-      email: US,
-      imap: { host: '127.0.0.1', port: 1, secure: false, user: 'u', password: 'p' },
-      smtp: { host: '127.0.0.1', port: 1, secure: false, user: '', password: '' },
-      source: 'ui',
-    });
+    const mailbox = await offlineMailbox(app.rt.ctx);
     const owner = await app.addUser('owner', 'Alex Morgan');
-    await app.addUser('agent', 'Sam Whitfield-Hargreaves');
+    const agent = await app.addUser('agent', 'Sam Whitfield-Hargreaves');
     const now = Date.now();
     const at = (hoursAgo: number) => new Date(now - hoursAgo * 3_600_000).toISOString();
     const asked = await deliver(app.rt.ctx, mailbox.id, {
@@ -55,6 +49,8 @@ describe('Longhand on a phone', () => {
       { body: `Hi Ruth,\n\n${paragraph.repeat(6)}\n\nYou can follow it here: ${TRACKING}\n\nYour order ${ORDER} is safe.\n\nAlex` },
       owner.user,
     );
+    // A mention for the owner, with a link no phone is wide enough for.
+    await addNote(app.rt.ctx, conversationId, `@alex.morgan the courier's page for ${ORDER}: ${TRACKING}`, agent.user);
     const mine = `phone-2-${now}@bakery.example`;
     await deliver(app.rt.ctx, mailbox.id, {
       id: mine,
@@ -102,6 +98,7 @@ describe('Longhand on a phone', () => {
       '/settings/audit',
       `${template}`,
       '/account',
+      '/mentions',
     );
   });
 
@@ -111,7 +108,7 @@ describe('Longhand on a phone', () => {
   });
 
   it('scrolls no page sideways, and axe finds nothing serious on any of them', async () => {
-    expect(pages).toHaveLength(17);
+    expect(pages).toHaveLength(18);
     for (const path of pages) {
       await page.goto(`${app.url}${path}`);
       const widths = await page.evaluate(() => {

@@ -5,7 +5,7 @@ import { launchBrowser, screenshot, seriousViolations, signIn } from '../support
 
 const FROM = 'support@fernhill.example';
 
-/** Send later in the browser of someone in Berlin: the time they type is theirs, the page shows it in UTC. */
+/** Send later in the browser of someone in Berlin: their zone comes from the browser at sign-in, and the time they type and see is theirs. */
 describe('send later in the browser', () => {
   let app: TestApp;
   let started: Awaited<ReturnType<typeof startWithDraft>>;
@@ -46,22 +46,23 @@ describe('send later in the browser', () => {
 
     const year = new Date().getUTCFullYear() + 1;
     await page.getByText('Send later').click();
-    expect(await page.locator('#send-later .tz-note').textContent()).toBe('(your time)');
+    expect(await page.locator('label[for="send-at"]').textContent()).toBe('Send at (your time, Europe/Berlin)');
     await page.getByLabel(/^Send at/).fill(`${year}-01-15T09:30`);
     await page.getByRole('button', { name: 'Approve and send at this time' }).click();
     // 09:30 in Berlin in January is 08:30 UTC.
-    await expect.poll(() => page.locator('#scheduled').textContent()).toContain(`${year}-01-15 08:30 UTC`);
+    await expect.poll(() => page.locator('#scheduled').textContent()).toContain(`${year}-01-15 09:30 CET`);
     expect(await page.getByRole('status').first().textContent()).toContain('goes out at');
     await screenshot(page, 'send-later');
     expect(await seriousViolations(page)).toEqual([]);
     expect((await app.api('GET', `/api/drafts/${draft.id}`)).body).toMatchObject({ status: 'approved', sendAfter: `${year}-01-15T08:30:00.000Z` });
 
     await page.goto(`${app.url}/`);
-    expect(await page.locator('#queue-live').textContent()).toContain(`goes out ${year}-01-15 08:30 UTC`);
+    expect(await page.locator('#queue-live').textContent()).toContain(`goes out ${year}-01-15 09:30 CET`);
     await page.goto(`${app.url}/conversations/${draft.conversationId}`);
     await page.getByLabel(/^Move to/).fill(`${year}-01-16T14:00`);
     await page.getByRole('button', { name: 'Move', exact: true }).click();
-    await expect.poll(() => page.locator('#scheduled').textContent()).toContain(`${year}-01-16 13:00 UTC`);
+    await expect.poll(() => page.locator('#scheduled').textContent()).toContain(`${year}-01-16 14:00 CET`);
+    expect((await app.api('GET', `/api/drafts/${draft.id}`)).body.sendAfter).toBe(`${year}-01-16T13:00:00.000Z`);
 
     await page.getByRole('button', { name: /Cancel the scheduled send/ }).click();
     await page.getByLabel('Reply', { exact: true }).waitFor();

@@ -86,6 +86,6 @@ describe('the order of the queue', () => {
     const ruth = items.find((i) => who(i) === 'Ruth Calloway')!;
     expect(ruth).not.toContain('waiting');
     expect(ruth).toContain('<time datetime="2026-11-04T08:00:00.000Z" class="due">due 2026-11-04 08:00 UTC</time>');
-    expect(items.find((i) => who(i) === 'Jonas Berg')).toContain('title="2026-11-04T10:00:00.000Z">waiting 2 days</span>');
+    expect(items.find((i) => who(i) === 'Jonas Berg')).toContain('datetime="2026-11-04T10:00:00.000Z" title="since 2026-11-04 10:00 UTC">waiting 2 days</time>');
   });
 });

@@ -26,6 +26,11 @@ export async function serveApp(ctx: Ctx, defaultToken: string | null = null): Pr
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : null };
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        // Live pages hold their event streams open: end them, or close would wait for them.
+        server.closeAllConnections();
+      }),
   };
 }
