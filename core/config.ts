@@ -34,6 +34,8 @@ const envSchema = z.object({
   LONGHAND_HISTORY_DAYS: z.coerce.number().int().min(0).max(3650).default(14),
   LONGHAND_THREAD_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   LONGHAND_MAILBOX_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(15),
+  // What most providers accept in one message is 25 to 35 MB once encoded; past 100 a reply would not arrive anywhere.
+  LONGHAND_REPLY_ATTACHMENTS_MB: z.coerce.number().int().min(1).max(100).default(25),
   LONGHAND_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   LONGHAND_GOOGLE_CLIENT_ID: z.string().max(500).optional(),
   LONGHAND_GOOGLE_CLIENT_SECRET: z.string().max(500).optional(),
@@ -92,6 +94,8 @@ export interface Config {
   plusTagDomains: string[];
   /** How long a dead worker keeps its mailboxes before another takes them over. */
   mailboxLeaseMs: number;
+  /** The most a reply's attachments may add up to, in bytes. */
+  replyAttachmentsBytes: number;
   /** The address people reach Longhand at (OAuth redirect URIs); unset, the request's own. */
   publicUrl: string | null;
   oauth: { google: OAuthProviderConfig; microsoft: OAuthProviderConfig };
@@ -135,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     threadWindowDays: e.LONGHAND_THREAD_WINDOW_DAYS,
     plusTagDomains: e.LONGHAND_PLUS_TAG_DOMAINS,
     mailboxLeaseMs: e.LONGHAND_MAILBOX_LEASE_SECONDS * 1000,
+    replyAttachmentsBytes: e.LONGHAND_REPLY_ATTACHMENTS_MB * 1024 * 1024,
     publicUrl: e.LONGHAND_PUBLIC_URL?.replace(/\/+$/, '') ?? null,
     oauth: {
       google: {

@@ -12,6 +12,7 @@ import { customerWrote } from '../followups/withdraw.ts';
 import { ourAddresses } from '../mailboxes/mailboxes.ts';
 import { linkBounce } from '../outbox/bounces.ts';
 import { classifyAutomated } from './automated.ts';
+import { storeBlob } from './blobs.ts';
 import { type MailAddress, type ParsedMessage, parseMessage } from './parse.ts';
 import { extractNewText } from './quotes.ts';
 
@@ -53,7 +54,10 @@ export interface IngestResult {
  * only gains a location.
  */
 export async function ingestMessage(ctx: Ctx, input: IngestInput, ours?: Set<string>): Promise<IngestResult> {
-  const parsed = await parseMessage(input.source);
+  // What we sent was built from bounded parts (a reply's attachments are limited as they are attached): its
+  // copy is kept whole, attachments included, even past the size a stranger's message may have.
+  const own = input.origin === 'outbox' ? { maxMessageBytes: input.source.length, maxAttachmentBytes: input.source.length } : undefined;
+  const parsed = await parseMessage(input.source, own);
   const us = ours ?? (await ourAddresses(ctx));
   const now = ctx.clock.now();
   const warnings = [...(input.warnings ?? []), ...parsed.warnings];
@@ -284,11 +288,7 @@ async function addLocation(tx: Kysely<DB>, messageId: number, mailboxId: number,
 
 async function storeAttachments(tx: Kysely<DB>, messageId: number, parsed: ParsedMessage): Promise<void> {
   for (const a of parsed.attachments) {
-    await tx
-      .insertInto('blobs')
-      .values({ sha256: a.sha256, size: a.size, content: a.content })
-      .onConflict((oc) => oc.column('sha256').doNothing())
-      .execute();
+    await storeBlob(tx, a.content, a.sha256);
     await tx
       .insertInto('attachments')
       .values({ message_id: messageId, blob_sha256: a.sha256, filename: a.filename, content_type: a.contentType, size: a.size, content_id: a.contentId, inline: a.inline })

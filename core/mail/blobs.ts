@@ -1,0 +1,15 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+
+export const sha256Of = (content: Buffer): string => createHash('sha256').update(content).digest('hex');
+
+/** Keeps bytes once per content hash, whoever brings them (a customer's mail, a staff upload). */
+export async function storeBlob(db: Kysely<DB>, content: Buffer, sha256 = sha256Of(content)): Promise<string> {
+  await db
+    .insertInto('blobs')
+    .values({ sha256, size: content.length, content })
+    .onConflict((oc) => oc.column('sha256').doNothing())
+    .execute();
+  return sha256;
+}
