@@ -4,8 +4,12 @@ import type { DB } from '../db/schema.ts';
 
 export const sha256Of = (content: Buffer): string => createHash('sha256').update(content).digest('hex');
 
-/** Keeps bytes once per content hash, whoever brings them (a customer's mail, a staff upload). */
+/**
+ * Keeps bytes once per content hash, whoever brings them (a customer's mail, a staff upload, the copy of a
+ * reply that carried them). Bytes already kept are not sent to the database again.
+ */
 export async function storeBlob(db: Kysely<DB>, content: Buffer, sha256 = sha256Of(content)): Promise<string> {
+  if (await db.selectFrom('blobs').select('sha256').where('sha256', '=', sha256).executeTakeFirst()) return sha256;
   await db
     .insertInto('blobs')
     .values({ sha256, size: content.length, content })

@@ -3,8 +3,11 @@ import http from 'node:http';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Of } from '../../core/mail/blobs.ts';
+import { ingestMessage } from '../../core/mail/ingest.ts';
+import { buildReply } from '../../core/outbox/reply-message.ts';
 import { startWithDraft, type TestApp } from '../support/app.ts';
 import { Browserish } from '../support/browserish.ts';
+import { testContext } from '../support/context.ts';
 import { type SmtpSink, type TestMailbox, waitUntil } from '../support/servers.ts';
 
 const US = 'support@fernhill.example';
@@ -155,7 +158,11 @@ describe('attachments on replies', () => {
     await browser.signIn(agent.email, agent.password);
     const { csrf } = await browser.get(`/conversations/${(await app.api('GET', `/api/drafts/${draftId}`)).body.conversationId}`);
     const post = (headers: Record<string, string>) =>
-      fetch(`${app.url}/api/drafts/${draftId}/attachments?name=note.txt`, { method: 'POST', headers: { cookie: browser.cookie, 'content-type': 'text/plain', ...headers }, body: 'hello' });
+      fetch(`${app.url}/api/drafts/${draftId}/attachments?name=note.txt`, {
+        method: 'POST',
+        headers: { cookie: browser.cookie, 'content-type': 'text/plain', ...headers },
+        body: 'hello',
+      });
     expect((await post({})).status).toBe(403);
     const ok = await post({ 'x-csrf-token': csrf });
     expect(ok.status).toBe(201);
@@ -183,7 +190,9 @@ describe('attachments on replies', () => {
     expect(uploaded.status).toBe(201);
 
     // Undo of an approval and an earlier text restored keep the files.
-    const written = await app.api('PATCH', `/api/drafts/${draftId}`, { body: 'Hi Gareth,\n\nSorry about the pan. Your invoice is attached as you sent it, with a return label.\n\nDana' });
+    const written = await app.api('PATCH', `/api/drafts/${draftId}`, {
+      body: 'Hi Gareth,\n\nSorry about the pan. Your invoice is attached as you sent it, with a return label.\n\nDana',
+    });
     await app.api('POST', `/api/drafts/${draftId}/approve`, { version: written.body.version, sendAt: new Date(Date.now() + 3_600_000).toISOString() });
     const undone = await app.api('POST', `/api/drafts/${draftId}/undo`, {});
     expect(undone.body.status).toBe('pending');
@@ -205,7 +214,11 @@ describe('attachments on replies', () => {
 
     // Our reply joins the conversation with its files, and the copy filed in Sent carries them too.
     await waitUntil(async () => (await app.api('GET', `/api/drafts/${draftId}`)).body.status === 'sent', 10_000, 'the send');
-    await waitUntil(async () => (await app.rt.ctx.db.selectFrom('outbox').select('filed_at').where('draft_id', '=', draftId).where('state', '=', 'sent').executeTakeFirst())?.filed_at != null, 10_000, 'the Sent copy');
+    await waitUntil(
+      async () => (await app.rt.ctx.db.selectFrom('outbox').select('filed_at').where('draft_id', '=', draftId).where('state', '=', 'sent').executeTakeFirst())?.filed_at != null,
+      10_000,
+      'the Sent copy',
+    );
     const after = (await app.api('GET', `/api/conversations/${conversation.id}`)).body;
     const ours = after.messages.find((m: { direction: string }) => m.direction === 'out');
     expect(ours.attachments.map((a: { filename: string; size: number }) => [a.filename, a.size])).toEqual([
@@ -235,3 +248,31 @@ async function sentCopy(box: TestMailbox, messageId: string) {
     await client.logout();
   }
 }
+
+describe('our own copy of a large reply', () => {
+  it('keeps its attachments when stored, past the size a stranger may send us', async () => {
+    const ctx = await testContext();
+    try {
+      // 19 MB attached is within the reply limit, and over 25 MB once encoded: the limit for mail from outside.
+      const big = randomBytes(19 * 1024 * 1024);
+      const raw = await buildReply({
+        messageId: 'big-reply@fernhill.example',
+        date: new Date(),
+        from: { name: 'Dana at Fernhill', address: US },
+        to: [{ name: 'Gareth', address: 'gareth@pryce.example' }],
+        cc: [],
+        subject: 'Your photos',
+        body: 'Hi Gareth,\n\nHere are all the photos of the replacement.\n\nDana',
+        signature: 'Dana',
+        answering: null,
+        attachments: [{ filename: 'photos.zip', contentType: 'application/zip', content: big }],
+      });
+      expect(raw.length).toBeGreaterThan(25 * 1024 * 1024);
+      const stored = await ingestMessage(ctx, { source: raw, origin: 'outbox', mailboxId: null, historical: false });
+      const attachments = await ctx.db.selectFrom('attachments').select(['filename', 'size', 'blob_sha256']).where('message_id', '=', stored.messageId).execute();
+      expect(attachments).toEqual([{ filename: 'photos.zip', size: big.length, blob_sha256: sha256Of(big) }]);
+    } finally {
+      await ctx.close();
+    }
+  });
+});
