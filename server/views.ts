@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { projectPath } from '../core/project-root.ts';
+import { formatSize } from '../core/sizes.ts';
 
 /** "2026-12-04 09:00 UTC": every time on the pages, until staff have time zones of their own. */
 export const when = (d: unknown): string => (d instanceof Date ? `${d.toISOString().replace('T', ' ').slice(0, 16)} UTC` : '');
@@ -34,6 +35,7 @@ function registerHelpers(env: typeof Handlebars): void {
   env.registerHelper('gt', (a: unknown, b: unknown) => Number(a) > Number(b));
   env.registerHelper('json', (v: unknown) => JSON.stringify(v));
   env.registerHelper('when', when);
+  env.registerHelper('bytes', (n: unknown) => (typeof n === 'number' ? formatSize(n) : ''));
   env.registerHelper('iso', (d: unknown) => (d instanceof Date ? d.toISOString() : ''));
   env.registerHelper('ago', (d: unknown, now: unknown) => (d instanceof Date && now instanceof Date ? ago(now.getTime() - d.getTime()) : ''));
   env.registerHelper('paragraphs', (text: unknown) => {
