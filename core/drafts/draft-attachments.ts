@@ -198,27 +198,23 @@ export async function removeDraftAttachment(ctx: Ctx, draftId: number, id: numbe
   });
 }
 
-/** One file of a draft, for a staff member to check what they attached: a download with an inert type, as received ones are. */
-export async function draftAttachmentForDownload(ctx: Ctx, draftId: number, id: number): Promise<AttachmentDownload> {
-  const row = await ctx.db
+/** A draft's files with their bytes. */
+const filesWithBytes = (db: Kysely<DB>, draftId: number) =>
+  db
     .selectFrom('draft_attachments')
     .innerJoin('blobs', 'blobs.sha256', 'draft_attachments.blob_sha256')
     .select(['draft_attachments.filename', 'draft_attachments.content_type', 'blobs.content'])
-    .where('draft_attachments.id', '=', id)
-    .where('draft_attachments.draft_id', '=', draftId)
-    .executeTakeFirst();
+    .where('draft_attachments.draft_id', '=', draftId);
+
+/** One file of a draft, for a staff member to check what they attached: a download with an inert type, as received ones are. */
+export async function draftAttachmentForDownload(ctx: Ctx, draftId: number, id: number): Promise<AttachmentDownload> {
+  const row = await filesWithBytes(ctx.db, draftId).where('draft_attachments.id', '=', id).executeTakeFirst();
   if (!row) throw new NotFoundError('Attachment', id);
   return { filename: row.filename, contentType: safeContentType(row.content_type), content: Buffer.from(row.content) };
 }
 
 /** The files as they go out: the name and type as listed on the draft, the bytes as stored. */
 export async function attachmentsToSend(db: Kysely<DB>, draftId: number): Promise<Array<{ filename: string; contentType: string; content: Buffer }>> {
-  const rows = await db
-    .selectFrom('draft_attachments')
-    .innerJoin('blobs', 'blobs.sha256', 'draft_attachments.blob_sha256')
-    .select(['draft_attachments.filename', 'draft_attachments.content_type', 'blobs.content'])
-    .where('draft_attachments.draft_id', '=', draftId)
-    .orderBy('draft_attachments.id')
-    .execute();
+  const rows = await filesWithBytes(db, draftId).orderBy('draft_attachments.id').execute();
   return rows.map((r) => ({ filename: r.filename, contentType: r.content_type, content: Buffer.from(r.content) }));
 }

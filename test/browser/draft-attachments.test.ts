@@ -3,37 +3,22 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWithDraft, type TestApp } from '../support/app.ts';
 import { launchBrowser, screenshot, seriousViolations, signIn } from '../support/browser.ts';
+import { composeWithAttachment } from '../support/compose.ts';
 
 const FROM = 'support@fernhill.example';
 const INVOICE = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(20_000), Buffer.from('\n%%EOF\n')]);
 const GUIDE = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(120_000), Buffer.from('\n%%EOF\n')]);
 const NOTE = 'Oil the pan lightly after washing.\nNo dishwasher, please.\n';
 
-function customerMail(): string {
-  const boundary = 'invoice-boundary';
-  return [
-    'From: Gareth Pryce <gareth@pryce.example>',
-    `To: ${FROM}`,
-    'Subject: Warped frying pan',
-    `Date: ${new Date().toUTCString()}`,
-    'Message-ID: <warped@pryce.example>',
-    'MIME-Version: 1.0',
-    `Content-Type: multipart/mixed; boundary="${boundary}"`,
-    '',
-    `--${boundary}`,
-    'Content-Type: text/plain',
-    '',
-    'Hello, my frying pan warped after a week on the gas hob. Invoice attached. Can I get a replacement? Gareth',
-    `--${boundary}`,
-    'Content-Type: application/pdf; name="invoice-4411.pdf"',
-    'Content-Disposition: attachment; filename="invoice-4411.pdf"',
-    'Content-Transfer-Encoding: base64',
-    '',
-    INVOICE.toString('base64').replace(/.{76}/g, '$&\r\n'),
-    `--${boundary}--`,
-    '',
-  ].join('\r\n');
-}
+const customerMail = () =>
+  composeWithAttachment({
+    id: 'warped@pryce.example',
+    from: 'Gareth Pryce <gareth@pryce.example>',
+    subject: 'Warped frying pan',
+    date: new Date().toUTCString(),
+    body: 'Hello, my frying pan warped after a week on the gas hob. Invoice attached. Can I get a replacement? Gareth',
+    attachment: { name: 'invoice-4411.pdf', type: 'application/pdf', content: INVOICE },
+  });
 
 describe('attachments on a reply in the browser', () => {
   let app: TestApp;

@@ -7,37 +7,22 @@ import { ingestMessage } from '../../core/mail/ingest.ts';
 import { buildReply } from '../../core/outbox/reply-message.ts';
 import { startWithDraft, type TestApp } from '../support/app.ts';
 import { Browserish } from '../support/browserish.ts';
+import { composeWithAttachment } from '../support/compose.ts';
 import { testContext } from '../support/context.ts';
 import { type SmtpSink, type TestMailbox, waitUntil } from '../support/servers.ts';
 
 const US = 'support@fernhill.example';
 const INVOICE = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(40_000), Buffer.from('\n%%EOF\n')]);
 
-function customerMail(): string {
-  const boundary = 'invoice-boundary';
-  return [
-    'From: Gareth Pryce <gareth@pryce.example>',
-    `To: ${US}`,
-    'Subject: Invoice for the warped pan',
-    `Date: ${new Date().toUTCString()}`,
-    'Message-ID: <invoice@pryce.example>',
-    'MIME-Version: 1.0',
-    `Content-Type: multipart/mixed; boundary="${boundary}"`,
-    '',
-    `--${boundary}`,
-    'Content-Type: text/plain',
-    '',
-    'Hello, the frying pan warped after a week. My invoice is attached; can you refund it? Gareth',
-    `--${boundary}`,
-    'Content-Type: application/pdf; name="invoice-4411.pdf"',
-    'Content-Disposition: attachment; filename="invoice-4411.pdf"',
-    'Content-Transfer-Encoding: base64',
-    '',
-    INVOICE.toString('base64').replace(/.{76}/g, '$&\r\n'),
-    `--${boundary}--`,
-    '',
-  ].join('\r\n');
-}
+const customerMail = () =>
+  composeWithAttachment({
+    id: 'invoice@pryce.example',
+    from: 'Gareth Pryce <gareth@pryce.example>',
+    subject: 'Invoice for the warped pan',
+    date: new Date().toUTCString(),
+    body: 'Hello, the frying pan warped after a week. My invoice is attached; can you refund it? Gareth',
+    attachment: { name: 'invoice-4411.pdf', type: 'application/pdf', content: INVOICE },
+  });
 
 /** A raw upload as the page and the API send it: the bytes as the body, the name in the query. */
 async function upload(app: TestApp, draftId: number, name: string, content: Buffer, type = 'application/octet-stream', token = app.token) {
