@@ -137,11 +137,26 @@ describe('attachments on replies', () => {
     await app.api('DELETE', `/api/drafts/${draftId}/attachments/${left[0].id}`);
   });
 
-  it('needs the CSRF token from a signed-in page, as every draft edit does', async () => {
+  it('needs the CSRF token from a signed-in page, as every draft edit does, and lists, forwards and removes without JavaScript', async () => {
     const agent = await app.addUser('agent');
     const browser = new Browserish(app.url);
     await browser.signIn(agent.email, agent.password);
-    const { csrf } = await browser.get(`/conversations/${(await app.api('GET', `/api/drafts/${draftId}`)).body.conversationId}`);
+    const conversationPath = `/conversations/${(await app.api('GET', `/api/drafts/${draftId}`)).body.conversationId}`;
+    const { csrf, text } = await browser.get(conversationPath);
+    const invoiceId = /name="attachmentId" value="(\d+)"/.exec(text)![1]!;
+    const forward = await browser.post(`/drafts/${draftId}/attachments/forward`, { _csrf: csrf, back: conversationPath, attachmentId: invoiceId });
+    expect(forward.status).toBe(303);
+    const page = await browser.get(conversationPath);
+    expect(page.text).toContain('Attached &quot;invoice-4411.pdf&quot; to your reply.');
+    expect(page.text).toMatch(
+      /<a href="\/api\/drafts\/\d+\/attachments\/\d+" download>invoice-4411.pdf<\/a>\s*<small class="muted">[\d.]+ KB, application\/pdf, theirs, sent back/,
+    );
+    const removeAction = /formaction="(\/drafts\/\d+\/attachments\/\d+\/remove)"/.exec(page.text)![1]!;
+    expect((await browser.post(removeAction, { _csrf: csrf, back: conversationPath })).status).toBe(303);
+    const after = await browser.get(conversationPath);
+    expect(after.text).toContain('Removed the file from your reply.');
+    expect(after.text).toContain('No files attached.');
+
     const post = (headers: Record<string, string>) =>
       fetch(`${app.url}/api/drafts/${draftId}/attachments?name=note.txt`, {
         method: 'POST',
