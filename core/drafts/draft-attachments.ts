@@ -4,7 +4,7 @@ import type { Ctx } from '../context.ts';
 import type { DB, Draft, User } from '../db/schema.ts';
 import { ConflictError, NotFoundError, TooLargeError, ValidationError } from '../errors.ts';
 import { type AttachmentDownload, safeContentType, uploadedContentType } from '../mail/attachments.ts';
-import { sha256Of, storeBlob } from '../mail/blobs.ts';
+import { dropBlobIfUnused, sha256Of, storeBlob } from '../mail/blobs.ts';
 import { safeFilename } from '../mail/parse.ts';
 import { formatSize } from '../sizes.ts';
 import { getDraft, lockEditableDraft } from './drafts.ts';
@@ -189,8 +189,10 @@ export async function attachReceived(ctx: Ctx, draftId: number, attachmentId: nu
 export async function removeDraftAttachment(ctx: Ctx, draftId: number, id: number, actor: User): Promise<Draft> {
   return ctx.db.transaction().execute(async (tx) => {
     await lockEditableDraft(tx, draftId);
-    const removed = await tx.deleteFrom('draft_attachments').where('id', '=', id).where('draft_id', '=', draftId).returning(['filename']).executeTakeFirst();
+    const removed = await tx.deleteFrom('draft_attachments').where('id', '=', id).where('draft_id', '=', draftId).returning(['filename', 'blob_sha256']).executeTakeFirst();
     if (!removed) throw new NotFoundError('Attachment', id);
+    // A mistaken upload (the wrong 20 MB video) does not stay in the database for good.
+    await dropBlobIfUnused(tx, removed.blob_sha256);
     const now = ctx.clock.now();
     const updated = await bumpVersion(tx, draftId, now);
     await audit(tx, now, { actorUserId: actor.id, action: 'draft.attachment_removed', subjectType: 'draft', subjectId: draftId, details: { filename: removed.filename } });

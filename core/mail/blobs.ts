@@ -17,3 +17,21 @@ export async function storeBlob(db: Kysely<DB>, content: Buffer, sha256 = sha256
     .execute();
   return sha256;
 }
+
+/** Lets bytes go once nothing refers to them any more (a file taken off a draft before it went out). */
+export async function dropBlobIfUnused(db: Kysely<DB>, sha256: string): Promise<void> {
+  await db
+    .deleteFrom('blobs')
+    .where('sha256', '=', sha256)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('attachments')
+            .select('id')
+            .where('blob_sha256', '=', sha256)
+            .union(selectFrom('draft_attachments').select('id').where('blob_sha256', '=', sha256)),
+        ),
+      ),
+    )
+    .execute();
+}

@@ -91,6 +91,8 @@ describe('attachments on replies', () => {
     const removed = await app.api('DELETE', `/api/drafts/${draftId}/attachments/${added.body.attachment.id}`);
     expect(removed.status).toBe(200);
     expect(removed.body.attachments).toEqual([]);
+    // Nothing refers to those bytes any more: they are gone from the database too.
+    expect(await app.rt.ctx.db.selectFrom('blobs').select('sha256').where('sha256', '=', sha256Of(guide)).execute()).toEqual([]);
     expect((await app.api('DELETE', `/api/drafts/${draftId}/attachments/${added.body.attachment.id}`)).status).toBe(404);
   });
 
@@ -156,6 +158,9 @@ describe('attachments on replies', () => {
     const after = await browser.get(conversationPath);
     expect(after.text).toContain('Removed the file from your reply.');
     expect(after.text).toContain('No files attached.');
+    // Their invoice is still theirs: off the draft, its bytes stay with their message.
+    const invoice = await fetch(`${app.url}/api/attachments/${invoiceId}`, { headers: { authorization: `Bearer ${app.token}` } });
+    expect(Buffer.from(await invoice.arrayBuffer()).equals(INVOICE)).toBe(true);
 
     const post = (headers: Record<string, string>) =>
       fetch(`${app.url}/api/drafts/${draftId}/attachments?name=note.txt`, {

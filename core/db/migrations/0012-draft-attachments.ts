@@ -22,10 +22,13 @@ export async function up(db: Kysely<any>): Promise<void> {
       created_at timestamptz not null,
       unique (draft_id, blob_sha256)
     );
+    -- Whether anything still refers to a blob, asked when a file comes off a draft.
+    create index draft_attachments_blob on draft_attachments (blob_sha256);
+    create index attachments_blob on attachments (blob_sha256);
   `,
   );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await runScript(db, 'drop table draft_attachments;');
+  await runScript(db, 'drop index attachments_blob; drop table draft_attachments;');
 }
