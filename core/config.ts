@@ -42,6 +42,8 @@ const envSchema = z.object({
     .min(0)
     .max(64)
     .default(Math.max(1, os.availableParallelism() - 1)),
+  // What most providers accept in one message is 25 to 35 MB once encoded; past 100 a reply would not arrive anywhere.
+  LONGHAND_REPLY_ATTACHMENTS_MB: z.coerce.number().int().min(1).max(100).default(25),
   LONGHAND_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   LONGHAND_GOOGLE_CLIENT_ID: z.string().max(500).optional(),
   LONGHAND_GOOGLE_CLIENT_SECRET: z.string().max(500).optional(),
@@ -102,6 +104,8 @@ export interface Config {
   mailboxLeaseMs: number;
   /** Worker threads that parse mail for large batches (a first sync, an import); 0 parses in the main thread. */
   parseThreads: number;
+  /** The most a reply's attachments may add up to, in bytes. */
+  replyAttachmentsBytes: number;
   /** The address people reach Longhand at (OAuth redirect URIs); unset, the request's own. */
   publicUrl: string | null;
   oauth: { google: OAuthProviderConfig; microsoft: OAuthProviderConfig };
@@ -146,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     plusTagDomains: e.LONGHAND_PLUS_TAG_DOMAINS,
     mailboxLeaseMs: e.LONGHAND_MAILBOX_LEASE_SECONDS * 1000,
     parseThreads: e.LONGHAND_PARSE_THREADS,
+    replyAttachmentsBytes: e.LONGHAND_REPLY_ATTACHMENTS_MB * 1024 * 1024,
     publicUrl: e.LONGHAND_PUBLIC_URL?.replace(/\/+$/, '') ?? null,
     oauth: {
       google: {

@@ -28,6 +28,7 @@ export const CONFLICT_CODES = [
   'send_started',
   'setup_done',
   'split_everything',
+  'too_many_attachments',
   'touch_score_too_low',
   'undo_too_late',
   'unfilled_slots',
@@ -60,6 +61,7 @@ export const ERROR_CODES = [
   'smtp_failed',
   'smtp_rejected',
   'template_error',
+  'too_large',
   'too_many_attempts',
   'unauthenticated',
 ] as const;
@@ -96,6 +98,13 @@ export class ValidationError extends LonghandError {
     details?: Record<string, unknown>,
   ) {
     super('invalid_input', message, { ...details, ...(field ? { field } : {}) });
+  }
+}
+
+/** What was sent is bigger than Longhand takes (a file past the attachment limit); the message says the limit. */
+export class TooLargeError extends LonghandError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('too_large', message, details);
   }
 }
 

@@ -15,6 +15,7 @@ import { pageRoutes } from './pages/routes.ts';
 import { QUEUE_BOARD_PATH, queueBoard } from './queue-board.ts';
 import { refuseNul } from './refuse-nul.ts';
 import { DatabaseSessionStore } from './session-store.ts';
+import { exceptUploads } from './upload.ts';
 import { createRenderer } from './views.ts';
 
 export interface AppOptions extends PageOptions {
@@ -69,8 +70,8 @@ export function createApp(ctx: Ctx, options: AppOptions): Express {
       cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: SESSION_TTL_MS },
     }),
   );
-  app.use(express.json({ limit: '1mb' }));
-  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  app.use(exceptUploads(express.json({ limit: '1mb' })));
+  app.use(exceptUploads(express.urlencoded({ extended: false, limit: '1mb' })));
   app.use(refuseNul);
   app.use(identify(ctx));
   // What a person sees signed in, and every API answer, is theirs alone: no shared or back-button cache keeps it.

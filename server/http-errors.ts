@@ -10,6 +10,7 @@ const STATUS: Record<string, number> = {
   forbidden: 403,
   csrf_failed: 403,
   not_found: 404,
+  too_large: 413,
   too_many_attempts: 429,
   queue_unavailable: 503,
 };

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import type { User } from '../core/db/schema.ts';
 import { projectPath } from '../core/project-root.ts';
+import { formatSize } from '../core/sizes.ts';
 import { DEFAULT_TIME_ZONE } from '../core/users/time-zone.ts';
 import { datetimeLocalValue, formatInZone } from '../core/wall-clock.ts';
 
@@ -45,6 +46,7 @@ function registerHelpers(env: typeof Handlebars): void {
   env.registerHelper('when', (d: unknown, options: Handlebars.HelperOptions) => when(d, pageZone(options)));
   // A datetime-local field's value: the time as the reader's clock shows it, which is how the field reads it back.
   env.registerHelper('localInput', (d: unknown, options: Handlebars.HelperOptions) => (d instanceof Date ? datetimeLocalValue(d, pageZone(options)) : ''));
+  env.registerHelper('bytes', (n: unknown) => (typeof n === 'number' ? formatSize(n) : ''));
   env.registerHelper('iso', (d: unknown) => (d instanceof Date ? d.toISOString() : ''));
   env.registerHelper('ago', (d: unknown, now: unknown) => (d instanceof Date && now instanceof Date ? ago(now.getTime() - d.getTime()) : ''));
   // Plain text as paragraphs; with a note's mention spans, each @mention shown as one (whom it names on hover).

@@ -30,3 +30,21 @@ export function inChunks<T>(rows: readonly T[], columns: number): T[][] {
   for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
   return out;
 }
+
+/** Rows in statements of about 16 MiB at most, so a batch of large attachments is not one huge query. */
+export function bySize<T>(rows: readonly T[], size: (row: T) => number): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    if (current.length && (bytes + size(row) > 16 * 1024 * 1024 || current.length >= 1000)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(row);
+    bytes += size(row);
+  }
+  if (current.length) out.push(current);
+  return out;
+}

@@ -27,6 +27,16 @@ export async function openPostgres(url: string): Promise<Database> {
   return { db, kind: 'postgres', close: () => db.destroy() };
 }
 
+const BYTEA = 17;
+/**
+ * Bytes in and out of PGlite through Node's own hex codec: PGlite's default one takes seconds per megabyte,
+ * which a reply's attachments (and its copy, and its sent source) would pay several times over.
+ */
+const PGLITE_TYPES = {
+  serializers: { [BYTEA]: (v: Uint8Array | string) => (typeof v === 'string' ? v : `\\x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}`) },
+  parsers: { [BYTEA]: (v: string) => Buffer.from(v.slice(2), 'hex') },
+};
+
 /**
  * The embedded database: PGlite in `dataDir/pglite`. A lock file with our pid keeps a second
  * process out, because two processes on one PGlite folder corrupt it.
@@ -36,7 +46,7 @@ export async function openPglite(dataDir: string, options: { loadDataDir?: Blob 
   fs.mkdirSync(dataDir, { recursive: true });
   const releaseLock = takeLock(path.join(dataDir, 'pglite.lock'), dir);
   try {
-    const client = await PGlite.create(dir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
+    const client = await PGlite.create(dir, { ...PGLITE_TYPES, ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}) });
     const db = new Kysely<DB>({ dialect: pgliteDialect(client) });
     return {
       db,
@@ -54,7 +64,7 @@ export async function openPglite(dataDir: string, options: { loadDataDir?: Blob 
 
 /** An in-memory PGlite, for tests and benchmarks (optionally from a saved snapshot). */
 export async function openMemoryPglite(loadDataDir?: Blob): Promise<Database & { client: PGlite }> {
-  const client = await PGlite.create(loadDataDir ? { loadDataDir } : {});
+  const client = await PGlite.create({ ...PGLITE_TYPES, ...(loadDataDir ? { loadDataDir } : {}) });
   const db = new Kysely<DB>({ dialect: pgliteDialect(client) });
   return { db, client, kind: 'pglite', close: () => db.destroy() };
 }

@@ -245,6 +245,20 @@ export interface AttachmentsTable {
   inline: boolean;
 }
 
+/** A file attached to a draft: sent as a MIME part of the reply. */
+export interface DraftAttachmentsTable {
+  id: Generated<number>;
+  draft_id: number;
+  blob_sha256: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  added_by: number | null;
+  /** The received attachment it forwards back (same blob), or null for an upload. */
+  from_attachment_id: number | null;
+  created_at: Timestamp;
+}
+
 export interface DraftsTable {
   id: Generated<number>;
   conversation_id: number;
@@ -479,6 +493,7 @@ export interface DB {
   message_sources: MessageSourcesTable;
   blobs: BlobsTable;
   attachments: AttachmentsTable;
+  draft_attachments: DraftAttachmentsTable;
   drafts: DraftsTable;
   draft_revisions: DraftRevisionsTable;
   outbox: OutboxTable;

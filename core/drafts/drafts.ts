@@ -51,15 +51,21 @@ export function checkHeaders(edit: Pick<DraftEdit, 'subject' | 'to' | 'cc'>): vo
   }
 }
 
+/** The draft, locked for the rest of the transaction, if it may still be changed (only a pending one may). */
+export async function lockEditableDraft(tx: Kysely<DB>, id: number): Promise<Draft> {
+  const draft = await tx.selectFrom('drafts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  if (!draft) throw new NotFoundError('Draft', id);
+  if (!EDITABLE_DRAFT_STATUSES.includes(draft.status))
+    throw new ConflictError('draft_not_editable', `This draft is ${draft.status}; only pending drafts can be edited.`, { status: draft.status });
+  return draft;
+}
+
 /** Saves a person's edit as a new revision; refuses to overwrite an edit they have not seen. */
 export async function editDraft(ctx: Ctx, id: number, edit: DraftEdit, actor: User): Promise<Draft> {
   checkHeaders(edit);
   return ctx.db.transaction().execute(async (tx) => {
     if (edit.mailboxId !== undefined) await checkSenderChoice(tx, edit.mailboxId);
-    const draft = await tx.selectFrom('drafts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-    if (!draft) throw new NotFoundError('Draft', id);
-    if (!EDITABLE_DRAFT_STATUSES.includes(draft.status))
-      throw new ConflictError('draft_not_editable', `This draft is ${draft.status}; only pending drafts can be edited.`, { status: draft.status });
+    const draft = await lockEditableDraft(tx, id);
     if (edit.baseVersion !== undefined && edit.baseVersion !== draft.version) {
       throw new ConflictError('draft_edited_elsewhere', 'Someone else changed this draft since you opened it. Reload to see their edit; your text was not saved.', {
         version: draft.version,
@@ -115,7 +121,7 @@ async function recordRevision(tx: Kysely<DB>, draft: Draft, authorId: number, no
 export interface ApproveOptions {
   /** The conversation version the person last saw; when stale, approval waits until they have seen the change. */
   seenVersion?: number;
-  /** The draft version the approver reviewed; any edit since (body, subject or recipients) refuses the approval. */
+  /** The draft version the approver reviewed; any edit since (body, subject, recipients or attachments) refuses the approval. */
   draftVersion?: number;
   /** Send at this time instead of right after the undo window (send later); see sendTime. */
   sendAt?: Date;
@@ -143,7 +149,7 @@ export async function approveDraft(ctx: Ctx, id: number, actor: User, options: A
     }
     // A new customer message also bumps the draft's version; the conversation check above says why first.
     if (options.draftVersion !== undefined && options.draftVersion !== draft.version) {
-      throw new ConflictError('draft_changed', 'The draft changed since you reviewed it (its body, subject or recipients). Look at it again, then approve.', {
+      throw new ConflictError('draft_changed', 'The draft changed since you reviewed it (its body, subject, recipients or attachments). Look at it again, then approve.', {
         version: draft.version,
       });
     }

@@ -10,12 +10,13 @@ import { type Kysely, sql } from 'kysely';
 import { refreshConversations, uniteConversations } from '../conversations/conversations.ts';
 import { subjectCanThread } from '../conversations/threading.ts';
 import { resolveCustomers, touchCustomers } from '../customers/customers.ts';
-import { anyOf, inChunks, jsonRows, takeIds } from '../db/batch-sql.ts';
+import { anyOf, bySize, inChunks, jsonRows, takeIds } from '../db/batch-sql.ts';
 import type { DB, Direction } from '../db/schema.ts';
 import { holdApprovedReplies } from '../drafts/drafts.ts';
 import { QUEUED_DRAFT_STATUSES } from '../drafts/statuses.ts';
 import { notePromises } from '../followups/promise-records.ts';
 import { customersWrote } from '../followups/withdraw.ts';
+import { storeBlobs } from '../mail/blobs.ts';
 import { linkBounce } from '../outbox/bounces.ts';
 import { type ConversationChange, type NewMessage, planConversation, preview, type StoredConversation } from './conversation-plan.ts';
 import { type Group, groupBatch, type SubjectCandidate } from './grouping.ts';
@@ -334,14 +335,10 @@ async function insertMessages(tx: Kysely<DB>, batch: Batch): Promise<void> {
       .execute();
   }
   const attachments = fresh.flatMap((i) => items[i]!.prepared.parsed.attachments.map((a) => ({ messageId: batch.idOf.get(i)!, a })));
-  const blobs = [...new Map(attachments.map(({ a }) => [a.sha256, a])).values()];
-  for (const chunk of bySize(blobs, (a) => a.size)) {
-    await tx
-      .insertInto('blobs')
-      .values(chunk.map((a) => ({ sha256: a.sha256, size: a.size, content: a.content })))
-      .onConflict((oc) => oc.column('sha256').doNothing())
-      .execute();
-  }
+  await storeBlobs(
+    tx,
+    attachments.map(({ a }) => a),
+  );
   for (const chunk of inChunks(attachments, 7)) {
     await tx
       .insertInto('attachments')
@@ -358,24 +355,6 @@ async function insertMessages(tx: Kysely<DB>, batch: Batch): Promise<void> {
       )
       .execute();
   }
-}
-
-/** Rows in statements of about 16 MiB at most, so a batch of large attachments is not one huge query. */
-function bySize<T>(rows: readonly T[], size: (row: T) => number): T[][] {
-  const out: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  for (const row of rows) {
-    if (current.length && (bytes + size(row) > 16 * 1024 * 1024 || current.length >= 1000)) {
-      out.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(row);
-    bytes += size(row);
-  }
-  if (current.length) out.push(current);
-  return out;
 }
 
 /** Each new thread key now names its message's conversation; the first message of the batch to hold a key claims it. */

@@ -54,7 +54,11 @@ export interface Prepared {
 const DAY_MS = 86_400_000;
 
 export async function prepareMessage(task: PrepareTask, rules: PrepareRules): Promise<Prepared> {
-  const { headers, ...parsed } = await parseMessage(Buffer.from(task.source.buffer, task.source.byteOffset, task.source.byteLength));
+  const source = Buffer.from(task.source.buffer, task.source.byteOffset, task.source.byteLength);
+  // What we sent was built from bounded parts (a reply's attachments are limited as they are attached): its
+  // copy is kept whole, attachments included, even past the size a stranger's message may have.
+  const own = task.origin === 'outbox' ? { maxMessageBytes: source.length, maxAttachmentBytes: source.length } : undefined;
+  const { headers, ...parsed } = await parseMessage(source, own);
   const ours = new OurAddresses(rules.ours.addresses, rules.ours.domains);
   const warnings = [...(task.warnings ?? []), ...parsed.warnings];
   let date = parsed.date ?? new Date(rules.now);

@@ -1,6 +1,7 @@
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import type { Mailbox, OutboxRow, User } from '../db/schema.ts';
+import { attachmentsToSend } from '../drafts/draft-attachments.ts';
 import { TemplateLibrary } from '../drafts/templates.ts';
 import { ConflictError, LonghandError, OAuthError, SmtpError } from '../errors.ts';
 import { ingestMessage } from '../intake/intake.ts';
@@ -75,6 +76,7 @@ export async function deliverOutbox(ctx: Ctx, outboxId: number, imap: ImapSessio
     subject: draft.subject,
     body: draft.body,
     signature: await signatureFor(ctx, sender, mailbox, draft.template_name),
+    attachments: await attachmentsToSend(ctx.db, draft.id),
     answering: answering
       ? {
           messageId: answering.message_id,

@@ -10,6 +10,8 @@ export interface ReplyParts {
   subject: string;
   body: string;
   signature: string;
+  /** Files sent along, each a MIME part of its own; none when left out. */
+  attachments?: Array<{ filename: string; contentType: string; content: Buffer }>;
   /** The customer's message we answer: threading headers and the quote below our text. */
   answering: { messageId: string; references: string[]; date: Date; fromName: string | null; fromAddress: string | null; text: string } | null;
 }
@@ -90,6 +92,14 @@ export async function buildReply(p: ReplyParts): Promise<Buffer> {
     references: references.map((r) => `<${headerSafe(r, 'References')}>`),
     text,
     html,
+    // Base64 whatever the type: the customer gets the very bytes attached (a text file's line ends untouched).
+    attachments: (p.attachments ?? []).map((a) => ({
+      filename: headerSafe(a.filename, 'Attachment name'),
+      contentType: headerSafe(a.contentType, 'Attachment type'),
+      content: a.content,
+      contentDisposition: 'attachment' as const,
+      contentTransferEncoding: 'base64' as const,
+    })),
   });
   const built = await new Promise<Buffer>((resolve, reject) => composer.compile().build((err, message) => (err ? reject(err) : resolve(message))));
   // The composer leaves our text's bare LFs as they are; the wire (and the Sent copy) has CRLF. One form

@@ -17,6 +17,7 @@ import { bodyRowId, rowId } from '../row-id.ts';
 import { accountRoutes } from './account-routes.ts';
 import { addressInput, conversationRoutes } from './conversation-routes.ts';
 import { customerRoutes } from './customer-routes.ts';
+import { draftAttachmentRoutes, draftWithAttachments } from './draft-attachment-routes.ts';
 import { followupRoutes } from './followup-routes.ts';
 import { mailboxRoutes } from './mailbox-routes.ts';
 import { draftJson } from './present.ts';
@@ -62,6 +63,7 @@ export function apiRoutes(ctx: Ctx): Router {
   r.use(teamRoutes(ctx));
   r.use(accountRoutes(ctx));
   r.use(followupRoutes(ctx));
+  r.use(draftAttachmentRoutes(ctx));
 
   r.post('/drafts/approve', agent, async (req, res) => {
     // Bulk approval from the queue: each draft still gets its own undo window, and each its own answer.
@@ -104,7 +106,7 @@ export function apiRoutes(ctx: Ctx): Router {
   });
 
   r.get('/drafts/:id', agent, async (req, res) => {
-    res.json(draftJson(await getDraft(ctx, id.parse(req.params.id))));
+    res.json(await draftWithAttachments(ctx, await getDraft(ctx, id.parse(req.params.id))));
   });
 
   r.patch('/drafts/:id', agent, async (req, res) => {

@@ -25,6 +25,7 @@ import { settleUncertain } from '../../core/outbox/outbox.ts';
 import { teamSettings } from '../../core/settings/team-settings.ts';
 import { getUser, listUsers } from '../../core/users/users.ts';
 import { when, zoneOf } from '../views.ts';
+import { attachmentListData } from './draft-attachment-pages.ts';
 import { idParam, type PageKit, parseForm } from './kit.ts';
 import { formRecipients } from './recipient-form.ts';
 import { typedTime } from './typed-time.ts';
@@ -90,7 +91,7 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
     const draft = [...d.drafts].reverse().find((x) => UNSETTLED_DRAFT_STATUSES.includes(x.status)) ?? null;
     const last = d.drafts.at(-1);
     const discarded = !draft && last?.status === 'discarded' ? last : null;
-    const [touch, templates, followups, staff, revisions, sender, settings] = await Promise.all([
+    const [touch, templates, followups, staff, revisions, sender, settings, attachments] = await Promise.all([
       draft ? checkReply(ctx, draft.body, d.conversation.id, draft) : null,
       listTemplates(ctx),
       followupPanel(ctx, d.conversation.id, draft),
@@ -98,6 +99,7 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
       draft ? draftRevisions(ctx, draft.id) : [],
       draft ? replySender(ctx.db, draft, d.conversation) : null,
       teamSettings(ctx),
+      draft ? attachmentListData(ctx, draft) : null,
     ]);
     const now = ctx.clock.now();
     const theirLatest = d.messages.filter((m) => m.direction === 'in').at(-1);
@@ -120,6 +122,7 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
         return handle ? [{ handle, name: s.name }] : [];
       }),
       statuses: CONVERSATION_STATUSES.map((value) => ({ value, label: value.replace(/_/g, ' '), current: value === d.conversation.status })),
+      ...attachments,
       draft,
       discarded,
       revisions: revisions.map((v, i) => ({ ...v, current: i === 0 })),

@@ -10,6 +10,7 @@ import type { Render } from '../views.ts';
 import { accountPages } from './account-pages.ts';
 import { conversationPages } from './conversation-pages.ts';
 import { customerPages } from './customer-pages.ts';
+import { draftAttachmentPages } from './draft-attachment-pages.ts';
 import { followupPages } from './followup-pages.ts';
 import { localPath, type PageOptions, pageKit } from './kit.ts';
 import { mailboxPages } from './mailbox-pages.ts';
@@ -95,6 +96,7 @@ export function pageRoutes(ctx: Ctx, render: Render, options: PageOptions): Rout
   // Before the conversation pages, whose /conversations/:id would take "new" for an id.
   r.use(newConversationPages(kit));
   r.use(conversationPages(kit));
+  r.use(draftAttachmentPages(kit));
   r.use(customerPages(kit));
   r.use(messagePages(kit));
   r.use(mailboxPages(kit));

@@ -208,11 +208,20 @@
       if (res.status === 200) show(res.body);
     }, 200);
 
+    // Saves and attachment changes each move the draft's version on: they go one at a time, each with the
+    // version the one before left, so the page never trips over its own change.
+    let turn = Promise.resolve();
+    const inTurn = (fn) => {
+      const run = turn.then(fn);
+      turn = run.catch(() => {});
+      return run;
+    };
+
     // Autosave: the editor's version travels with every save, so an edit made elsewhere is never overwritten.
     const save = debounce(async () => {
       if (editingStopped) return;
       status.textContent = 'Saving…';
-      const res = await api('PATCH', `/api/drafts/${draftId}`, { body: textarea.value, subject: subject.value, baseVersion: Number(baseVersion.value) });
+      const res = await inTurn(() => api('PATCH', `/api/drafts/${draftId}`, { body: textarea.value, subject: subject.value, baseVersion: Number(baseVersion.value) }));
       if (res.status === 200) {
         baseVersion.value = res.body.version;
         status.textContent = `Saved at ${new Date().toLocaleTimeString([], { timeZone: personZone, timeZoneName: 'short' })}.`;
@@ -247,6 +256,104 @@
     };
     beat();
     setInterval(beat, 10_000);
+
+    // Files on the draft: chosen with the button or dropped on the reply, each sent as it is to the API
+    // (server/upload.ts says why); removed and forwarded without leaving the page, which keeps what is typed.
+    const attachInput = document.getElementById('attach-input');
+    if (attachInput) {
+      const attachStatus = document.getElementById('attach-status');
+      const attachButton = document.getElementById('attach-button');
+      const files = document.getElementById('draft-files');
+      document.getElementById('attach-controls').hidden = false;
+      const say = (text, error = false) => {
+        attachStatus.textContent = text;
+        attachStatus.classList.toggle('error-text', error);
+      };
+      const redraw = async () => {
+        const res = await fetch(`/drafts/${draftId}/attachments`, { credentials: 'same-origin' });
+        if (res.ok) document.getElementById('attachment-list').outerHTML = await res.text();
+      };
+      /** After a change: the draft's new version for the next save, the list as it is now, and what happened in words. */
+      const changed = async (res, ok) => {
+        if (res.status >= 300) return say(res.body?.error?.message ?? 'That did not work; reload the page and try again.', true);
+        baseVersion.value = (res.body.draft ?? res.body).version;
+        await redraw();
+        say(ok);
+      };
+      const upload = async (file) => {
+        // Refused here when it cannot fit, before a byte is sent; the server checks again.
+        const list = document.getElementById('attachment-list');
+        if (file.size > Number(list.dataset.room)) {
+          return say(
+            `"${file.name}" is too large: a reply's attachments may add up to ${files.dataset.limit}, and ${list.dataset.roomWords} of that is left. Share a link to it instead.`,
+            true,
+          );
+        }
+        say(`Attaching "${file.name}"…`);
+        const res = await inTurn(async () => {
+          const r = await fetch(`/api/drafts/${draftId}/attachments?name=${encodeURIComponent(file.name)}`, {
+            method: 'POST',
+            headers: { 'content-type': file.type || 'application/octet-stream', 'x-csrf-token': csrf },
+            body: file,
+            credentials: 'same-origin',
+          });
+          return { status: r.status, body: await r.json().catch(() => null) };
+        }).catch(() => ({ status: 0, body: { error: { message: `"${file.name}" did not arrive: the connection broke. Try again.` } } }));
+        await changed(res, res.body?.already ? `"${file.name}" is already attached.` : `Attached "${file.name}".`);
+      };
+      const attachAll = async (list) => {
+        for (const file of list) await upload(file);
+      };
+      attachButton.addEventListener('click', () => attachInput.click());
+      attachInput.addEventListener('change', async () => {
+        await attachAll([...attachInput.files]);
+        attachInput.value = '';
+      });
+
+      const hasFiles = (e) => Array.from(e.dataTransfer?.types ?? []).includes('Files');
+      let over = 0;
+      const dropping = (on) => form.classList.toggle('dropping', on);
+      form.addEventListener('dragenter', (e) => {
+        if (!hasFiles(e)) return;
+        over++;
+        dropping(true);
+      });
+      form.addEventListener('dragleave', () => {
+        over = Math.max(0, over - 1);
+        if (over === 0) dropping(false);
+      });
+      form.addEventListener('drop', (e) => {
+        if (!hasFiles(e)) return;
+        over = 0;
+        dropping(false);
+        attachAll([...e.dataTransfer.files]);
+      });
+      // A file dropped anywhere on the page is taken by the reply or by nobody: never opened in the tab, losing what is typed.
+      for (const type of ['dragover', 'drop']) {
+        window.addEventListener(type, (e) => {
+          if (!hasFiles(e)) return;
+          e.preventDefault();
+          if (type === 'dragover') e.dataTransfer.dropEffect = form.contains(e.target) ? 'copy' : 'none';
+        });
+      }
+
+      document.addEventListener('click', async (e) => {
+        const remove = e.target.closest?.('.remove-attachment');
+        if (!remove) return;
+        e.preventDefault();
+        const res = await inTurn(() => api('DELETE', `/api/drafts/${draftId}/attachments/${remove.dataset.id}`));
+        await changed(res, `Removed "${remove.dataset.name}".`);
+        attachButton.focus();
+      });
+      for (const forward of document.querySelectorAll('form.forward-attachment')) {
+        forward.addEventListener('submit', async (e) => {
+          e.preventDefault();
+          const res = await inTurn(() => api('POST', `/api/drafts/${draftId}/attachments/forward`, { attachmentId: Number(forward.elements.attachmentId.value) }));
+          const name = res.body?.attachment?.filename;
+          await changed(res, res.body?.already ? `"${name}" is already attached to your reply.` : `Attached "${name}" to your reply.`);
+        });
+      }
+    }
 
     // Template preview without leaving the page.
     const previewButton = document.getElementById('preview-template');

@@ -14,7 +14,7 @@ import { createUser } from '../../core/users/users.ts';
 import { createApp } from '../../server/app.ts';
 import { type RunningWorkers, startWorkers } from '../../workers/index.ts';
 import { deleteRedisPrefix, REDIS_URL } from './redis-keys.ts';
-import { SmtpSink, testMailbox, uniqueName, waitUntil } from './servers.ts';
+import { SmtpSink, type TestMailbox, testMailbox, uniqueName, waitUntil } from './servers.ts';
 
 export interface TestApp {
   rt: Runtime;
@@ -162,7 +162,11 @@ function keepOpen(database: Database): Database {
  * The whole app on a mailbox of its own that holds one customer's mail, its SMTP going to a sink, and the
  * draft for that mail already in the queue: where tests of the pages about a draft start.
  */
-export async function startWithDraft(user: string, mail: string, env: Record<string, string>): Promise<{ app: TestApp; sink: SmtpSink; close(): Promise<void> }> {
+export async function startWithDraft(
+  user: string,
+  mail: string | Buffer,
+  env: Record<string, string>,
+): Promise<{ app: TestApp; sink: SmtpSink; box: TestMailbox; close(): Promise<void> }> {
   const sink = await SmtpSink.start();
   const box = testMailbox(user);
   await box.append(mail);
@@ -171,6 +175,7 @@ export async function startWithDraft(user: string, mail: string, env: Record<str
   return {
     app,
     sink,
+    box,
     close: async () => {
       await app.close();
       await sink.close();

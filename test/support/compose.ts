@@ -22,10 +22,33 @@ export function compose(m: Composed): Buffer {
       ...(m.inReplyTo ? [`In-Reply-To: <${m.inReplyTo}>`] : []),
       ...(m.references?.length ? [`References: ${m.references.map((r) => `<${r}>`).join(' ')}`] : []),
       ...(m.headers ?? []),
-      'Content-Type: text/plain; charset=utf-8',
+      ...(m.headers?.some((h) => /^content-type:/i.test(h)) ? [] : ['Content-Type: text/plain; charset=utf-8']),
       '',
       m.body,
       '',
     ].join('\r\n'),
   );
+}
+
+/** The same with one file attached (base64, as mail programs send them): a customer's invoice, their photo. */
+export function composeWithAttachment(m: Composed & { attachment: { name: string; type: string; content: Buffer } }): Buffer {
+  const boundary = 'attachment-boundary';
+  const { name, type, content } = m.attachment;
+  return compose({
+    ...m,
+    headers: [...(m.headers ?? []), 'MIME-Version: 1.0', `Content-Type: multipart/mixed; boundary="${boundary}"`],
+    body: [
+      `--${boundary}`,
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      m.body,
+      `--${boundary}`,
+      `Content-Type: ${type}; name="${name}"`,
+      `Content-Disposition: attachment; filename="${name}"`,
+      'Content-Transfer-Encoding: base64',
+      '',
+      content.toString('base64').replace(/.{76}/g, '$&\r\n'),
+      `--${boundary}--`,
+    ].join('\r\n'),
+  });
 }
