@@ -10,6 +10,7 @@ import * as messagesByDate from './migrations/0008-messages-by-date.ts';
 import * as oauthMailboxes from './migrations/0009-oauth-mailboxes.ts';
 import * as draftSender from './migrations/0010-draft-sender-and-revision-recipients.ts';
 import * as locationEmailIds from './migrations/0011-location-email-ids.ts';
+import * as snippets from './migrations/0013-snippets.ts';
 
 /** Migrations are listed here, in order, so they ship inside the code and need no file-system scan. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009-oauth-mailboxes': oauthMailboxes,
   '0010-draft-sender-and-revision-recipients': draftSender,
   '0011-location-email-ids': locationEmailIds,
+  '0013-snippets': snippets,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -61,15 +61,43 @@ export class TemplateLibrary {
   /** Renders a template by name; `unsaved` renders an edited body in its place (previews, checks before saving). */
   async render(name: string, context: Record<string, unknown>, unsaved?: string): Promise<RenderedTemplate> {
     const sources = await this.sources();
-    const env = createEnvironment();
-    for (const s of sources) {
-      if (s.name.startsWith('partials/')) env.registerPartial(s.name.slice('partials/'.length), s.name === name && unsaved !== undefined ? unsaved : s.body);
-    }
     const source = unsaved ?? sources.find((s) => s.name === name)?.body;
     if (source === undefined) throw new TemplateError(name, 'no such template', null);
-    const body = renderWith(env, name, source, context);
-    return { body, slots: findSlots(body).map((s) => s.hint) };
+    const replaced = sources.map((s) => (s.name === name && unsaved !== undefined ? { ...s, body: unsaved } : s));
+    return rendered(renderWith(environment(replaced), name, source, context));
   }
+
+  /** Renders texts that are not templates themselves (snippets) with the templates' helpers and partials. */
+  async renderTexts(texts: Array<{ name: string; body: string }>, context: Record<string, unknown>): Promise<Array<RenderedTemplate | TemplateError>> {
+    return renderTexts(await this.sources(), texts, context);
+  }
+}
+
+/**
+ * Renders texts with the template helpers and the partials among `sources`, compiling the partials once for
+ * all of them. Pure. A text that fails gives its TemplateError in its place, so one broken text spoils no other.
+ */
+export function renderTexts(sources: TemplateSource[], texts: Array<{ name: string; body: string }>, context: Record<string, unknown>): Array<RenderedTemplate | TemplateError> {
+  const env = environment(sources);
+  return texts.map((t) => {
+    try {
+      return rendered(renderWith(env, t.name, t.body, context));
+    } catch (err) {
+      if (err instanceof TemplateError) return err;
+      throw err;
+    }
+  });
+}
+
+function rendered(body: string): RenderedTemplate {
+  return { body, slots: findSlots(body).map((s) => s.hint) };
+}
+
+/** The helpers, and the partials among these sources (`partials/greeting` as `greeting`). */
+function environment(sources: TemplateSource[]): typeof Handlebars {
+  const env = createEnvironment();
+  for (const s of sources) if (s.name.startsWith('partials/')) env.registerPartial(s.name.slice('partials/'.length), s.body);
+  return env;
 }
 
 function renderWith(env: typeof Handlebars, name: string, body: string, context: Record<string, unknown>): string {
