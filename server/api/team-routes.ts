@@ -12,7 +12,9 @@ const touchBody = z.strictObject({ text: z.string().max(200_000), conversationId
 const templateBody = z.strictObject({ body: z.string().max(100_000) });
 const previewBody = z.strictObject({ name: z.string().max(100), conversationId: bodyRowId, body: z.string().max(100_000).optional() });
 const applyBody = z.strictObject({ name: z.string().max(100) });
-const templateName = (p: { kind?: string; name?: string }) => `${p.kind}/${p.name}`;
+/** `replies/complaint`, or `replies/de/complaint` in another language. */
+const templateName = (p: { kind?: string; language?: string; name?: string }) => [p.kind, p.language, p.name].filter(Boolean).join('/');
+const TEMPLATE_PATH = '/templates/:kind{/:language}/:name';
 
 /** The touch check, templates, and the team's own settings (canned phrases, minimum score, undo window, approval policy). */
 export function teamRoutes(ctx: Ctx): Router {
@@ -21,7 +23,7 @@ export function teamRoutes(ctx: Ctx): Router {
   r.post('/touch-check', requireRole('agent'), async (req, res) => {
     const body = touchBody.parse(req.body ?? {});
     const draft = body.conversationId ? await queuedDraftParts(ctx.db, body.conversationId) : undefined;
-    res.json(await checkReply(ctx, body.text, body.conversationId ?? null, draft));
+    res.json(await checkReply(ctx, body.text, body.conversationId ?? null, draft, ctx.db, undefined, req.user!));
   });
 
   r.get('/settings', requireRole('agent'), async (_req, res) => {
@@ -41,12 +43,12 @@ export function teamRoutes(ctx: Ctx): Router {
     res.json(await previewTemplate(ctx, body.name, body.conversationId, req.user!, body.body));
   });
 
-  r.put('/templates/:kind/:name', requireRole('approver'), async (req, res) => {
+  r.put(TEMPLATE_PATH, requireRole('approver'), async (req, res) => {
     await saveTemplate(ctx, templateName(req.params), templateBody.parse(req.body ?? {}).body, req.user!);
     res.json((await listTemplates(ctx)).find((t) => t.name === templateName(req.params)));
   });
 
-  r.delete('/templates/:kind/:name', requireRole('approver'), async (req, res) => {
+  r.delete(TEMPLATE_PATH, requireRole('approver'), async (req, res) => {
     await resetTemplate(ctx, templateName(req.params), req.user!);
     res.status(204).end();
   });
