@@ -74,6 +74,14 @@ describe('Longhand on a phone', () => {
       inReplyTo: mine,
     });
 
+    const snippet = await app.api('POST', '/api/snippets', {
+      name: 'Where is my parcel',
+      shortcut: 'tracking',
+      keywords: ['courier'],
+      body: `Hi {{customer.firstName}}, follow it here: ${TRACKING}`,
+    });
+    expect(snippet.status).toBe(201);
+
     browser = await launchBrowser();
     phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, bypassCSP: true });
     page = await phone.newPage();
@@ -82,7 +90,7 @@ describe('Longhand on a phone', () => {
 
     await page.goto(`${app.url}/customers`);
     const customer = await page.locator('#customers tbody a').first().getAttribute('href');
-    await page.goto(`${app.url}/settings`);
+    await page.goto(`${app.url}/templates`);
     const template = await page.locator('.templates a').first().getAttribute('href');
     pages.push(
       '/',
@@ -100,7 +108,9 @@ describe('Longhand on a phone', () => {
       '/reports',
       '/settings',
       '/settings/audit',
+      '/templates',
       `${template}`,
+      '/snippets/new',
       '/account',
     );
   });
@@ -111,7 +121,7 @@ describe('Longhand on a phone', () => {
   });
 
   it('scrolls no page sideways, and axe finds nothing serious on any of them', async () => {
-    expect(pages).toHaveLength(17);
+    expect(pages).toHaveLength(19);
     for (const path of pages) {
       await page.goto(`${app.url}${path}`);
       const widths = await page.evaluate(() => {

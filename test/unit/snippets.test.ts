@@ -67,7 +67,10 @@ describe('filling a snippet', () => {
   };
 
   it('fills the variables templates get and leaves the slots for the writer', () => {
-    const filled = fillSnippet('Hi {{customer.firstName}}, about "{{message.subject}}": {{#personal "what you will do"}}{{/personal}} [[the date]]\n\n{{staff.firstName}}\n', context);
+    const filled = fillSnippet(
+      'Hi {{customer.firstName}}, about "{{message.subject}}": {{#personal "what you will do"}}{{/personal}} [[the date]]\n\n{{staff.firstName}}\n',
+      context,
+    );
     expect(filled).toEqual({ text: 'Hi Maria, about "Order 1042": [[what you will do]] [[the date]]\n\nDana', slots: ['what you will do', 'the date'] });
   });
 
