@@ -78,7 +78,7 @@ describe('Longhand on a phone', () => {
       name: 'Where is my parcel',
       shortcut: 'tracking',
       keywords: ['courier'],
-      body: `Hi {{customer.firstName}}, follow it here: ${TRACKING}`,
+      body: `Hi {{customer.firstName}}, the courier shows where it is: https://status.courier.example/parcels/${'X9'.repeat(40)}`,
     });
     expect(snippet.status).toBe(201);
 
