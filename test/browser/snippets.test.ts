@@ -70,6 +70,10 @@ describe('snippets in the browser', () => {
       { name: 'Return policy', shortcut: 'returns', keywords: ['refund'], body: RETURNS },
       { name: 'Retail partners', body: 'A few kitchen shops sell our pans too.' },
       { name: 'Seasoning a pan', shortcut: 'season', body: SEASONING },
+      {
+        name: 'Replacement on its way',
+        body: 'A new lid goes out today, {{customer.firstName}}. {{#personal "which size fits their pan"}}{{/personal}} It should be with you by Friday.',
+      },
     ]) {
       expect((await app.api('POST', '/api/snippets', s, sam.token)).status).toBe(201);
     }
@@ -164,6 +168,17 @@ describe('snippets in the browser', () => {
     expect(await search.isVisible()).toBe(false);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('body-input');
     expect(await reply().inputValue()).toBe(expected);
+  });
+
+  it("fills the conversation's variables and selects a snippet's part to write, ready to type over", async () => {
+    await startWith(`${BEFORE}${AFTER}`, BEFORE.length);
+    await page.keyboard.type(' #replac');
+    await page.getByRole('option', { name: /Replacement on its way/ }).waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => reply().inputValue()).toContain('[[which size fits their pan]]');
+    await page.keyboard.type('The 24 cm lid fits the pan you have.');
+    await expect.poll(() => reply().inputValue()).toBe(`${BEFORE} A new lid goes out today, Maria. The 24 cm lid fits the pan you have. It should be with you by Friday.${AFTER}`);
+    await expect.poll(() => page.locator('#touch .slots').count()).toBe(0);
   });
 
   it('works with the mouse too', async () => {
