@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareReplyDraft } from '../../core/drafts/drafter.ts';
 import { editDraft } from '../../core/drafts/drafts.ts';
 import { noJobs } from '../../core/jobs.ts';
-import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { launchBrowser, screenshot, seriousViolations, signIn } from '../support/browser.ts';
 import { deliver, US } from '../support/followups.ts';
+import { offlineMailbox } from '../support/offline-mailbox.ts';
 
 const RETURNS = 'You can send anything back within 30 days of delivery for a full refund; we pay the return label.';
 const SEASONING = 'Rub a thin layer of oil over the whole pan and bake it upside down at 230 degrees for an hour.';
@@ -45,13 +45,7 @@ describe('snippets in the browser', () => {
 
   beforeAll(async () => {
     app = await startTestApp({ workers: false });
-    const mailbox = await upsertMailbox(app.rt.ctx, {
-      name: 'Fernhill',
-      email: US,
-      imap: { host: '127.0.0.1', port: 1, secure: false, user: 'u', password: 'p' },
-      smtp: { host: '127.0.0.1', port: 1, secure: false, user: '', password: '' },
-      source: 'ui',
-    });
+    const mailbox = await offlineMailbox(app.rt.ctx);
     const asked = await deliver(app.rt.ctx, mailbox.id, {
       id: `snippets-${Date.now()}@bakery.example`,
       from: 'Maria Lopez <maria@bakery.example>',

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareReplyDraft } from '../../core/drafts/drafter.ts';
 import { ingestMessage } from '../../core/mail/ingest.ts';
-import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { createToken } from '../../core/users/tokens.ts';
 import { createUser } from '../../core/users/users.ts';
 import { Browserish } from '../support/browserish.ts';
 import { type TestCtx, testContext } from '../support/context.ts';
+import { US } from '../support/followups.ts';
 import { type ServedApp, serveApp } from '../support/http.ts';
+import { offlineMailbox } from '../support/offline-mailbox.ts';
 
-const US = 'support@fernhill.example';
 const PASSWORD = 'correct horse battery';
 const RETURNS = {
   name: 'Return policy',
@@ -41,14 +41,7 @@ describe('snippets by API and page, by role', () => {
 
   beforeAll(async () => {
     ctx = await testContext();
-    const mailbox = await upsertMailbox(ctx, {
-      name: 'Fernhill',
-      email: US,
-      imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
-      smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
-      source: 'ui',
-    });
-    await ctx.db.updateTable('mailboxes').set({ initial_sync_done: true }).execute();
+    const mailbox = await offlineMailbox(ctx);
     for (const role of ['owner', 'approver', 'agent'] as const) {
       const user = await createUser(ctx, { email: `${role}@fernhill.example`, name: `${role[0]!.toUpperCase()}${role.slice(1)} Person`, role, password: PASSWORD });
       tokens[role] = await createToken(ctx, user.id, 'test');
