@@ -93,16 +93,47 @@ function rendered(body: string): RenderedTemplate {
   return { body, slots: findSlots(body).map((s) => s.hint) };
 }
 
-/** The helpers, and the partials among these sources (`partials/greeting` as `greeting`). */
-function environment(sources: TemplateSource[]): typeof Handlebars {
-  const env = createEnvironment();
-  for (const s of sources) if (s.name.startsWith('partials/')) env.registerPartial(s.name.slice('partials/'.length), s.body);
-  return env;
+/** An environment with its partials, and the texts compiled in it so far. */
+interface Environment {
+  env: typeof Handlebars;
+  compiled: Map<string, HandlebarsTemplateDelegate>;
 }
 
-function renderWith(env: typeof Handlebars, name: string, body: string, context: Record<string, unknown>): string {
+/**
+ * Environments by their partials, the most recent last. Compiling is most of the cost of rendering, and the same
+ * texts render again and again (every snippet on every keystroke's touch check), so compiled texts are kept while
+ * the partials they were compiled with stay the same.
+ */
+const environments = new Map<string, Environment>();
+const KEPT_ENVIRONMENTS = 4;
+const KEPT_COMPILED = 2000;
+
+/** The helpers, and the partials among these sources (`partials/greeting` as `greeting`). */
+function environment(sources: TemplateSource[]): Environment {
+  const partials = sources.filter((s) => s.name.startsWith('partials/'));
+  const key = partials.map((s) => `${s.name}\u0000${s.body}`).join('\u0001');
+  const known = environments.get(key);
+  environments.delete(key);
+  if (known) {
+    environments.set(key, known);
+    return known;
+  }
+  const env = createEnvironment();
+  for (const s of partials) env.registerPartial(s.name.slice('partials/'.length), s.body);
+  const made = { env, compiled: new Map() };
+  environments.set(key, made);
+  if (environments.size > KEPT_ENVIRONMENTS) environments.delete(environments.keys().next().value!);
+  return made;
+}
+
+function renderWith(environment: Environment, name: string, body: string, context: Record<string, unknown>): string {
   try {
-    const template = env.compile(body, { noEscape: true, strict: false });
+    let template = environment.compiled.get(body);
+    if (!template) {
+      if (environment.compiled.size >= KEPT_COMPILED) environment.compiled.clear();
+      template = environment.env.compile(body, { noEscape: true, strict: false });
+      environment.compiled.set(body, template);
+    }
     return tidy(template(context));
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -223,20 +223,34 @@ function snippetPassages(text: string, source: number): Passage[] {
   ];
 }
 
-/** The positions in `draft` of runs of words copied from one of the passages, each with the passage's source. */
+/**
+ * The positions in `draft` of runs of words copied from one of the passages, each with the passage's source.
+ * Runs are found by their first `minRun` words, looked up whole: a team's many snippets share common words,
+ * and trying every place each word occurs would be slow on every keystroke.
+ */
 function copiedFrom(draft: string[], passages: Passage[]): Map<number, number> {
-  const starts = new Map<string, Array<[Passage, number]>>();
-  for (const p of passages) for (const [j, w] of p.words.entries()) starts.set(w, [...(starts.get(w) ?? []), [p, j]]);
-  const copied = new Map<number, number>();
-  draft.forEach((w, i) => {
-    for (const [passage, j] of starts.get(w) ?? []) {
-      let n = 0;
-      while (i + n < draft.length && j + n < passage.words.length && draft[i + n] === passage.words[j + n]) n++;
-      if (n < passage.minRun || n === 0) continue;
-      if (passage.needsContent && !draft.slice(i, i + n).some((x) => contentWord(x, NO_NAMES) !== null)) continue;
-      for (let k = i; k < i + n; k++) if (!copied.has(k)) copied.set(k, passage.source);
+  const byRun = new Map<number, Map<string, Array<[Passage, number]>>>();
+  for (const p of passages) {
+    const starts = byRun.get(p.minRun) ?? new Map<string, Array<[Passage, number]>>();
+    byRun.set(p.minRun, starts);
+    for (let j = 0; j + p.minRun <= p.words.length; j++) {
+      const key = p.words.slice(j, j + p.minRun).join(' ');
+      const at = starts.get(key);
+      if (at) at.push([p, j]);
+      else starts.set(key, [[p, j]]);
     }
-  });
+  }
+  const copied = new Map<number, number>();
+  for (const [minRun, starts] of byRun) {
+    for (let i = 0; i + minRun <= draft.length; i++) {
+      for (const [passage, j] of starts.get(draft.slice(i, i + minRun).join(' ')) ?? []) {
+        let n = minRun;
+        while (i + n < draft.length && j + n < passage.words.length && draft[i + n] === passage.words[j + n]) n++;
+        if (passage.needsContent && !draft.slice(i, i + n).some((x) => contentWord(x, NO_NAMES) !== null)) continue;
+        for (let k = i; k < i + n; k++) if (!copied.has(k)) copied.set(k, passage.source);
+      }
+    }
+  }
   return copied;
 }
 
