@@ -458,8 +458,10 @@
         if (li) insert(Number(li.dataset.index));
       });
 
+      // Ctrl+K is for the reply: in another field (the subject, a note) it does what the browser does there.
       document.addEventListener('keydown', (e) => {
-        if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'k' && !keys?.open) {
+        const here = e.target === textarea || e.target === search || !typing(e.target);
+        if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'k' && here && !keys?.open) {
           e.preventDefault();
           openSearch();
         }
