@@ -16,6 +16,11 @@ export interface TemplateName {
   base: string;
 }
 
+/** A template's name from the parts of an address (`/templates/replies/de/complaint`): kind, language if any, name. */
+export function templateNameFrom(parts: { kind?: string; language?: string; name?: string }): string {
+  return [parts.kind, parts.language, parts.name].filter(Boolean).join('/');
+}
+
 /** The parts of a template's name, or null when it is not one a team can save. */
 export function parseTemplateName(name: string): TemplateName | null {
   const m = NAME.exec(name);

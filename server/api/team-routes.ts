@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
 import { checkReply, queuedDraftParts } from '../../core/drafts/draft-touch.ts';
-import { applyTemplate, listTemplates, previewTemplate, resetTemplate, saveTemplate } from '../../core/drafts/template-edits.ts';
+import { applyTemplate, listTemplates, previewTemplate, resetTemplate, saveTemplate, templateNameFrom } from '../../core/drafts/template-edits.ts';
 import { teamSettings, teamSettingsSchema, updateTeamSettings } from '../../core/settings/team-settings.ts';
 import { requireRole } from '../auth.ts';
 import { bodyRowId, rowId } from '../row-id.ts';
@@ -12,8 +12,6 @@ const touchBody = z.strictObject({ text: z.string().max(200_000), conversationId
 const templateBody = z.strictObject({ body: z.string().max(100_000) });
 const previewBody = z.strictObject({ name: z.string().max(100), conversationId: bodyRowId, body: z.string().max(100_000).optional() });
 const applyBody = z.strictObject({ name: z.string().max(100) });
-/** `replies/complaint`, or `replies/de/complaint` in another language. */
-const templateName = (p: { kind?: string; language?: string; name?: string }) => [p.kind, p.language, p.name].filter(Boolean).join('/');
 const TEMPLATE_PATH = '/templates/:kind{/:language}/:name';
 
 /** The touch check, templates, and the team's own settings (canned phrases, minimum score, undo window, approval policy). */
@@ -44,12 +42,12 @@ export function teamRoutes(ctx: Ctx): Router {
   });
 
   r.put(TEMPLATE_PATH, requireRole('approver'), async (req, res) => {
-    await saveTemplate(ctx, templateName(req.params), templateBody.parse(req.body ?? {}).body, req.user!);
-    res.json((await listTemplates(ctx)).find((t) => t.name === templateName(req.params)));
+    await saveTemplate(ctx, templateNameFrom(req.params), templateBody.parse(req.body ?? {}).body, req.user!);
+    res.json((await listTemplates(ctx)).find((t) => t.name === templateNameFrom(req.params)));
   });
 
   r.delete(TEMPLATE_PATH, requireRole('approver'), async (req, res) => {
-    await resetTemplate(ctx, templateName(req.params), req.user!);
+    await resetTemplate(ctx, templateNameFrom(req.params), req.user!);
     res.status(204).end();
   });
 

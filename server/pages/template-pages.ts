@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { listConversations } from '../../core/conversations/views.ts';
 import type { Role, Snippet } from '../../core/db/schema.ts';
 import { CANDIDATE_LANGUAGES, languageName } from '../../core/drafts/language.ts';
-import { listTemplates, parseTemplateName, resetTemplate, saveTemplate } from '../../core/drafts/template-edits.ts';
+import { listTemplates, parseTemplateName, resetTemplate, saveTemplate, templateNameFrom } from '../../core/drafts/template-edits.ts';
 import { LonghandError, ValidationError } from '../../core/errors.ts';
 import { createSnippet, deleteSnippet, getSnippet, listSnippets, SNIPPET_BODY_MAX, updateSnippet } from '../../core/snippets/snippets.ts';
 import { requireRole } from '../auth.ts';
@@ -20,7 +20,6 @@ const snippetForm = z.object({
 });
 /** The template editor's address: `replies/complaint`, or `replies/de/complaint` in another language. */
 const TEMPLATE_EDITOR = '/settings/templates/:kind{/:language}/:name';
-const templateName = (p: { kind?: string; language?: string; name?: string }) => [p.kind, p.language, p.name].filter(Boolean).join('/');
 const MANAGERS: Role[] = ['approver', 'owner'];
 
 /** A snippet's first words on one line, as the list shows it. */
@@ -91,13 +90,13 @@ export function templatePages({ ctx, page, signedIn, action }: PageKit): Router 
   // Typing a name for a new template opens the editor on it: saving there creates it.
   r.get('/settings/templates/new', signedIn, approver, (req, res) => {
     const q = parseForm(newTemplateQuery, req.query);
-    const name = [q.kind, q.language, q.name].filter(Boolean).join('/');
+    const name = templateNameFrom(q);
     if (!parseTemplateName(name)) throw new ValidationError('A template name is lower case letters, digits and dashes, like "shipping-delay".', 'name');
     res.redirect(303, `/settings/templates/${name}`);
   });
 
   r.get(TEMPLATE_EDITOR, signedIn, approver, async (req, res) => {
-    const name = templateName(req.params);
+    const name = templateNameFrom(req.params);
     const [templates, conversations] = await Promise.all([listTemplates(ctx), listConversations(ctx, { limit: 20 })]);
     const template = templates.find((t) => t.name === name);
     page(req, res, 'template-edit', { title: `Template ${name}`, template: template ?? { name, body: '', overridden: false }, isNew: !template, conversations });
@@ -108,7 +107,7 @@ export function templatePages({ ctx, page, signedIn, action }: PageKit): Router 
     signedIn,
     approver,
     action(async (req) => {
-      const name = templateName(req.params);
+      const name = templateNameFrom(req.params);
       if (req.body.reset === 'yes') {
         await resetTemplate(ctx, name, req.user!);
         return `${name} is back to the shipped version.`;
