@@ -12,11 +12,12 @@ import { idParam, type PageKit, parseForm } from './kit.ts';
 
 const templateForm = z.object({ body: z.string().max(100_000) });
 const newTemplateQuery = z.object({ kind: z.enum(['replies', 'partials']), language: z.string().max(2).default(''), name: z.string().trim().toLowerCase().max(60) });
+// Bounded here; a snippet's own limits are checked when it is saved, and said in words on the form.
 const snippetForm = z.object({
-  name: z.string().max(200),
-  shortcut: z.string().max(60).default(''),
-  keywords: z.string().max(2000).default(''),
-  body: z.string().max(SNIPPET_BODY_MAX + 1),
+  name: z.string().max(1000),
+  shortcut: z.string().max(1000).default(''),
+  keywords: z.string().max(10_000).default(''),
+  body: z.string().max(10 * SNIPPET_BODY_MAX),
 });
 /** The template editor's address: `replies/complaint`, or `replies/de/complaint` in another language. */
 const TEMPLATE_EDITOR = '/settings/templates/:kind{/:language}/:name';
