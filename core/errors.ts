@@ -27,6 +27,7 @@ export const CONFLICT_CODES = [
   'rule_off',
   'send_started',
   'setup_done',
+  'snippet_exists',
   'split_everything',
   'too_many_attachments',
   'touch_score_too_low',

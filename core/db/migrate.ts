@@ -11,6 +11,7 @@ import * as oauthMailboxes from './migrations/0009-oauth-mailboxes.ts';
 import * as draftSender from './migrations/0010-draft-sender-and-revision-recipients.ts';
 import * as locationEmailIds from './migrations/0011-location-email-ids.ts';
 import * as draftAttachments from './migrations/0012-draft-attachments.ts';
+import * as snippets from './migrations/0013-snippets.ts';
 import * as people from './migrations/0014-people.ts';
 import * as intakeIds from './migrations/0016-intake-ids.ts';
 
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-draft-sender-and-revision-recipients': draftSender,
   '0011-location-email-ids': locationEmailIds,
   '0012-draft-attachments': draftAttachments,
+  '0013-snippets': snippets,
   '0014-people': people,
   '0016-intake-ids': intakeIds,
 };

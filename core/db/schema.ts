@@ -347,6 +347,21 @@ export interface TemplatesTable {
   updated_at: Timestamp;
 }
 
+/** A saved text a person inserts at the cursor; its body is rendered like a template (variables and slots). */
+export interface SnippetsTable {
+  id: Generated<number>;
+  name: string;
+  body: string;
+  shortcut: string | null;
+  keywords: Generated<string[]>;
+  use_count: Generated<number>;
+  last_used_at: Timestamp | null;
+  created_by: number | null;
+  updated_by: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface ConversationNotesTable {
   id: Generated<number>;
   conversation_id: number;
@@ -502,6 +517,7 @@ export interface DB {
   draft_presence: DraftPresenceTable;
   signin_failures: SigninFailuresTable;
   templates: TemplatesTable;
+  snippets: SnippetsTable;
   conversation_notes: ConversationNotesTable;
   mentions: MentionsTable;
   conversation_splits: ConversationSplitsTable;
@@ -519,6 +535,7 @@ export type Customer = Selectable<CustomersTable>;
 export type Conversation = Selectable<ConversationsTable>;
 export type Message = Selectable<MessagesTable>;
 export type ConversationNote = Selectable<ConversationNotesTable>;
+export type Snippet = Selectable<SnippetsTable>;
 export type NewMessage = Insertable<MessagesTable>;
 export type Draft = Selectable<DraftsTable>;
 export type DraftUpdate = Updateable<DraftsTable>;

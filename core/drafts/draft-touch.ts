@@ -2,8 +2,9 @@ import type { Kysely } from 'kysely';
 import type { Ctx } from '../context.ts';
 import { latestCustomerMessage } from '../conversations/latest-message.ts';
 import { firstNameOf } from '../customers/addresses.ts';
-import type { DB, Draft } from '../db/schema.ts';
+import type { DB, Draft, User } from '../db/schema.ts';
 import { type TeamSettings, teamSettings } from '../settings/team-settings.ts';
+import { snippetTextsFor } from '../snippets/snippet-text.ts';
 import { detectLanguage } from './language.ts';
 import { QUEUED_DRAFT_STATUSES } from './statuses.ts';
 import { type TouchCheckResult, touchCheck } from './touch-check.ts';
@@ -73,8 +74,9 @@ export async function touchContext(db: Kysely<DB>, conversationId: number, draft
 }
 
 /**
- * The touch check of a text as a reply in this conversation, with the team's canned phrases. Inside a
- * transaction pass it as `db` (and the settings read before it): the embedded database has one connection.
+ * The touch check of a text as a reply in this conversation, with the team's canned phrases and snippets
+ * (filled in as they would be for `staff`, the person writing or approving). Inside a transaction pass it
+ * as `db` (and the settings read before it): the embedded database has one connection.
  */
 export async function checkReply(
   ctx: Ctx,
@@ -83,12 +85,15 @@ export async function checkReply(
   draft?: DraftParts,
   db: Kysely<DB> = ctx.db,
   settings?: TeamSettings,
+  staff: User | null = null,
 ): Promise<TouchCheckResult> {
   const team = settings ?? (await teamSettings(ctx));
   const context = conversationId ? await touchContext(db, conversationId, draft) : null;
   // The draft is in the customer's language, as its template was chosen; without their mail, in the draft's own.
   const language = detectLanguage(context?.customerText || text, team.defaultLanguage).code;
+  const snippets = await snippetTextsFor(db, conversationId, staff, ctx.clock.now());
   return touchCheck({
+    snippets,
     text,
     phrases: team.cannedPhrases,
     language,

@@ -162,7 +162,7 @@ export async function approveDraft(ctx: Ctx, id: number, actor: User, options: A
     const mailbox = await requireSender(tx, draft, conversation);
     const now = ctx.clock.now();
     // The score as approved is kept: the report shows how personal replies were over time.
-    const touch = await checkReply(ctx, draft.body, draft.conversation_id, draft, tx, settings);
+    const touch = await checkReply(ctx, draft.body, draft.conversation_id, draft, tx, settings, actor);
     if (touch.score < settings.minTouchScore) {
       throw new ConflictError(
         'touch_score_too_low',

@@ -2,38 +2,39 @@ import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import type { Draft, User } from '../db/schema.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import { firstNameOfUser } from '../users/users.ts';
-import { templateContext } from './drafter.ts';
 import { revisionValues } from './drafts.ts';
 import { type RenderedTemplate, TemplateError, TemplateLibrary, type TemplateSource } from './templates.ts';
+import { writingContext } from './writing-context.ts';
 
-const NAME = /^(replies|partials)\/[a-z0-9][a-z0-9-]{0,59}$/;
+/** `replies/complaint`, or in another language one folder down: `replies/de/complaint`, `partials/fr/greeting`. */
+const NAME = /^(replies|partials)\/(?:([a-z]{2})\/)?([a-z0-9][a-z0-9-]{0,59})$/;
+
+export interface TemplateName {
+  kind: 'replies' | 'partials';
+  /** Null for the default folder (English). */
+  language: string | null;
+  base: string;
+}
+
+/** A template's name from the parts of an address (`/templates/replies/de/complaint`): kind, language if any, name. */
+export function templateNameFrom(parts: { kind?: string; language?: string; name?: string }): string {
+  return [parts.kind, parts.language, parts.name].filter(Boolean).join('/');
+}
+
+/** The parts of a template's name, or null when it is not one a team can save. */
+export function parseTemplateName(name: string): TemplateName | null {
+  const m = NAME.exec(name);
+  return m ? { kind: m[1] as TemplateName['kind'], language: m[2] ?? null, base: m[3]! } : null;
+}
 
 export async function listTemplates(ctx: Ctx): Promise<TemplateSource[]> {
   return new TemplateLibrary(ctx.db).sources();
 }
 
-/** What a template sees for a conversation: its customer, the message being answered, and the person writing. */
-async function contextFor(ctx: Ctx, conversationId: number, staff: User) {
-  const conversation = await ctx.db.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirst();
-  if (!conversation) throw new NotFoundError('Conversation', conversationId);
-  const message = await ctx.db
-    .selectFrom('messages')
-    .selectAll()
-    .where('conversation_id', '=', conversationId)
-    .orderBy((eb) => eb.case().when('direction', '=', 'in').then(0).else(1).end())
-    .orderBy('date', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (!message) throw new NotFoundError('Message in conversation', conversationId);
-  const context = await templateContext(ctx.db, conversation.customer_id, conversation.id, conversation.subject, message, conversation.mailbox_id, ctx.clock.now());
-  return { ...context, staff: { name: staff.name, firstName: firstNameOfUser(staff), signature: staff.signature } };
-}
-
 /** Renders a template (saved, or an edited body) against a real conversation; a template error says its line. */
 export async function previewTemplate(ctx: Ctx, name: string, conversationId: number, staff: User, body?: string): Promise<RenderedTemplate> {
   try {
-    return await new TemplateLibrary(ctx.db).render(name, await contextFor(ctx, conversationId, staff), body);
+    return await new TemplateLibrary(ctx.db).render(name, await writingContext(ctx.db, conversationId, staff, ctx.clock.now()), body);
   } catch (err) {
     if (err instanceof TemplateError) throw new ValidationError(err.message, 'body', { line: err.line });
     throw err;
@@ -42,9 +43,11 @@ export async function previewTemplate(ctx: Ctx, name: string, conversationId: nu
 
 /** Saves a team's version of a template over the shipped one; refused (with the line) if it does not compile. */
 export async function saveTemplate(ctx: Ctx, name: string, body: string, actor: User): Promise<void> {
-  if (!NAME.test(name)) throw new ValidationError('A template name is replies/NAME or partials/NAME, lower case, digits and dashes.', 'name');
+  if (!parseTemplateName(name)) {
+    throw new ValidationError('A template name is replies/NAME or partials/NAME (replies/de/NAME in another language), lower case, digits and dashes.', 'name');
+  }
   try {
-    await new TemplateLibrary(ctx.db).render(name, SAMPLE, body);
+    await new TemplateLibrary(ctx.db).render(name, SAMPLE_CONTEXT, body);
   } catch (err) {
     if (err instanceof TemplateError) throw new ValidationError(err.message, 'body', { line: err.line });
     throw err;
@@ -91,8 +94,8 @@ export async function applyTemplate(ctx: Ctx, draftId: number, name: string, act
   });
 }
 
-/** A context with every field filled, to check a template compiles and renders before it is saved. */
-const SAMPLE = {
+/** A context with every field filled, to check a template (or a snippet) compiles and renders before it is saved. */
+export const SAMPLE_CONTEXT = {
   customer: {
     name: 'Maria Lopez',
     firstName: 'Maria',

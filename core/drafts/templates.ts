@@ -61,20 +61,79 @@ export class TemplateLibrary {
   /** Renders a template by name; `unsaved` renders an edited body in its place (previews, checks before saving). */
   async render(name: string, context: Record<string, unknown>, unsaved?: string): Promise<RenderedTemplate> {
     const sources = await this.sources();
-    const env = createEnvironment();
-    for (const s of sources) {
-      if (s.name.startsWith('partials/')) env.registerPartial(s.name.slice('partials/'.length), s.name === name && unsaved !== undefined ? unsaved : s.body);
-    }
     const source = unsaved ?? sources.find((s) => s.name === name)?.body;
     if (source === undefined) throw new TemplateError(name, 'no such template', null);
-    const body = renderWith(env, name, source, context);
-    return { body, slots: findSlots(body).map((s) => s.hint) };
+    const replaced = sources.map((s) => (s.name === name && unsaved !== undefined ? { ...s, body: unsaved } : s));
+    return rendered(renderWith(environment(replaced), name, source, context));
+  }
+
+  /** Renders texts that are not templates themselves (snippets) with the templates' helpers and partials. */
+  async renderTexts(texts: Array<{ name: string; body: string }>, context: Record<string, unknown>): Promise<Array<RenderedTemplate | TemplateError>> {
+    return renderTexts(await this.sources(), texts, context);
   }
 }
 
-function renderWith(env: typeof Handlebars, name: string, body: string, context: Record<string, unknown>): string {
+/**
+ * Renders texts with the template helpers and the partials among `sources`, compiling the partials once for
+ * all of them. Pure. A text that fails gives its TemplateError in its place, so one broken text spoils no other.
+ */
+export function renderTexts(sources: TemplateSource[], texts: Array<{ name: string; body: string }>, context: Record<string, unknown>): Array<RenderedTemplate | TemplateError> {
+  const env = environment(sources);
+  return texts.map((t) => {
+    try {
+      return rendered(renderWith(env, t.name, t.body, context));
+    } catch (err) {
+      if (err instanceof TemplateError) return err;
+      throw err;
+    }
+  });
+}
+
+function rendered(body: string): RenderedTemplate {
+  return { body, slots: findSlots(body).map((s) => s.hint) };
+}
+
+/** An environment with its partials, and the texts compiled in it so far. */
+interface Environment {
+  env: typeof Handlebars;
+  compiled: Map<string, HandlebarsTemplateDelegate>;
+}
+
+/**
+ * Environments by their partials, the most recent last. Compiling is most of the cost of rendering, and the same
+ * texts render again and again (every snippet on every keystroke's touch check), so compiled texts are kept while
+ * the partials they were compiled with stay the same.
+ */
+const environments = new Map<string, Environment>();
+const KEPT_ENVIRONMENTS = 4;
+const KEPT_COMPILED = 2000;
+
+/** The helpers, and the partials among these sources (`partials/greeting` as `greeting`). */
+function environment(sources: TemplateSource[]): Environment {
+  const partials = sources.filter((s) => s.name.startsWith('partials/'));
+  const key = partials.map((s) => `${s.name}\u0000${s.body}`).join('\u0001');
+  const known = environments.get(key);
+  environments.delete(key);
+  if (known) {
+    environments.set(key, known);
+    return known;
+  }
+  const env = createEnvironment();
+  for (const s of partials) env.registerPartial(s.name.slice('partials/'.length), s.body);
+  const made = { env, compiled: new Map() };
+  environments.set(key, made);
+  if (environments.size > KEPT_ENVIRONMENTS) environments.delete(environments.keys().next().value!);
+  return made;
+}
+
+function renderWith(environment: Environment, name: string, body: string, context: Record<string, unknown>): string {
   try {
-    const template = env.compile(body, { noEscape: true, strict: false });
+    let template = environment.compiled.get(body);
+    if (!template) {
+      if (environment.compiled.size >= KEPT_COMPILED) environment.compiled.clear();
+      template = environment.env.compile(body, { noEscape: true, strict: false });
+      environment.compiled.set(body, template);
+    }
     return tidy(template(context));
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

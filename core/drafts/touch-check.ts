@@ -4,7 +4,7 @@
  * taken up, an odd length) and sums it up in a 0..100 score whose parts each explain themselves.
  * It runs on every (debounced) keystroke, so it is a handful of linear passes over the text.
  *
- * Finding positions are offsets into `text`. Canned phrases and slots point at their words;
+ * Finding positions are offsets into `text`. Canned phrases, slots and text kept from a snippet point at their words;
  * 'no-greeting-by-name' spans the first non-empty line (where the greeting belongs; 0..0 for an empty
  * draft); 'unchanged-template', 'points-not-answered' and 'length' concern the whole draft and use 0..0.
  */
@@ -34,10 +34,12 @@ export interface TouchCheckInput {
   usualLength?: number | null;
   /** Recipients of the draft who never took part in the conversation. */
   newRecipients?: string[];
+  /** The team's snippets as they read in this conversation (variables filled in): text kept from one is not the person's own. */
+  snippets?: Array<{ name: string; text: string }>;
 }
 
 export interface TouchFinding {
-  kind: 'canned-phrase' | 'dismissive' | 'unfilled-slot' | 'unchanged-template' | 'no-greeting-by-name' | 'points-not-answered' | 'length' | 'new-recipient';
+  kind: 'canned-phrase' | 'dismissive' | 'unfilled-slot' | 'unchanged-template' | 'snippet-text' | 'no-greeting-by-name' | 'points-not-answered' | 'length' | 'new-recipient';
   start: number;
   end: number;
   message: string;
@@ -68,7 +70,7 @@ export const NEW_RECIPIENT_SCORE_CAP = 60;
 export const UNCHANGED_TEMPLATE_SCORE_CAP = 40;
 /** Fewer own words than this on top of the template, and the draft counts as unchanged. */
 const UNCHANGED_BELOW_WORDS = 8;
-/** A run of this many words of a slot hint or a quote of the template (fewer for a shorter one) is the template's. */
+/** A run of this many words of a slot hint or a quote of the template (fewer for a shorter one), or of a snippet, is theirs. */
 const COPIED_RUN_WORDS = 4;
 /** This many own words earn all the own-words points. */
 const FULL_OWN_WORDS = 20;
@@ -165,6 +167,18 @@ function words(text: string): string[] {
   return fold(text).match(WORD) ?? [];
 }
 
+interface Word {
+  /** Folded, as `words` gives it. */
+  word: string;
+  start: number;
+  end: number;
+}
+
+/** The words with their offsets in `text`: each match folded on its own, so offsets stay those of the text. */
+function wordSpans(text: string): Word[] {
+  return Array.from(text.matchAll(WORD), (m) => ({ word: fold(m[0]), start: m.index, end: m.index + m[0].length }));
+}
+
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
@@ -181,7 +195,21 @@ function shortQuote(text: string, max = 80): string {
 interface OwnWords {
   count: number;
   stems: Set<string>;
+  /** Words kept from snippets, and where: runs of one snippet's text, none across hidden text. */
+  snippetWords: number;
+  snippetRuns: Array<{ name: string; start: number; end: number }>;
 }
+
+/** Words a draft may have copied: a passage's words, how many in a row make a copy, and whose they are. */
+interface Passage {
+  words: string[];
+  minRun: number;
+  source: number;
+  /** A copy must hold a content word: "let me know if" in a person's own sentence is no copy of a snippet. */
+  needsContent: boolean;
+}
+
+const NO_NAMES: ReadonlySet<string> = new Set();
 
 /** The passages of the template a person may keep with their marks taken off: slot hints and quoted lines. */
 function markedPassages(template: string): string[][] {
@@ -189,37 +217,104 @@ function markedPassages(template: string): string[][] {
   return [...findSlots(template).map((s) => s.hint), ...quoted].map(words).filter((p) => p.length > 0);
 }
 
-/** The positions in `draft` of runs of words copied from one of the passages, in order. */
-function copiedFrom(draft: string[], passages: string[][]): Set<number> {
-  const starts = new Map<string, Array<[string[], number]>>();
-  for (const p of passages) for (const [j, w] of p.entries()) starts.set(w, [...(starts.get(w) ?? []), [p, j]]);
-  const copied = new Set<number>();
-  draft.forEach((w, i) => {
-    for (const [passage, j] of starts.get(w) ?? []) {
-      let n = 0;
-      while (i + n < draft.length && j + n < passage.length && draft[i + n] === passage[j + n]) n++;
-      if (n >= Math.min(COPIED_RUN_WORDS, passage.length)) for (let k = i; k < i + n; k++) copied.add(k);
+/**
+ * A snippet as passages: its visible text between slots and quotes (a copy is COPIED_RUN_WORDS in a row, or
+ * the whole of a shorter snippet), and its slot hints kept with the brackets taken off, as for a template.
+ */
+function snippetPassages(text: string, source: number): Passage[] {
+  const segments = visibleText(text)
+    .split(new RegExp(`${HIDDEN}+`))
+    .map(words)
+    .filter((w) => w.length > 0);
+  const total = segments.reduce((n, w) => n + w.length, 0);
+  const minRun = Math.min(COPIED_RUN_WORDS, total);
+  const hints = findSlots(text)
+    .map((s) => words(s.hint))
+    .filter((w) => w.length > 0);
+  return [
+    ...segments.map((w) => ({ words: w, minRun, source, needsContent: true })),
+    ...hints.map((w) => ({ words: w, minRun: Math.min(COPIED_RUN_WORDS, w.length), source, needsContent: true })),
+  ];
+}
+
+/**
+ * The positions in `draft` of runs of words copied from one of the passages, each with the passage's source.
+ * Runs are found by their first `minRun` words, looked up whole: a team's many snippets share common words,
+ * and trying every place each word occurs would be slow on every keystroke.
+ */
+function copiedFrom(draft: string[], passages: Passage[]): Map<number, number> {
+  const byRun = new Map<number, Map<string, Array<[Passage, number]>>>();
+  for (const p of passages) {
+    const starts = byRun.get(p.minRun) ?? new Map<string, Array<[Passage, number]>>();
+    byRun.set(p.minRun, starts);
+    for (let j = 0; j + p.minRun <= p.words.length; j++) {
+      const key = p.words.slice(j, j + p.minRun).join(' ');
+      const at = starts.get(key);
+      if (at) at.push([p, j]);
+      else starts.set(key, [[p, j]]);
     }
-  });
+  }
+  const copied = new Map<number, number>();
+  for (const [minRun, starts] of byRun) {
+    for (let i = 0; i + minRun <= draft.length; i++) {
+      for (const [passage, j] of starts.get(draft.slice(i, i + minRun).join(' ')) ?? []) {
+        let n = minRun;
+        while (i + n < draft.length && j + n < passage.words.length && draft[i + n] === passage.words[j + n]) n++;
+        if (passage.needsContent && !draft.slice(i, i + n).some((x) => contentWord(x, NO_NAMES) !== null)) continue;
+        for (let k = i; k < i + n; k++) if (!copied.has(k)) copied.set(k, passage.source);
+      }
+    }
+  }
   return copied;
 }
 
 /**
  * Words in the draft a person typed: not the template's (its words, its slot hints and the customer's
- * words it quoted, kept or with the brackets and quote marks taken off), not canned phrases, not quotes.
+ * words it quoted, kept or with the brackets and quote marks taken off), not a snippet's (runs of its text,
+ * as a slot hint's), not canned phrases, not quotes.
  */
-function ownWords(visible: string, canned: Array<{ start: number; end: number }>, template: string | null, phrases: readonly CannedPhrase[], families: FamilyChoice): OwnWords {
+function ownWords(
+  visible: string,
+  canned: Array<{ start: number; end: number }>,
+  template: string | null,
+  phrases: readonly CannedPhrase[],
+  families: FamilyChoice,
+  snippets: ReadonlyArray<{ name: string; text: string }>,
+): OwnWords {
   const kept = new Map<string, number>();
-  const draft = words(hide(visible, canned));
-  let copied = new Set<number>();
+  const shown = hide(visible, canned);
+  const spans = wordSpans(shown);
+  const draft = spans.map((w) => w.word);
+  let copied = new Map<number, number>();
   if (template !== null) {
     const templateVisible = visibleText(template);
     for (const w of words(hide(templateVisible, findCannedPhrases(templateVisible, phrases, families)))) kept.set(w, (kept.get(w) ?? 0) + 1);
-    copied = copiedFrom(draft, markedPassages(template));
+    copied = copiedFrom(
+      draft,
+      markedPassages(template).map((p) => ({ words: p, minRun: Math.min(COPIED_RUN_WORDS, p.length), source: -1, needsContent: false })),
+    );
   }
-  const own = { count: 0, stems: new Set<string>() };
+  const fromSnippets = snippets.length
+    ? copiedFrom(
+        draft,
+        snippets.flatMap((s, i) => snippetPassages(s.text, i)),
+      )
+    : new Map<number, number>();
+  const own: OwnWords = { count: 0, stems: new Set<string>(), snippetWords: 0, snippetRuns: [] };
+  let run: { source: number; last: number } | null = null;
   draft.forEach((w, i) => {
     if (copied.has(i)) return;
+    const source = fromSnippets.get(i);
+    if (source !== undefined) {
+      own.snippetWords++;
+      const span = spans[i]!;
+      // One run per stretch of one snippet's words; a slot, a quote or a canned phrase in between ends it.
+      const joined = run && run.source === source && run.last === i - 1 && !shown.slice(spans[i - 1]!.end, span.start).includes(HIDDEN);
+      if (joined) own.snippetRuns[own.snippetRuns.length - 1]!.end = span.end;
+      else own.snippetRuns.push({ name: snippets[source]!.name, start: span.start, end: span.end });
+      run = { source, last: i };
+      return;
+    }
     const left = kept.get(w) ?? 0;
     if (left > 0) kept.set(w, left - 1);
     else {
@@ -316,28 +411,40 @@ export function touchCheck(input: TouchCheckInput): TouchCheckResult {
   const slots = findSlots(text);
   const visible = visibleText(text);
   const canned = findCannedPhrases(visible, phrases, families);
-  const own = ownWords(visible, canned, template, phrases, families);
+  const own = ownWords(visible, canned, template, phrases, families, input.snippets ?? []);
 
   // Own words.
   {
     const max = TOUCH_WEIGHTS.ownWords;
     const points = Math.round(max * Math.min(1, own.count / FULL_OWN_WORDS));
-    const unchanged = template !== null && own.count < UNCHANGED_BELOW_WORDS;
+    // Snippet text counts as template text does: a draft that is only a snippet is not written yet either.
+    const what = template !== null ? 'the template' : 'snippet text';
+    const unchanged = (template !== null || own.snippetWords > 0) && own.count < UNCHANGED_BELOW_WORDS;
     if (unchanged) {
       findings.push({
         kind: 'unchanged-template',
         start: 0,
         end: 0,
-        message: 'This is still the template: add a few sentences in your own words.',
+        message: `This is still ${what}: add a few sentences in your own words.`,
         suggestion: 'Write what you would say to them across a counter.',
       });
     }
+    for (const r of own.snippetRuns) {
+      findings.push({
+        kind: 'snippet-text',
+        start: r.start,
+        end: r.end,
+        message: `From the snippet "${r.name}": the team's words, not your own.`,
+        suggestion: 'Fine to keep; a line of your own around it makes it personal.',
+      });
+    }
+    const fromSnippets = own.snippetWords > 0 ? ` ${plural(own.snippetWords, 'word')} came from snippets.` : '';
     const explanation =
-      template === null
-        ? `${plural(own.count, 'word')} of your own (canned phrases don't count).`
-        : unchanged
-          ? `Still the template: you added ${plural(own.count, 'word')} of your own; until you write more, the score stays at ${UNCHANGED_TEMPLATE_SCORE_CAP} or below.`
-          : `You added ${plural(own.count, 'word')} of your own to the template (canned phrases don't count).`;
+      (unchanged
+        ? `Still ${what}: you added ${plural(own.count, 'word')} of your own; until you write more, the score stays at ${UNCHANGED_TEMPLATE_SCORE_CAP} or below.`
+        : template === null
+          ? `${plural(own.count, 'word')} of your own (canned phrases don't count).`
+          : `You added ${plural(own.count, 'word')} of your own to the template (canned phrases don't count).`) + fromSnippets;
     parts.push({ name: 'Own words', points, max, explanation: points < max && !unchanged ? `${explanation} About ${FULL_OWN_WORDS} earn all the points.` : explanation });
   }
 

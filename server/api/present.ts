@@ -1,5 +1,5 @@
 import type { AttachmentInfo } from '../../core/conversations/views.ts';
-import type { Draft, Message } from '../../core/db/schema.ts';
+import type { Draft, Message, Snippet } from '../../core/db/schema.ts';
 import { findSlots } from '../../core/drafts/slots.ts';
 
 /** The JSON shapes of the API: stable names in camelCase, no internal columns. */
@@ -48,5 +48,20 @@ export function messageJson(m: Message & { attachments?: AttachmentInfo[] }) {
     automated: m.automated_reason,
     warnings: m.warnings,
     attachments: m.attachments ?? [],
+  };
+}
+
+export function snippetJson(s: Snippet) {
+  return {
+    id: s.id,
+    name: s.name,
+    /** As written: variables (`{{customer.firstName}}`) and slots (`[[hint]]`) not filled; POST /api/snippets/:id/insert fills them. */
+    body: s.body,
+    shortcut: s.shortcut,
+    keywords: s.keywords,
+    useCount: s.use_count,
+    lastUsedAt: s.last_used_at,
+    createdAt: s.created_at,
+    updatedAt: s.updated_at,
   };
 }

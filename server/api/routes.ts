@@ -22,6 +22,7 @@ import { followupRoutes } from './followup-routes.ts';
 import { mailboxRoutes } from './mailbox-routes.ts';
 import { draftJson } from './present.ts';
 import { searchRoutes } from './search-routes.ts';
+import { snippetRoutes } from './snippet-routes.ts';
 import { teamRoutes } from './team-routes.ts';
 
 const id = rowId;
@@ -57,6 +58,7 @@ export function apiRoutes(ctx: Ctx): Router {
   r.use('/conversations', conversationRoutes(ctx));
   r.use('/customers', customerRoutes(ctx));
   r.use('/search', searchRoutes(ctx));
+  r.use('/snippets', snippetRoutes(ctx));
 
   r.use('/mailboxes', mailboxRoutes(ctx));
 

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Ctx } from '../../core/context.ts';
 import { checkReply, queuedDraftParts } from '../../core/drafts/draft-touch.ts';
-import { applyTemplate, listTemplates, previewTemplate, resetTemplate, saveTemplate } from '../../core/drafts/template-edits.ts';
+import { applyTemplate, listTemplates, previewTemplate, resetTemplate, saveTemplate, templateNameFrom } from '../../core/drafts/template-edits.ts';
 import { teamSettings, teamSettingsSchema, updateTeamSettings } from '../../core/settings/team-settings.ts';
 import { requireRole } from '../auth.ts';
 import { bodyRowId, rowId } from '../row-id.ts';
@@ -12,7 +12,7 @@ const touchBody = z.strictObject({ text: z.string().max(200_000), conversationId
 const templateBody = z.strictObject({ body: z.string().max(100_000) });
 const previewBody = z.strictObject({ name: z.string().max(100), conversationId: bodyRowId, body: z.string().max(100_000).optional() });
 const applyBody = z.strictObject({ name: z.string().max(100) });
-const templateName = (p: { kind?: string; name?: string }) => `${p.kind}/${p.name}`;
+const TEMPLATE_PATH = '/templates/:kind{/:language}/:name';
 
 /** The touch check, templates, and the team's own settings (canned phrases, minimum score, undo window, approval policy). */
 export function teamRoutes(ctx: Ctx): Router {
@@ -21,7 +21,7 @@ export function teamRoutes(ctx: Ctx): Router {
   r.post('/touch-check', requireRole('agent'), async (req, res) => {
     const body = touchBody.parse(req.body ?? {});
     const draft = body.conversationId ? await queuedDraftParts(ctx.db, body.conversationId) : undefined;
-    res.json(await checkReply(ctx, body.text, body.conversationId ?? null, draft));
+    res.json(await checkReply(ctx, body.text, body.conversationId ?? null, draft, ctx.db, undefined, req.user!));
   });
 
   r.get('/settings', requireRole('agent'), async (_req, res) => {
@@ -41,13 +41,13 @@ export function teamRoutes(ctx: Ctx): Router {
     res.json(await previewTemplate(ctx, body.name, body.conversationId, req.user!, body.body));
   });
 
-  r.put('/templates/:kind/:name', requireRole('approver'), async (req, res) => {
-    await saveTemplate(ctx, templateName(req.params), templateBody.parse(req.body ?? {}).body, req.user!);
-    res.json((await listTemplates(ctx)).find((t) => t.name === templateName(req.params)));
+  r.put(TEMPLATE_PATH, requireRole('approver'), async (req, res) => {
+    await saveTemplate(ctx, templateNameFrom(req.params), templateBody.parse(req.body ?? {}).body, req.user!);
+    res.json((await listTemplates(ctx)).find((t) => t.name === templateNameFrom(req.params)));
   });
 
-  r.delete('/templates/:kind/:name', requireRole('approver'), async (req, res) => {
-    await resetTemplate(ctx, templateName(req.params), req.user!);
+  r.delete(TEMPLATE_PATH, requireRole('approver'), async (req, res) => {
+    await resetTemplate(ctx, templateNameFrom(req.params), req.user!);
     res.status(204).end();
   });
 

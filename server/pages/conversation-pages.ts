@@ -92,7 +92,7 @@ export function conversationPages({ ctx, page, signedIn, action }: PageKit): Rou
     const last = d.drafts.at(-1);
     const discarded = !draft && last?.status === 'discarded' ? last : null;
     const [touch, templates, followups, staff, revisions, sender, settings, attachments] = await Promise.all([
-      draft ? checkReply(ctx, draft.body, d.conversation.id, draft) : null,
+      draft ? checkReply(ctx, draft.body, d.conversation.id, draft, ctx.db, undefined, req.user!) : null,
       listTemplates(ctx),
       followupPanel(ctx, d.conversation.id, draft),
       listUsers(ctx),

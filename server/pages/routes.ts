@@ -20,6 +20,7 @@ import { newConversationPages } from './new-conversation-page.ts';
 import { queuePages } from './queue-page.ts';
 import { reportPages } from './report-page.ts';
 import { settingsPages } from './settings-pages.ts';
+import { templatePages } from './template-pages.ts';
 
 /** The staff pages: server-rendered, every form with a CSRF token, every action checked on the server. */
 export function pageRoutes(ctx: Ctx, render: Render, options: PageOptions): Router {
@@ -103,6 +104,7 @@ export function pageRoutes(ctx: Ctx, render: Render, options: PageOptions): Rout
   r.use(followupPages(kit));
   r.use(reportPages(kit));
   r.use(settingsPages(kit));
+  r.use(templatePages(kit));
   r.use(accountPages(kit));
   r.use(mentionPages(kit));
 

@@ -1,11 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { recentAudit } from '../../core/audit.ts';
-import { listConversations } from '../../core/conversations/views.ts';
 import type { Role } from '../../core/db/schema.ts';
 import { FAMILIES, FAMILY_IDS, FAMILY_LANGUAGES, type FamilyLanguage } from '../../core/drafts/canned-families.ts';
 import { CANDIDATE_LANGUAGES, languageName } from '../../core/drafts/language.ts';
-import { listTemplates, resetTemplate, saveTemplate } from '../../core/drafts/template-edits.ts';
 import { PROVIDERS } from '../../core/mailboxes/oauth-providers.ts';
 import { oauthClientInput, oauthClientViews, saveOAuthClient } from '../../core/settings/oauth-clients.ts';
 import { teamSettings, updateTeamSettings } from '../../core/settings/team-settings.ts';
@@ -28,7 +26,6 @@ const teamForm = z.object({
 // The families left checked; an unchecked box sends nothing, so none checked sends no field at all.
 const familiesForm = z.object({ on: z.union([z.string(), z.array(z.string())]).optional() });
 const phrasesForm = z.object({ phrases: z.string().max(100_000) });
-const templateForm = z.object({ body: z.string().max(100_000) });
 
 /** "phrase — suggestion", one a line: how the team keeps its canned-phrase list in a plain textarea. */
 export function parsePhrases(text: string): Array<{ phrase: string; suggestion: string }> {
@@ -42,19 +39,13 @@ export function parsePhrases(text: string): Array<{ phrase: string; suggestion: 
     });
 }
 
-/** Owners' settings (people and roles, the team's rules, canned phrases) and the template editor. */
+/** Owners' settings: people and roles, the team's rules, canned phrases, OAuth app registrations. */
 export function settingsPages({ ctx, page, signedIn, action }: PageKit): Router {
   const r = Router();
   const owner = requireRole('owner');
-  const approver = requireRole('approver');
 
   r.get('/settings', signedIn, owner, async (req, res) => {
-    const [people, settings, templates, oauthClients] = await Promise.all([
-      listUsers(ctx, { includeDisabled: true }),
-      teamSettings(ctx),
-      listTemplates(ctx),
-      oauthClientViews(ctx),
-    ]);
+    const [people, settings, oauthClients] = await Promise.all([listUsers(ctx, { includeDisabled: true }), teamSettings(ctx), oauthClientViews(ctx)]);
     page(req, res, 'settings', {
       title: 'Settings',
       people: people.map((p) => ({ ...p, roles: ROLES.map((r) => ({ value: r, selected: r === p.role })), disabled: p.disabled_at !== null, isMe: p.id === req.user!.id })),
@@ -69,7 +60,6 @@ export function settingsPages({ ctx, page, signedIn, action }: PageKit): Router 
         on: !settings.cannedFamiliesOff.includes(f.id),
         examples: (Object.keys(FAMILY_LANGUAGES) as FamilyLanguage[]).map((code) => ({ code, language: languageName(code), text: FAMILY_LANGUAGES[code].families[f.id].example })),
       })),
-      templates,
       queueBoard: QUEUE_BOARD_PATH,
       oauthRedirect: oauthRedirectUri(ctx, req),
       oauthClients: oauthClients.map((c) => ({ ...c, label: PROVIDERS[c.provider].label, envName: c.provider.toUpperCase() })),
@@ -166,28 +156,6 @@ export function settingsPages({ ctx, page, signedIn, action }: PageKit): Router 
       older: lines.length === 100 ? lines[lines.length - 1]!.id : null,
     });
   });
-
-  r.get('/settings/templates/:kind/:name', signedIn, approver, async (req, res) => {
-    const name = `${req.params.kind}/${req.params.name}`;
-    const [templates, conversations] = await Promise.all([listTemplates(ctx), listConversations(ctx, { limit: 20 })]);
-    const template = templates.find((t) => t.name === name);
-    page(req, res, 'template-edit', { title: `Template ${name}`, template: template ?? { name, body: '', overridden: false }, isNew: !template, conversations });
-  });
-
-  r.post(
-    '/settings/templates/:kind/:name',
-    signedIn,
-    approver,
-    action(async (req) => {
-      const name = `${req.params.kind}/${req.params.name}`;
-      if (req.body.reset === 'yes') {
-        await resetTemplate(ctx, name, req.user!);
-        return `${name} is back to the shipped version.`;
-      }
-      await saveTemplate(ctx, name, templateForm.parse(req.body).body, req.user!);
-      return `${name} is saved; new drafts use it.`;
-    }),
-  );
 
   return r;
 }

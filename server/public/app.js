@@ -355,6 +355,252 @@
       }
     }
 
+    // ---- Snippets: inserted where the cursor is, from a picker opened by `#` at the start of a word or by Ctrl+K ----
+    const picker = document.getElementById('snippet-picker');
+    if (picker) {
+      const search = document.getElementById('snippet-search');
+      const searchRow = document.getElementById('snippet-search-row');
+      const list = document.getElementById('snippet-options');
+      const empty = document.getElementById('snippet-empty');
+      const announce = document.getElementById('snippet-status');
+      const button = document.getElementById('snippet-button');
+      // mode: null (closed), 'hash' (typing `#ret` in the reply) or 'search' (Ctrl+K: a search field of its own).
+      let mode = null;
+      let results = [];
+      let active = -1;
+      let range = null; // where the snippet goes: [start, end) of the reply, and the reply's text then
+      let dismissedAt = -1; // a `#` whose picker was closed with Escape stays a plain `#`
+      let asked = 0;
+
+      /** The `#word` being typed at the cursor: a `#` at the start of a word, up to 40 characters, nothing selected. */
+      const hashAtCursor = () => {
+        const caret = textarea.selectionStart;
+        if (caret !== textarea.selectionEnd) return null;
+        const lineStart = textarea.value.lastIndexOf('\n', caret - 1) + 1;
+        const m = /(^|\s)#([^\s#]{0,40})$/.exec(textarea.value.slice(lineStart, caret));
+        return m ? { at: lineStart + m.index + m[1].length, end: caret, query: m[2] } : null;
+      };
+
+      /** The line the cursor is on, measured in a hidden copy of the reply laid out as the reply is. */
+      const caretTop = (offset) => {
+        const probe = document.createElement('div');
+        probe.className = 'highlights caret-probe';
+        probe.setAttribute('aria-hidden', 'true');
+        probe.textContent = textarea.value.slice(0, offset);
+        const mark = document.createElement('span');
+        mark.textContent = '\u200b';
+        probe.append(mark);
+        textarea.parentElement.append(probe);
+        const top = mark.offsetTop + mark.offsetHeight - textarea.scrollTop;
+        probe.remove();
+        return Math.max(0, Math.min(top, textarea.offsetHeight)) + 4;
+      };
+
+      const controller = () => (mode === 'search' ? search : textarea);
+      // -1: nothing chosen yet.
+      const setActive = (i) => {
+        active = results.length === 0 || i < 0 ? -1 : Math.min(results.length - 1, i);
+        for (const [n, el] of Array.from(list.children).entries()) el.setAttribute('aria-selected', String(n === active));
+        const current = list.children[active];
+        if (current) {
+          controller().setAttribute('aria-activedescendant', current.id);
+          current.scrollIntoView({ block: 'nearest' });
+        } else controller().removeAttribute('aria-activedescendant');
+      };
+
+      const show = (snippets, query) => {
+        results = snippets;
+        list.replaceChildren(
+          ...snippets.map((sn, i) => {
+            const li = document.createElement('li');
+            li.id = `snippet-option-${sn.id}`;
+            li.setAttribute('role', 'option');
+            li.dataset.index = String(i);
+            const name = document.createElement('span');
+            name.className = 'snippet-option-name';
+            name.textContent = sn.name;
+            li.append(name);
+            if (sn.shortcut) {
+              const shortcut = document.createElement('span');
+              shortcut.className = 'snippet-option-shortcut';
+              shortcut.textContent = `#${sn.shortcut}`;
+              li.append(' ', shortcut);
+            }
+            const text = document.createElement('span');
+            text.className = 'snippet-option-text';
+            const flat = sn.body.replace(/\s+/g, ' ').trim();
+            text.textContent = flat.length > 110 ? `${flat.slice(0, 109)}…` : flat;
+            li.append(text);
+            return li;
+          }),
+        );
+        list.hidden = snippets.length === 0;
+        empty.hidden = snippets.length > 0;
+        empty.textContent = query ? `No snippet matches "${query}".` : 'No snippets yet: approvers and owners add them under Templates & snippets.';
+        // Typing `#` alone picks nothing on Enter (a new line stays a new line); a word typed after it picks the best match.
+        setActive(mode === 'search' || query ? 0 : -1);
+        announce.textContent = snippets.length ? `${snippets.length} ${snippets.length === 1 ? 'snippet' : 'snippets'}; arrows choose, Enter inserts.` : empty.textContent;
+      };
+
+      const find = debounce(async (query) => {
+        const mine = ++asked;
+        const res = await api('GET', `/api/snippets?q=${encodeURIComponent(query)}&limit=12`);
+        if (mine !== asked || mode === null || res.status !== 200) return;
+        // Typing `#1234` (an order number) is not a search: with nothing to offer, the picker keeps out of the way.
+        if (mode === 'hash' && res.body.length === 0) return close();
+        picker.hidden = false;
+        show(res.body, query);
+      }, 80);
+
+      const open = (how, at) => {
+        mode = how;
+        picker.style.top = `${caretTop(at)}px`;
+        searchRow.hidden = how !== 'search';
+        search.setAttribute('aria-expanded', String(how === 'search'));
+        if (how === 'hash') {
+          textarea.setAttribute('aria-controls', 'snippet-options');
+          textarea.setAttribute('aria-autocomplete', 'list');
+        }
+      };
+
+      function close() {
+        if (mode === null) return;
+        asked++;
+        mode = null;
+        picker.hidden = true;
+        results = [];
+        list.replaceChildren();
+        search.setAttribute('aria-expanded', 'false');
+        for (const el of [textarea, search]) el.removeAttribute('aria-activedescendant');
+        textarea.removeAttribute('aria-controls');
+        textarea.removeAttribute('aria-autocomplete');
+      }
+
+      /** Follows the reply: a `#word` at the cursor opens (or narrows) the picker; anything else closes a `#` one. */
+      const followTyping = () => {
+        if (mode === 'search') return;
+        const hash = hashAtCursor();
+        if (!hash || hash.at === dismissedAt) {
+          if (!hash) dismissedAt = -1;
+          return close();
+        }
+        if (mode !== 'hash') open('hash', hash.at);
+        range = { start: hash.at, end: hash.end, text: textarea.value };
+        find(hash.query);
+      };
+
+      const openSearch = () => {
+        range = { start: textarea.selectionStart, end: textarea.selectionEnd, text: textarea.value };
+        close();
+        open('search', range.start);
+        picker.hidden = false;
+        search.value = '';
+        search.focus();
+        find('');
+      };
+
+      /** Puts the chosen snippet, filled in for this conversation, where the picker was opened; the rest of the reply stays. */
+      const insert = async (i) => {
+        const chosen = results[i];
+        const at = range;
+        const from = mode;
+        close();
+        if (!chosen || !at) return;
+        const res = await api('POST', `/api/snippets/${chosen.id}/insert`, { conversationId });
+        if (res.status !== 200) {
+          announce.textContent = res.body?.error?.message ?? 'The snippet could not be inserted.';
+          status.textContent = announce.textContent;
+          return;
+        }
+        // Typed on while it was fetched: it goes where the cursor is now (replacing the `#word` if that is still there).
+        let { start, end } = at;
+        if (textarea.value !== at.text) {
+          const hash = from === 'hash' ? hashAtCursor() : null;
+          start = hash ? hash.at : textarea.selectionStart;
+          end = hash ? hash.end : textarea.selectionEnd;
+        }
+        const before = textarea.value.slice(0, start);
+        const after = textarea.value.slice(end);
+        const text = `${before && !/\s$/.test(before) ? ' ' : ''}${res.body.text}${after && !/^[\s.,;:!?)]/.test(after) ? ' ' : ''}`;
+        textarea.focus();
+        textarea.setSelectionRange(start, end);
+        // As if typed: the browser's undo takes it back, and the input event saves and checks the reply.
+        if (!document.execCommand('insertText', false, text)) {
+          textarea.setRangeText(text, start, end, 'end');
+          textarea.dispatchEvent(new Event('input', { bubbles: true }));
+        }
+        // A part to write in the snippet comes selected, ready to type over.
+        const slot = /\[\[[^\]\n]*\]\]/.exec(text);
+        if (slot) textarea.setSelectionRange(start + slot.index, start + slot.index + slot[0].length);
+        announce.textContent = `Inserted "${chosen.name}"${slot ? '; its first part to write is selected' : ''}.`;
+      };
+
+      textarea.addEventListener('input', followTyping);
+      textarea.addEventListener('click', followTyping);
+      textarea.addEventListener('keyup', (e) => {
+        if (['ArrowLeft', 'ArrowRight', 'Home', 'End', 'PageUp', 'PageDown'].includes(e.key)) followTyping();
+      });
+      textarea.addEventListener('blur', () => {
+        if (mode === 'hash') close();
+      });
+      textarea.addEventListener('keydown', (e) => {
+        if (mode !== 'hash' || picker.hidden) return;
+        if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+          e.preventDefault();
+          setActive(e.key === 'ArrowDown' ? active + 1 : active - 1);
+        } else if (e.key === 'Enter' && active >= 0 && !e.ctrlKey && !e.metaKey && !e.shiftKey && !e.altKey) {
+          e.preventDefault();
+          insert(active);
+        } else if (e.key === 'Escape') {
+          // Closes the picker only; the page's Escape (stop writing) waits for the next one.
+          e.preventDefault();
+          e.stopPropagation();
+          dismissedAt = range?.start ?? -1;
+          close();
+        }
+      });
+
+      search.addEventListener('input', () => find(search.value));
+      search.addEventListener('keydown', (e) => {
+        if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+          e.preventDefault();
+          setActive(e.key === 'ArrowDown' ? active + 1 : Math.max(0, active - 1));
+        } else if (e.key === 'Enter') {
+          e.preventDefault();
+          if (active >= 0) insert(active);
+        } else if (e.key === 'Escape') {
+          e.preventDefault();
+          e.stopPropagation();
+          close();
+          textarea.focus();
+          if (range) textarea.setSelectionRange(range.start, range.end);
+        } else if (e.key === 'Tab') close();
+      });
+      search.addEventListener('blur', () => setTimeout(() => mode === 'search' && !picker.contains(document.activeElement) && close(), 0));
+
+      // The mouse: hover chooses, a click inserts; the reply keeps the focus (and its cursor) meanwhile.
+      list.addEventListener('mousedown', (e) => e.preventDefault());
+      list.addEventListener('mousemove', (e) => {
+        const li = e.target.closest('[role="option"]');
+        if (li && Number(li.dataset.index) !== active) setActive(Number(li.dataset.index));
+      });
+      list.addEventListener('click', (e) => {
+        const li = e.target.closest('[role="option"]');
+        if (li) insert(Number(li.dataset.index));
+      });
+
+      // Ctrl+K is for the reply: in another field (the subject, a note) it does what the browser does there.
+      document.addEventListener('keydown', (e) => {
+        const here = e.target === textarea || e.target === search || !typing(e.target);
+        if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'k' && here && !keys?.open) {
+          e.preventDefault();
+          openSearch();
+        }
+      });
+      button.hidden = false;
+      button.addEventListener('click', openSearch);
+    }
+
     // Template preview without leaving the page.
     const previewButton = document.getElementById('preview-template');
     const preview = document.getElementById('template-preview');
@@ -479,15 +725,20 @@
     });
   }
 
-  // ---- The template editor: a live preview against a real conversation ---------------------------
+  // ---- The template and snippet editors: a live preview against a real conversation --------------
   const templateForm = document.getElementById('template-form');
+  const snippetForm = document.getElementById('snippet-form');
   const livePreview = document.getElementById('template-live');
   const previewWith = document.getElementById('preview-conversation');
-  if (templateForm && livePreview && previewWith?.value) {
-    const body = document.getElementById('template-body');
+  const editing = templateForm ?? snippetForm;
+  if (editing && livePreview && previewWith?.value) {
+    const body = editing.querySelector('textarea');
     const render = debounce(async () => {
-      const res = await api('POST', '/api/templates/preview', { name: templateForm.dataset.name, conversationId: Number(previewWith.value), body: body.value });
-      livePreview.textContent = res.status === 200 ? res.body.body : res.body.error.message;
+      const conversationId = Number(previewWith.value);
+      const res = templateForm
+        ? await api('POST', '/api/templates/preview', { name: templateForm.dataset.name, conversationId, body: body.value })
+        : await api('POST', '/api/snippets/preview', { conversationId, body: body.value });
+      livePreview.textContent = res.status === 200 ? (res.body.body ?? res.body.text) : res.body.error.message;
       livePreview.classList.toggle('error-text', res.status !== 200);
     }, 250);
     body.addEventListener('input', render);

@@ -70,6 +70,14 @@ describe('Longhand on a phone', () => {
       inReplyTo: mine,
     });
 
+    const snippet = await app.api('POST', '/api/snippets', {
+      name: 'Where is my parcel',
+      shortcut: 'tracking',
+      keywords: ['courier'],
+      body: `Hi {{customer.firstName}}, the courier shows where it is: https://status.courier.example/parcels/${'X9'.repeat(40)}`,
+    });
+    expect(snippet.status).toBe(201);
+
     browser = await launchBrowser();
     phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, bypassCSP: true });
     page = await phone.newPage();
@@ -78,7 +86,7 @@ describe('Longhand on a phone', () => {
 
     await page.goto(`${app.url}/customers`);
     const customer = await page.locator('#customers tbody a').first().getAttribute('href');
-    await page.goto(`${app.url}/settings`);
+    await page.goto(`${app.url}/templates`);
     const template = await page.locator('.templates a').first().getAttribute('href');
     pages.push(
       '/',
@@ -96,7 +104,9 @@ describe('Longhand on a phone', () => {
       '/reports',
       '/settings',
       '/settings/audit',
+      '/templates',
       `${template}`,
+      '/snippets/new',
       '/account',
       '/mentions',
     );
@@ -108,7 +118,7 @@ describe('Longhand on a phone', () => {
   });
 
   it('scrolls no page sideways, and axe finds nothing serious on any of them', async () => {
-    expect(pages).toHaveLength(18);
+    expect(pages).toHaveLength(20);
     for (const path of pages) {
       await page.goto(`${app.url}${path}`);
       const widths = await page.evaluate(() => {

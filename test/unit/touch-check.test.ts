@@ -202,6 +202,67 @@ You wrote to us in October:
     expect(kinds(touchCheck({ text }))).toEqual(['unfilled-slot']);
   });
 
+  describe("snippet text is not the person's own", () => {
+    const RETURNS = {
+      name: 'Return policy',
+      text: 'You can send anything back within 30 days of delivery for a full refund; we pay the return label.',
+    };
+    const SETUP = { name: 'Seasoning a pan', text: 'Rub a thin layer of oil over the whole pan and bake it upside down at 230 degrees for an hour.' };
+    const OWN = "I'm sorry the lid does not fit your pan.";
+    const text = `Hi Anna,\n\n${OWN} ${RETURNS.text}\n\nTom\n`;
+
+    it('marks a snippet kept as it was, and counts only the words around it as own', () => {
+      const result = touchCheck({ text, snippets: [SETUP, RETURNS] });
+      const kept = result.findings.filter((f) => f.kind === 'snippet-text');
+      expect(kept.map((f) => text.slice(f.start, f.end))).toEqual([RETURNS.text.replace(/\.$/, '')]);
+      expect(kept[0]!.message).toBe('From the snippet "Return policy": the team\'s words, not your own.');
+      const without = touchCheck({ text });
+      expect(part(without, 'Own words')).toMatchObject({ points: 25, explanation: "31 words of your own (canned phrases don't count)." });
+      // As with template text, the snippet's 19 words are not the person's.
+      expect(part(result, 'Own words')).toMatchObject({
+        points: 15,
+        explanation: "12 words of your own (canned phrases don't count). 19 words came from snippets. About 20 earn all the points.",
+      });
+    });
+
+    it('counts what a person rewrote as theirs, and a short run left of the snippet as not', () => {
+      const rewritten = text.replace(RETURNS.text, 'Send it back whenever suits you this month and I will refund it all; we pay the return label.');
+      const result = touchCheck({ text: rewritten, snippets: [RETURNS] });
+      const kept = result.findings.filter((f) => f.kind === 'snippet-text').map((f) => rewritten.slice(f.start, f.end));
+      expect(kept).toEqual(['we pay the return label']);
+      expect(part(result, 'Own words').explanation).toBe("26 words of your own (canned phrases don't count). 5 words came from snippets.");
+    });
+
+    it('does not take a few common words shared with a snippet for a copy', () => {
+      const typed = 'Hi Anna,\n\nLet me know if the new lid fits, and if you want it in blue instead.\n\nTom';
+      const result = touchCheck({ text: typed, snippets: [{ name: 'Sign-off', text: 'Let me know if you have any other questions about your order.' }] });
+      expect(kinds(result)).not.toContain('snippet-text');
+    });
+
+    it('holds a draft that is only a snippet at 40, as a template left as it was', () => {
+      const only = `Hi Anna,\n\n${SETUP.text}\n`;
+      const result = touchCheck({ text: only, snippets: [SETUP], customer: { firstName: 'Anna' } });
+      expect(kinds(result)).toEqual(['unchanged-template', 'snippet-text']);
+      expect(result.findings[0]!.message).toBe('This is still snippet text: add a few sentences in your own words.');
+      expect(result.score).toBeLessThanOrEqual(40);
+    });
+
+    it("keeps a snippet's slot apart: the slot is to write, and its hint kept without brackets is the snippet's", () => {
+      const withSlot = { name: 'Replacement', text: 'We are sending a replacement today. [[which part broke and how]] The tracking link follows in a separate mail.' };
+      const draft = `Hi Anna,\n\n${withSlot.text}\n\nTom`;
+      const result = touchCheck({ text: draft, snippets: [withSlot] });
+      expect(result.findings.map((f) => [f.kind, draft.slice(f.start, f.end)])).toEqual([
+        ['unchanged-template', ''],
+        ['snippet-text', 'We are sending a replacement today'],
+        ['unfilled-slot', '[[which part broke and how]]'],
+        ['snippet-text', 'The tracking link follows in a separate mail'],
+      ]);
+      const hintKept = draft.replace('[[which part broke and how]]', 'which part broke and how');
+      const whole = touchCheck({ text: hintKept, snippets: [withSlot] }).findings.filter((f) => f.kind === 'snippet-text');
+      expect(whole.map((f) => hintKept.slice(f.start, f.end))).toEqual([withSlot.text.replace(/[[\]]/g, '').replace(/\.$/, '')]);
+    });
+  });
+
   describe('greeting by name', () => {
     it('accepts a nickname and a greeting on the second line', () => {
       const text = 'Good morning,\ndear Bob!\n\nThe new lid is on its way.';
