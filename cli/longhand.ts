@@ -257,7 +257,9 @@ export function buildCli(run: Runner = inThisProcess, options: { exitOverride?: 
         });
         if (started) bar.stop();
         for (const r of result.refused) io.stderr.write(`refused ${r.name}: ${r.reason}\n`);
-        io.stdout.write(`imported ${result.imported} messages (${result.duplicates} already there)\n`);
+        io.stdout.write(
+          `imported ${result.imported} messages (${result.duplicates} already there${result.withWarnings ? `, ${result.withWarnings} with warnings saying what could not be read` : ''})\n`,
+        );
       }, true),
     );
 

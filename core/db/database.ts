@@ -1,5 +1,9 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -38,6 +42,22 @@ const PGLITE_TYPES = {
 };
 
 /**
+ * The embedded database's memory: PGlite's WebAssembly heap grows to hold its shared buffers and never gives
+ * memory back, so they are kept small; the operating system's file cache serves reads beyond them.
+ */
+const PGLITE_MEMORY = ['-c', 'shared_buffers=16MB', '-c', 'wal_buffers=1MB', '-c', 'temp_buffers=2MB', '-c', 'maintenance_work_mem=16MB'];
+
+/**
+ * A new data folder, made in a child process: initdb inside PGlite leaves the process that ran it some 500 MiB
+ * larger for good, and a child gives that memory back when it exits.
+ */
+async function createDataDir(dir: string): Promise<void> {
+  const pglite = pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href;
+  const script = 'const { PGlite } = await import(process.argv[1]); const db = await PGlite.create(process.argv[2]); await db.close();';
+  await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, pglite, dir]);
+}
+
+/**
  * The embedded database: PGlite in `dataDir/pglite`. A lock file with our pid keeps a second
  * process out, because two processes on one PGlite folder corrupt it.
  */
@@ -46,7 +66,12 @@ export async function openPglite(dataDir: string, options: { loadDataDir?: Blob 
   fs.mkdirSync(dataDir, { recursive: true });
   const releaseLock = takeLock(path.join(dataDir, 'pglite.lock'), dir);
   try {
-    const client = await PGlite.create(dir, { ...PGLITE_TYPES, ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}) });
+    if (!options.loadDataDir && !fs.existsSync(path.join(dir, 'PG_VERSION'))) await createDataDir(dir);
+    const client = await PGlite.create(dir, {
+      ...PGLITE_TYPES,
+      startParams: [...PGlite.defaultStartParams, ...PGLITE_MEMORY],
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    });
     const db = new Kysely<DB>({ dialect: pgliteDialect(client) });
     return {
       db,

@@ -46,6 +46,8 @@ export interface IntakeResult {
   duplicate: boolean;
   /** This message is the one its conversation now wants a reply draft for. */
   draftWanted: boolean;
+  /** What could not be read as it should (0 for a duplicate, which was stored before). */
+  warnings: number;
 }
 
 export interface AppliedBatch {
@@ -118,7 +120,14 @@ export async function applyBatch(tx: Kysely<DB>, items: readonly IntakeItem[], o
   await recordProgress(tx, o);
   const results = items.map((_, i): IntakeResult => {
     const t = target(i);
-    return { messageId: t.id, conversationId: t.conversation_id, duplicate: duplicates.has(i), draftWanted: !duplicates.has(i) && wanted.has(t.id) };
+    const fresh = !duplicates.has(i);
+    return {
+      messageId: t.id,
+      conversationId: t.conversation_id,
+      duplicate: !fresh,
+      draftWanted: fresh && wanted.has(t.id),
+      warnings: fresh ? items[i]!.prepared.warnings.length : 0,
+    };
   });
   return { results, held };
 }

@@ -16,6 +16,8 @@ export interface ImportOptions {
 export interface ImportResult {
   imported: number;
   duplicates: number;
+  /** Stored, with warnings saying what could not be read (on each message). */
+  withWarnings: number;
   /** Files (or mbox messages) that are not mail, by name, with why. */
   refused: { name: string; reason: string }[];
 }
@@ -36,7 +38,7 @@ export async function importMail(ctx: Ctx, path: string, options: ImportOptions)
   if (total === 0) throw new ValidationError(folder ? `${path} has no .eml files.` : `${path} holds no messages.`, 'path');
   const sources = folder ? readEmlFolder(path) : mboxSources(path, total);
   const ours = await ourAddresses(ctx);
-  const result: ImportResult = { imported: 0, duplicates: 0, refused: [] };
+  const result: ImportResult = { imported: 0, duplicates: 0, withWarnings: 0, refused: [] };
   const pipeline = new IntakePipeline(ctx, ours);
   let done = 0;
   let batch: IntakeInput[] = [];
@@ -44,7 +46,10 @@ export async function importMail(ctx: Ctx, path: string, options: ImportOptions)
   const store = async () => {
     const size = batch.length;
     await pipeline.add(batch, {}, (results) => {
-      for (const r of results) result[r.duplicate ? 'duplicates' : 'imported']++;
+      for (const r of results) {
+        result[r.duplicate ? 'duplicates' : 'imported']++;
+        if (r.warnings > 0) result.withWarnings++;
+      }
       done += size;
       options.onProgress?.(done, total);
     });

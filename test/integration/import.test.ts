@@ -80,4 +80,10 @@ describe('importing files that are not mail', () => {
     const again = await importMail(ctx, dir, { mailboxId: null, historical: true });
     expect(again).toEqual({ imported: 0, duplicates: 1, withWarnings: 0, refused: [] });
   });
+
+  it('counts the messages stored with warnings', async () => {
+    fs.writeFileSync(path.join(dir, 'good.eml'), GOOD);
+    fs.writeFileSync(path.join(dir, 'undated.eml'), GOOD.replace(/^Date:.*\r?\n/m, '').replace(/Message-ID: <[^>]+>/i, 'Message-ID: <undated@bakery.example>'));
+    expect(await importMail(ctx, dir, { mailboxId: null, historical: true })).toEqual({ imported: 2, duplicates: 0, withWarnings: 1, refused: [] });
+  });
 });

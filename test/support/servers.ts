@@ -140,6 +140,9 @@ export class SmtpSink {
         });
       },
     });
+    // A client killed mid-send (as the crash tests do) resets its connection: smtp-server reports it as an
+    // 'error', which with no listener would end the test run.
+    server.on('error', () => {});
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     sink = new SmtpSink(server, (server.server.address() as { port: number }).port);
     return sink;
