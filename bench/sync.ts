@@ -1,33 +1,49 @@
 /**
  * npm run bench:sync [-- --count 10000 --latency 50 --postgres postgres://postgres@127.0.0.1:5432/postgres]
  *
- * A realistic support mailbox (test/support/mail-generator.ts generateMailbox: about a thousand customers for
- * ten thousand messages, 1 to 20 KiB, plain text and HTML, attachments, reply chains with quoted history) is
- * appended to a Dovecot of its own; then, in one run:
+ * A realistic support mailbox (generateMailbox in test/support/mail-generator.ts: about a thousand customers
+ * for ten thousand messages, 1 to 20 KiB, plain text and HTML, attachments, reply chains with quoted history)
+ * is appended to a Dovecot of its own. Then, in one run:
  *  (a) the floor: a raw imapflow FETCH of every source, nothing stored;
- *  (b) Longhand's first sync of that mailbox to stored, threaded messages, in a process of its own (sync-longhand.ts)
- *      on a fresh embedded PGlite on disk, or with --postgres on a fresh database of that server; its peak RSS;
- *  (c) APPEND of one new message to its draft being visible, over single messages, the sync on IDLE;
- *  (d) the same while the first sync of a second mailbox (another copy of the first 10,000) runs.
+ *  (b) the first sync of that mailbox by a real `longhand start` (compiled dist/, as users run it) on a fresh
+ *      embedded database, or with --postgres on a fresh database of that server: from `longhand mailbox add`
+ *      until the API says the first sync is done; the process's peak RSS as the kernel counts it;
+ *  (c) APPEND of one new message to its draft showing in the API, one message at a time, the sync on IDLE;
+ *  (d) the same while the first sync of a second mailbox (another copy of up to 10,000 messages) runs.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { ImapFlow } from 'imapflow';
 import pg from 'pg';
 import { Dovecot } from '../test/support/dovecot.ts';
-import { type GeneratedMail, generateMailbox } from '../test/support/mail-generator.ts';
+import { generateMailbox } from '../test/support/mail-generator.ts';
 import { deleteRedisPrefix } from '../test/support/redis-keys.ts';
 import { percentile, report } from './report.ts';
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '10000' }, latency: { type: 'string', default: '50' }, postgres: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string', default: '10000' },
+    latency: { type: 'string', default: '50' },
+    postgres: { type: 'string' },
+    'node-arg': { type: 'string', multiple: true, default: [] as string[] },
+  },
+});
 const count = Number(values.count);
 const latencyRuns = Number(values.latency);
 const SECOND = Math.min(count, 10_000);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const run = promisify(execFile);
+// Longhand runs with the node options `npm start` gives it, unless --node-arg says otherwise.
+const startScript: string = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.start;
+const nodeArgs = values['node-arg']!.length
+  ? values['node-arg']!
+  : (/node((?:\s+--\S+)*)\s+bin\/longhand\.mjs start/.exec(startScript)?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
 
 const dovecot = await Dovecot.start();
 const connect = async (user: string) => {
@@ -48,7 +64,7 @@ const admin = async (q: string) => {
 
 /** Appends the generated mailbox over four connections (setting up is not what is measured). */
 async function appendMailbox(user: string, total: number, tag: string): Promise<number> {
-  const mail: GeneratedMail[] = generateMailbox({ count: total, seed: 42, tag });
+  const mail = generateMailbox({ count: total, seed: 42, tag });
   await Promise.all(
     [0, 1, 2, 3].map(async (lane) => {
       const client = await connect(user);
@@ -59,41 +75,66 @@ async function appendMailbox(user: string, total: number, tag: string): Promise<
   return mail.reduce((n, m) => n + Buffer.byteLength(m.raw), 0);
 }
 
-function message(child: ChildProcess, event: string, match: (m: Record<string, unknown>) => boolean = () => true): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (m: Record<string, unknown>) => {
-      if (m.event !== event || !match(m)) return;
-      child.off('message', onMessage);
-      resolve(m);
-    };
-    child.on('message', onMessage);
-    child.once('exit', (code) => reject(new Error(`Longhand's process exited (${code}) while the bench waited for "${event}"`)));
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
   });
 }
 
-async function appendToDraft(child: ChildProcess, user: string, runs: number, label: string): Promise<number[]> {
+const port = await freePort();
+const env = {
+  ...process.env,
+  LONGHAND_DATA_DIR: dataDir,
+  PORT: String(port),
+  LONGHAND_QUEUE_PREFIX: prefix,
+  LONGHAND_LOG_LEVEL: 'warn',
+  LONGHAND_UNDO_SECONDS: '0',
+  ...(database ? { DATABASE_URL: Object.assign(new URL(values.postgres!), { pathname: `/${database}` }).toString(), LONGHAND_SECRET: randomBytes(32).toString('hex') } : {}),
+};
+/** A `longhand` command beside the running process (with the embedded database it runs inside that process). */
+const longhand = async (...args: string[]) => (await run(process.execPath, [path.join(root, 'bin/longhand.mjs'), ...args], { env, cwd: root })).stdout;
+let token = '';
+async function api<T>(p: string): Promise<T> {
+  const res = await fetch(`http://127.0.0.1:${port}${p}`, { headers: { authorization: `Bearer ${token}` } });
+  if (res.status !== 200) throw new Error(`GET ${p}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+async function until(check: () => Promise<boolean>, everyMs = 10): Promise<void> {
+  while (!(await check())) await new Promise((r) => setTimeout(r, everyMs));
+}
+const mailbox = async (email: string) => (await api<{ email: string; state: string; initialSyncDone: boolean }[]>('/api/mailboxes')).find((m) => m.email === email);
+const syncDone = async (email: string) => (await mailbox(email))?.initialSyncDone === true;
+const addMailbox = (user: string) => longhand('mailbox', 'add', '--email', `${user}@fernhill.example`, '--imap-url', imapUrl(user), '--smtp-url', 'smtp://127.0.0.1:1?tls=off');
+/** The kernel's count of the most memory the process has held, in MiB. */
+const peakMiB = (pid: number) => Math.round(Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+const rssMiB = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+
+async function appendToDraft(user: string, runs: number, label: string, each?: () => Promise<void>): Promise<number[]> {
   const latencies: number[] = [];
   const appender = await connect(user);
   for (let i = 0; i < runs; i++) {
-    const id = `latency-${label}-${i}-${Date.now()}@bakery.example`;
+    const subject = `Question ${label} ${i} about the pan`;
     const start = performance.now();
     await appender.append(
       'INBOX',
-      `From: Maria Lopez <maria.${label}.${i}@bakery.example>\r\nTo: support@fernhill.example\r\nSubject: Question ${i} about the pan\r\nDate: ${new Date().toUTCString()}\r\nMessage-ID: <${id}>\r\n\r\nDoes the pan work on induction?\r\n`,
+      `From: Maria Lopez <maria.${label}.${i}@bakery.example>\r\nTo: ${user}@fernhill.example\r\nSubject: ${subject}\r\nDate: ${new Date().toUTCString()}\r\nMessage-ID: <${label}-${i}-${Date.now()}@bakery.example>\r\n\r\nDoes the pan work on induction?\r\n`,
     );
-    const drafted = message(child, 'draft', (m) => m.messageId === id);
-    child.send({ cmd: 'draft-for', messageId: id });
-    await drafted;
+    await until(async () => (await api<{ subject: string }[]>('/api/drafts?status=pending')).some((d) => d.subject === `Re: ${subject}`));
     latencies.push(performance.now() - start);
+    await each?.();
   }
   await appender.logout();
   return latencies;
 }
 
-const ms = (values: number[]) => `median ${percentile(values, 50).toFixed(0)} ms, p95 ${percentile(values, 95).toFixed(0)} ms, max ${Math.max(...values).toFixed(0)} ms`;
+const ms = (list: number[]) => `median ${percentile(list, 50).toFixed(0)} ms, p95 ${percentile(list, 95).toFixed(0)} ms, max ${Math.max(...list).toFixed(0)} ms`;
 
 let child: ChildProcess | null = null;
 try {
+  await run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')]);
   let t = performance.now();
   const bytes = await appendMailbox('bench', count, 'bench');
   console.log(`appended ${count} messages (${(bytes / 1024 / 1024).toFixed(1)} MiB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -109,57 +150,60 @@ try {
   await raw.logout();
   const floorMs = performance.now() - t;
 
-  // (b) Longhand in a process of its own, on a fresh database.
+  // (b) A real `longhand start`, on a fresh database, then the mailbox added beside it.
   if (database) await admin(`create database ${database}`);
-  const databaseUrl = database ? Object.assign(new URL(values.postgres!), { pathname: `/${database}` }).toString() : undefined;
-  child = fork(fileURLToPath(new URL('./sync-longhand.ts', import.meta.url)), [], {
-    execArgv: ['--expose-gc', '--import', 'tsx'],
-    env: {
-      ...process.env,
-      LONGHAND_DATA_DIR: dataDir,
-      LONGHAND_QUEUE_PREFIX: prefix,
-      LONGHAND_LOG_LEVEL: 'warn',
-      LONGHAND_UNDO_SECONDS: '0',
-      LONGHAND_IMAP_URL: imapUrl('bench'),
-      LONGHAND_SMTP_URL: 'smtp://127.0.0.1:1?tls=off',
-      LONGHAND_FROM: 'support@fernhill.example',
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl, LONGHAND_SECRET: randomBytes(32).toString('hex') } : {}),
-    },
-  });
-  const started = await message(child, 'started');
-  const synced = await message(child, 'synced', (m) => m.email === 'support@fernhill.example');
-  const syncMs = synced.ms as number;
+  const logFile = `${dataDir}.log`;
+  const log = fs.openSync(logFile, 'w');
+  child = spawn(process.execPath, [...nodeArgs, path.join(root, 'bin/longhand.mjs'), 'start'], { env, cwd: root, stdio: ['ignore', log, log] });
+  const pid = child.pid!;
+  await until(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status !== undefined, 50);
+  await longhand('user', 'add', '--email', 'bench@fernhill.example', '--name', 'Bench Owner', '--role', 'owner');
+  token = (await longhand('token', 'create', '--user', 'bench@fernhill.example')).trim();
+  const idleMiB = rssMiB(pid);
+  await addMailbox('bench');
+  // The clock starts when a worker takes the mailbox up (workers look for new mailboxes every few seconds).
+  await until(async () => (await mailbox('bench@fernhill.example'))?.state !== 'new');
+  t = performance.now();
+  await until(() => syncDone('bench@fernhill.example'));
+  const syncMs = performance.now() - t;
+  const peakAfterSync = peakMiB(pid);
+  const threads = (await longhand('export', 'threads'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { messageIds: string[] });
+  const stored = threads.reduce((n, th) => n + th.messageIds.length, 0);
 
   // (c) New mail on IDLE, one message at a time.
-  const idle = await appendToDraft(child, 'bench', latencyRuns, 'idle');
+  const idle = await appendToDraft('bench', latencyRuns, 'idle');
 
   // (d) The same while another mailbox's first sync runs.
-  const secondSynced = message(child, 'synced', (m) => m.email === 'second@fernhill.example');
-  let secondDone = false;
-  void secondSynced.then(() => (secondDone = true));
-  child.send({ cmd: 'add-mailbox', email: 'second@fernhill.example', imapUrl: imapUrl('second') });
-  await message(child, 'added');
-  const during: number[] = [];
-  for (const latency of await appendToDraft(child, 'bench', latencyRuns, 'during')) if (!secondDone) during.push(latency);
-  const second = await secondSynced;
+  await addMailbox('second');
+  // After each message: was the second mailbox still in its first sync? Those messages count as during it.
+  const stillSyncing: boolean[] = [];
+  const all = await appendToDraft('bench', latencyRuns, 'during', async () => {
+    stillSyncing.push(!(await syncDone('second@fernhill.example')));
+  });
+  const during = all.filter((_, i) => stillSyncing[i]);
+  await until(() => syncDone('second@fernhill.example'), 50);
 
   report('bench:sync', [
-    `mailbox: ${count} messages (${(bytes / 1024 / 1024).toFixed(1)} MiB), generateMailbox (1 to 20 KiB, text and HTML, attachments, reply chains); fetched raw: ${fetched}`,
-    `database: ${started.kind === 'postgres' ? 'PostgreSQL (a fresh database)' : 'embedded PGlite on disk (a fresh data folder)'}`,
+    `mailbox: ${count} messages (${(bytes / 1024 / 1024).toFixed(1)} MiB) from generateMailbox (1 to 20 KiB, text and HTML, attachments, reply chains); fetched raw: ${fetched}`,
+    `database: ${database ? 'PostgreSQL (a fresh database)' : 'embedded PGlite on disk (a fresh data folder)'}; Longhand: \`node ${[...nodeArgs, 'bin/longhand.mjs start'].join(' ')}\` (dist/), parse threads by default`,
     `(a) raw imapflow fetch of all sources: ${(floorMs / 1000).toFixed(2)} s = ${Math.round(count / (floorMs / 1000))} msg/s`,
-    `(b) Longhand first sync to stored, threaded messages: ${(syncMs / 1000).toFixed(2)} s = ${Math.round(count / (syncMs / 1000))} msg/s; ${synced.messages} messages in ${synced.conversations} conversations`,
+    `(b) Longhand first sync to stored, threaded messages: ${(syncMs / 1000).toFixed(2)} s = ${Math.round(count / (syncMs / 1000))} msg/s; ${stored} messages in ${threads.length} conversations`,
     `ratio (b)/(a): ${(floorMs / syncMs).toFixed(3)} of the floor's rate`,
-    `Longhand's process: ${started.baselineMiB} MiB with the runtime open before the sync; peak RSS ${synced.peakMiB} MiB (the kernel's high-water mark, start included)`,
-    `(c) APPEND to draft visible, ${latencyRuns} single messages on IDLE: ${ms(idle)}`,
-    `(d) the same while the first sync of a second mailbox (${SECOND} messages, done in ${((second.ms as number) / 1000).toFixed(1)} s) ran: ${during.length} of ${latencyRuns} fell within it: ${during.length ? ms(during) : 'none'}`,
+    `memory of the longhand process: ${idleMiB} MiB started and idle; peak RSS ${peakAfterSync} MiB by the end of the first sync (the kernel's high-water mark)${database ? '' : ', the embedded database included'}`,
+    `(c) APPEND to draft in the API, ${latencyRuns} single messages on IDLE: ${ms(idle)}`,
+    `(d) the same while the first sync of a second mailbox (${SECOND} messages) ran: ${during.length} of ${latencyRuns} within it: ${during.length ? ms(during) : 'none'}; peak RSS by then ${peakMiB(pid)} MiB`,
   ]);
-  child.send({ cmd: 'stop' });
-  await new Promise((resolve) => child!.once('exit', resolve));
-  child = null;
 } finally {
-  child?.kill('SIGKILL');
+  if (child && child.exitCode === null) {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child!.once('exit', resolve));
+  }
   await dovecot.stop();
   await deleteRedisPrefix(prefix);
   if (database) await admin(`drop database if exists ${database} with (force)`);
   fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(`${dataDir}.log`, { force: true });
 }

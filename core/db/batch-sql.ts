@@ -31,13 +31,16 @@ export function inChunks<T>(rows: readonly T[], columns: number): T[][] {
   return out;
 }
 
-/** Rows in statements of about 16 MiB at most, so a batch of large attachments is not one huge query. */
+/**
+ * Rows in statements of about 4 MiB at most: a batch of large sources or attachments is not one huge query, and
+ * the embedded database, whose memory only grows, never needs room for more than that at once.
+ */
 export function bySize<T>(rows: readonly T[], size: (row: T) => number): T[][] {
   const out: T[][] = [];
   let current: T[] = [];
   let bytes = 0;
   for (const row of rows) {
-    if (current.length && (bytes + size(row) > 16 * 1024 * 1024 || current.length >= 1000)) {
+    if (current.length && (bytes + size(row) > 4 * 1024 * 1024 || current.length >= 1000)) {
       out.push(current);
       current = [];
       bytes = 0;

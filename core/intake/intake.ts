@@ -56,30 +56,38 @@ export async function takeIn(ctx: Ctx, inputs: readonly IntakeInput[], options: 
 }
 
 /**
- * Batches stored one after another while the next is being prepared (on worker threads where there are
- * any), for a first sync or an import: at most two batches are held at once, and they are stored in order.
+ * Batches stored one after another, in order, while the next ones are fetched and prepared (on worker threads
+ * where there are any): for a first sync or an import. At most three batches are held at once.
  */
 export class IntakePipeline {
-  #storing: Promise<unknown> = Promise.resolve();
+  #last: Promise<unknown> = Promise.resolve();
+  readonly #inFlight: Promise<unknown>[] = [];
 
   constructor(
     private readonly ctx: Ctx,
     private readonly ours?: OurAddresses,
   ) {}
 
-  /** Resolves once the batch before this one is stored (or rejects with why it could not be). */
+  /** Resolves once the caller may bring the next batch (rejects with why an earlier one could not be stored). */
   async add(inputs: readonly IntakeInput[], options: ApplyOptions = {}, stored?: (results: IntakeResult[]) => void): Promise<void> {
     const prepared = prepareBatch(this.ctx, inputs, this.ours);
-    // Both are awaited later; until then a failure must not count as unhandled.
+    // Awaited in turn below or in drain; until then a failure must not count as unhandled.
     prepared.catch(() => {});
-    await this.#storing;
-    this.#storing = prepared.then((items) => applyItems(this.ctx, items, options)).then((results) => stored?.(results));
-    this.#storing.catch(() => {});
+    const storing = this.#last
+      .then(() => prepared)
+      .then(async (items) => {
+        const results = await applyItems(this.ctx, items, options);
+        stored?.(results);
+      });
+    storing.catch(() => {});
+    this.#last = storing;
+    this.#inFlight.push(storing);
+    while (this.#inFlight.length > 2) await this.#inFlight.shift();
   }
 
   /** Waits until every batch added is stored. */
   async drain(): Promise<void> {
-    await this.#storing;
+    for (const storing of this.#inFlight.splice(0)) await storing;
   }
 }
 

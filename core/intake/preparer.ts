@@ -19,8 +19,6 @@ export const inThisThread: Preparer = {
 
 /** Below this many messages a batch is prepared in this thread: handing one new mail to a thread only adds latency. */
 const THREADED_FROM = 8;
-/** Messages per task handed to a thread: enough to make the hand-over cheap, few enough to spread a batch. */
-const SHARE = 32;
 
 /**
  * A pool of `threads` worker threads (piscina) for large batches, such as a first sync or an import;
@@ -41,8 +39,11 @@ export function preparerWithThreads(threads: number): Preparer {
   return {
     async prepare(tasks, rules) {
       if (tasks.length < THREADED_FROM) return inThisThread.prepare(tasks, rules);
+      // One share per thread, handed over at once: the main thread is often busy storing the batch before, and
+      // a thread waiting for it to hand over the next small share would sit idle.
+      const size = Math.ceil(tasks.length / threads);
       const shares: PrepareTask[][] = [];
-      for (let i = 0; i < tasks.length; i += SHARE) shares.push(tasks.slice(i, i + SHARE));
+      for (let i = 0; i < tasks.length; i += size) shares.push(tasks.slice(i, i + size));
       const done = await Promise.all(shares.map((share) => pool.run({ tasks: share, rules }) as Promise<Prepared[]>));
       return done.flat().map(revive);
     },
