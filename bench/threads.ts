@@ -1,30 +1,33 @@
 /**
- * npm run bench:threads [-- --messages 100000 --requests 300 --postgres postgres://...]
+ * npm run bench:threads [-- --messages 100000 --batch 250 --requests 300 --postgres postgres://...]
  *
- * The default is 50,000 messages (about six minutes on two cores); `--messages 100000` is the full run (about twelve).
- *
- * Threads generated support mail through the real ingest path into an in-memory PGlite (or PostgreSQL),
- * reports messages per second at 10k, 25k, 50k and 100k messages (flat is the goal), measures two floors
- * in the same run (parsing alone, and storing the same rows with plain INSERTs), then the median and 95th
- * percentile of GET /api/customers/:id and GET /api/search over HTTP with all that mail loaded.
+ * Threads generated support mail through the real intake path (core/intake, in batches of --batch messages,
+ * prepared in this thread) into an in-memory PGlite (or PostgreSQL), reports messages per second at 10k, 25k,
+ * 50k and 100k messages (flat is the goal), measures two floors in the same run (parsing alone, and storing
+ * the same rows with plain INSERTs), checks that the real-mail fixture and a generated sample make the same
+ * conversations at batch sizes 1, 7 and 250, then the median and 95th percentile of GET /api/customers/:id
+ * and GET /api/search over HTTP with all that mail loaded.
  */
 
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import os from 'node:os';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { systemClock } from '../core/clock.ts';
 import { loadConfig } from '../core/config.ts';
 import type { Ctx } from '../core/context.ts';
+import { exportThreads } from '../core/conversations/export.ts';
 import { type Database, openMemoryPglite, openPostgres } from '../core/db/database.ts';
 import { migrateToLatest } from '../core/db/migrate.ts';
-import { ingestMessage } from '../core/intake/intake.ts';
+import { takeIn } from '../core/intake/intake.ts';
 import { inThisThread } from '../core/intake/preparer.ts';
 import { noJobs } from '../core/jobs.ts';
 import { createLogger } from '../core/logger.ts';
+import { readMbox } from '../core/mail/mbox.ts';
 import { parseMessage } from '../core/mail/parse.ts';
 import { extractNewText } from '../core/mail/quotes.ts';
 import { upsertMailbox } from '../core/mailboxes/mailboxes.ts';
@@ -37,13 +40,23 @@ import { seededRandom } from '../test/support/mail-generator.ts';
 import { percentile } from './report.ts';
 
 const { values: args } = parseArgs({
-  options: { messages: { type: 'string', default: '50000' }, requests: { type: 'string', default: '300' }, postgres: { type: 'string' }, seed: { type: 'string', default: '7' } },
+  options: {
+    messages: { type: 'string', default: '50000' },
+    requests: { type: 'string', default: '300' },
+    postgres: { type: 'string' },
+    seed: { type: 'string', default: '7' },
+    batch: { type: 'string', default: '250' },
+  },
 });
 const TOTAL = Number(args.messages);
 const REQUESTS = Number(args.requests);
 const SEED = Number(args.seed);
 const US = 'support@fernhill.example';
 const FLOOR_SAMPLE = Math.min(5_000, TOTAL);
+const BATCH = Number(args.batch);
+/** The grouping check: the same messages taken in at these batch sizes must make the same conversations. */
+const GROUPING_BATCHES = [1, 7, 250];
+const GROUPING_SAMPLE = Math.min(3_000, TOTAL);
 
 // ---------------------------------------------------------------------------------------------
 // Generated mail: customers with several conversations, reply chains with full References and quoted
@@ -395,6 +408,52 @@ async function floors(end: Date): Promise<{ parse: number; insert: number }> {
   }
 }
 
+/** The conversations these messages make, taken in at this batch size into a fresh in-memory database. */
+async function grouping(sources: Buffer[], batchSize: number): Promise<string> {
+  const database = await openMemoryPglite();
+  await migrateToLatest(database.db);
+  const ctx = contextFor(database);
+  try {
+    const mailbox = await upsertMailbox(ctx, {
+      name: 'Fernhill',
+      email: US,
+      imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
+      smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
+      source: 'ui',
+    });
+    for (let i = 0; i < sources.length; i += batchSize) {
+      await takeIn(
+        ctx,
+        sources.slice(i, i + batchSize).map((source) => ({ source, origin: 'import' as const, mailboxId: mailbox.id, historical: true })),
+      );
+    }
+    const groups: string[] = [];
+    for await (const line of exportThreads(ctx)) groups.push([...line.messageIds].sort().join(' '));
+    return groups.sort().join('\n');
+  } finally {
+    await database.close();
+  }
+}
+
+/** Whether each sample groups the same at every batch size, and into how many conversations. */
+async function groupingCheck(end: Date): Promise<string[]> {
+  const fixture: Buffer[] = [];
+  for await (const source of readMbox(fileURLToPath(new URL('../test/fixtures/threads/hadoop-common-dev-2012-02.mbox', import.meta.url)))) fixture.push(source);
+  const generated = [...outOfOrder(generateMail(GROUPING_SAMPLE, SEED, end), SEED + 1)].map((g) => Buffer.from(g.raw));
+  const lines: string[] = [];
+  for (const [name, sources] of [
+    ['real mailing-list mail (test/fixtures/threads)', fixture],
+    [`the first ${fmt(GROUPING_SAMPLE)} generated messages, out of order`, generated],
+  ] as const) {
+    const results = await Promise.all(GROUPING_BATCHES.map((size) => grouping(sources, size)));
+    const same = results.every((r) => r === results[0]);
+    lines.push(
+      `  ${name}: ${same ? 'the same' : 'DIFFERENT'} conversations at batch sizes ${GROUPING_BATCHES.join(', ')} (${fmt(results[0]!.split('\n').length)} conversations of ${fmt(sources.length)} messages)`,
+    );
+  }
+  return lines;
+}
+
 async function timeRequests(url: string, token: string, paths: string[]): Promise<number[]> {
   const times: number[] = [];
   for (const [i, path] of paths.entries()) {
@@ -416,6 +475,7 @@ async function main(): Promise<void> {
   };
 
   const floor = await floors(end);
+  const groupingLines = await groupingCheck(end);
   const { database, label, drop } = await openDatabase();
   const ctx = contextFor(database);
   say(`bench:threads: ${fmt(TOTAL)} generated messages on ${label}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`);
@@ -433,25 +493,40 @@ async function main(): Promise<void> {
     let done = 0;
     let last = { at: performance.now(), done: 0 };
     const started = last.at;
-    say('ingest (each message: parse, customer, threading, search columns, one transaction):');
-    for (const mail of outOfOrder(generateMail(TOTAL, SEED, end), SEED + 1)) {
-      await ingestMessage(ctx, { source: Buffer.from(mail.raw), origin: 'import', mailboxId: mailbox.id, historical: true }, ours);
-      if (++done % 97 === 0) sampleCustomers.push(mail.customer.address);
-      if (done === checkpoints[0]) {
-        checkpoints.shift();
-        const now = performance.now();
-        say(
-          `  ${fmt(done).padStart(9)} messages: ${fmt((done - last.done) / ((now - last.at) / 1000)).padStart(5)} msg/s since the last mark, ${fmt(done / ((now - started) / 1000)).padStart(5)} msg/s overall`,
-        );
-        last = { at: now, done };
+    say(`ingest in batches of ${BATCH} (parse, customers, threading, search columns; one transaction a batch):`);
+    let batch: { source: Buffer; customer: Customer }[] = [];
+    const take = async () => {
+      await takeIn(
+        ctx,
+        batch.map((b) => ({ source: b.source, origin: 'import' as const, mailboxId: mailbox.id, historical: true })),
+        { ours },
+      );
+      for (const b of batch) {
+        if (++done % 97 === 0) sampleCustomers.push(b.customer.address);
+        if (done === checkpoints[0]) {
+          checkpoints.shift();
+          const now = performance.now();
+          say(
+            `  ${fmt(done).padStart(9)} messages: ${fmt((done - last.done) / ((now - last.at) / 1000)).padStart(5)} msg/s since the last mark, ${fmt(done / ((now - started) / 1000)).padStart(5)} msg/s overall`,
+          );
+          last = { at: now, done };
+        }
       }
+      batch = [];
+    };
+    for (const mail of outOfOrder(generateMail(TOTAL, SEED, end), SEED + 1)) {
+      batch.push({ source: Buffer.from(mail.raw), customer: mail.customer });
+      if (batch.length >= BATCH) await take();
     }
+    await take();
     const rate = TOTAL / ((performance.now() - started) / 1000);
     const counts = await sql<{
       conversations: number;
       customers: number;
     }>`select (select count(*) from conversations)::int as conversations, (select count(*) from customers)::int as customers`.execute(ctx.db);
     say(`  ${fmt(counts.rows[0]!.conversations)} conversations, ${fmt(counts.rows[0]!.customers)} customers`);
+    say('grouping, the same messages at different batch sizes:');
+    for (const line of groupingLines) say(line);
     say(`floors (first ${fmt(FLOOR_SAMPLE)} of the same messages, same run):`);
     say(`  parse only (parseMessage + quote removal): ${fmt(floor.parse)} msg/s; ingest is ${(rate / floor.parse).toFixed(2)} of it`);
     say(`  plain INSERTs of the same rows (message + source, one transaction each): ${fmt(floor.insert)} msg/s; ingest is ${(rate / floor.insert).toFixed(2)} of it`);

@@ -41,6 +41,16 @@ const PGLITE_TYPES = {
   parsers: { [BYTEA]: (v: string) => Buffer.from(v.slice(2), 'hex') },
 };
 
+const contention = new WeakMap<Db, () => number>();
+
+/**
+ * How long ago a query last had to wait for the database: the embedded one has a single connection, so a long
+ * write holds up pages and sends; PostgreSQL's pool does not (Infinity).
+ */
+export function sinceContended(db: Db): number {
+  return contention.get(db)?.() ?? Number.POSITIVE_INFINITY;
+}
+
 /**
  * The embedded database's memory: PGlite's WebAssembly heap grows to hold its shared buffers and never gives
  * memory back, so they are kept small; the operating system's file cache serves reads beyond them.
@@ -72,7 +82,9 @@ export async function openPglite(dataDir: string, options: { loadDataDir?: Blob 
       startParams: [...PGlite.defaultStartParams, ...PGLITE_MEMORY],
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     });
-    const db = new Kysely<DB>({ dialect: pgliteDialect(client) });
+    const dialect = pgliteDialect(client);
+    const db = new Kysely<DB>({ dialect });
+    contention.set(db, dialect.sinceContended);
     return {
       db,
       kind: 'pglite',
@@ -90,7 +102,9 @@ export async function openPglite(dataDir: string, options: { loadDataDir?: Blob 
 /** An in-memory PGlite, for tests and benchmarks (optionally from a saved snapshot). */
 export async function openMemoryPglite(loadDataDir?: Blob): Promise<Database & { client: PGlite }> {
   const client = await PGlite.create({ ...PGLITE_TYPES, ...(loadDataDir ? { loadDataDir } : {}) });
-  const db = new Kysely<DB>({ dialect: pgliteDialect(client) });
+  const dialect = pgliteDialect(client);
+  const db = new Kysely<DB>({ dialect });
+  contention.set(db, dialect.sinceContended);
   return { db, client, kind: 'pglite', close: () => db.destroy() };
 }
 

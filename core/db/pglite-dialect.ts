@@ -18,6 +18,9 @@ import {
 class PGliteDriver implements Driver {
   #queue: Promise<void> = Promise.resolve();
   #release: (() => void) | null = null;
+  #held = false;
+  /** When a user last had to wait for the connection (performance.now()). */
+  contendedAt = Number.NEGATIVE_INFINITY;
   readonly #connection: DatabaseConnection;
 
   constructor(private readonly client: PGlite) {
@@ -38,7 +41,9 @@ class PGliteDriver implements Driver {
     const previous = this.#queue;
     let release!: () => void;
     this.#queue = new Promise<void>((resolve) => (release = resolve));
+    if (this.#held) this.contendedAt = performance.now();
     await previous;
+    this.#held = true;
     this.#release = release;
     return this.#connection;
   }
@@ -55,6 +60,7 @@ class PGliteDriver implements Driver {
   async releaseConnection(): Promise<void> {
     const release = this.#release;
     this.#release = null;
+    this.#held = false;
     release?.();
   }
   async destroy(): Promise<void> {
@@ -62,11 +68,14 @@ class PGliteDriver implements Driver {
   }
 }
 
-export function pgliteDialect(client: PGlite): Dialect {
+/** The dialect, and how long ago someone last waited for its one connection (Infinity: never). */
+export function pgliteDialect(client: PGlite): Dialect & { sinceContended(): number } {
+  const driver = new PGliteDriver(client);
   return {
     createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new PGliteDriver(client),
+    createDriver: () => driver,
     createQueryCompiler: () => new PostgresQueryCompiler(),
     createIntrospector: (db: Kysely<any>) => new PostgresIntrospector(db),
+    sinceContended: () => performance.now() - driver.contendedAt,
   };
 }

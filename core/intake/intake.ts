@@ -6,7 +6,7 @@
  * the reason, so no message can stall a mailbox.
  */
 import type { Ctx } from '../context.ts';
-import type { Db } from '../db/database.ts';
+import { type Db, sinceContended } from '../db/database.ts';
 import { ourAddresses } from '../mailboxes/mailboxes.ts';
 import type { OurAddresses } from '../mailboxes/our-addresses.ts';
 import { type AppliedBatch, applyBatch, type IntakeInput, type IntakeItem, type IntakeResult, ThreadKeyRace } from './apply.ts';
@@ -35,12 +35,15 @@ export async function prepareBatch(ctx: Ctx, inputs: readonly IntakeInput[], our
 export async function applyItems(ctx: Ctx, items: readonly IntakeItem[], options: ApplyOptions = {}): Promise<IntakeResult[]> {
   const results: IntakeResult[] = [];
   const held: number[] = [];
-  const chunks = timeBoxed(ctx.db, items);
-  for (let n = 0; n < chunks.length; n++) {
-    const last = n === chunks.length - 1;
+  for (let at = 0; at < items.length; ) {
+    // The embedded database answers without any I/O, so a run of chunks would never give the event loop back:
+    // mail arriving, pages and queue jobs get their turn between chunks, and ask for the database before we do.
+    await new Promise((resolve) => setImmediate(resolve));
+    const chunk = items.slice(at, at + chunkSize(ctx.db));
+    at += chunk.length;
     const started = performance.now();
-    const applied = await applyOrSplit(ctx, chunks[n]!, last ? options.progress : undefined);
-    learnPace(ctx.db, chunks[n]!.length, performance.now() - started);
+    const applied = await applyOrSplit(ctx, chunk, at === items.length ? options.progress : undefined);
+    learnPace(ctx.db, chunk.length, performance.now() - started);
     results.push(...applied.results);
     held.push(...applied.held);
   }
@@ -48,11 +51,6 @@ export async function applyItems(ctx: Ctx, items: readonly IntakeItem[], options
   if (items.length === 0 && options.progress) await ctx.db.transaction().execute((tx) => applyBatch(tx, [], applyOptions(ctx, options.progress)));
   await notify(ctx, items, results, held);
   return results;
-}
-
-/** One batch, prepared and stored. */
-export async function takeIn(ctx: Ctx, inputs: readonly IntakeInput[], options: ApplyOptions & { ours?: OurAddresses } = {}): Promise<IntakeResult[]> {
-  return applyItems(ctx, await prepareBatch(ctx, inputs, options.ours), options);
 }
 
 /**
@@ -89,6 +87,11 @@ export class IntakePipeline {
   async drain(): Promise<void> {
     for (const storing of this.#inFlight.splice(0)) await storing;
   }
+}
+
+/** One batch, prepared and stored. */
+export async function takeIn(ctx: Ctx, inputs: readonly IntakeInput[], options: ApplyOptions & { ours?: OurAddresses } = {}): Promise<IntakeResult[]> {
+  return applyItems(ctx, await prepareBatch(ctx, inputs, options.ours), options);
 }
 
 /** One message: a batch of one. */
@@ -172,18 +175,21 @@ async function notify(ctx: Ctx, items: readonly IntakeItem[], results: readonly 
   }
 }
 
-// Pages and sends share the embedded database's one connection with intake: a batch holds it about this long at most.
+// Pages and sends share the embedded database's one connection with intake: a chunk holds it about this long
+// at most, and much less while others have been waiting for it, so a page or a draft of many small queries
+// does not wait a whole chunk for each of them.
 const TARGET_MS = 100;
+const CONTENDED_TARGET_MS = 10;
+const CONTENDED_WITHIN_MS = 2_000;
 const MAX_BATCH = 250;
 const pace = new WeakMap<Db, number>();
 
-/** Splits a batch into chunks that each take about TARGET_MS to store, by the pace measured on this database so far. */
-function timeBoxed(db: Db, items: readonly IntakeItem[]): IntakeItem[][] {
-  const msPerMessage = pace.get(db) ?? 1;
-  const size = Math.max(1, Math.min(MAX_BATCH, Math.floor(TARGET_MS / msPerMessage)));
-  const out: IntakeItem[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
+const contended = (db: Db) => sinceContended(db) < CONTENDED_WITHIN_MS;
+
+/** How many messages the next chunk takes: about the target time's worth, by the pace measured on this database so far. */
+function chunkSize(db: Db): number {
+  const target = contended(db) ? CONTENDED_TARGET_MS : TARGET_MS;
+  return Math.max(1, Math.min(MAX_BATCH, Math.floor(target / (pace.get(db) ?? 1))));
 }
 
 function learnPace(db: Db, count: number, ms: number): void {
