@@ -107,7 +107,10 @@ async function applyOrSplit(ctx: Ctx, items: readonly IntakeItem[], progress: Ap
     if (!refusedData(err)) throw err;
     if (items.length === 1) {
       const item = items[0]!;
-      ctx.log.warn({ err: (err as Error).message, messageId: item.prepared.parsed.messageId }, 'the database refused a message as read: storing it bare');
+      ctx.log.warn(
+        { err: (err as Error).message.slice(0, 500), messageId: item.prepared.parsed.messageId.slice(0, 200) },
+        'the database refused a message as read: storing it bare',
+      );
       return ctx.db.transaction().execute((tx) => applyBatch(tx, [{ input: item.input, prepared: bare(item.prepared, err as Error) }], applyOptions(ctx, progress)));
     }
     const half = Math.ceil(items.length / 2);

@@ -16,7 +16,7 @@ export interface FolderSyncLimits {
   uidWindow: number;
 }
 
-export const DEFAULT_FOLDER_LIMITS: FolderSyncLimits = { maxMessageBytes: 25 * 1024 * 1024, batchBytes: 8 * 1024 * 1024, uidWindow: 2_000 };
+export const DEFAULT_FOLDER_LIMITS: FolderSyncLimits = { maxMessageBytes: 25 * 1024 * 1024, batchBytes: 4 * 1024 * 1024, uidWindow: 2_000 };
 const BATCH_MAX_MESSAGES = 250;
 
 /**

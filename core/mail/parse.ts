@@ -79,6 +79,7 @@ const MAX_SUBJECT = 2000;
 const MAX_NAME = 500;
 /** Most Message-IDs kept from References (the first, the thread root, and the latest ones). */
 const MAX_REFERENCES = 200;
+const MAX_ID_BYTES = 500;
 /** Plain text kept from the body when only the headers could be parsed. */
 const MAX_FALLBACK_TEXT = 1024 * 1024;
 /** Headers kept past the header line limit: what threading, display and MIME structure need. */
@@ -455,8 +456,14 @@ function limitReferences(ids: string[]): string[] {
   return unique.length > MAX_REFERENCES ? [unique[0]!, ...unique.slice(-(MAX_REFERENCES - 1))] : unique;
 }
 
+/**
+ * A Message-ID as we keep it: no spaces, controls or brackets. One longer than MAX_ID_BYTES (real ones are a few
+ * dozen characters; the database indexes at most about 2,700 bytes) is replaced by a digest of itself, the same
+ * wherever it appears, so the message and the replies that reference it still thread.
+ */
 function cleanId(id: string): string {
-  return id.replace(/[\s\u0000-\u001f\u007f<>]/g, '').slice(0, 998);
+  const clean = id.replace(/[\s\u0000-\u001f\u007f<>]/g, '');
+  return Buffer.byteLength(clean) > MAX_ID_BYTES ? `${createHash('sha256').update(clean).digest('hex')}@long-id.invalid` : clean;
 }
 
 function stripBrackets(id: string): string {

@@ -6,6 +6,18 @@ const fixture = (name: string): Buffer => readFileSync(new URL(`../fixtures/mail
 const crlf = (s: string): Buffer => Buffer.from(s.replace(/\r?\n/g, '\r\n'));
 
 describe('parseMessage: well-formed mail', () => {
+  it('keeps a Message-ID too long to index as a digest of itself, the same where a reply names it', async () => {
+    const long = `${Array.from({ length: 990 }, (_, i) => String.fromCodePoint(0x4e00 + ((i * 7919) % 20000))).join('')}@mail.example`;
+    const original = await parseMessage(Buffer.from(`From: a@b.example\r\nSubject: x\r\nMessage-ID: <${long}>\r\n\r\nhi\r\n`));
+    const reply = await parseMessage(
+      Buffer.from(`From: c@d.example\r\nSubject: Re: x\r\nMessage-ID: <short@d.example>\r\nIn-Reply-To: <${long}>\r\nReferences: <${long}>\r\n\r\nhi\r\n`),
+    );
+    expect(original.messageId).toMatch(/^[0-9a-f]{64}@long-id\.invalid$/);
+    expect(reply.inReplyTo).toBe(original.messageId);
+    expect(reply.references).toEqual([original.messageId]);
+    expect(reply.messageId).toBe('short@d.example');
+  });
+
   it('reads a plain quoted-printable message from Gmail', async () => {
     const m = await parseMessage(fixture('plain.eml'));
     expect(m.messageId).toBe('CAK7x9Q2fZpL3@mail.gmail.com');
