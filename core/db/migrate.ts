@@ -14,6 +14,7 @@ import * as draftAttachments from './migrations/0012-draft-attachments.ts';
 import * as snippets from './migrations/0013-snippets.ts';
 import * as people from './migrations/0014-people.ts';
 import * as intakeIds from './migrations/0016-intake-ids.ts';
+import * as compressedSources from './migrations/0017-compressed-sources.ts';
 
 /** Migrations are listed here, in order, so they ship inside the code and need no file-system scan. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013-snippets': snippets,
   '0014-people': people,
   '0016-intake-ids': intakeIds,
+  '0017-compressed-sources': compressedSources,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -225,7 +225,9 @@ export interface MessageLocationsTable {
 
 export interface MessageSourcesTable {
   message_id: number;
+  /** The message's bytes as they came; gzip-compressed when `gzip` (everything stored since migration 0017). */
   source: Bytes;
+  gzip: Generated<boolean>;
 }
 
 export interface BlobsTable {

@@ -337,10 +337,10 @@ async function insertMessages(tx: Kysely<DB>, batch: Batch): Promise<void> {
     };
   });
   for (const chunk of inChunks(rows, 29)) await tx.insertInto('messages').values(chunk).execute();
-  for (const chunk of bySize(fresh, (i) => items[i]!.input.source.length)) {
+  for (const chunk of bySize(fresh, (i) => items[i]!.prepared.storedSource.length)) {
     await tx
       .insertInto('message_sources')
-      .values(chunk.map((i) => ({ message_id: batch.idOf.get(i)!, source: items[i]!.input.source })))
+      .values(chunk.map((i) => ({ message_id: batch.idOf.get(i)!, source: items[i]!.prepared.storedSource, gzip: true })))
       .execute();
   }
   const attachments = fresh.flatMap((i) => items[i]!.prepared.parsed.attachments.map((a) => ({ messageId: batch.idOf.get(i)!, a })));

@@ -53,6 +53,8 @@ export function preparerWithThreads(threads: number): Preparer {
 
 /** What crossed back from a thread: structured cloning turns Buffers into plain Uint8Arrays. */
 function revive(p: Prepared): Prepared {
-  for (const a of p.parsed.attachments) a.content = Buffer.from(a.content.buffer, a.content.byteOffset, a.content.byteLength);
+  const buffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+  for (const a of p.parsed.attachments) a.content = buffer(a.content);
+  p.storedSource = buffer(p.storedSource);
   return p;
 }

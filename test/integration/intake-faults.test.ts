@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { takeIn } from '../../core/intake/intake.ts';
@@ -67,8 +68,9 @@ describe('intake when the database refuses a message', () => {
     const bare = rows.find((r) => r.id === results[1]!.messageId)!;
     expect(bare.warnings.join(' ')).toContain('refused on purpose: Refuse me');
     // Its bytes are kept whole, to be read again once whatever refused it is fixed.
-    const source = await c.db.selectFrom('message_sources').select('source').where('message_id', '=', bare.id).executeTakeFirstOrThrow();
-    expect(Buffer.from(source.source).toString()).toContain('Subject: Refuse me');
+    const stored = await c.db.selectFrom('message_sources').select(['source', 'gzip']).where('message_id', '=', bare.id).executeTakeFirstOrThrow();
+    expect(stored.gzip).toBe(true);
+    expect(gunzipSync(stored.source).toString()).toContain('Subject: Refuse me');
     expect(c.logs.join('')).toContain('the database refused a message as read: storing it bare');
   });
 
