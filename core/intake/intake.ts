@@ -181,7 +181,7 @@ async function notify(ctx: Ctx, items: readonly IntakeItem[], results: readonly 
 // Pages and sends share the embedded database's one connection with intake: a chunk holds it about this long
 // at most, and much less while others have been waiting for it, so a page or a draft of many small queries
 // does not wait a whole chunk for each of them.
-const TARGET_MS = 100;
+const TARGET_MS = 50;
 const CONTENDED_TARGET_MS = 10;
 const CONTENDED_WITHIN_MS = 2_000;
 const MAX_BATCH = 250;
