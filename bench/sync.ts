@@ -45,7 +45,7 @@ const nodeArgs = values['node-arg']!.length
   ? values['node-arg']!
   : (/node((?:\s+--\S+)*)\s+bin\/longhand\.mjs start/.exec(startScript)?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
 
-const dovecot = await Dovecot.start();
+const dovecot = await Dovecot.start({ mailFormat: 'mdbox' });
 const connect = async (user: string) => {
   const client = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, auth: { user, pass: dovecot.password }, logger: false });
   await client.connect();

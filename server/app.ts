@@ -4,6 +4,7 @@ import session from 'express-session';
 import helmet from 'helmet';
 import type { Ctx } from '../core/context.ts';
 import { databaseHealth } from '../core/db/database.ts';
+import { startLiveWork } from '../core/intake/live-work.ts';
 import { listMailboxes } from '../core/mailboxes/mailboxes.ts';
 import { projectPath } from '../core/project-root.ts';
 import { apiRoutes } from './api/routes.ts';
@@ -58,6 +59,12 @@ export function createApp(ctx: Ctx, options: AppOptions): Express {
     res.status(down ? 503 : 200).json({ status: down ? 'down' : 'ok', database, redis: queue, mailboxes });
   });
   app.use('/assets', express.static(projectPath('server', 'public'), { maxAge: '1h', index: false }));
+  // A request is someone waiting: a first sync's old mail gives way to it (a live page's event stream stays open, so it is not counted).
+  app.use((req, res, next) => {
+    if (req.accepts('text/event-stream') && !req.accepts('html')) return next();
+    res.once('close', startLiveWork(ctx.db));
+    next();
+  });
 
   app.use(
     session({

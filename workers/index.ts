@@ -2,6 +2,7 @@ import { type ConnectionOptions, DelayedError, type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Ctx } from '../core/context.ts';
 import { prepareReplyDraft } from '../core/drafts/drafter.ts';
+import { liveWork } from '../core/intake/live-work.ts';
 import { repeatingFailureLog } from '../core/logger.ts';
 import { ImapSessions } from '../core/mail/imap-sessions.ts';
 import { deliverOutbox } from '../core/outbox/outbox.ts';
@@ -32,7 +33,10 @@ export async function startWorkers(ctx: Ctx, o: WorkerOptions): Promise<RunningW
   const base = { connection: o.connection, prefix: o.prefix };
   // While Redis is down every worker reports it several times a second: a line a minute says enough.
   const logRepeating = repeatingFailureLog(ctx.log, () => ctx.clock.now().getTime());
-  const draft = new Worker(QUEUE.draft, async (job: Job<{ conversationId: number }>) => prepareReplyDraft(ctx, job.data.conversationId), { ...base, concurrency: 2 });
+  const draft = new Worker(QUEUE.draft, async (job: Job<{ conversationId: number }>) => liveWork(ctx.db, () => prepareReplyDraft(ctx, job.data.conversationId)), {
+    ...base,
+    concurrency: 2,
+  });
   const imap = new ImapSessions();
   const send = new Worker(
     QUEUE.send,

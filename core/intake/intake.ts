@@ -10,6 +10,7 @@ import { type Db, sinceContended } from '../db/database.ts';
 import { ourAddresses } from '../mailboxes/mailboxes.ts';
 import type { OurAddresses } from '../mailboxes/our-addresses.ts';
 import { type AppliedBatch, applyBatch, type IntakeInput, type IntakeItem, type IntakeResult, ThreadKeyRace } from './apply.ts';
+import { liveWork, liveWorkSettled } from './live-work.ts';
 import type { Prepared } from './prepare.ts';
 
 export type { IntakeInput, IntakeResult } from './apply.ts';
@@ -33,12 +34,21 @@ export async function prepareBatch(ctx: Ctx, inputs: readonly IntakeInput[], our
 
 /** Stores a prepared batch (steps two and three); results in the order of the batch. */
 export async function applyItems(ctx: Ctx, items: readonly IntakeItem[], options: ApplyOptions = {}): Promise<IntakeResult[]> {
+  // New mail is what people wait for; old mail (a first sync, an import) gives way to it.
+  const old = items.length > 0 && items.every((i) => i.input.historical);
+  return old ? storeItems(ctx, items, options, true) : liveWork(ctx.db, () => storeItems(ctx, items, options, false));
+}
+
+async function storeItems(ctx: Ctx, items: readonly IntakeItem[], options: ApplyOptions, old: boolean): Promise<IntakeResult[]> {
   const results: IntakeResult[] = [];
   const held: number[] = [];
   for (let at = 0; at < items.length; ) {
     // The embedded database answers without any I/O, so a run of chunks would never give the event loop back:
     // mail arriving, pages and queue jobs get their turn between chunks, and ask for the database before we do.
-    await new Promise((resolve) => setImmediate(resolve));
+    // While they have been waiting for it, a short pause (a scheduling yield, not a wait for anything) lets
+    // their round trips to IMAP and Redis come back before the next chunk.
+    await new Promise((resolve) => (contended(ctx.db) ? setTimeout(resolve, CONTENDED_PAUSE_MS) : setImmediate(resolve)));
+    if (old) await liveWorkSettled(ctx.db, GIVE_WAY_MS);
     const chunk = items.slice(at, at + chunkSize(ctx.db));
     at += chunk.length;
     const started = performance.now();
@@ -183,6 +193,9 @@ async function notify(ctx: Ctx, items: readonly IntakeItem[], results: readonly 
 // does not wait a whole chunk for each of them.
 const TARGET_MS = 50;
 const CONTENDED_TARGET_MS = 10;
+const CONTENDED_PAUSE_MS = 3;
+/** The longest old mail waits for live work before its next chunk. */
+const GIVE_WAY_MS = 250;
 const CONTENDED_WITHIN_MS = 2_000;
 const MAX_BATCH = 250;
 const pace = new WeakMap<Db, number>();

@@ -7,7 +7,8 @@ import { editDraft } from '../../core/drafts/drafts.ts';
 import { noJobs } from '../../core/jobs.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { launchBrowser, screenshot, seriousViolations, signIn } from '../support/browser.ts';
-import { deliver, offlineMailbox, US } from '../support/followups.ts';
+import { deliver, US } from '../support/followups.ts';
+import { offlineMailbox } from '../support/offline-mailbox.ts';
 
 /** Long unbroken strings, as customers paste them: they must wrap, not widen the page. */
 const TRACKING = `https://tracking.parcelpost.example/track/shipment?reference=FERNHILL-${'7'.repeat(40)}&customer=ruth.calloway%40yorkshire-cookery-school.example&utm_source=email`;

@@ -6,7 +6,8 @@ import { noJobs } from '../../core/jobs.ts';
 import { getUser } from '../../core/users/users.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { launchBrowser, screenshot, seriousViolations, signIn } from '../support/browser.ts';
-import { deliver, offlineMailbox, US } from '../support/followups.ts';
+import { deliver, US } from '../support/followups.ts';
+import { offlineMailbox } from '../support/offline-mailbox.ts';
 
 /**
  * Someone who works from Kolkata on a laptop still set to Berlin: the first sign-in takes Berlin from the

@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareReplyDraft } from '../../core/drafts/drafter.ts';
 import { TemplateLibrary } from '../../core/drafts/templates.ts';
 import { ingestMessage } from '../../core/intake/intake.ts';
-import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { createToken } from '../../core/users/tokens.ts';
 import { createUser } from '../../core/users/users.ts';
 import { Browserish } from '../support/browserish.ts';
 import { type TestCtx, testContext } from '../support/context.ts';
 import { type ServedApp, serveApp } from '../support/http.ts';
+import { offlineMailbox } from '../support/offline-mailbox.ts';
 
 const US = 'support@fernhill.example';
 const decode = (html: string) =>
@@ -53,15 +53,7 @@ describe('review and approval rules', () => {
 
   beforeAll(async () => {
     ctx = await testContext();
-    mailboxId = (
-      await upsertMailbox(ctx, {
-        name: 'Fernhill',
-        email: US,
-        imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
-        smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
-        source: 'ui',
-      })
-    ).id;
+    mailboxId = (await offlineMailbox(ctx)).id;
     await ctx.db.updateTable('mailboxes').set({ initial_sync_done: true }).execute();
     for (const role of ['owner', 'approver', 'agent'] as const) {
       const user = await createUser(ctx, { email: `${role}@fernhill.example`, name: `${role[0]!.toUpperCase()}${role.slice(1)} Person`, role, password: 'correct horse battery' });

@@ -3,14 +3,12 @@ import { ManualClock } from '../../core/clock.ts';
 import type { Role } from '../../core/db/schema.ts';
 import { prepareReplyDraft } from '../../core/drafts/drafter.ts';
 import { ingestMessage } from '../../core/intake/intake.ts';
-import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { createToken } from '../../core/users/tokens.ts';
 import { createUser } from '../../core/users/users.ts';
 import { compose } from '../support/compose.ts';
 import { type TestCtx, testContext } from '../support/context.ts';
 import { type ServedApp, serveApp } from '../support/http.ts';
-
-const US = 'support@fernhill.example';
+import { offlineMailbox } from '../support/offline-mailbox.ts';
 
 /** The conversation, customer and search routes: what they answer, which role each needs, and errors naming the field. */
 describe('conversation, customer and search API', () => {
@@ -34,13 +32,7 @@ describe('conversation, customer and search API', () => {
       tokens[role] = await createToken(ctx, user.id, 'test');
       if (role !== 'owner') ids[role] = user.id;
     }
-    const mailbox = await upsertMailbox(ctx, {
-      name: 'Fernhill',
-      email: US,
-      imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
-      smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
-      source: 'ui',
-    });
+    const mailbox = await offlineMailbox(ctx);
     await ctx.db.updateTable('mailboxes').set({ initial_sync_done: true }).where('id', '=', mailbox.id).execute();
     const ingest = (m: Parameters<typeof compose>[0]) => ingestMessage(ctx, { source: compose(m), origin: 'imap', mailboxId: mailbox.id, historical: false });
     conversationId = (

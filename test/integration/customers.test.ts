@@ -8,10 +8,10 @@ import { mergeCustomers, splitCustomer } from '../../core/customers/merge.ts';
 import type { User } from '../../core/db/schema.ts';
 import { prepareReplyDraft } from '../../core/drafts/drafter.ts';
 import { ingestMessage } from '../../core/intake/intake.ts';
-import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { createUser } from '../../core/users/users.ts';
 import { type Composed, compose } from '../support/compose.ts';
 import { type TestCtx, testContext } from '../support/context.ts';
+import { offlineMailbox } from '../support/offline-mailbox.ts';
 
 const US = 'support@fernhill.example';
 const WORK = 'Maria Lopez <maria@bakery.example>';
@@ -31,15 +31,7 @@ describe('customers', () => {
     ctx = await testContext({ clock: new ManualClock('2026-11-20T12:00:00Z') });
     dana = await createUser(ctx, { email: 'dana@fernhill.example', name: 'Dana Okafor', role: 'approver' });
     sam = await createUser(ctx, { email: 'sam@fernhill.example', name: 'Sam Reyes', role: 'agent' });
-    mailboxId = (
-      await upsertMailbox(ctx, {
-        name: 'Fernhill',
-        email: US,
-        imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
-        smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
-        source: 'ui',
-      })
-    ).id;
+    mailboxId = (await offlineMailbox(ctx)).id;
     await ctx.db.updateTable('mailboxes').set({ initial_sync_done: true }).where('id', '=', mailboxId).execute();
 
     await ingest({

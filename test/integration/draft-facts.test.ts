@@ -5,12 +5,12 @@ import { prepareReplyDraft } from '../../core/drafts/drafter.ts';
 import { approveDraft, editDraft } from '../../core/drafts/drafts.ts';
 import { shipRequest, tagRequest } from '../../core/followups/requests.ts';
 import { parseMessage } from '../../core/mail/parse.ts';
-import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { buildReply } from '../../core/outbox/reply-message.ts';
 import { updateTeamSettings } from '../../core/settings/team-settings.ts';
 import { createUser } from '../../core/users/users.ts';
 import { type TestCtx, testContext } from '../support/context.ts';
 import { deliver, US } from '../support/followups.ts';
+import { offlineMailbox } from '../support/offline-mailbox.ts';
 
 const PAT = 'Pat Doe <pat@doe.example>';
 const COMPLAINT = [
@@ -69,15 +69,7 @@ describe('the facts a drafted reply states', () => {
   beforeAll(async () => {
     clock = new ManualClock('2026-01-01T08:00:00Z');
     ctx = await testContext({ clock });
-    mailboxId = (
-      await upsertMailbox(ctx, {
-        name: 'Fernhill',
-        email: US,
-        imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
-        smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
-        source: 'ui',
-      })
-    ).id;
+    mailboxId = (await offlineMailbox(ctx)).id;
     dana = await createUser(ctx, { email: 'dana@fernhill.example', name: 'Dana Okafor', role: 'owner', password: null });
     // Pat first wrote a week before the complaint; Ruth two years before her question.
     const lid = await customerWrites(PAT, 'Lid size', '2026-11-26T09:00:00Z', 'Hello, which lid fits the 28 cm pan?');

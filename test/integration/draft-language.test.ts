@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
 import { prepareReplyDraft } from '../../core/drafts/drafter.ts';
-import { getMailbox, upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
+import { getMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { signatureFor } from '../../core/outbox/outbox.ts';
 import { createUser } from '../../core/users/users.ts';
 import { type TestCtx, testContext } from '../support/context.ts';
 import { deliver, US } from '../support/followups.ts';
+import { offlineMailbox } from '../support/offline-mailbox.ts';
 
 describe('a reply drafted in the customer’s language', () => {
   let ctx: TestCtx;
@@ -21,15 +22,7 @@ describe('a reply drafted in the customer’s language', () => {
 
   beforeAll(async () => {
     ctx = await testContext({ clock: new ManualClock('2026-12-01T08:00:00Z') });
-    mailboxId = (
-      await upsertMailbox(ctx, {
-        name: 'Fernhill',
-        email: US,
-        imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
-        smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
-        source: 'ui',
-      })
-    ).id;
+    mailboxId = (await offlineMailbox(ctx)).id;
   });
   afterAll(() => ctx.close());
 

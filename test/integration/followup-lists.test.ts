@@ -4,12 +4,12 @@ import { ManualClock } from '../../core/clock.ts';
 import { updateCustomerProfile } from '../../core/customers/customers.ts';
 import type { User } from '../../core/db/schema.ts';
 import { evaluateFollowups } from '../../core/followups/evaluate.ts';
-import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { createToken } from '../../core/users/tokens.ts';
 import { createUser } from '../../core/users/users.ts';
 import { createApp } from '../../server/app.ts';
 import { type TestCtx, testContext } from '../support/context.ts';
 import { deliver, US } from '../support/followups.ts';
+import { offlineMailbox } from '../support/offline-mailbox.ts';
 
 /** Going quiet, Waiting on us, and the follow-up API and pages, on one shop's mail. */
 describe('follow-up lists, API and pages', () => {
@@ -44,15 +44,7 @@ describe('follow-up lists, API and pages', () => {
   beforeAll(async () => {
     clock = new ManualClock('2026-08-01T00:00:00Z');
     ctx = await testContext({ clock });
-    mailboxId = (
-      await upsertMailbox(ctx, {
-        name: 'Fernhill',
-        email: US,
-        imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
-        smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
-        source: 'ui',
-      })
-    ).id;
+    mailboxId = (await offlineMailbox(ctx)).id;
     dana = await createUser(ctx, { email: 'dana@fernhill.example', name: 'Dana Okafor', role: 'owner', password: null });
     const sam = await createUser(ctx, { email: 'sam@fernhill.example', name: 'Sam Reyes', role: 'agent', password: null });
     tokens.owner = await createToken(ctx, dana.id, 'test');

@@ -10,10 +10,10 @@ import { snoozeConversation } from '../../core/followups/reminders.ts';
 import { shipRequest, tagRequest } from '../../core/followups/requests.ts';
 import { updateFollowupRules } from '../../core/followups/rule-settings.ts';
 import { noJobs } from '../../core/jobs.ts';
-import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { createUser } from '../../core/users/users.ts';
 import { type TestCtx, testContext } from '../support/context.ts';
 import { deliver, US } from '../support/followups.ts';
+import { offlineMailbox } from '../support/offline-mailbox.ts';
 
 interface Person {
   from: string;
@@ -66,15 +66,7 @@ describe('follow-up rules', () => {
     clock = new ManualClock('2026-07-01T08:00:00Z');
     due = [];
     ctx = await testContext({ clock, jobs: { ...noJobs, followupDue: async (id, when) => void due.push({ id, at: when.toISOString() }) } });
-    mailboxId = (
-      await upsertMailbox(ctx, {
-        name: 'Fernhill',
-        email: US,
-        imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
-        smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
-        source: 'ui',
-      })
-    ).id;
+    mailboxId = (await offlineMailbox(ctx)).id;
     dana = await createUser(ctx, { email: 'dana@fernhill.example', name: 'Dana Okafor', role: 'owner', password: null });
     sam = await createUser(ctx, { email: 'sam@fernhill.example', name: 'Sam Reyes', role: 'agent', password: null });
   });

@@ -3,8 +3,8 @@ import { ManualClock } from '../../core/clock.ts';
 import { type IntakeInput, ingestMessage } from '../../core/intake/intake.ts';
 import { locateKnownMessages } from '../../core/intake/locations.ts';
 import type { JobScheduler } from '../../core/jobs.ts';
-import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { type TestCtx, testContext } from '../support/context.ts';
+import { offlineMailbox } from '../support/offline-mailbox.ts';
 
 const US = 'support@fernhill.example';
 
@@ -42,15 +42,7 @@ describe('ingest', () => {
       followupDue: async () => {},
     };
     ctx = await testContext({ clock: new ManualClock('2026-11-20T12:00:00Z'), jobs });
-    mailboxId = (
-      await upsertMailbox(ctx, {
-        name: 'Fernhill',
-        email: US,
-        imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
-        smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
-        source: 'ui',
-      })
-    ).id;
+    mailboxId = (await offlineMailbox(ctx)).id;
   });
   afterEach(() => ctx.close());
 

@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
 import { prepareReplyDraft } from '../../core/drafts/drafter.ts';
 import { evaluateFollowups } from '../../core/followups/evaluate.ts';
-import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { createToken } from '../../core/users/tokens.ts';
 import { createUser } from '../../core/users/users.ts';
 import { type TestCtx, testContext } from '../support/context.ts';
 import { deliver, US } from '../support/followups.ts';
 import { type ServedApp, serveApp } from '../support/http.ts';
+import { offlineMailbox } from '../support/offline-mailbox.ts';
 
 /**
  * The queue as a support person reads it: customers waiting on us first, who has waited longest first
@@ -31,15 +31,7 @@ describe('the order of the queue', () => {
   beforeAll(async () => {
     clock = new ManualClock('2026-08-01T00:00:00Z');
     ctx = await testContext({ clock });
-    mailboxId = (
-      await upsertMailbox(ctx, {
-        name: 'Fernhill',
-        email: US,
-        imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
-        smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
-        source: 'ui',
-      })
-    ).id;
+    mailboxId = (await offlineMailbox(ctx)).id;
     const dana = await createUser(ctx, { email: 'dana@fernhill.example', name: 'Dana Okafor', role: 'owner', password: null });
     token = await createToken(ctx, dana.id, 'test');
 

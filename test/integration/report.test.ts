@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
 import { ingestMessage } from '../../core/intake/intake.ts';
-import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { ownWords, teamReport } from '../../core/reports/report.ts';
 import { type TestCtx, testContext } from '../support/context.ts';
+import { offlineMailbox } from '../support/offline-mailbox.ts';
 
 const US = 'support@fernhill.example';
 
@@ -28,15 +28,7 @@ describe('the report', () => {
 
   beforeAll(async () => {
     ctx = await testContext({ clock: new ManualClock('2026-11-20T12:00:00Z') });
-    mailboxId = (
-      await upsertMailbox(ctx, {
-        name: 'Fernhill',
-        email: US,
-        imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
-        smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
-        source: 'ui',
-      })
-    ).id;
+    mailboxId = (await offlineMailbox(ctx)).id;
     // Anna waits 2 h for our first answer, then half an hour for the second.
     let last = await say('them', 'anna', '2026-11-10T10:00:00Z');
     last = await say('us', 'anna', '2026-11-10T12:00:00Z', last);

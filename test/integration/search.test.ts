@@ -6,14 +6,12 @@ import { openPostgres } from '../../core/db/database.ts';
 import { migrateToLatest } from '../../core/db/migrate.ts';
 import type { User } from '../../core/db/schema.ts';
 import { ingestMessage } from '../../core/intake/intake.ts';
-import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { search } from '../../core/search/search.ts';
 import { createUser } from '../../core/users/users.ts';
 import { type Composed, compose } from '../support/compose.ts';
 import { type TestCtx, testContext } from '../support/context.ts';
+import { offlineMailbox } from '../support/offline-mailbox.ts';
 import { postgresDatabase } from '../support/servers.ts';
-
-const US = 'support@fernhill.example';
 
 const MAIL: Composed[] = [
   {
@@ -105,13 +103,7 @@ describe.each([
   beforeAll(async () => {
     ctx = await open();
     dana = await createUser(ctx, { email: 'dana@fernhill.example', name: 'Dana Okafor', role: 'agent' });
-    const mailbox = await upsertMailbox(ctx, {
-      name: 'Fernhill',
-      email: US,
-      imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
-      smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
-      source: 'ui',
-    });
+    const mailbox = await offlineMailbox(ctx);
     for (const m of MAIL) await ingestMessage(ctx, { source: compose(m), origin: 'import', mailboxId: mailbox.id, historical: true });
     await updateCustomerProfile(
       ctx,

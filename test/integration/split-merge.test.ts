@@ -4,10 +4,10 @@ import { mergeConversationsByStaff, splitConversation } from '../../core/convers
 import type { User } from '../../core/db/schema.ts';
 import { prepareReplyDraft } from '../../core/drafts/drafter.ts';
 import { ingestMessage } from '../../core/intake/intake.ts';
-import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { createUser } from '../../core/users/users.ts';
 import { type Composed, compose } from '../support/compose.ts';
 import { type TestCtx, testContext } from '../support/context.ts';
+import { offlineMailbox } from '../support/offline-mailbox.ts';
 
 const US = 'support@fernhill.example';
 const GARETH = 'Gareth Pryce <gareth@pryce.example>';
@@ -57,13 +57,7 @@ describe('conversation split and merge', () => {
   beforeEach(async () => {
     ctx = await testContext({ clock: new ManualClock('2026-11-20T12:00:00Z') });
     staff = await createUser(ctx, { email: 'dana@fernhill.example', name: 'Dana Okafor', role: 'approver' });
-    const mailbox = await upsertMailbox(ctx, {
-      name: 'Fernhill',
-      email: US,
-      imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
-      smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
-      source: 'ui',
-    });
+    const mailbox = await offlineMailbox(ctx);
     mailboxId = mailbox.id;
     await ctx.db.updateTable('mailboxes').set({ initial_sync_done: true }).where('id', '=', mailboxId).execute();
   });

@@ -8,8 +8,9 @@ import { createToken } from '../../core/users/tokens.ts';
 import { createUser, getUser } from '../../core/users/users.ts';
 import { Browserish } from '../support/browserish.ts';
 import { type TestCtx, testContext } from '../support/context.ts';
-import { deliver, offlineMailbox, US } from '../support/followups.ts';
+import { deliver, US } from '../support/followups.ts';
 import { type ServedApp, serveApp } from '../support/http.ts';
+import { offlineMailbox } from '../support/offline-mailbox.ts';
 
 const PASSWORD = 'a long enough password';
 

@@ -29,8 +29,11 @@ export class Dovecot implements DovecotInfo {
    * With `oauth2IntrospectionUrl`, logins by XOAUTH2 / OAUTHBEARER are checked against that RFC 7662
    * endpoint (see OAuthTestServer), while PLAIN / LOGIN keep taking the shared password.
    */
-  /** `maxConnectionsPerUser` is Dovecot's per user and IP limit (100 otherwise): one more login is refused with [LIMIT]. */
-  static async start(options: { oauth2IntrospectionUrl?: string; maxConnectionsPerUser?: number } = {}): Promise<Dovecot> {
+  /**
+   * `maxConnectionsPerUser` is Dovecot's per user and IP limit (100 otherwise): one more login is refused with [LIMIT].
+   * `mailFormat` mdbox keeps many messages a file: a mailbox of 100,000 is appended in minutes, not the hour maildir takes.
+   */
+  static async start(options: { oauth2IntrospectionUrl?: string; maxConnectionsPerUser?: number; mailFormat?: 'maildir' | 'mdbox' } = {}): Promise<Dovecot> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'longhand-dovecot-'));
     // mkdtemp makes 0700; the imap processes run as `mail` and must reach the maildirs.
     fs.chmodSync(dir, 0o755);
@@ -45,7 +48,7 @@ export class Dovecot implements DovecotInfo {
       oauth2ArgsFile = path.join(dir, 'dovecot-oauth2.conf.ext');
       fs.writeFileSync(oauth2ArgsFile, oauth2Args(options.oauth2IntrospectionUrl), { mode: 0o644 });
     }
-    fs.writeFileSync(configFile, config(dir, port, password, mail, oauth2ArgsFile, options.maxConnectionsPerUser));
+    fs.writeFileSync(configFile, config(dir, port, password, mail, oauth2ArgsFile, options.maxConnectionsPerUser, options.mailFormat));
     const d = new Dovecot(dir, port, configFile, password);
     await d.resume();
     return d;
@@ -107,7 +110,7 @@ export class Dovecot implements DovecotInfo {
  * passwd-file would be re-read only when its mtime moves to another second, so users added by test files
  * in quick succession were refused now and then.)
  */
-function config(dir: string, port: number, password: string, mail: string, oauth2ArgsFile?: string, maxConnectionsPerUser = 100): string {
+function config(dir: string, port: number, password: string, mail: string, oauth2ArgsFile?: string, maxConnectionsPerUser = 100, mailFormat = 'maildir'): string {
   return `
 instance_name = longhand-test-${port}
 base_dir = ${dir}/run
@@ -121,7 +124,7 @@ auth_mechanisms = plain login${oauth2ArgsFile ? ' xoauth2 oauthbearer' : ''}
 auth_failure_delay = 0
 first_valid_uid = 8
 mail_fsync = never
-mail_location = maildir:${mail}/%u
+mail_location = ${mailFormat}:${mail}/%u
 mail_uid = mail
 mail_gid = mail
 default_login_user = mail

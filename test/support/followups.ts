@@ -1,7 +1,5 @@
 import type { Ctx } from '../../core/context.ts';
-import type { Mailbox } from '../../core/db/schema.ts';
 import { type IntakeResult, ingestMessage } from '../../core/intake/intake.ts';
-import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 
 export const US = 'support@fernhill.example';
 
@@ -49,15 +47,4 @@ export function raw(m: Mail): Buffer {
  */
 export function deliver(ctx: Ctx, mailboxId: number | null, m: Mail): Promise<IntakeResult> {
   return ingestMessage(ctx, { source: raw(m), origin: 'imap', mailboxId, historical: false });
-}
-
-/** Our mailbox, on servers nobody connects to: its mail comes through `deliver`, and what is approved waits in the outbox. */
-export function offlineMailbox(ctx: Ctx): Promise<Mailbox> {
-  return upsertMailbox(ctx, {
-    name: 'Fernhill',
-    email: US,
-    imap: { host: '127.0.0.1', port: 1, secure: false, user: 'u', password: 'p' },
-    smtp: { host: '127.0.0.1', port: 1, secure: false, user: '', password: '' },
-    source: 'ui',
-  });
 }
