@@ -4,6 +4,7 @@ import { latestCustomerMessage } from '../conversations/latest-message.ts';
 import type { AddressJson, DB, Message } from '../db/schema.ts';
 import { quietFor } from '../drafts/dates-in-words.ts';
 import { inCustomersLanguage, templateContext, withNote } from '../drafts/drafter.ts';
+import { recordFirstRevision } from '../drafts/drafts.ts';
 import { replyRecipients, replySubject } from '../drafts/recipients.ts';
 import { TemplateError, TemplateLibrary } from '../drafts/templates.ts';
 import { touchCheck } from '../drafts/touch-check.ts';
@@ -91,7 +92,7 @@ export async function writeFollowupDraft(tx: Kysely<DB>, d: FollowupDraftInput):
     .returning('id')
     .executeTakeFirst();
   if (!draft) throw new FollowupBusy();
-  await tx.insertInto('draft_revisions').values({ draft_id: draft.id, author_id: null, subject, body }).execute();
+  await recordFirstRevision(tx, draft.id, { subject, body, to, cc: [] }, null);
   await tx.updateTable('followups').set({ state: 'drafted', draft_id: draft.id, fired_at: d.now, reason: d.reason }).where('id', '=', d.followupId).execute();
   await audit(tx, d.now, {
     actorUserId: null,

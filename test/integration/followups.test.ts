@@ -3,7 +3,8 @@ import { ManualClock } from '../../core/clock.ts';
 import { updateCustomerProfile } from '../../core/customers/customers.ts';
 import type { User } from '../../core/db/schema.ts';
 import { prepareReplyDraft } from '../../core/drafts/drafter.ts';
-import { discardDraft } from '../../core/drafts/drafts.ts';
+import { discardDraft, editDraft } from '../../core/drafts/drafts.ts';
+import { draftRevisions, restoreRevision } from '../../core/drafts/revisions.ts';
 import { evaluateFollowups } from '../../core/followups/evaluate.ts';
 import { correctPromise, dismissPromise, listPromises } from '../../core/followups/promise-records.ts';
 import { snoozeConversation } from '../../core/followups/reminders.ts';
@@ -99,6 +100,13 @@ describe('follow-up rules', () => {
     expect(draft!.body).toMatch(
       /^Hi Maria,\n\nI wanted to check in about "CSV export"\. \[\[ask how it went with what we said: "Go to Settings, then Export, and pick CSV: the file arrives by email within a minute\."\]\]/,
     );
+
+    // Its first version keeps who it goes to: someone added on Cc shows in the history, and going back takes them off.
+    await editDraft(ctx, draft!.id, { cc: [{ address: 'jo@maria.example', name: 'Jo' }] }, dana);
+    const [edited, first] = await draftRevisions(ctx, draft!.id);
+    expect(first).toMatchObject({ change: 'first version', to: [{ address: 'maria@maria.example', name: 'Maria Lopez' }], cc: [] });
+    expect(edited!.change).toBe('added jo@maria.example (Cc)');
+    expect(await restoreRevision(ctx, draft!.id, first!.id, dana)).toMatchObject({ to: [{ address: 'maria@maria.example' }], cc: [] });
 
     // Never twice: not while it waits, not after a person discarded it.
     await run('2026-11-18T08:00:00Z');
