@@ -30,13 +30,14 @@ import { createLogger } from '../core/logger.ts';
 import { readMbox } from '../core/mail/mbox.ts';
 import { parseMessage } from '../core/mail/parse.ts';
 import { extractNewText } from '../core/mail/quotes.ts';
-import { upsertMailbox } from '../core/mailboxes/mailboxes.ts';
 import { OurAddresses } from '../core/mailboxes/our-addresses.ts';
 import { createSecretBox } from '../core/secrets.ts';
 import { createToken } from '../core/users/tokens.ts';
 import { createUser } from '../core/users/users.ts';
 import { createApp } from '../server/app.ts';
 import { seededRandom } from '../test/support/mail-generator.ts';
+import { US } from '../test/support/followups.ts';
+import { offlineMailbox } from '../test/support/offline-mailbox.ts';
 import { percentile } from './report.ts';
 
 const { values: args } = parseArgs({
@@ -51,7 +52,6 @@ const { values: args } = parseArgs({
 const TOTAL = Number(args.messages);
 const REQUESTS = Number(args.requests);
 const SEED = Number(args.seed);
-const US = 'support@fernhill.example';
 const FLOOR_SAMPLE = Math.min(5_000, TOTAL);
 const BATCH = Number(args.batch);
 /** The grouping check: the same messages taken in at these batch sizes must make the same conversations. */
@@ -414,13 +414,7 @@ async function grouping(sources: Buffer[], batchSize: number): Promise<string> {
   await migrateToLatest(database.db);
   const ctx = contextFor(database);
   try {
-    const mailbox = await upsertMailbox(ctx, {
-      name: 'Fernhill',
-      email: US,
-      imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
-      smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
-      source: 'ui',
-    });
+    const mailbox = await offlineMailbox(ctx);
     for (let i = 0; i < sources.length; i += batchSize) {
       await takeIn(
         ctx,
@@ -480,13 +474,7 @@ async function main(): Promise<void> {
   const ctx = contextFor(database);
   say(`bench:threads: ${fmt(TOTAL)} generated messages on ${label}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`);
   try {
-    const mailbox = await upsertMailbox(ctx, {
-      name: 'Fernhill',
-      email: US,
-      imap: { host: 'h', port: 1, secure: false, user: 'u', password: 'p' },
-      smtp: { host: 'h', port: 1, secure: false, user: '', password: '' },
-      source: 'ui',
-    });
+    const mailbox = await offlineMailbox(ctx);
     const ours = new OurAddresses([US], []);
     const checkpoints = [10_000, 25_000, 50_000, 75_000, 100_000, 250_000, 1_000_000].filter((c) => c < TOTAL).concat(TOTAL);
     const sampleCustomers: string[] = [];

@@ -51,6 +51,14 @@ export function sinceContended(db: Db): number {
   return contention.get(db)?.() ?? Number.POSITIVE_INFINITY;
 }
 
+/** Kysely over a PGlite client, with its contention known to `sinceContended`. */
+function pgliteKysely(client: PGlite): Kysely<DB> {
+  const dialect = pgliteDialect(client);
+  const db = new Kysely<DB>({ dialect });
+  contention.set(db, dialect.sinceContended);
+  return db;
+}
+
 /**
  * The embedded database's memory: PGlite's WebAssembly heap grows to hold its shared buffers and never gives
  * memory back, so they are kept small; the operating system's file cache serves reads beyond them.
@@ -82,9 +90,7 @@ export async function openPglite(dataDir: string, options: { loadDataDir?: Blob 
       startParams: [...PGlite.defaultStartParams, ...PGLITE_MEMORY],
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     });
-    const dialect = pgliteDialect(client);
-    const db = new Kysely<DB>({ dialect });
-    contention.set(db, dialect.sinceContended);
+    const db = pgliteKysely(client);
     return {
       db,
       kind: 'pglite',
@@ -102,9 +108,7 @@ export async function openPglite(dataDir: string, options: { loadDataDir?: Blob 
 /** An in-memory PGlite, for tests and benchmarks (optionally from a saved snapshot). */
 export async function openMemoryPglite(loadDataDir?: Blob): Promise<Database & { client: PGlite }> {
   const client = await PGlite.create({ ...PGLITE_TYPES, ...(loadDataDir ? { loadDataDir } : {}) });
-  const dialect = pgliteDialect(client);
-  const db = new Kysely<DB>({ dialect });
-  contention.set(db, dialect.sinceContended);
+  const db = pgliteKysely(client);
   return { db, client, kind: 'pglite', close: () => db.destroy() };
 }
 
