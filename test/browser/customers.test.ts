@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { expectAccessible, launchBrowser, screenshot, seriousViolations, signIn } from '../support/browser.ts';
+import { expectAccessible, launchBrowser, screenshot, axeViolations, signIn } from '../support/browser.ts';
 import { deliver, US } from '../support/followups.ts';
 
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
@@ -165,7 +165,7 @@ describe('customers in the browser', () => {
     await small.locator('#customers').getByRole('link', { name: 'Maria Lopez' }).click();
     expect(await small.getByRole('button', { name: 'Merge' }).count()).toBe(0);
     expect(await small.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
-    expect(await seriousViolations(small)).toEqual([]);
+    expect(await axeViolations(small)).toEqual([]);
     await phone.close();
     expect(errors).toEqual([]);
   });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWithDraft, type TestApp } from '../support/app.ts';
-import { launchBrowser, screenshot, seriousViolations, signIn } from '../support/browser.ts';
+import { launchBrowser, screenshot, axeViolations, signIn } from '../support/browser.ts';
 import { composeWithAttachment } from '../support/compose.ts';
 
 const FROM = 'support@fernhill.example';
@@ -94,7 +94,7 @@ describe('attachments on a reply in the browser', () => {
     expect(await reply.inputValue()).toContain('The care guide is attached');
     await page.locator('#draft-files').scrollIntoViewIfNeeded();
     await screenshot(page, 'draft-attachments');
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
 
     await page.getByRole('button', { name: 'Approve and send' }).click();
     await expect.poll(() => page.locator('.flash').first().textContent()).toMatch(/Approved/);

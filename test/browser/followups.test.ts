@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
 import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { launchBrowser, screenshot, seriousViolations, signIn } from '../support/browser.ts';
+import { launchBrowser, screenshot, axeViolations, signIn } from '../support/browser.ts';
 import { deliver, US } from '../support/followups.ts';
 
 /** The follow-up pages as staff use them: the lists, the keep-in-touch button, promises, requests and the rules. */
@@ -106,7 +106,7 @@ describe('follow-ups in the browser', () => {
     const small = await phone.newPage();
     for (const path of ['/waiting-on-us', '/going-quiet', '/requests', '/followups/rules', `/conversations/${conversations['CSV export']}`]) {
       await small.goto(`${app.url}${path}`);
-      expect(await seriousViolations(small), path).toEqual([]);
+      expect(await axeViolations(small), path).toEqual([]);
       expect(await small.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), path).toBe(true);
     }
     await phone.close();

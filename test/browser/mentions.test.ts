@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../core/users/users.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { launchBrowser, screenshot, seriousViolations, signIn } from '../support/browser.ts';
+import { launchBrowser, screenshot, axeViolations, signIn } from '../support/browser.ts';
 import { deliver, US } from '../support/followups.ts';
 import { offlineMailbox } from '../support/offline-mailbox.ts';
 
@@ -63,7 +63,7 @@ describe('mentions in the browser', () => {
     const list = dana.page.getByRole('listbox', { name: 'Colleagues to mention' });
     await list.waitFor();
     expect(await list.getByRole('option').allTextContents()).toEqual(['Sam Reyes @sam', 'Sam Whitfield @sam.w']);
-    expect(await seriousViolations(dana.page)).toEqual([]);
+    expect(await axeViolations(dana.page)).toEqual([]);
     await dana.page.keyboard.press('ArrowDown');
     expect(await list.getByRole('option', { selected: true }).textContent()).toBe('Sam Whitfield @sam.w');
     expect(await box.getAttribute('aria-activedescendant')).toBe(await list.getByRole('option', { selected: true }).getAttribute('id'));
@@ -95,7 +95,7 @@ describe('mentions in the browser', () => {
     expect(await item.locator('.mention').textContent()).toBe('@sam');
     expect(await item.textContent()).toContain('Dana Brooks');
     expect(await item.locator('.subject').textContent()).toBe('Lid for the 24 cm casserole');
-    expect(await seriousViolations(sam.page)).toEqual([]);
+    expect(await axeViolations(sam.page)).toEqual([]);
     await screenshot(sam.page, 'mentions');
 
     await item.locator('.subject').click();

@@ -6,7 +6,7 @@ import { prepareReplyDraft } from '../../core/drafts/drafter.ts';
 import { editDraft } from '../../core/drafts/drafts.ts';
 import { noJobs } from '../../core/jobs.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { launchBrowser, screenshot, seriousViolations, signIn } from '../support/browser.ts';
+import { launchBrowser, screenshot, axeViolations, signIn } from '../support/browser.ts';
 import { deliver, US } from '../support/followups.ts';
 import { offlineMailbox } from '../support/offline-mailbox.ts';
 
@@ -131,7 +131,7 @@ describe('Longhand on a phone', () => {
         return { scroll: document.documentElement.scrollWidth, client, past: past.slice(0, 5).map((el) => `${el.tagName.toLowerCase()}.${el.className}#${el.id}`) };
       });
       expect(widths.scroll, `${path} is ${widths.scroll}px wide on a ${widths.client}px screen: ${widths.past.join(', ')}`).toBeLessThanOrEqual(widths.client);
-      expect(await seriousViolations(page), path).toEqual([]);
+      expect(await axeViolations(page), path).toEqual([]);
     }
     for (const [path, name] of [
       ['/', 'phone-queue'],
@@ -179,7 +179,7 @@ describe('Longhand on a phone', () => {
     await page.keyboard.press('Enter');
     expect(await nav.getByRole('link', { name: 'Queue' }).isVisible()).toBe(true);
     expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Queue');
     await page.keyboard.press('Escape');

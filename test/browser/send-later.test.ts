@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWithDraft, type TestApp } from '../support/app.ts';
-import { launchBrowser, screenshot, seriousViolations, signIn } from '../support/browser.ts';
+import { launchBrowser, screenshot, axeViolations, signIn } from '../support/browser.ts';
 
 const FROM = 'support@fernhill.example';
 
@@ -53,7 +53,7 @@ describe('send later in the browser', () => {
     await expect.poll(() => page.locator('#scheduled').textContent()).toContain(`${year}-01-15 09:30 CET`);
     expect(await page.getByRole('status').first().textContent()).toContain('goes out at');
     await screenshot(page, 'send-later');
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     expect((await app.api('GET', `/api/drafts/${draft.id}`)).body).toMatchObject({ status: 'approved', sendAfter: `${year}-01-15T08:30:00.000Z` });
 
     await page.goto(`${app.url}/`);

@@ -2,7 +2,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWithDraft, type TestApp } from '../support/app.ts';
-import { launchBrowser, screenshot, seriousViolations, signIn } from '../support/browser.ts';
+import { launchBrowser, screenshot, axeViolations, signIn } from '../support/browser.ts';
 
 const US = 'support@fernhill.example';
 
@@ -99,7 +99,7 @@ describe('settings for owners', () => {
     expect(await page.getByRole('checkbox', { name: 'stock opener' }).isChecked()).toBe(true);
     expect(await stockClosing()).toEqual([]);
     expect(await page.locator('#family-inconvenience-examples').textContent()).toContain('Wir entschuldigen uns für die Unannehmlichkeiten.');
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'settings-families');
 
     const conversation = await app.rt.ctx.db.selectFrom('conversations').select('id').executeTakeFirstOrThrow();
@@ -112,7 +112,7 @@ describe('settings for owners', () => {
     const draft = await app.rt.ctx.db.selectFrom('drafts').select(['body', 'template_name']).where('conversation_id', '=', conversation.id).executeTakeFirstOrThrow();
     expect(draft.template_name).toBe('replies/de/first-reply');
     expect(draft.body.startsWith('Hallo Ada,')).toBe(true);
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await context.close();
   });
 });

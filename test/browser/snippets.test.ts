@@ -5,7 +5,7 @@ import { prepareReplyDraft } from '../../core/drafts/drafter.ts';
 import { editDraft } from '../../core/drafts/drafts.ts';
 import { noJobs } from '../../core/jobs.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { launchBrowser, screenshot, seriousViolations, signIn } from '../support/browser.ts';
+import { launchBrowser, screenshot, axeViolations, signIn } from '../support/browser.ts';
 import { deliver, US } from '../support/followups.ts';
 import { offlineMailbox } from '../support/offline-mailbox.ts';
 
@@ -99,7 +99,7 @@ describe('snippets in the browser', () => {
     expect(await options.first().getAttribute('aria-selected')).toBe('false');
     await page.keyboard.press('ArrowUp');
     expect(await options.first().getAttribute('aria-selected')).toBe('true');
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'snippet-picker');
 
     await page.keyboard.press('Enter');
@@ -148,7 +148,7 @@ describe('snippets in the browser', () => {
     const options = page.getByRole('listbox', { name: 'Snippets' }).getByRole('option');
     await expect.poll(() => options.allTextContents()).toEqual([expect.stringMatching(/^Seasoning a pan/), expect.stringMatching(/^Retail partners/)]);
     expect(await search.getAttribute('aria-activedescendant')).toBe(await options.first().getAttribute('id'));
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.keyboard.press('Enter');
     const expected = `${BEFORE.slice(0, at)} ${SEASONING}${BEFORE.slice(at)}${AFTER}`;
     await expect.poll(() => reply().inputValue()).toBe(expected);
@@ -188,7 +188,7 @@ describe('snippets in the browser', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Templates & snippets' }).click();
     await page.getByRole('heading', { name: 'Templates & snippets' }).waitFor();
     expect(await page.getByRole('link', { name: 'complaint' }).count()).toBe(4);
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
 
     await page.getByRole('link', { name: 'New snippet' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Lid sizes');
@@ -197,7 +197,7 @@ describe('snippets in the browser', () => {
     const body = page.getByLabel(/^Text/);
     await body.fill('Hi {{customer.firstName}}, our lids come in 20, 24 and 28 cm. {{#personal "which one fits their pan"}}{{/personal}}');
     await expect.poll(() => page.locator('#template-live').textContent()).toBe('Hi Maria, our lids come in 20, 24 and 28 cm. [[which one fits their pan]]');
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => page.locator('.flash').textContent()).toBe('"Lid sizes" is saved. Type #lids in a reply to insert it.');
     const row = page.getByRole('row', { name: /Lid sizes/ });
@@ -205,7 +205,7 @@ describe('snippets in the browser', () => {
 
     await row.getByRole('link', { name: 'Lid sizes' }).click();
     await page.getByLabel(/^Text/).fill('Our lids come in 20, 24 and 28 cm; the size is stamped on the handle.');
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => page.getByRole('row', { name: /Lid sizes/ }).textContent()).toContain('stamped on the handle');
     await screenshot(page, 'templates-and-snippets');

@@ -5,7 +5,7 @@ import { editDraft } from '../../core/drafts/drafts.ts';
 import { noJobs } from '../../core/jobs.ts';
 import { getUser } from '../../core/users/users.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { launchBrowser, screenshot, seriousViolations, signIn } from '../support/browser.ts';
+import { launchBrowser, screenshot, axeViolations, signIn } from '../support/browser.ts';
 import { deliver, US } from '../support/followups.ts';
 import { offlineMailbox } from '../support/offline-mailbox.ts';
 
@@ -58,7 +58,7 @@ describe('a staff member’s time zone in the browser', () => {
     // The browser is elsewhere: the page offers its zone, and does not impose it.
     expect(await page.getByRole('button', { name: "Use this browser's time zone, Europe/Berlin" }).isVisible()).toBe(true);
     await screenshot(page, 'account-time-zone');
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
 
     // 06:45 UTC is 12:15 in Kolkata.
     await page.goto(`${app.url}/conversations/${conversationId}`);
@@ -69,7 +69,7 @@ describe('a staff member’s time zone in the browser', () => {
     await page.getByRole('status').filter({ hasText: 'Snoozed until 2027-01-15 09:00 GMT+5:30' }).waitFor();
     const snoozed = await app.rt.ctx.db.selectFrom('conversations').select('snoozed_until').where('id', '=', conversationId).executeTakeFirstOrThrow();
     expect(snoozed.snoozed_until).toEqual(new Date('2027-01-15T03:30:00Z'));
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
 
     // Send later, typed on the same page: 18:00 in Kolkata, whatever the browser's clock says.
     await page.getByRole('button', { name: 'Back in the queue now' }).click();
