@@ -35,8 +35,8 @@ import { createSecretBox } from '../core/secrets.ts';
 import { createToken } from '../core/users/tokens.ts';
 import { createUser } from '../core/users/users.ts';
 import { createApp } from '../server/app.ts';
-import { seededRandom } from '../test/support/mail-generator.ts';
 import { US } from '../test/support/followups.ts';
+import { seededRandom } from '../test/support/mail-generator.ts';
 import { offlineMailbox } from '../test/support/offline-mailbox.ts';
 import { percentile } from './report.ts';
 

@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { expectAccessible, launchBrowser, screenshot, axeViolations, signIn } from '../support/browser.ts';
+import { axeViolations, expectAccessible, launchBrowser, screenshot, signIn } from '../support/browser.ts';
 import { deliver, US } from '../support/followups.ts';
 
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();

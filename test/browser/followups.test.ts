@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
 import { upsertMailbox } from '../../core/mailboxes/mailboxes.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { launchBrowser, screenshot, axeViolations, signIn } from '../support/browser.ts';
+import { axeViolations, launchBrowser, screenshot, signIn } from '../support/browser.ts';
 import { deliver, US } from '../support/followups.ts';
 
 /** The follow-up pages as staff use them: the lists, the keep-in-touch button, promises, requests and the rules. */

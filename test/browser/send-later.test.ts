@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWithDraft, type TestApp } from '../support/app.ts';
-import { launchBrowser, screenshot, axeViolations, signIn } from '../support/browser.ts';
+import { axeViolations, launchBrowser, screenshot, signIn } from '../support/browser.ts';
 
 const FROM = 'support@fernhill.example';
 

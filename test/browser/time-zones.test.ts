@@ -5,7 +5,7 @@ import { editDraft } from '../../core/drafts/drafts.ts';
 import { noJobs } from '../../core/jobs.ts';
 import { getUser } from '../../core/users/users.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { launchBrowser, screenshot, axeViolations, signIn } from '../support/browser.ts';
+import { axeViolations, launchBrowser, screenshot, signIn } from '../support/browser.ts';
 import { deliver, US } from '../support/followups.ts';
 import { offlineMailbox } from '../support/offline-mailbox.ts';
 
